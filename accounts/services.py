@@ -1,0 +1,122 @@
+"""Every write to members' accounts and profiles."""
+
+from collections.abc import Iterable
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Profile, User
+from community.models import Grade, Subject
+
+MODERATORS = "Moderators"
+EXPERTS = "Experts"
+STAFF_ROLES = (MODERATORS, EXPERTS)
+
+
+def _fallback_display_name(user: User) -> str:
+    return user.get_full_name() or user.email.partition("@")[0] or user.username
+
+
+def profile_ensure(*, user: User, display_name: str = "") -> Profile:
+    """Return the member's profile, creating it when the account has none yet.
+
+    Accounts made outside sign-up (createsuperuser, a social login) get one here
+    on their first login, named after the account.
+    """
+    profile = Profile.objects.filter(user=user).first()
+    if profile is not None:
+        return profile
+    profile = Profile(
+        user=user,
+        display_name=(display_name.strip() or _fallback_display_name(user))[:100],
+    )
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    return profile
+
+
+def profile_set_language(*, user: User, language: str) -> Profile:
+    """Store the member's interface language. Raises ValidationError if unknown."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("This language is not offered."), code="language")
+    profile = profile_ensure(user=user)
+    if profile.language != language:
+        profile.language = language
+        profile.save(update_fields=["language", "updated_at"])
+    return profile
+
+
+@transaction.atomic
+def member_create(
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    username: str = "",
+    school: str = "",
+    city: str = "",
+    region: str = "",
+    time_zone: str = "",
+    subjects: Iterable[Subject] = (),
+    grades: Iterable[Grade] = (),
+    email_verified: bool = True,
+) -> User:
+    """Create a member with a profile and a primary e-mail address.
+
+    Used where no one fills in the sign-up form (demo data, admin commands).
+    Raises ValidationError when the e-mail address is taken or a field is invalid.
+    """
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("This e-mail address is already taken."), code="taken")
+    user = User(email=email, username=username or email.partition("@")[0])
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    EmailAddress.objects.create(
+        user=user, email=email, primary=True, verified=email_verified
+    )
+    profile = Profile(
+        user=user,
+        display_name=display_name,
+        school=school,
+        city=city,
+        region=region,
+        time_zone=time_zone or Profile._meta.get_field("time_zone").default,
+    )
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    profile.subjects.set(subjects)
+    profile.grades.set(grades)
+    return user
+
+
+@transaction.atomic
+def user_grant_role(*, user: User, role: str) -> User:
+    """Put the member in a staff group (Moderators or Experts).
+
+    Moderators also get `is_staff`, since they work in the admin site.
+    """
+    if role not in STAFF_ROLES:
+        raise ValidationError(_("Unknown role."), code="role")
+    user.groups.add(Group.objects.get(name=role))
+    if role == MODERATORS and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return user
+
+
+@transaction.atomic
+def user_revoke_role(*, user: User, role: str) -> User:
+    """Take the member out of a staff group; no moderator role, no admin site."""
+    if role not in STAFF_ROLES:
+        raise ValidationError(_("Unknown role."), code="role")
+    user.groups.remove(Group.objects.get(name=role))
+    if role == MODERATORS and user.is_staff and not user.is_superuser:
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
+    return user

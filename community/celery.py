@@ -1,0 +1,12 @@
+"""The Celery application: tasks are found in every installed app's tasks.py."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings.local")
+
+app = Celery("community")
+# Every CELERY_* setting in Django's settings configures the app (see base.py).
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

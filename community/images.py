@@ -1,0 +1,99 @@
+"""Uploaded images, checked by what they contain rather than by their name.
+
+Pillow decodes the file; only the allowed formats pass; the picture is
+re-encoded (which drops EXIF, GPS and anything appended to the file) and
+shrunk to fit. The result's extension comes from the detected format.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Decoding more pixels than this is refused before the image is loaded.
+MAX_PIXELS = 40_000_000
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    content: bytes
+    extension: str
+    width: int
+    height: int
+
+
+def image_clean(
+    upload: UploadedFile,
+    *,
+    max_bytes: int,
+    formats: frozenset[str] = frozenset({"JPEG", "PNG"}),
+    max_side: int = 1600,
+) -> CleanImage:
+    """Decode, check and re-encode an uploaded image.
+
+    Raises ValidationError with code "too_large", "not_image" or "format".
+    """
+    if upload.size is None or upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is too large: at most %(limit)s.")
+            % {"limit": filesizeformat(max_bytes)},
+            code="too_large",
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            upload.seek(0)
+            image = Image.open(upload)
+            detected = image.format
+            if detected not in formats:
+                raise ValidationError(
+                    _("Only these image formats are accepted: %(formats)s.")
+                    % {
+                        "formats": ", ".join(
+                            sorted(EXTENSIONS[f].upper() for f in formats)
+                        )
+                    },
+                    code="format",
+                )
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError(
+                    _("The picture has too many pixels."), code="too_large"
+                )
+            image.load()
+            image = ImageOps.exif_transpose(image)
+    except ValidationError:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
+        raise ValidationError(
+            _("The file is not a picture or is damaged."), code="not_image"
+        ) from error
+
+    image.thumbnail((max_side, max_side))
+    output = io.BytesIO()
+    if detected == "JPEG":
+        image.convert("RGB").save(output, "JPEG", quality=85, optimize=True)
+    elif detected == "WEBP":
+        image.save(output, "WEBP", quality=85)
+    else:
+        if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+            image = image.convert("RGBA")
+        image.save(output, "PNG", optimize=True)
+    return CleanImage(
+        content=output.getvalue(),
+        extension=EXTENSIONS[detected],
+        width=image.width,
+        height=image.height,
+    )

@@ -1,0 +1,60 @@
+"""The one Markdown renderer: Python-Markdown, then an nh3 allow-list.
+
+Everything a member writes is turned into HTML here, once, when it is saved;
+the markdownx preview, e-mails and digests call the same function, so what a
+member previews is exactly what colleagues will see.
+"""
+
+import re
+
+import markdown as markdown_lib
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt",
+    "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "code": {"class"},
+    "ol": {"start"},
+}
+# No javascript:, data:, vbscript: or anything else that can run or smuggle code.
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+EXTENSIONS = ["extra", "sane_lists", "smarty"]
+MAX_LENGTH = 100_000
+# One class token, as fenced code writes it: "language-python", "language-c++".
+LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]+")
+
+
+def _code_class(tag: str, name: str, value: str) -> str | None:
+    # Only the "language-xxx" class that fenced code blocks produce survives.
+    if tag == "code" and name == "class":
+        return value if LANGUAGE_CLASS.fullmatch(value) else None
+    return value
+
+
+def render_markdown(text: str) -> str:
+    """Return safe HTML for member-written Markdown.
+
+    Raw HTML in the source is escaped or stripped to the allow-list; links get
+    rel="nofollow noopener noreferrer ugc". NUL bytes are dropped (PostgreSQL
+    rejects them).
+    """
+    text = (text or "").replace("\x00", "")[:MAX_LENGTH]
+    html = markdown_lib.markdown(text, extensions=EXTENSIONS, output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        attribute_filter=_code_class,
+        link_rel="nofollow noopener noreferrer ugc",
+        strip_comments=True,
+    )

@@ -1,0 +1,55 @@
+"""Language and time zone of the request: the member's own, else the site's."""
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import timezone, translation
+
+
+def _profile(request: HttpRequest):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return getattr(user, "profile", None)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Russian unless the member (profile) or the visitor (cookie) chose otherwise.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; a
+    Russian teacher on an English-language computer should still get Russian.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        languages = dict(settings.LANGUAGES)
+        profile = _profile(request)
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if profile is not None and profile.language in languages:
+            language = profile.language
+        elif cookie in languages:
+            language = cookie
+        else:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
+class TimezoneMiddleware:
+    """Show times in the member's time zone (Moscow for visitors)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        profile = _profile(request)
+        if profile is not None and profile.time_zone:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(profile.time_zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

@@ -1,0 +1,28 @@
+"""The sections in the site's navigation, registered by each app in ready()."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+
+_sections: list[tuple[int, str, Promise]] = []
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: Promise
+    url: str
+
+
+def nav_register(*, url_name: str, title: Promise, order: int) -> None:
+    """Add a section to the navigation (call from AppConfig.ready())."""
+    entry = (order, url_name, title)
+    if entry not in _sections:
+        _sections.append(entry)
+        _sections.sort(key=lambda item: item[0])
+
+
+def nav_sections() -> list[NavItem]:
+    return [
+        NavItem(title=title, url=reverse(name)) for _order, name, title in _sections
+    ]

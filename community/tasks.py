@@ -1,0 +1,41 @@
+"""Celery tasks of the community layer: thin wrappers around services."""
+
+import smtplib
+
+from celery import shared_task
+
+from community import services
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,
+)
+def email_send_task(
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    from_email: str = "",
+    html: str = "",
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Send a rendered e-mail; retried with backoff while SMTP is failing."""
+    services.email_send(
+        subject=subject,
+        body=body,
+        to=to,
+        from_email=from_email,
+        html=html,
+        headers=headers,
+    )
+
+
+@shared_task(ignore_result=True)
+def heartbeat_record_task(name: str = "worker") -> None:
+    """Run by beat every minute: proves a worker consumes the queue."""
+    services.heartbeat_record(name=name)

@@ -1,0 +1,27 @@
+from django import template
+from django.http import QueryDict
+from django.utils.safestring import SafeString, mark_safe
+
+from community.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str) -> SafeString:
+    """Render Markdown through the one sanitising renderer.
+
+    For texts we write (help pages, e-mails). Member texts are rendered once,
+    when saved, by their service, and shown from the stored HTML.
+    """
+    return mark_safe(render_markdown(text))  # noqa: S308 - nh3 has sanitised it
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context: template.Context, **changes: object) -> str:
+    """The current query string with some parameters replaced (for pagination)."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    for key, value in changes.items():
+        query[key] = str(value)
+    return query.urlencode()

@@ -1,0 +1,142 @@
+"""A real Celery worker consumes a task from Redis and writes to PostgreSQL.
+
+Runs where DATABASE_URL points at PostgreSQL and REDIS_URL at Redis (.ci/run);
+skipped, with that reason, on the embedded default.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from community.celery import app as celery_app
+from community.models import Heartbeat
+from community.tasks import heartbeat_record_task
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def _needs_services() -> None:
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
+        pytest.skip("needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)")
+
+
+def _service_env() -> dict[str, str]:
+    db = connection.settings_dict
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER"}
+    }
+    # The worker writes to the very database this test reads from.
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}"
+        f"/{db['NAME']}"
+    )
+    env["REDIS_URL"] = settings.CELERY_BROKER_URL
+    env["DJANGO_SETTINGS_MODULE"] = "community.settings.local"
+    env["DJANGO_DEBUG"] = "false"
+    return env
+
+
+@pytest.fixture
+def queue():
+    """A queue of this test's own, consumed by a real worker process."""
+    _needs_services()
+    name = f"kollegi-test-{uuid.uuid4().hex[:12]}"
+    worker = subprocess.Popen(  # noqa: S603 - our own command line
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "community",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+            "-Q",
+            name,
+        ],
+        cwd=settings.BASE_DIR,
+        env=_service_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield name
+    finally:
+        celery_app.conf.task_always_eager = eager
+        worker.terminate()
+        try:
+            output, _ = worker.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            output, _ = worker.communicate()
+        print(output)  # shown by pytest only when the test fails
+
+
+def _wait_for(predicate, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def test_worker_consumes_task_from_redis_and_writes_postgresql(queue):
+    name = f"it-{uuid.uuid4().hex[:8]}"
+
+    heartbeat_record_task.apply_async(kwargs={"name": name}, queue=queue)
+
+    assert _wait_for(lambda: Heartbeat.objects.filter(name=name).exists()), (
+        "no worker wrote the heartbeat within 60 s"
+    )
+
+
+def test_beat_starts_and_stores_its_schedule_in_postgresql():
+    _needs_services()
+    from django_celery_beat.models import PeriodicTask
+
+    beat = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "community",
+            "beat",
+            "--loglevel=WARNING",
+            "--max-interval=1",
+            "--pidfile=",
+            "--schedule=/dev/null",
+        ],
+        cwd=settings.BASE_DIR,
+        env=_service_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        stored = _wait_for(
+            lambda: PeriodicTask.objects.filter(name="worker-heartbeat").exists(),
+            seconds=45,
+        )
+        assert beat.poll() is None, "celery beat exited"
+    finally:
+        beat.terminate()
+        output, _ = beat.communicate(timeout=30)
+        print(output)
+    assert stored, "beat did not store its schedule in the database scheduler"
