@@ -120,3 +120,22 @@ def assert_accessible(page) -> None:
         if violation["impact"] in ("serious", "critical")
     ]
     assert not bad, f"{page.url}: " + "; ".join(bad)
+
+
+def browser_log_in(page, live_server, user) -> None:
+    """Sign the browser in as ``user`` without going through the form."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session,
+                "url": live_server.url,
+            }
+        ]
+    )

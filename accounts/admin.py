@@ -80,6 +80,24 @@ class UserAdmin(DjangoUserAdmin):
         "revoke_expert",
     ]
 
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: User | None = None
+    ) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Moderators may change users; without this they could tick
+            # is_superuser on themselves. Roles go through the actions.
+            readonly += ["is_staff", "is_superuser", "groups", "user_permissions"]
+        return readonly
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: User | None = None
+    ) -> bool:
+        # Nor may they set a superuser's password or e-mail and take the account.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     @admin.display(description=_("display name"), ordering="profile__display_name")
     def display_name(self, user: User) -> str:
         profile = getattr(user, "profile", None)

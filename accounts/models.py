@@ -78,3 +78,11 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+def user_display(user) -> str:
+    """How allauth names a member in its messages and e-mails: the display name."""
+    try:
+        return user.profile.display_name or user.email
+    except Profile.DoesNotExist:
+        return user.email or user.username

@@ -3,18 +3,18 @@
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
+from allauth.utils import generate_unique_username
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile, User
+from accounts.roles import EXPERTS as EXPERTS
+from accounts.roles import MODERATORS, ROLE_PERMISSIONS, STAFF_ROLES
 from community.models import Grade, Subject
-
-MODERATORS = "Moderators"
-EXPERTS = "Experts"
-STAFF_ROLES = (MODERATORS, EXPERTS)
 
 
 def _fallback_display_name(user: User) -> str:
@@ -71,9 +71,15 @@ def member_create(
     Raises ValidationError when the e-mail address is taken or a field is invalid.
     """
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
+    # Another member's second address counts too, as it does for allauth.
+    if (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    ):
         raise ValidationError(_("This e-mail address is already taken."), code="taken")
-    user = User(email=email, username=username or email.partition("@")[0])
+    # Named as allauth's sign-up names accounts: ivanova@school1 and
+    # ivanova@school2 must not clash on the username.
+    user = User(email=email, username=username or generate_unique_username([email]))
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -95,6 +101,17 @@ def member_create(
     return user
 
 
+def role_group(role: str) -> Group:
+    """The staff group of ``role``, recreated with its permissions if deleted."""
+    group, created = Group.objects.get_or_create(name=role)
+    if created:
+        wanted = Q()
+        for app_label, codename in ROLE_PERMISSIONS[role]:
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
+    return group
+
+
 @transaction.atomic
 def user_grant_role(*, user: User, role: str) -> User:
     """Put the member in a staff group (Moderators or Experts).
@@ -103,7 +120,7 @@ def user_grant_role(*, user: User, role: str) -> User:
     """
     if role not in STAFF_ROLES:
         raise ValidationError(_("Unknown role."), code="role")
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(role_group(role))
     if role == MODERATORS and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
@@ -115,7 +132,7 @@ def user_revoke_role(*, user: User, role: str) -> User:
     """Take the member out of a staff group; no moderator role, no admin site."""
     if role not in STAFF_ROLES:
         raise ValidationError(_("Unknown role."), code="role")
-    user.groups.remove(Group.objects.get(name=role))
+    user.groups.remove(role_group(role))
     if role == MODERATORS and user.is_staff and not user.is_superuser:
         user.is_staff = False
         user.save(update_fields=["is_staff"])

@@ -2,13 +2,16 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from community import views
 
 # The admin login goes through allauth's, so that its rate limits apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = admin.site.site_title = "Kollegi"
+admin.site.site_header = _("Kollegi moderation")
+admin.site.site_title = _("Kollegi")
+admin.site.index_title = _("Moderation")
 
 urlpatterns = [
     path("", views.home, name="home"),

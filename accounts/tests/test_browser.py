@@ -7,7 +7,10 @@ from django.core import mail
 
 from conftest import assert_accessible
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+/")
 
@@ -26,7 +29,7 @@ def test_signup_confirm_login_logout(page, live_server):
     page.fill("input[name=email]", email)
     page.fill("input[name=password1]", password)
     page.fill("input[name=password2]", password)
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").click()
 
     page.wait_for_url("**/accounts/confirm-email/")
     assert_accessible(page)
@@ -45,7 +48,7 @@ def test_signup_confirm_login_logout(page, live_server):
     page.locator("main form button[type=submit]").first.click()
 
     page.wait_for_url(live_server.url + "/")
-    assert page.get_by_text("Мария Ивановна Сидорова").first.is_visible()
+    assert page.get_by_text("С возвращением, Мария Ивановна Сидорова!").is_visible()
     assert_accessible(page)
 
     # On a phone the menu is folded behind the toggler.
@@ -59,4 +62,46 @@ def test_signup_confirm_login_logout(page, live_server):
     page.locator("main form button[type=submit]").click()
 
     page.wait_for_url(live_server.url + "/")
-    assert page.get_by_role("link", name="Войти").count() == 1
+    # Signed out: the home page invites to join again, and the menu offers to log in.
+    assert page.locator("main").get_by_role("link", name="Присоединиться").is_visible()
+    assert page.get_by_role("link", name="Войти", include_hidden=True).count() == 1
+
+
+def test_email_change_shows_pending_address(page, live_server):
+    from accounts.tests.factories import UserFactory
+    from conftest import browser_log_in
+
+    member = UserFactory()
+    browser_log_in(page, live_server, member)
+
+    page.goto("/accounts/email/")
+    assert_accessible(page)
+    page.fill("main input[name=email]", "new.address@school.example")
+    page.locator("main button[name=action_add]").click()
+
+    page.wait_for_url("**/accounts/email/")
+    assert page.locator("#new_email").input_value() == "new.address@school.example"
+    # The form behind "Re-send" and "Cancel" carries data only; it stays hidden.
+    assert page.locator("#pending-email").is_hidden()
+    assert_accessible(page)
+    page.get_by_role("button", name="Отменить изменение").click()
+    page.wait_for_url("**/accounts/email/")
+    assert page.locator("#new_email").count() == 0
+
+
+def test_moderator_works_in_admin(page, live_server):
+    from accounts import services
+    from accounts.tests.factories import UserFactory
+    from conftest import browser_log_in
+
+    moderator = services.user_grant_role(user=UserFactory(), role=services.MODERATORS)
+    UserFactory(profile__display_name="Ольга Петровна Смирнова")
+    browser_log_in(page, live_server, moderator)
+
+    page.goto("/admin/accounts/user/")
+    assert_accessible(page)
+    page.fill("#searchbar", "Смирнова")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/accounts/user/?q=*")
+    assert page.locator("#result_list tbody tr").count() == 1
+    assert_accessible(page)

@@ -77,9 +77,7 @@ def test_logout_by_get_only_asks(member_client, member):
     assert _logged_in_as(member_client) == str(member.pk)
 
 
-def test_login_failed_limit_per_address_refuses_even_the_right_password(
-    client, member
-):
+def test_login_failed_limit_per_address_refuses_even_the_right_password(client, member):
     for _ in range(5):
         assert _login(client, member.email, "guess").status_code == 200
 
@@ -92,7 +90,7 @@ def test_login_failed_limit_per_address_refuses_even_the_right_password(
     assert _logged_in_as(client) is None
 
 
-def test_login_failed_limit_is_per_address_not_per_school(client):
+def test_login_failed_limit_is_per_address_not_per_school():
     """Eight colleagues in one staff room (one IP) each mistype once, then log in."""
     colleagues = UserFactory.create_batch(8)
 
@@ -192,3 +190,15 @@ def test_admin_index_sends_anonymous_to_allauth_login(client):
 
     assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
     assert response.status_code == 200
+
+
+def test_login_greets_the_member_by_display_name_not_address(client, member):
+    response = client.post(
+        reverse("account_login"),
+        {"login": member.email, "password": PASSWORD},
+        follow=True,
+    )
+
+    greetings = [str(message) for message in response.context["messages"]]
+    assert any(member.profile.display_name in text for text in greetings), greetings
+    assert not any(member.email in text for text in greetings)

@@ -115,7 +115,7 @@ def test_password_reset_with_expired_key_shows_bad_token_page(client, member):
         kwargs={"uidb36": user_pk_to_url_str(member), "key": key},
     )
 
-    page, response = _set_new_password(client, path)
+    page, _response = _set_new_password(client, path)
 
     assert page.status_code == 200
     assert page.context["token_fail"] is True

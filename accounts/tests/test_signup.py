@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Profile, User
+from accounts.tests import factories
 from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +34,7 @@ def _confirmation_path(message) -> str:
 
 
 def _login(client, email: str, password: str = PASSWORD):
-    return client.post(
-        reverse("account_login"), {"login": email, "password": password}
-    )
+    return client.post(reverse("account_login"), {"login": email, "password": password})
 
 
 def test_signup_form_asks_for_name_email_and_password_twice(client):
@@ -160,7 +159,7 @@ def test_signup_duplicate_email_in_other_case_creates_no_second_account(
     assert mail.outbox[0].to == ["teacher@school.example"]
     assert not CONFIRM_LINK.search(mail.outbox[0].body)
     existing.refresh_from_db()
-    assert existing.check_password("correct-horse-battery-staple-42")
+    assert existing.check_password(factories.PASSWORD)
 
 
 def test_signup_mismatched_passwords_reshows_form_with_error(

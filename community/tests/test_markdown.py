@@ -98,7 +98,7 @@ XSS_PAYLOADS = [
     "<<img src=x onerror=alert(1)>>",
     "[x](javascript&colon;alert(1))",
     '<a href="javascript&colon;alert(1)">x</a>',
-    '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;:alert(1)">x</a>',
+    '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;:alert(1)">',
     '<a href="https://example.com" onclick="alert(1)" onmouseover="alert(1)">x</a>',
     '<p onclick="alert(1)">x</p>',
     '<img src="https://example.com/a.png" onload="alert(1)" alt="x">',
@@ -138,7 +138,7 @@ def test_render_markdown_random_mixtures_of_payloads_stay_inert():
     # A seeded fuzz: fragments of the payloads glued together in random order.
     generator = random.Random(2026)
     fragments = [*XSS_PAYLOADS, "**", "\n\n", "> ", "- ", "<", ">", '"', "'", "`"]
-    for _round in range(300):
+    for _round in range(500):
         text = "".join(generator.choices(fragments, k=generator.randint(2, 8)))
         assert_inert(render_markdown(text))
 
@@ -155,7 +155,7 @@ def test_render_markdown_code_drops_class_that_is_not_one_language_token():
         '<code class="evil">x</code>',
         '<code class="language-python d-none">x</code>',
     ):
-        [(tag, attrs)] = [e for e in elements(render_markdown(source)) if e[0] == "code"]
+        [attrs] = [a for tag, a in elements(render_markdown(source)) if tag == "code"]
         assert "class" not in attrs, source
 
 
@@ -218,15 +218,14 @@ def test_render_markdown_links_get_nofollow_and_ugc():
 def test_render_markdown_mailto_link_is_kept():
     html = render_markdown("[почта](mailto:teacher@school.example)")
 
-    assert ("a", {"href": "mailto:teacher@school.example"}) in [
-        (tag, {"href": attrs.get("href")}) for tag, attrs in elements(html)
-    ]
+    [attrs] = [a for tag, a in elements(html) if tag == "a"]
+    assert attrs["href"] == "mailto:teacher@school.example"
 
 
 def test_render_markdown_images_keep_src_and_alt():
     html = render_markdown("![Схема урока](/media/markdownx/abc.png)")
 
-    [(tag, attrs)] = [e for e in elements(html) if e[0] == "img"]
+    [attrs] = [a for tag, a in elements(html) if tag == "img"]
     assert attrs == {"src": "/media/markdownx/abc.png", "alt": "Схема урока"}
 
 

@@ -1,0 +1,31 @@
+"""The staff roles and what each may do in the admin site.
+
+Migration ``accounts.0002_staff_groups`` creates the groups from a frozen copy
+of this list; ``services.role_group`` recreates a group from it if it has gone
+missing. Later apps add their permissions here and in a migration of their own.
+"""
+
+MODERATORS = "Moderators"
+EXPERTS = "Experts"
+STAFF_ROLES = (MODERATORS, EXPERTS)
+
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    MODERATORS: [
+        ("accounts", "view_user"),
+        ("accounts", "change_user"),
+        ("accounts", "view_profile"),
+        ("accounts", "change_profile"),
+        ("account", "view_emailaddress"),
+        ("taggit", "view_tag"),
+        ("taggit", "change_tag"),
+        ("taggit", "delete_tag"),
+        ("taggit", "view_taggeditem"),
+        ("community", "view_subject"),
+        ("community", "view_grade"),
+    ],
+    EXPERTS: [
+        ("accounts", "view_profile"),
+        ("community", "view_subject"),
+        ("community", "view_grade"),
+    ],
+}

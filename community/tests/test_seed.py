@@ -1,0 +1,107 @@
+"""seed_demo: realistic Russian demo members, and nothing more on a second run."""
+
+import io
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from accounts import services as account_services
+from accounts.models import Profile, User
+from community.management.commands.seed_demo import TEACHERS
+from community.vocabulary import Region
+
+pytestmark = pytest.mark.django_db
+
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+DEMO_LOGIN = re.compile(r"Demo login: (?P<email>\S+) / (?P<password>\S+)")
+MODERATOR_LOGIN = re.compile(r"Moderator \(admin site\): (?P<email>\S+) / \S+")
+
+
+def seed() -> str:
+    output = io.StringIO()
+    call_command("seed_demo", stdout=output)
+    return output.getvalue()
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        User.objects.count(),
+        Profile.objects.count(),
+        EmailAddress.objects.count(),
+        Group.objects.get(name=account_services.MODERATORS).user_set.count(),
+    )
+
+
+def test_seed_demo_creates_members_with_profiles_and_addresses():
+    seed()
+
+    users, profiles, addresses, moderators = counts()
+    assert users == len(TEACHERS)
+    assert profiles == users
+    assert addresses == users
+    assert moderators == 1
+
+
+def test_seed_demo_twice_adds_nothing():
+    first_output = seed()
+    after_first = counts()
+
+    second_output = seed()
+
+    assert counts() == after_first
+    assert first_output != second_output  # the second run says nothing was added
+    assert DEMO_LOGIN.search(second_output)
+
+
+def test_seed_demo_login_user_has_verified_address_and_can_log_in(client):
+    login = DEMO_LOGIN.search(seed())
+
+    user = User.objects.get(email=login["email"])
+    address = EmailAddress.objects.get(user=user)
+    assert address.email == login["email"]
+    assert address.verified
+    assert address.primary
+    assert client.login(email=login["email"], password=login["password"])
+    assert not client.login(email=login["email"], password="not-the-password")
+
+
+def test_seed_demo_moderator_is_staff_in_moderators_group():
+    output = seed()
+
+    moderator = User.objects.get(email=MODERATOR_LOGIN.search(output)["email"])
+    assert moderator.is_staff
+    assert not moderator.is_superuser
+    assert moderator.groups.filter(name=account_services.MODERATORS).exists()
+
+
+def test_seed_demo_profiles_are_russian_teachers():
+    seed()
+
+    profiles = Profile.objects.prefetch_related("subjects", "grades")
+    for profile in profiles:
+        assert CYRILLIC.search(profile.display_name), profile.display_name
+        assert len(profile.display_name.split()) >= 2, profile.display_name
+        assert CYRILLIC.search(profile.school), profile.school
+        assert CYRILLIC.search(profile.city), profile.city
+        assert profile.region in Region.values
+        assert list(profile.subjects.all()), profile.display_name
+        assert list(profile.grades.all()), profile.display_name
+    # Colleagues from across the country, not one school.
+    assert len({profile.region for profile in profiles}) >= 5
+    assert len({profile.school for profile in profiles}) == len(profiles)
+
+
+def test_seed_demo_keeps_existing_member_untouched(member):
+    member_count = User.objects.count()
+    display_name = member.profile.display_name
+
+    seed()
+    seed()
+
+    member.profile.refresh_from_db()
+    assert member.profile.display_name == display_name
+    assert not member.groups.exists()
+    assert User.objects.count() > member_count
