@@ -22,6 +22,7 @@ urlpatterns = [
     path("markdownx/markdownify/", views.markdown_preview, name="markdown_preview"),
     path("markdownx/upload/", views.markdown_image_upload, name="markdown_upload"),
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
 

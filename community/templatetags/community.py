@@ -1,5 +1,6 @@
 from django import template
 from django.http import QueryDict
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
 from community.markdown import render_markdown
@@ -25,3 +26,17 @@ def query_replace(context: template.Context, **changes: object) -> str:
     for key, value in changes.items():
         query[key] = str(value)
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def can(context: template.Context, predicate: str, *args: object) -> bool:
+    """Ask a permission predicate from a template.
+
+    ``{% can "accounts.can_edit_post" post as may_edit %}`` calls
+    ``accounts.permissions.can_edit_post(request.user, post)``.
+    """
+    app, _dot, name = predicate.partition(".")
+    if not name.startswith("can_"):
+        raise template.TemplateSyntaxError(f"{predicate!r} is not a can_* predicate")
+    function = import_string(f"{app}.permissions.{name}")
+    return function(context["request"].user, *args)

@@ -1,4 +1,4 @@
-"""Every write to members' accounts and profiles."""
+"""Members: creation, profiles, staff roles."""
 
 from collections.abc import Iterable
 
@@ -12,9 +12,20 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile, User
-from accounts.roles import EXPERTS as EXPERTS
-from accounts.roles import MODERATORS, ROLE_PERMISSIONS, STAFF_ROLES
+from accounts.roles import EXPERTS, MODERATORS, ROLE_PERMISSIONS, STAFF_ROLES
 from community.models import Grade, Subject
+
+__all__ = [
+    "EXPERTS",
+    "MODERATORS",
+    "STAFF_ROLES",
+    "member_create",
+    "profile_ensure",
+    "profile_set_language",
+    "role_group",
+    "user_grant_role",
+    "user_revoke_role",
+]
 
 
 def _fallback_display_name(user: User) -> str:

@@ -1,0 +1,3 @@
+"""Account settings: notification preferences, data export, deletion."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Blog posts and comments."""
+
+__all__: list[str] = []

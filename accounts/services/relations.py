@@ -1,0 +1,3 @@
+"""Following, blocking and bookmarks."""
+
+__all__: list[str] = []
