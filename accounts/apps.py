@@ -7,6 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
-        from accounts import receivers
+        from accounts import bookmarks, portfolio, receivers
+        from community.navigation import nav_register
 
         receivers.connect()
+        bookmarks.register_defaults()
+        portfolio.register_defaults()
+        nav_register(url_name="accounts:directory", title=_("Colleagues"), order=50)

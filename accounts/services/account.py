@@ -1,3 +1,238 @@
 """Account settings: notification preferences, data export, deletion."""
 
-__all__: list[str] = []
+import io
+import json
+import zipfile
+
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import (
+    NOTIFICATION_DEFAULTS,
+    Block,
+    BlogComment,
+    BlogPost,
+    Bookmark,
+    Follow,
+    NotificationSetting,
+    Profile,
+    User,
+)
+
+PROFILE_ERASED_FIELDS = (
+    "display_name",
+    "about",
+    "about_html",
+    "school",
+    "city",
+    "region",
+    "avatar",
+    "category",
+    "is_methodist",
+    "is_mentor",
+    "experience_years",
+    "listed_in_directory",
+    "indexable",
+    "deleted_at",
+)
+
+__all__ = [
+    "account_delete",
+    "account_export",
+    "notification_delivery",
+    "notification_settings_update",
+]
+
+
+def notification_delivery(*, user: User, kind: str) -> str:
+    """How ``kind`` reaches the member: their choice, else the site's default."""
+    chosen = (
+        NotificationSetting.objects.filter(user=user, kind=kind)
+        .values_list("delivery", flat=True)
+        .first()
+    )
+    return chosen or NOTIFICATION_DEFAULTS[kind]
+
+
+@transaction.atomic
+def notification_settings_update(
+    *, user: User, choices: dict[str, str], digest_frequency: str
+) -> None:
+    """Store one delivery per kind and the digest frequency.
+
+    Raises ValidationError on an unknown kind, delivery or frequency.
+    """
+    kinds = set(NotificationSetting.Kind.values)
+    deliveries = set(NotificationSetting.Delivery.values)
+    if set(choices) - kinds or set(choices.values()) - deliveries:
+        raise ValidationError(_("Unknown notification setting."), code="invalid")
+    if digest_frequency not in Profile.DigestFrequency.values:
+        raise ValidationError(_("Unknown digest frequency."), code="invalid")
+    for kind, delivery in choices.items():
+        NotificationSetting.objects.update_or_create(
+            user=user, kind=kind, defaults={"delivery": delivery}
+        )
+    profile = user.profile
+    if profile.digest_frequency != digest_frequency:
+        profile.digest_frequency = digest_frequency
+        profile.save(update_fields=["digest_frequency", "updated_at"])
+
+
+def _rows(queryset, *fields: str) -> list[dict]:
+    return list(queryset.values(*fields))
+
+
+def account_export(*, user: User) -> bytes:
+    """Everything the member put on the site, as a ZIP of JSON files and their files."""
+    profile = user.profile
+    data = {
+        "profile.json": {
+            "username": user.username,
+            "email": user.email,
+            "date_joined": user.date_joined,
+            "display_name": profile.display_name,
+            "about": profile.about,
+            "school": profile.school,
+            "city": profile.city,
+            "region": profile.region,
+            "subjects": list(profile.subjects.values_list("slug", flat=True)),
+            "grades": list(profile.grades.values_list("slug", flat=True)),
+            "category": profile.category,
+            "is_methodist": profile.is_methodist,
+            "is_mentor": profile.is_mentor,
+            "experience_years": profile.experience_years,
+            "interests": list(profile.interests.values_list("name", flat=True)),
+            "time_zone": profile.time_zone,
+            "language": profile.language,
+            "email_visibility": profile.email_visibility,
+            "school_visibility": profile.school_visibility,
+            "location_visibility": profile.location_visibility,
+            "listed_in_directory": profile.listed_in_directory,
+            "indexable": profile.indexable,
+            "digest_frequency": profile.digest_frequency,
+            "email_addresses": _rows(
+                EmailAddress.objects.filter(user=user), "email", "verified", "primary"
+            ),
+        },
+        "posts.json": [
+            {**row, "tags": list(post.tags.values_list("name", flat=True))}
+            for post in BlogPost.objects.filter(author=user).order_by("created_at")
+            for row in [
+                {
+                    "title": post.title,
+                    "slug": post.slug,
+                    "body": post.body,
+                    "status": post.status,
+                    "comments_closed": post.comments_closed,
+                    "published_at": post.published_at,
+                    "created_at": post.created_at,
+                }
+            ]
+        ],
+        "comments.json": _rows(
+            BlogComment.objects.filter(author=user).order_by("created_at"),
+            "post__title",
+            "post__author__username",
+            "body",
+            "created_at",
+        ),
+        "follows.json": {
+            "following": list(
+                Follow.objects.filter(follower=user).values_list(
+                    "followee__username", flat=True
+                )
+            ),
+            "followers": list(
+                Follow.objects.filter(followee=user).values_list(
+                    "follower__username", flat=True
+                )
+            ),
+        },
+        "blocks.json": list(
+            Block.objects.filter(blocker=user).values_list(
+                "blocked__username", flat=True
+            )
+        ),
+        "bookmarks.json": _rows(
+            Bookmark.objects.filter(user=user),
+            "content_type__app_label",
+            "content_type__model",
+            "object_id",
+            "created_at",
+        ),
+        "notification_settings.json": {
+            kind: notification_delivery(user=user, kind=kind)
+            for kind in NotificationSetting.Kind.values
+        },
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in data.items():
+            archive.writestr(
+                name,
+                json.dumps(
+                    content, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+                ),
+            )
+        if profile.avatar and default_storage.exists(profile.avatar.name):
+            with default_storage.open(profile.avatar.name, "rb") as avatar:
+                archive.writestr(f"files/{profile.avatar.name}", avatar.read())
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Remove the member's personal data; published posts and comments stay.
+
+    What stays shows under "deleted member", so colleagues' threads remain
+    whole. The avatar file is removed after commit. The account can no longer
+    sign in and its page is gone.
+    """
+    profile = user.profile
+    avatar = profile.avatar.name
+    BlogPost.objects.filter(author=user, status=BlogPost.Status.DRAFT).delete()
+    Follow.objects.filter(follower=user).delete()
+    Follow.objects.filter(followee=user).delete()
+    Block.objects.filter(blocker=user).delete()
+    Block.objects.filter(blocked=user).delete()
+    Bookmark.objects.filter(user=user).delete()
+    NotificationSetting.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
+    profile.interests.clear()
+    profile.subjects.clear()
+    profile.grades.clear()
+    for name in ("display_name", "about", "about_html", "school", "city", "region"):
+        setattr(profile, name, "")
+    profile.avatar = ""
+    profile.category = ""
+    profile.is_methodist = profile.is_mentor = False
+    profile.experience_years = None
+    profile.listed_in_directory = profile.indexable = False
+    profile.deleted_at = timezone.now()
+    profile.save(update_fields=[*PROFILE_ERASED_FIELDS, "updated_at"])
+    user.username = f"deleted-{user.pk}"
+    user.email = user.first_name = user.last_name = ""
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.set_unusable_password()
+    user.save(
+        update_fields=[
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "password",
+        ]
+    )
+    user.groups.clear()
+    if avatar:
+        transaction.on_commit(lambda: default_storage.delete(avatar))

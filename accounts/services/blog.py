@@ -1,3 +1,184 @@
 """Blog posts and comments."""
 
-__all__: list[str] = []
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import BlogComment, BlogPost, User
+from accounts.permissions import (
+    can_comment_post,
+    can_delete_comment,
+    can_delete_post,
+    can_edit_post,
+    is_blocked_by,
+)
+from community.markdown import render_markdown
+
+__all__ = [
+    "comment_create",
+    "comment_delete",
+    "post_comments_set",
+    "post_create",
+    "post_delete",
+    "post_publish",
+    "post_unpublish",
+    "post_update",
+]
+
+# Russian letters to Latin for readable addresses (close to the passport rules).
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e",
+        "ж": "zh", "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m",
+        "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+        "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+        "ъ": "ie", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+    }
+)  # fmt: skip
+SLUG_LENGTH = 70
+
+
+def _slug_for(*, author: User, title: str, exclude_pk: int | None = None) -> str:
+    base = slugify(title.lower().translate(_TRANSLIT))[:SLUG_LENGTH].strip("-")
+    base = base or "post"
+    taken = set(
+        BlogPost.objects.filter(author=author, slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+@transaction.atomic
+def post_create(
+    *,
+    author: User,
+    title: str,
+    body: str,
+    tags: Iterable[str] = (),
+    publish: bool = False,
+) -> BlogPost:
+    """Write a post (a draft unless ``publish``); the Markdown is rendered here, once.
+
+    Raises ValidationError when a field is invalid.
+    """
+    post = BlogPost(
+        author=author,
+        title=title.strip(),
+        body=body,
+        body_html=render_markdown(body),
+        slug=_slug_for(author=author, title=title),
+    )
+    if publish:
+        post.status = BlogPost.Status.PUBLISHED
+        post.published_at = timezone.now()
+    post.full_clean(exclude=["author"])
+    post.save()
+    post.tags.set(_clean_tags(tags))
+    return post
+
+
+def _clean_tags(tags: Iterable[str]) -> list[str]:
+    return sorted({tag.strip()[:100] for tag in tags if tag.strip()})
+
+
+@transaction.atomic
+def post_update(
+    *, post: BlogPost, actor: User, title: str, body: str, tags: Iterable[str]
+) -> BlogPost:
+    """Change a post's text; its address stays, so links to it keep working.
+
+    Raises PermissionDenied for anyone but the author, ValidationError on bad input.
+    """
+    if not can_edit_post(actor, post):
+        raise PermissionDenied
+    post.title = title.strip()
+    post.body = body
+    post.body_html = render_markdown(body)
+    post.full_clean(exclude=["author"])
+    post.save(update_fields=["title", "body", "body_html", "updated_at"])
+    post.tags.set(_clean_tags(tags))
+    return post
+
+
+def post_publish(*, post: BlogPost, actor: User) -> BlogPost:
+    """Publish a draft; the first publication date is kept on later ones."""
+    if not can_edit_post(actor, post):
+        raise PermissionDenied
+    if post.is_published:
+        return post
+    post.status = BlogPost.Status.PUBLISHED
+    post.published_at = post.published_at or timezone.now()
+    post.save(update_fields=["status", "published_at", "updated_at"])
+    return post
+
+
+def post_unpublish(*, post: BlogPost, actor: User) -> BlogPost:
+    """Take a post back to drafts: only its author sees it then."""
+    if not can_edit_post(actor, post):
+        raise PermissionDenied
+    if post.is_published:
+        post.status = BlogPost.Status.DRAFT
+        post.save(update_fields=["status", "updated_at"])
+    return post
+
+
+def post_comments_set(*, post: BlogPost, actor: User, closed: bool) -> BlogPost:
+    """Close or reopen comments; existing comments stay."""
+    if not can_edit_post(actor, post):
+        raise PermissionDenied
+    if post.comments_closed != closed:
+        post.comments_closed = closed
+        post.save(update_fields=["comments_closed", "updated_at"])
+    return post
+
+
+def post_delete(*, post: BlogPost, actor: User) -> None:
+    """Delete a post with its comments (the author, or a moderator)."""
+    if not can_delete_post(actor, post):
+        raise PermissionDenied
+    post.delete()
+
+
+@transaction.atomic
+def comment_create(*, post: BlogPost, author: User, body: str) -> BlogComment:
+    """Comment on a post and count it.
+
+    Raises ValidationError with code "blocked" when the post's author blocked the
+    commenter, "closed" when comments are closed or the post is not published,
+    and "invalid" on an empty or too long text.
+    """
+    if not can_comment_post(author, post):
+        if is_blocked_by(author, post.author):
+            raise ValidationError(
+                _("The author does not accept your comments."), code="blocked"
+            )
+        raise ValidationError(_("Comments on this post are closed."), code="closed")
+    comment = BlogComment(
+        post=post, author=author, body=body.strip(), body_html=render_markdown(body)
+    )
+    comment.full_clean(exclude=["post", "author"])
+    comment.save()
+    BlogPost.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: BlogComment, actor: User) -> None:
+    """Delete a comment (its author, the post's author, or a moderator)."""
+    if not can_delete_comment(actor, comment):
+        raise PermissionDenied
+    post_id = comment.post_id
+    comment.delete()
+    BlogPost.objects.filter(pk=post_id, comment_count__gt=0).update(
+        comment_count=F("comment_count") - 1
+    )

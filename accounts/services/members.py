@@ -1,5 +1,6 @@
 """Members: creation, profiles, staff roles."""
 
+import uuid
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
@@ -7,12 +8,17 @@ from allauth.utils import generate_unique_username
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile, User
 from accounts.roles import EXPERTS, MODERATORS, ROLE_PERMISSIONS, STAFF_ROLES
+from community.images import image_clean
+from community.markdown import render_markdown
 from community.models import Grade, Subject
 
 __all__ = [
@@ -20,8 +26,12 @@ __all__ = [
     "MODERATORS",
     "STAFF_ROLES",
     "member_create",
+    "profile_avatar_remove",
+    "profile_avatar_set",
     "profile_ensure",
+    "profile_privacy_update",
     "profile_set_language",
+    "profile_update",
     "role_group",
     "user_grant_role",
     "user_revoke_role",
@@ -148,3 +158,121 @@ def user_revoke_role(*, user: User, role: str) -> User:
         user.is_staff = False
         user.save(update_fields=["is_staff"])
     return user
+
+
+PROFILE_FIELDS = (
+    "display_name",
+    "about",
+    "school",
+    "city",
+    "region",
+    "category",
+    "is_methodist",
+    "is_mentor",
+    "experience_years",
+    "time_zone",
+    "language",
+)
+PRIVACY_FIELDS = (
+    "email_visibility",
+    "school_visibility",
+    "location_visibility",
+    "listed_in_directory",
+    "indexable",
+)
+AVATAR_MAX_BYTES = 5 * 1024 * 1024
+AVATAR_SIDE = 400
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    profile: Profile,
+    subjects: Iterable[Subject] | None = None,
+    grades: Iterable[Grade] | None = None,
+    interests: Iterable[str] | None = None,
+    **fields: object,
+) -> Profile:
+    """Change what the member shows colleagues; ``about`` is rendered here, once.
+
+    Only the named fields change. Raises ValidationError on an invalid value
+    (nothing is saved then).
+    """
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    if "about" in fields:
+        profile.about_html = render_markdown(profile.about)
+    profile.full_clean(exclude=["user", "avatar"])
+    changed = [*fields, *(["about_html"] if "about" in fields else []), "updated_at"]
+    profile.save(update_fields=changed)
+    if subjects is not None:
+        profile.subjects.set(subjects)
+    if grades is not None:
+        profile.grades.set(grades)
+    if interests is not None:
+        profile.interests.set(
+            sorted({tag.strip()[:100] for tag in interests if tag.strip()})
+        )
+    return profile
+
+
+def profile_privacy_update(*, profile: Profile, **fields: object) -> Profile:
+    """Who sees the member's e-mail, school and place; directory and search engines."""
+    unknown = set(fields) - set(PRIVACY_FIELDS)
+    if unknown:
+        raise TypeError(f"not privacy fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.full_clean(exclude=["user", "avatar"])
+    profile.save(update_fields=[*fields, "updated_at"])
+    return profile
+
+
+def _storage_delete_later(name: str) -> None:
+    """Delete a stored file once the transaction commits (never a half state)."""
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def profile_avatar_set(*, profile: Profile, upload: UploadedFile) -> Profile:
+    """Check the picture by content, re-encode it (EXIF gone), store it resized.
+
+    The previous avatar is removed only after the new one is committed; a
+    refused or failed upload leaves the previous avatar and no new file.
+    Raises ValidationError (codes "too_large", "not_image", "format").
+    """
+    clean = image_clean(
+        upload,
+        max_bytes=AVATAR_MAX_BYTES,
+        formats=frozenset({"JPEG", "PNG", "WEBP"}),
+        max_side=AVATAR_SIDE,
+    )
+    field = profile.avatar.field
+    name = field.generate_filename(profile, f"{uuid.uuid4().hex}.{clean.extension}")
+    stored = default_storage.save(name, ContentFile(clean.content))
+    previous = profile.avatar.name
+    try:
+        with transaction.atomic():
+            profile.avatar.name = stored
+            profile.save(update_fields=["avatar", "updated_at"])
+            _storage_delete_later(previous)
+    except Exception:
+        default_storage.delete(stored)
+        profile.avatar.name = previous
+        raise
+    return profile
+
+
+def profile_avatar_remove(*, profile: Profile) -> Profile:
+    """Go back to the initial in a circle; the file goes after commit."""
+    previous = profile.avatar.name
+    if not previous:
+        return profile
+    with transaction.atomic():
+        profile.avatar.name = ""
+        profile.save(update_fields=["avatar", "updated_at"])
+        _storage_delete_later(previous)
+    return profile

@@ -1,19 +1,98 @@
 """Account settings: notifications, data export, deletion."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import services
+from accounts.forms_account import AccountDeleteForm, NotificationSettingsForm
+from accounts.models import NotificationSetting
 
 
-def settings_notifications(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+@login_required
+def settings_notifications(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    initial = {
+        kind: services.notification_delivery(user=user, kind=kind)
+        for kind in NotificationSetting.Kind.values
+    }
+    form = NotificationSettingsForm(
+        request.POST or None,
+        initial_choices=initial,
+        initial={
+            "digest_frequency": services.profile_ensure(user=user).digest_frequency
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.notification_settings_update(
+                    user=user,
+                    choices=form.choices(),
+                    digest_frequency=form.cleaned_data["digest_frequency"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your notification settings are saved."))
+                return redirect("accounts:settings_notifications")
+        status = 400
+    return render(
+        request,
+        "accounts/notification_settings.html",
+        {"form": form, "settings_tab": "notifications"},
+        status=status,
+    )
 
 
-def settings_account(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+def _account_page(
+    request: HttpRequest, form: AccountDeleteForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/account_settings.html",
+        {"delete_form": form, "settings_tab": "account"},
+        status=status,
+    )
 
 
-def account_export(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+@login_required
+def settings_account(request: HttpRequest) -> HttpResponse:
+    return _account_page(request, AccountDeleteForm(user=request.user))
 
 
-def account_delete(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+@login_required
+@require_POST
+def account_export(request: HttpRequest) -> HttpResponse:
+    content = services.account_export(user=request.user)
+    stamp = timezone.localdate().isoformat()
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="kollegi-{request.user.username}-{stamp}.zip"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _account_page(request, form, status=400)
+    services.account_delete(user=request.user)
+    logout(request)
+    messages.success(
+        request,
+        _(
+            "Your account is deleted. Your published posts stay, "
+            "signed as a deleted member."
+        ),
+    )
+    return redirect("home")

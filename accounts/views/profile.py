@@ -1,27 +1,156 @@
 """Profiles, the member directory and profile settings."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import AvatarForm, DirectoryFilterForm, PrivacyForm, ProfileForm
+from accounts.models import Visibility
+from accounts.permissions import can_see_detail
+from community.vocabulary import Region
+
+PER_PAGE = 20
 
 
-def directory(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
+    profile = selectors.profile_get_for_space(username=username)
+    viewer = request.user
+    context = selectors.space_context(viewer=viewer, profile=profile, tab="profile")
+    context.update(
+        show_email=can_see_detail(viewer, profile, profile.email_visibility),
+        show_school=can_see_detail(viewer, profile, profile.school_visibility),
+        show_location=can_see_detail(viewer, profile, profile.location_visibility),
+        region_label=Region(profile.region).label if profile.region else "",
+        latest_posts=selectors.post_list_latest_for_profile(profile=profile),
+    )
+    return render(request, "accounts/profile_detail.html", context)
 
 
-def settings_profile(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    filters: dict = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        category = data["category"]
+        filters = {
+            "query": data["q"],
+            "subject": data["subject"],
+            "grade": data["grade"],
+            "region": data["region"],
+            # "none" asks for members without a category, "" for any.
+            "category": {"": None, "none": ""}.get(category, category),
+        }
+    profiles = selectors.profile_list_for_directory(**filters)
+    page = Paginator(profiles, PER_PAGE).get_page(request.GET.get("page"))
+    viewer = request.user
+    rows = [
+        (
+            profile,
+            can_see_detail(viewer, profile, profile.location_visibility),
+        )
+        for profile in page
+    ]
+    return render(
+        request,
+        "accounts/directory.html",
+        {"form": form, "page_obj": page, "rows": rows, "regions": dict(Region.choices)},
+    )
 
 
-def avatar_upload(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+def _settings_render(
+    request: HttpRequest, form: ProfileForm, avatar_form: AvatarForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/profile_settings.html",
+        {
+            "form": form,
+            "avatar_form": avatar_form,
+            "profile": request.user.profile,
+            "settings_tab": "profile",
+        },
+        status=status,
+    )
 
 
-def avatar_remove(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+@login_required
+def settings_profile(request: HttpRequest) -> HttpResponse:
+    profile = services.profile_ensure(user=request.user)
+    if request.method != "POST":
+        return _settings_render(request, ProfileForm(instance=profile), AvatarForm())
+    # Bound to a copy: a refused form must not leave half-changed values behind.
+    form = ProfileForm(request.POST, instance=type(profile).objects.get(pk=profile.pk))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.profile_update(
+                profile=profile,
+                subjects=data.pop("subjects"),
+                grades=data.pop("grades"),
+                interests=data.pop("interests"),
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:settings_profile")
+    return _settings_render(request, form, AvatarForm(), status=400)
 
 
-def settings_privacy(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+@login_required
+@require_POST
+def avatar_upload(request: HttpRequest) -> HttpResponse:
+    profile = services.profile_ensure(user=request.user)
+    avatar_form = AvatarForm(request.POST, request.FILES)
+    if avatar_form.is_valid():
+        try:
+            services.profile_avatar_set(
+                profile=profile, upload=avatar_form.cleaned_data["avatar"]
+            )
+        except ValidationError as error:
+            avatar_form.add_error("avatar", error)
+        else:
+            messages.success(request, _("Your new picture is saved."))
+            return redirect("accounts:settings_profile")
+    profile.refresh_from_db()
+    return _settings_render(
+        request, ProfileForm(instance=profile), avatar_form, status=400
+    )
 
 
-def profile_detail(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+@login_required
+@require_POST
+def avatar_remove(request: HttpRequest) -> HttpResponse:
+    services.profile_avatar_remove(profile=services.profile_ensure(user=request.user))
+    messages.success(request, _("Your picture is removed."))
+    return redirect("accounts:settings_profile")
+
+
+@login_required
+def settings_privacy(request: HttpRequest) -> HttpResponse:
+    profile = services.profile_ensure(user=request.user)
+    status = 200
+    if request.method == "POST":
+        form = PrivacyForm(
+            request.POST, instance=type(profile).objects.get(pk=profile.pk)
+        )
+        if form.is_valid():
+            services.profile_privacy_update(profile=profile, **form.cleaned_data)
+            messages.success(request, _("Your privacy settings are saved."))
+            return redirect("accounts:settings_privacy")
+        status = 400
+    else:
+        form = PrivacyForm(instance=profile)
+    return render(
+        request,
+        "accounts/privacy_settings.html",
+        {"form": form, "settings_tab": "privacy", "visibility": Visibility},
+        status=status,
+    )

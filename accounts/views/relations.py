@@ -1,31 +1,136 @@
 """Following, blocking and bookmarks."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, selectors_relations, services
+from accounts.models import User
+from accounts.permissions import can_block_member
+
+PER_PAGE = 20
 
 
-def blocked_list(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
 
 
-def bookmark_list(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+def _member(username: str) -> User:
+    return get_object_or_404(
+        User, username=username, is_active=True, profile__deleted_at__isnull=True
+    )
 
 
-def bookmark_toggle(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+@login_required
+@require_POST
+def follow_toggle(request: HttpRequest, username: str) -> HttpResponse:
+    other = _member(username)
+    if request.POST.get("action") == "unfollow" or selectors_relations.is_following(
+        follower=request.user, followee=other
+    ):
+        services.follow_delete(follower=request.user, followee=other)
+        messages.success(request, _("You no longer follow this member."))
+    else:
+        try:
+            services.follow_create(follower=request.user, followee=other)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return _back(request, other.get_absolute_url())
+        messages.success(request, _("You now follow this member."))
+    return _back(request, other.get_absolute_url())
 
 
-def follow_toggle(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+@login_required
+@require_POST
+def block_toggle(request: HttpRequest, username: str) -> HttpResponse:
+    other = get_object_or_404(User, username=username)
+    if not can_block_member(request.user, other):
+        raise Http404
+    if selectors_relations.is_blocking(blocker=request.user, blocked=other):
+        services.block_delete(blocker=request.user, blocked=other)
+        messages.success(request, _("The member is unblocked."))
+    else:
+        services.block_create(blocker=request.user, blocked=other)
+        messages.success(
+            request,
+            _(
+                "The member is blocked: their posts are folded for you, and they "
+                "cannot follow, mention or message you."
+            ),
+        )
+    return _back(request, other.get_absolute_url())
 
 
-def block_toggle(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+def _member_list(request: HttpRequest, username: str, *, tab: str) -> HttpResponse:
+    profile = selectors.profile_get_for_space(username=username)
+    if tab == "followers":
+        profiles = selectors.follower_profiles(user=profile.user)
+    else:
+        profiles = selectors.following_profiles(user=profile.user)
+    context = selectors.space_context(viewer=request.user, profile=profile, tab=tab)
+    context["page_obj"] = Paginator(profiles, PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "accounts/member_list.html", context)
 
 
-def follower_list(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+def follower_list(request: HttpRequest, username: str) -> HttpResponse:
+    return _member_list(request, username, tab="followers")
 
 
-def following_list(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404  # placeholder: not built yet
+def following_list(request: HttpRequest, username: str) -> HttpResponse:
+    return _member_list(request, username, tab="following")
+
+
+@login_required
+def blocked_list(request: HttpRequest) -> HttpResponse:
+    profiles = selectors.blocked_profiles(user=request.user)
+    page = Paginator(profiles, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/blocked_list.html",
+        {"page_obj": page, "settings_tab": "blocked"},
+    )
+
+
+@login_required
+def bookmark_list(request: HttpRequest) -> HttpResponse:
+    profile = selectors.profile_get_for_space(username=request.user.username)
+    page = Paginator(
+        selectors_relations.bookmark_list_for_user(user=request.user), PER_PAGE
+    ).get_page(request.GET.get("page"))
+    context = selectors.space_context(
+        viewer=request.user, profile=profile, tab="bookmarks"
+    )
+    context.update(
+        page_obj=page,
+        rows=selectors_relations.bookmark_rows(page=page, user=request.user),
+    )
+    return render(request, "accounts/bookmark_list.html", context)
+
+
+@login_required
+@require_POST
+def bookmark_toggle(request: HttpRequest) -> HttpResponse:
+    try:
+        object_id = int(request.POST.get("object_id", ""))
+        kept = services.bookmark_toggle(
+            user=request.user, key=request.POST.get("key", ""), object_id=object_id
+        )
+    except (ValueError, ObjectDoesNotExist) as error:
+        raise Http404 from error
+    messages.success(
+        request, _("Bookmarked.") if kept else _("Removed from your bookmarks.")
+    )
+    return _back(request, "accounts:bookmarks")

@@ -1,0 +1,39 @@
+"""Forms of the blog: shape only; rules are in the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagField
+
+from accounts.models import BlogComment, BlogPost
+from community.forms import BootstrapFormMixin
+
+
+class PostForm(BootstrapFormMixin, forms.ModelForm):
+    tags = TagField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Comma-separated, e.g. fractions, 5th grade."),
+    )
+
+    class Meta:
+        model = BlogPost
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+        help_texts = {
+            "body": _("Markdown: **bold**, *italic*, lists, tables, links, images.")
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["tags"] = list(
+                self.instance.tags.values_list("name", flat=True)
+            )
+
+
+class CommentForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = BlogComment
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+        labels = {"body": _("Your comment")}

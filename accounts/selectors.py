@@ -1,0 +1,131 @@
+"""Reads for members' pages: each function owns its joins and prefetches."""
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from accounts.models import Block, BlogPost, Follow, Profile, User
+from community.models import Grade, Subject
+
+LATEST_POSTS_ON_PROFILE = 5
+
+
+def _space_profiles() -> QuerySet[Profile]:
+    return (
+        Profile.objects.filter(user__is_active=True, deleted_at__isnull=True)
+        .select_related("user")
+        .prefetch_related("subjects", "grades", "interests")
+    )
+
+
+def profile_get_for_space(*, username: str) -> Profile:
+    """The profile behind ``/u/<username>/``, with counts of followers and following.
+
+    Raises Http404 for unknown, deactivated and deleted members alike.
+    """
+    profile = (
+        _space_profiles()
+        .annotate(
+            follower_count=Count("user__follower_set", distinct=True),
+            following_count=Count("user__following_set", distinct=True),
+        )
+        .filter(user__username=username)
+        .first()
+    )
+    if profile is None:
+        raise Http404
+    return profile
+
+
+def space_context(*, viewer, profile: Profile, tab: str) -> dict:
+    """What ``accounts/space_base.html`` needs about the viewer and the owner."""
+    is_following = is_blocking = False
+    if viewer.is_authenticated and viewer.pk != profile.user_id:
+        is_following = Follow.objects.filter(
+            follower=viewer, followee=profile.user_id
+        ).exists()
+        is_blocking = Block.objects.filter(
+            blocker=viewer, blocked=profile.user_id
+        ).exists()
+    return {
+        "space_profile": profile,
+        "space_tab": tab,
+        "is_following": is_following,
+        "is_blocking": is_blocking,
+    }
+
+
+def post_list_latest_for_profile(*, profile: Profile) -> list[BlogPost]:
+    return list(
+        BlogPost.objects.published()
+        .filter(author_id=profile.user_id)
+        .only("title", "slug", "published_at", "author_id")
+        .order_by("-published_at")[:LATEST_POSTS_ON_PROFILE]
+    )
+
+
+def profile_list_for_directory(
+    *,
+    query: str = "",
+    subject: Subject | None = None,
+    grade: Grade | None = None,
+    region: str = "",
+    category: str | None = None,
+) -> QuerySet[Profile]:
+    """Members listed in the directory, filtered; hidden and deleted ones left out."""
+    profiles = (
+        Profile.objects.filter(
+            user__is_active=True, deleted_at__isnull=True, listed_in_directory=True
+        )
+        .select_related("user")
+        .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by()))
+        .order_by("display_name", "pk")
+    )
+    if query:
+        profiles = profiles.filter(display_name__icontains=query.strip())
+    if subject is not None:
+        profiles = profiles.filter(subjects=subject)
+    if grade is not None:
+        profiles = profiles.filter(grades=grade)
+    if region:
+        profiles = profiles.filter(region=region)
+    if category is not None:
+        profiles = profiles.filter(category=category)
+    return profiles.distinct()
+
+
+def profile_list_of_users(*, users: QuerySet[User]) -> QuerySet[Profile]:
+    """Profiles of ``users`` (a subquery) for member lists, deleted ones left out."""
+    return (
+        Profile.objects.filter(user__in=users, deleted_at__isnull=True)
+        .filter(user__is_active=True)
+        .select_related("user")
+        .prefetch_related("subjects")
+    )
+
+
+def follower_profiles(*, user: User) -> QuerySet[Profile]:
+    followers = Follow.objects.filter(followee=user).values("follower")
+    return profile_list_of_users(users=followers).order_by("display_name", "pk")
+
+
+def following_profiles(*, user: User) -> QuerySet[Profile]:
+    followed = Follow.objects.filter(follower=user).values("followee")
+    return profile_list_of_users(users=followed).order_by("display_name", "pk")
+
+
+def blocked_profiles(*, user: User) -> QuerySet[Profile]:
+    blocked = Block.objects.filter(blocker=user).values("blocked")
+    return (
+        Profile.objects.filter(user__in=blocked)
+        .select_related("user")
+        .order_by("display_name", "pk")
+    )
+
+
+def blocked_user_ids(*, viewer) -> set[int]:
+    """Whom ``viewer`` has blocked: their content is folded for the viewer."""
+    if not viewer.is_authenticated:
+        return set()
+    return set(
+        Block.objects.filter(blocker=viewer).values_list("blocked_id", flat=True)
+    )
