@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import Profile, User
+from accounts.models import BlogComment, BlogPost, Profile, User
 
 
 class ProfileInline(admin.StackedInline):
@@ -19,6 +19,10 @@ class ProfileInline(admin.StackedInline):
         "region",
         "subjects",
         "grades",
+        "category",
+        "is_methodist",
+        "is_mentor",
+        "experience_years",
         "time_zone",
         "language",
     ]
@@ -130,3 +134,142 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description=_("Remove the expert role"), permissions=["change"])
     def revoke_expert(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._role_action(request, queryset, services.EXPERTS, grant=False)
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = [
+        "display_name",
+        "user_email",
+        "school",
+        "region",
+        "category",
+        "is_methodist",
+        "is_mentor",
+    ]
+    list_select_related = ["user"]
+    search_fields = [
+        "display_name",
+        "user__email",
+        "user__username",
+        "school",
+        "city",
+        "region",
+    ]
+    list_filter = [
+        "category",
+        "subjects",
+        "grades",
+        "region",
+        "is_methodist",
+        "is_mentor",
+        "listed_in_directory",
+    ]
+    fields = [
+        "user",
+        "display_name",
+        "about",
+        "school",
+        "city",
+        "region",
+        "subjects",
+        "grades",
+        "category",
+        "is_methodist",
+        "is_mentor",
+        "experience_years",
+        "email_visibility",
+        "school_visibility",
+        "location_visibility",
+        "listed_in_directory",
+        "indexable",
+        "deleted_at",
+    ]
+    readonly_fields = ["user", "deleted_at"]
+    filter_horizontal = ["subjects", "grades"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # Profiles come with accounts.
+
+    def save_model(
+        self, request: HttpRequest, obj: Profile, form: object, change: bool
+    ) -> None:
+        # The "about" HTML is rendered by the service, as on the site.
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        m2m = {
+            name: changed.pop(name)
+            for name in ("subjects", "grades")
+            if name in changed
+        }
+        privacy = {
+            name: changed.pop(name)
+            for name in services.PRIVACY_FIELDS
+            if name in changed
+        }
+        fresh = Profile.objects.get(pk=obj.pk)
+        services.profile_update(profile=fresh, **m2m, **changed)
+        if privacy:
+            services.profile_privacy_update(profile=fresh, **privacy)
+
+    def save_related(
+        self, request: HttpRequest, form: object, formsets: list, change: bool
+    ) -> None:
+        pass  # Subjects and grades were set by the service in save_model().
+
+    @admin.display(description=_("e-mail address"), ordering="user__email")
+    def user_email(self, profile: Profile) -> str:
+        return profile.user.email
+
+
+@admin.register(BlogPost)
+class BlogPostAdmin(admin.ModelAdmin):
+    list_display = ["title", "author", "status", "published_at", "comment_count"]
+    list_select_related = ["author"]
+    list_filter = ["status", "comments_closed", "published_at"]
+    search_fields = ["title", "body", "author__email", "author__profile__display_name"]
+    readonly_fields = ["author", "slug", "body_html", "published_at", "comment_count"]
+    fields = [
+        "author",
+        "title",
+        "slug",
+        "body",
+        "status",
+        "comments_closed",
+        "published_at",
+    ]
+    date_hierarchy = "published_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # Moderators read and delete; members write their own posts.
+
+    def delete_model(self, request: HttpRequest, obj: BlogPost) -> None:
+        services.post_delete(post=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for post in queryset:
+            services.post_delete(post=post, actor=request.user)
+
+
+@admin.register(BlogComment)
+class BlogCommentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "post", "author", "created_at"]
+    list_select_related = ["post", "author"]
+    search_fields = ["body", "author__email", "post__title"]
+    readonly_fields = ["post", "author", "body", "created_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: BlogComment) -> None:
+        services.comment_delete(comment=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for comment in queryset.select_related("post"):
+            services.comment_delete(comment=comment, actor=request.user)

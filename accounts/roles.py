@@ -22,6 +22,10 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("taggit", "view_taggeditem"),
         ("community", "view_subject"),
         ("community", "view_grade"),
+        ("accounts", "view_blogpost"),
+        ("accounts", "delete_blogpost"),
+        ("accounts", "view_blogcomment"),
+        ("accounts", "delete_blogcomment"),
     ],
     EXPERTS: [
         ("accounts", "view_profile"),

@@ -24,6 +24,8 @@ from community.models import Grade, Subject
 __all__ = [
     "EXPERTS",
     "MODERATORS",
+    "PRIVACY_FIELDS",
+    "PROFILE_FIELDS",
     "STAFF_ROLES",
     "member_create",
     "profile_avatar_remove",

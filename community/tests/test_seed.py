@@ -105,3 +105,23 @@ def test_seed_demo_keeps_existing_member_untouched(member):
     assert member.profile.display_name == display_name
     assert not member.groups.exists()
     assert User.objects.count() > member_count
+
+
+def test_seed_demo_fills_personal_spaces_once():
+    from accounts.models import BlogComment, BlogPost, Follow
+    from community.management.commands.seed_demo import COMMENTS, FOLLOWS, POSTS
+
+    seed()
+    seed()
+
+    assert BlogPost.objects.count() == len(POSTS)
+    assert BlogPost.objects.filter(status=BlogPost.Status.DRAFT).count() == 1
+    assert BlogComment.objects.count() == len(COMMENTS)
+    assert Follow.objects.count() == len(FOLLOWS)
+    demo = Profile.objects.get(user__email="demo@kollegi.local")
+    assert demo.category == Profile.Category.HIGHEST
+    assert "<li>" in demo.about_html
+    assert demo.interests.count() == 2
+    post = BlogPost.objects.get(title__startswith="Как я ввожу дроби")
+    assert post.comment_count == 2
+    assert post.slug.startswith("kak-ia-vvozhu-drobi")

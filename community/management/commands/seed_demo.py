@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import services as account_services
-from accounts.models import User
+from accounts.models import BlogComment, BlogPost, User
 from community.models import Grade, Subject
 
 DEMO_PASSWORD = "kollegi-demo-2026"  # noqa: S105 - demo accounts only
@@ -50,6 +50,98 @@ TEACHERS = [
      "Нижний Новгород", "nizhny-novgorod", "Europe/Moscow", ["school-psychology"],
      ["additional-education"]),
 ]  # fmt: skip
+# (e-mail, category, methodist, mentor, years, interests, about)
+PROFILE_EXTRAS = {
+    "demo@kollegi.local": (
+        "highest",
+        True,
+        True,
+        18,
+        ["олимпиадная математика", "ФГОС"],
+        "Учу математике с 2008 года. Веду кружок олимпиадной математики и "
+        "помогаю молодым коллегам.\n\n"
+        "- готовлю к ОГЭ и ЕГЭ\n- люблю задачи на смекалку",
+    ),
+    "i.petrov@kollegi.local": (
+        "highest",
+        True,
+        False,
+        25,
+        ["эксперимент", "астрономия"],
+        "Физика — это **эксперимент**. Делюсь опытом школьной лаборатории.",
+    ),
+    "e.smirnova@kollegi.local": (
+        "first",
+        False,
+        True,
+        12,
+        ["читательская грамотность"],
+        "Русский язык и литература. Верю, что каждый ученик может полюбить чтение.",
+    ),
+    "o.kuznetsova@kollegi.local": (
+        "first",
+        False,
+        False,
+        9,
+        ["игровые технологии"],
+        "Начальная школа: учимся играя.",
+    ),
+    "d.volkov@kollegi.local": (
+        "conformity",
+        False,
+        False,
+        4,
+        ["робототехника", "Python"],
+        "Информатика и робототехника, веду проектную работу.",
+    ),
+    "t.sokolova@kollegi.local": (
+        "first",
+        False,
+        False,
+        15,
+        ["проектная работа"],
+        "Английский язык. Люблю проекты с зарубежными школами.",
+    ),
+}
+# (author e-mail, title, body, tags, published)
+POSTS = [
+    ("demo@kollegi.local", "Как я ввожу дроби в пятом классе",
+     "Начинаю с **пиццы и шоколадки**: дети сами делят целое на части.\n\n"
+     "1. Сначала — на глаз\n2. Потом — на бумаге\n3. И только потом — правило",
+     ["дроби", "5 класс"], True),
+    ("demo@kollegi.local", "Подготовка к олимпиаде: план на год",
+     "Делюсь планом занятий кружка: от логических задач до комбинаторики.",
+     ["олимпиады"], True),
+    ("demo@kollegi.local", "Черновик: заметки о ФГОС",
+     "Пока собираю мысли.", ["ФГОС"], False),
+    ("i.petrov@kollegi.local", "Лабораторная работа без лаборатории",
+     "Что можно измерить с помощью смартфона: ускорение, освещённость, звук.",
+     ["эксперимент", "физика"], True),
+    ("e.smirnova@kollegi.local", "Читательский клуб в седьмом классе",
+     "Раз в месяц мы обсуждаем одну книгу. Правило одно: *без оценок*.",
+     ["чтение"], True),
+    ("d.volkov@kollegi.local", "Первые шаги в робототехнике",
+     "С какого набора начать, если бюджет школы скромный.",
+     ["робототехника"], True),
+]  # fmt: skip
+# (commenter e-mail, post title, text)
+COMMENTS = [
+    ("o.kuznetsova@kollegi.local", "Как я ввожу дроби в пятом классе",
+     "Спасибо! Попробую с третьеклассниками в игровой форме."),
+    ("i.petrov@kollegi.local", "Как я ввожу дроби в пятом классе",
+     "Отличная идея, у нас в физике тоже всё начинается с наглядности."),
+    ("t.sokolova@kollegi.local", "Читательский клуб в седьмом классе",
+     "А можно так же на английском? Хочу попробовать."),
+]  # fmt: skip
+# (follower e-mail, followee e-mail)
+FOLLOWS = [
+    ("o.kuznetsova@kollegi.local", "demo@kollegi.local"),
+    ("d.volkov@kollegi.local", "demo@kollegi.local"),
+    ("t.sokolova@kollegi.local", "e.smirnova@kollegi.local"),
+    ("demo@kollegi.local", "i.petrov@kollegi.local"),
+    ("demo@kollegi.local", "e.smirnova@kollegi.local"),
+    ("g.orlova@kollegi.local", "demo@kollegi.local"),
+]
 MODERATOR_EMAIL = "moderator@kollegi.local"
 EXPERT_EMAILS = ["i.petrov@kollegi.local", "e.smirnova@kollegi.local"]
 
@@ -78,6 +170,8 @@ class Command(BaseCommand):
                 grades=[grades[slug] for slug in grade_slugs],
             )
             created += 1
+        if created:
+            self._fill_spaces()
         moderator = User.objects.get(email=MODERATOR_EMAIL)
         account_services.user_grant_role(
             user=moderator, role=account_services.MODERATORS
@@ -93,3 +187,38 @@ class Command(BaseCommand):
             f"Demo login: {TEACHERS[0][0]} / {DEMO_PASSWORD}\n"
             f"Moderator (admin site): {MODERATOR_EMAIL} / {DEMO_PASSWORD}"
         )
+
+    def _fill_spaces(self) -> None:
+        """Profiles, blogs, comments and follows; runs with the first seeding only."""
+        users = {user.email: user for user in User.objects.select_related("profile")}
+        for email, extra in PROFILE_EXTRAS.items():
+            category, methodist, mentor, years, interests, about = extra
+            account_services.profile_update(
+                profile=users[email].profile,
+                category=category,
+                is_methodist=methodist,
+                is_mentor=mentor,
+                experience_years=years,
+                interests=interests,
+                about=about,
+            )
+        for email, title, body, tags, published in POSTS:
+            if not BlogPost.objects.filter(author=users[email], title=title).exists():
+                account_services.post_create(
+                    author=users[email],
+                    title=title,
+                    body=body,
+                    tags=tags,
+                    publish=published,
+                )
+        posts = {post.title: post for post in BlogPost.objects.select_related("author")}
+        for email, title, text in COMMENTS:
+            post = posts[title]
+            if not BlogComment.objects.filter(post=post, author=users[email]).exists():
+                account_services.comment_create(
+                    post=post, author=users[email], body=text
+                )
+        for follower, followee in FOLLOWS:
+            account_services.follow_create(
+                follower=users[follower], followee=users[followee]
+            )
