@@ -1,6 +1,6 @@
 """Reads for members' pages: each function owns its joins and prefetches."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Block, BlogPost, Follow, Profile, User
@@ -63,6 +63,18 @@ def post_list_latest_for_profile(*, profile: Profile) -> list[BlogPost]:
     )
 
 
+def _name_matches(query: str) -> Q:
+    """Case-insensitive name search that also holds for Cyrillic on SQLite.
+
+    SQLite's LIKE folds only ASCII letters, so the usual spellings of the
+    query are tried as well; PostgreSQL's icontains needs none of them.
+    """
+    condition = Q(display_name__icontains=query)
+    for variant in {query.lower(), query.capitalize(), query.title(), query.upper()}:
+        condition |= Q(display_name__contains=variant)
+    return condition
+
+
 def profile_list_for_directory(
     *,
     query: str = "",
@@ -80,8 +92,8 @@ def profile_list_for_directory(
         .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by()))
         .order_by("display_name", "pk")
     )
-    if query:
-        profiles = profiles.filter(display_name__icontains=query.strip())
+    if query.strip():
+        profiles = profiles.filter(_name_matches(query.strip()))
     if subject is not None:
         profiles = profiles.filter(subjects=subject)
     if grade is not None:
