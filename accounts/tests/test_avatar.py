@@ -13,8 +13,8 @@ from django.urls import reverse
 from PIL import Image
 
 from accounts import services
-from accounts.services import members
 from accounts.models import Profile
+from accounts.services import members
 
 pytestmark = pytest.mark.django_db
 
