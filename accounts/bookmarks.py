@@ -50,5 +50,7 @@ def register_defaults() -> None:
         BlogPost,
         key="blogpost",
         label=_("Blog post"),
-        visible_to=lambda user: BlogPost.objects.visible_to(user),
+        visible_to=lambda user: BlogPost.objects.visible_to(user).select_related(
+            "author"
+        ),
     )

@@ -67,9 +67,8 @@ class ProfileForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["interests"] = list(
-                self.instance.interests.values_list("name", flat=True)
-            )
+            # taggit's widget writes Tag objects back as "a, b".
+            self.initial["interests"] = list(self.instance.interests.all())
         self.fields["experience_years"].validators.append(MaxValueValidator(70))
 
 

@@ -26,9 +26,8 @@ class PostForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["tags"] = list(
-                self.instance.tags.values_list("name", flat=True)
-            )
+            # taggit's widget writes Tag objects back as "a, b".
+            self.initial["tags"] = list(self.instance.tags.all())
 
 
 class CommentForm(BootstrapFormMixin, forms.ModelForm):

@@ -261,3 +261,13 @@ def test_post_detail_query_count_does_not_grow_with_comments(
         response = member_client.get(url("post_detail", post))
 
     assert len(response.context["page_obj"]) == 50
+
+
+def test_post_edit_form_shows_current_tags(member_client, member):
+    post = BlogPostFactory(author=member)
+    post.tags.set(["дроби", "5 класс"])
+
+    response = member_client.get(url("post_edit", post))
+
+    assert response.status_code == 200
+    assert 'value="5 класс, дроби"' in response.content.decode()

@@ -271,3 +271,11 @@ def test_settings_privacy_saves_and_rejects_unknown_choice(member_client, member
     profile = Profile.objects.get(user=member)
     assert profile.school_visibility == "nobody"
     assert profile.listed_in_directory is False
+
+
+def test_settings_profile_form_shows_current_interests(member_client, member):
+    services.profile_update(profile=member.profile, interests=["ИКТ", "проекты"])
+
+    response = member_client.get(reverse("accounts:settings_profile"))
+
+    assert 'value="ИКТ, проекты"' in response.content.decode()

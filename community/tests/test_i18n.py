@@ -13,6 +13,10 @@ pytestmark = pytest.mark.django_db
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Proper names that stay Latin in Russian text.
 ALLOWED_LATIN = {"VK", "ID", "Mail", "ru"}
+# Names of formats and keys, written in Latin letters in Russian text too.
+ALLOWED_LATIN |= {"JPEG", "PNG", "WebP", "PDF", "ZIP", "JSON", "Markdown", "Ctrl"}
+# Addresses are data, not interface text.
+EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # "e-mail" is the usual Russian spelling (allauth's own Russian catalogue uses it).
 LOANWORDS = re.compile(r"\b[eE]-mail\b")
 TEXT_ATTRIBUTES = {"placeholder", "aria-label", "title", "alt"}
@@ -63,7 +67,7 @@ class VisibleText(HTMLParser):
 def english_words(html: str) -> set[str]:
     parser = VisibleText()
     parser.feed(html)
-    text = LOANWORDS.sub("", " ".join(parser.chunks))
+    text = LOANWORDS.sub("", EMAIL_ADDRESS.sub("", " ".join(parser.chunks)))
     words = set(LATIN_WORD.findall(text))
     return words - ALLOWED_LATIN
 
