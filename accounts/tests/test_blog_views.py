@@ -270,4 +270,6 @@ def test_post_edit_form_shows_current_tags(member_client, member):
     response = member_client.get(url("post_edit", post))
 
     assert response.status_code == 200
-    assert 'value="5 класс, дроби"' in response.content.decode()
+    field = response.context["form"]["tags"].value()
+    assert sorted(tag.name for tag in field) == ["5 класс", "дроби"]
+    assert "&quot;5 класс&quot;, дроби" in response.content.decode()

@@ -55,9 +55,9 @@ def test_blog_section_lists_published_posts_only(member):
     BlogPostFactory(author=member, title="Опубликовано")
     BlogPostFactory(author=member, title="Черновик", status="draft", published_at=None)
 
-    sections = dict(
-        (section.key, items) for section, items in portfolio.portfolio_for(member)
-    )
+    sections = {
+        section.key: items for section, items in portfolio.portfolio_for(member)
+    }
 
     assert [item.title for item in sections["blog"]] == ["Опубликовано"]
 
