@@ -1,4 +1,4 @@
-"""A teacher fills in the profile, uploads a picture and publishes a post, in a browser."""
+"""A teacher edits the profile, uploads a picture and publishes a post."""
 
 import io
 
