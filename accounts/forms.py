@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from markdownx.widgets import MarkdownxWidget
 from taggit.forms import TagField
 
 from accounts import services
@@ -57,7 +58,7 @@ class ProfileForm(BootstrapFormMixin, forms.ModelForm):
             "language",
         ]
         widgets = {
-            "about": forms.Textarea(attrs={"rows": 6}),
+            "about": MarkdownxWidget(attrs={"rows": 6}),
             "subjects": forms.CheckboxSelectMultiple,
             "grades": forms.CheckboxSelectMultiple,
             "experience_years": forms.NumberInput(attrs={"min": 0, "max": 70}),

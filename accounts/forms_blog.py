@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from markdownx.widgets import MarkdownxWidget
 from taggit.forms import TagField
 
 from accounts.models import BlogComment, BlogPost
@@ -18,7 +19,8 @@ class PostForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = BlogPost
         fields = ["title", "body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+        # markdownx previews through our renderer (MARKDOWNX_MARKDOWNIFY_FUNCTION).
+        widgets = {"body": MarkdownxWidget(attrs={"rows": 14})}
         help_texts = {
             "body": _("Markdown: **bold**, *italic*, lists, tables, links, images.")
         }

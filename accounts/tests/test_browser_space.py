@@ -52,6 +52,9 @@ def test_profile_avatar_and_blog_post(page, live_server, tmp_path):
     assert_accessible(page)
     page.fill("#id_title", "Дроби на пицце")
     page.fill("#id_body", "Делим **пиццу** на части:\n\n- половины\n- четверти")
+    # markdownx shows the preview through the site's one renderer.
+    page.locator(".markdownx-preview strong").wait_for()
+    assert page.locator(".markdownx-preview li").count() == 2
     page.fill("#id_tags", "дроби")
     page.get_by_role("button", name="Опубликовать").click()
     page.wait_for_url("**/u/*/blog/drobi-na-pitstse/")
