@@ -7,10 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
-        from accounts import bookmarks, portfolio, receivers
+        from accounts import bookmarks, community_hooks, portfolio, receivers
         from community.navigation import nav_register
 
         receivers.connect()
         bookmarks.register_defaults()
+        community_hooks.register()
         portfolio.register_defaults()
         nav_register(url_name="accounts:directory", title=_("Colleagues"), order=50)

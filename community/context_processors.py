@@ -1,7 +1,16 @@
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from community.navigation import nav_sections
+from community.selectors import notification_unread_count
 
 
 def site(request: HttpRequest) -> dict:
-    return {"nav_sections": nav_sections()}
+    context = {"nav_sections": nav_sections()}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        # Lazy: counted only when a template shows it.
+        context["unread_notifications"] = SimpleLazyObject(
+            lambda: notification_unread_count(user=user)
+        )
+    return context

@@ -1,4 +1,8 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -61,3 +65,150 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a member should hear about; repeats of one kind on one item group.
+
+    The text is built when shown, in the reader's language, from the kind's
+    registered messages (community.notifications), the actor and the target's
+    title kept here.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    target_title = models.CharField(_("about"), max_length=200, blank=True)
+    url = models.CharField(_("link"), max_length=500)
+    # Unread notifications with the same key are one line: "3 new comments on …".
+    group_key = models.CharField(max_length=120, blank=True)
+    count = models.PositiveIntegerField(_("how many"), default=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last event"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    digested_at = models.DateTimeField(_("sent in a digest"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-updated_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-updated_at"]),
+            models.Index(fields=["recipient", "group_key", "read_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+    @property
+    def kind_info(self):
+        from community.notifications import notification_kind
+
+        return notification_kind(self.kind)
+
+
+class ActivityEvent(models.Model):
+    """A public thing a member did, for the followers' and colleagues' feeds."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="activity_events",
+        verbose_name=_("actor"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    title = models.CharField(_("title"), max_length=200)
+    url = models.CharField(_("link"), max_length=500)
+    subjects = models.ManyToManyField(
+        Subject, blank=True, related_name="+", verbose_name=_("subjects")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("activity event")
+        verbose_name_plural = _("activity events")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["actor", "-created_at"]),
+            models.Index(fields=["-created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "target_type", "target_id"],
+                name="community_activity_once_per_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DigestLog(models.Model):
+    """One row per member and period, taken before sending: never two digests."""
+
+    class Period(models.TextChoices):
+        DAILY = "daily", _("daily")
+        WEEKLY = "weekly", _("weekly")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being sent")
+        SENT = "sent", _("sent")
+        EMPTY = "empty", _("nothing new")
+        FAILED = "failed", _("failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_logs",
+        verbose_name=_("recipient"),
+    )
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    period_start = models.DateField(_("period start"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    notification_count = models.PositiveIntegerField(_("notifications"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "period", "period_start"],
+                name="community_digest_once_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.period} {self.period_start}"

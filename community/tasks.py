@@ -39,3 +39,16 @@ def email_send_task(
 def heartbeat_record_task(name: str = "worker") -> None:
     """Run by beat every minute: proves a worker consumes the queue."""
     services.heartbeat_record(name=name)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,
+)
+def notification_email_task(notification_id: int) -> None:
+    """E-mail one notification; retried while SMTP fails, harmless twice."""
+    services.notification_email_send(notification_id=notification_id)

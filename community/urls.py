@@ -17,6 +17,18 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("language/", views.language_set, name="language_set"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/open/",
+        views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read-all/",
+        views.notification_read_all,
+        name="notification_read_all",
+    ),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     # markdownx's own URLs have no login check and trust the browser's file
     # type; these two replace them at the paths its widget posts to.
     path("markdownx/markdownify/", views.markdown_preview, name="markdown_preview"),

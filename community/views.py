@@ -1,6 +1,10 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -8,20 +12,34 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services as account_services
-from community import services
+from community import selectors, services
 from community.health import health_report
 from community.markdown import MAX_LENGTH, render_markdown
+from community.models import Notification
+from community.notifications import feed_interests
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "community/home.html")
+    context = {}
+    if request.user.is_authenticated:
+        actors, subjects = feed_interests(request.user)
+        events = selectors.feed_for_user(
+            user=request.user, followed_ids=actors, subject_ids=subjects
+        )
+        context = {
+            "feed_page": Paginator(events, 20).get_page(request.GET.get("page")),
+            "feed_is_default": not actors and not subjects,
+        }
+    return render(request, "community/home.html", context)
 
 
 @require_GET
@@ -83,3 +101,68 @@ def markdown_image_upload(request: HttpRequest) -> JsonResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(
+        selectors.notification_list_for_user(user=request.user), 20
+    ).get_page(request.GET.get("page"))
+    rows = [
+        (notification, services.notification_text(notification))
+        for notification in page
+    ]
+    return render(
+        request,
+        "community/notification_list.html",
+        {"page_obj": page, "rows": rows},
+    )
+
+
+@login_required
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the notification read and go to the exact item it is about."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notification_mark_read(notification=notification)
+    if url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return HttpResponseRedirect(notification.url)
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notification_mark_all_read(user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked read.",
+            "%(count)d notifications marked read.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("notifications")
+
+
+@csrf_exempt  # The signed token is the proof; mail clients post without a session.
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One-click unsubscribe from one kind of e-mail, without logging in.
+
+    GET asks for confirmation (link scanners must not unsubscribe anyone);
+    POST, from the page or from the mail client (RFC 8058), applies it.
+    """
+    try:
+        signing.loads(token, salt=services.UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return render(request, "community/unsubscribe.html", {"bad": True}, status=400)
+    if request.method == "POST":
+        try:
+            services.unsubscribe_by_token(token=token, user_model=get_user_model())
+        except (signing.BadSignature, get_user_model().DoesNotExist):
+            return render(
+                request, "community/unsubscribe.html", {"bad": True}, status=400
+            )
+        return render(request, "community/unsubscribe.html", {"done": True})
+    return render(request, "community/unsubscribe.html", {"token": token})

@@ -45,8 +45,10 @@ PROFILE_ERASED_FIELDS = (
 __all__ = [
     "account_delete",
     "account_export",
+    "notification_deliveries",
     "notification_delivery",
     "notification_settings_update",
+    "notification_unsubscribe",
 ]
 
 
@@ -236,3 +238,37 @@ def account_delete(*, user: User) -> None:
     user.groups.clear()
     if avatar:
         transaction.on_commit(lambda: default_storage.delete(avatar))
+
+
+def notification_deliveries(*, user_ids) -> dict[tuple[int, str], str]:
+    """Deliveries for many members at once: {(user_id, kind): delivery}."""
+    user_ids = list(user_ids)
+    chosen = {
+        (row["user_id"], row["kind"]): row["delivery"]
+        for row in NotificationSetting.objects.filter(user_id__in=user_ids).values(
+            "user_id", "kind", "delivery"
+        )
+    }
+    return {
+        (user_id, kind): chosen.get((user_id, kind), NOTIFICATION_DEFAULTS[kind])
+        for user_id in user_ids
+        for kind in NotificationSetting.Kind.values
+    }
+
+
+def notification_unsubscribe(*, user: User, kind: str) -> None:
+    """Switch one kind of e-mail off ("digest": the digest itself).
+
+    Raises ValidationError for an unknown kind.
+    """
+    if kind == "digest":
+        profile = user.profile
+        profile.digest_frequency = Profile.DigestFrequency.NEVER
+        profile.save(update_fields=["digest_frequency", "updated_at"])
+        return
+    if kind not in NotificationSetting.Kind.values:
+        raise ValidationError(_("Unknown notification setting."), code="invalid")
+    # Unsubscribing from e-mail keeps the news on the site.
+    NotificationSetting.objects.update_or_create(
+        user=user, kind=kind, defaults={"delivery": NotificationSetting.Delivery.SITE}
+    )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts import community_hooks
 from accounts.models import BlogComment, BlogPost, User
 from accounts.permissions import (
     can_comment_post,
@@ -17,7 +18,26 @@ from accounts.permissions import (
     can_edit_post,
     is_blocked_by,
 )
+from community import services as community
 from community.markdown import render_markdown
+
+BLOG_POST_ACTIVITY = "blog_post"
+
+
+def _activity_record(post: BlogPost) -> None:
+    subjects = []
+    profile = getattr(post.author, "profile", None)
+    if profile is not None:
+        subjects = list(profile.subjects.all())
+    community.activity_record(
+        actor=post.author,
+        kind=BLOG_POST_ACTIVITY,
+        target=post,
+        title=post.title,
+        url=post.get_absolute_url(),
+        subjects=subjects,
+    )
+
 
 __all__ = [
     "comment_create",
@@ -84,6 +104,8 @@ def post_create(
     post.full_clean(exclude=["author"])
     post.save()
     post.tags.set(_clean_tags(tags))
+    if post.is_published:
+        _activity_record(post)
     return post
 
 
@@ -110,6 +132,7 @@ def post_update(
     return post
 
 
+@transaction.atomic
 def post_publish(*, post: BlogPost, actor: User) -> BlogPost:
     """Publish a draft; the first publication date is kept on later ones."""
     if not can_edit_post(actor, post):
@@ -119,9 +142,11 @@ def post_publish(*, post: BlogPost, actor: User) -> BlogPost:
     post.status = BlogPost.Status.PUBLISHED
     post.published_at = post.published_at or timezone.now()
     post.save(update_fields=["status", "published_at", "updated_at"])
+    _activity_record(post)
     return post
 
 
+@transaction.atomic
 def post_unpublish(*, post: BlogPost, actor: User) -> BlogPost:
     """Take a post back to drafts: only its author sees it then."""
     if not can_edit_post(actor, post):
@@ -129,6 +154,7 @@ def post_unpublish(*, post: BlogPost, actor: User) -> BlogPost:
     if post.is_published:
         post.status = BlogPost.Status.DRAFT
         post.save(update_fields=["status", "updated_at"])
+        community.activity_remove(kind=BLOG_POST_ACTIVITY, target=post)
     return post
 
 
@@ -142,10 +168,12 @@ def post_comments_set(*, post: BlogPost, actor: User, closed: bool) -> BlogPost:
     return post
 
 
+@transaction.atomic
 def post_delete(*, post: BlogPost, actor: User) -> None:
     """Delete a post with its comments (the author, or a moderator)."""
     if not can_delete_post(actor, post):
         raise PermissionDenied
+    community.activity_remove(kind=BLOG_POST_ACTIVITY, target=post)
     post.delete()
 
 
@@ -169,6 +197,14 @@ def comment_create(*, post: BlogPost, author: User, body: str) -> BlogComment:
     comment.full_clean(exclude=["post", "author"])
     comment.save()
     BlogPost.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    community.notify(
+        recipient=post.author,
+        kind=community_hooks.BLOG_COMMENT,
+        actor=author,
+        target=post,
+        target_title=post.title,
+        url=f"{post.get_absolute_url()}#comment-{comment.pk}",
+    )
     return comment
 
 

@@ -6,9 +6,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from accounts import community_hooks
 from accounts.bookmarks import bookmarkable_get
 from accounts.models import Block, Bookmark, Follow, User
 from accounts.permissions import can_follow_member
+from community import services as community
 
 __all__ = [
     "block_create",
@@ -19,6 +21,7 @@ __all__ = [
 ]
 
 
+@transaction.atomic
 def follow_create(*, follower: User, followee: User) -> Follow:
     """Follow a colleague; following twice is harmless.
 
@@ -27,9 +30,14 @@ def follow_create(*, follower: User, followee: User) -> Follow:
     """
     if not can_follow_member(follower, followee):
         raise ValidationError(_("You cannot follow this member."), code="not_allowed")
-    follow, _created = Follow.objects.get_or_create(
-        follower=follower, followee=followee
-    )
+    follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
+    if created:
+        community.notify(
+            recipient=followee,
+            kind=community_hooks.FOLLOW,
+            actor=follower,
+            url=follower.get_absolute_url(),
+        )
     return follow
 
 

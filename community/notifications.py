@@ -1,0 +1,117 @@
+"""The registries through which apps report to the community layer.
+
+Apps declare, in ``AppConfig.ready()``:
+- their notification kinds (``notification_kind_register``): the preference a
+  kind obeys (replies, mentions, reviews, master-classes, followers) and its
+  message for one event and for a group of repeats;
+- their digest sections (``digest_section_register``);
+and the accounts app gives the member's preferences (``preferences_register``).
+The community layer never imports a domain app's models.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    key: str
+    preference: str
+    # "%(actor)s commented on «%(target)s»" / "%(count)s new comments on «%(target)s»"
+    one: Promise
+    many: Promise
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    key: str
+    title: Promise
+    order: int
+    # For a batch of members, what each should read: {user_id: [DigestItem]}.
+    items: Callable[[list], dict[int, list["DigestItem"]]]
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    title: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Preferences:
+    # (user, preference) -> "email" | "digest" | "site" | "off"
+    delivery: Callable[[object, str], str]
+    # Batch form of ``delivery`` for digests: {(user_id, preference): delivery}.
+    deliveries: Callable[[Iterable[int]], dict[tuple[int, str], str]]
+    # One-click unsubscribe: the preference (or "digest") is switched off.
+    unsubscribe: Callable[[object, str], None]
+    # Members who chose digests of ``frequency`` ("daily"/"weekly"), with the
+    # time zone of each: an iterable of (user, time zone name, language).
+    digest_recipients: Callable[[str], Iterable[tuple[object, str, str]]]
+    # The member's interface language, for e-mails.
+    language: Callable[[object], str]
+
+
+_kinds: dict[str, NotificationKind] = {}
+_sections: dict[str, DigestSection] = {}
+_preferences: list[Preferences] = []
+
+
+def notification_kind_register(
+    *, key: str, preference: str, one: Promise, many: Promise
+) -> None:
+    _kinds[key] = NotificationKind(key, preference, one, many)
+
+
+def notification_kind(key: str) -> NotificationKind:
+    """The registered kind; raises LookupError for an unknown one."""
+    try:
+        return _kinds[key]
+    except KeyError as error:
+        raise LookupError(f"unregistered notification kind {key!r}") from error
+
+
+def digest_section_register(
+    *,
+    key: str,
+    title: Promise,
+    order: int,
+    items: Callable[[list], dict[int, list[DigestItem]]],
+) -> None:
+    _sections[key] = DigestSection(key, title, order, items)
+
+
+def digest_sections() -> list[DigestSection]:
+    return sorted(_sections.values(), key=lambda section: section.order)
+
+
+def preferences_register(preferences: Preferences) -> None:
+    _preferences[:] = [preferences]
+
+
+def preferences() -> Preferences:
+    if not _preferences:
+        raise LookupError("no app has registered members' preferences")
+    return _preferences[0]
+
+
+# What a member's feed follows: {"actors": [...ids], "subjects": [...ids]} from
+# each registered source (the accounts app gives follows and subjects).
+_feed_sources: dict[str, Callable[[object], dict[str, list[int]]]] = {}
+
+
+def feed_source_register(key: str, source: Callable[[object], dict]) -> None:
+    _feed_sources[key] = source
+
+
+def feed_interests(user) -> tuple[list[int], list[int]]:
+    actors: set[int] = set()
+    subjects: set[int] = set()
+    for source in _feed_sources.values():
+        found = source(user)
+        actors.update(found.get("actors", ()))
+        subjects.update(found.get("subjects", ()))
+    return sorted(actors), sorted(subjects)
