@@ -10,13 +10,13 @@ import pytest
 from celery.exceptions import Retry
 from django.conf import settings
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 from kombu.serialization import dumps, loads
 
 from community.celery import app
 from community.models import Heartbeat
 from community.tasks import email_send_task, heartbeat_record_task
+from community.tests.conftest import FlakySMTPBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -26,43 +26,6 @@ MESSAGE = {
     "to": ["teacher@school.example"],
     "html": "<p>Коллега <strong>ответил</strong> вам.</p>",
 }
-
-
-class FlakySMTPBackend(EmailBackend):
-    """The locmem outbox behind an SMTP server that drops the first `failures` sends."""
-
-    failures = 0
-    attempts = 0
-
-    def send_messages(self, messages):
-        type(self).attempts += 1
-        if type(self).attempts <= type(self).failures:
-            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        return super().send_messages(messages)
-
-
-@pytest.fixture
-def smtp_failing(settings):
-    """Returns a function setting how many sends fail before SMTP recovers."""
-    settings.EMAIL_BACKEND = f"{__name__}.FlakySMTPBackend"
-    FlakySMTPBackend.attempts = 0
-
-    def fail(times: int) -> None:
-        FlakySMTPBackend.failures = times
-
-    yield fail
-    FlakySMTPBackend.failures = FlakySMTPBackend.attempts = 0
-
-
-@pytest.fixture
-def eager_errors_kept_in_result():
-    """Errors of eagerly run tasks stay in the result, as a worker would record them."""
-    saved = app.conf.task_eager_propagates
-    app.conf.task_eager_propagates = False
-    try:
-        yield
-    finally:
-        app.conf.task_eager_propagates = saved
 
 
 def test_celery_app_accepts_only_json():

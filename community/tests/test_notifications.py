@@ -5,6 +5,7 @@ from celery.exceptions import Retry
 from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from accounts import services as accounts
 from accounts.models import NotificationSetting, Profile
@@ -12,11 +13,6 @@ from accounts.tests.factories import BlogPostFactory, UserFactory
 from community import services
 from community.models import ActivityEvent, Notification
 from community.tasks import notification_email_task
-from community.tests.test_celery import (  # noqa: F401 - fixtures
-    FlakySMTPBackend,
-    eager_errors_kept_in_result,
-    smtp_failing,
-)
 
 pytestmark = pytest.mark.django_db
 Kind = NotificationSetting.Kind
@@ -88,9 +84,9 @@ def test_repeats_group_into_one_unread_line(member):
 
     notification = Notification.objects.get(recipient=member)
     assert notification.count == 3
-    assert services.notification_text(notification) == (
-        f"Новых комментариев к вашей записи «{post.title}»: 3"
-    )
+    with translation.override("ru"):
+        text = services.notification_text(notification)
+    assert text == (f"Новых комментариев к вашей записи «{post.title}»: 3")
 
 
 def test_a_read_notification_starts_a_new_group(member):
