@@ -3,7 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from community.notifications import (
+    DigestItem,
     Preferences,
+    digest_section_register,
     feed_source_register,
     notification_kind_register,
     preferences_register,
@@ -31,7 +33,7 @@ def _unsubscribe(user, preference: str) -> None:
     notification_unsubscribe(user=user, kind=preference)
 
 
-def _digest_recipients(frequency: str):
+def _digest_recipients(frequency: str, time_zones: list[str] | None):
     from accounts.models import Profile
 
     profiles = (
@@ -42,9 +44,10 @@ def _digest_recipients(frequency: str):
         )
         .exclude(user__email="")
         .select_related("user")
-        .only("time_zone", "language", "user")
         .order_by("pk")
     )
+    if time_zones is not None:
+        profiles = profiles.filter(time_zone__in=time_zones)
     for profile in profiles.iterator(chunk_size=1000):
         yield profile.user, profile.time_zone, profile.language
 
@@ -66,8 +69,45 @@ def _feed_source(user) -> dict[str, list[int]]:
     return {"actors": list(followed), "subjects": list(subjects)}
 
 
+def _followed_posts(users: list, since) -> dict[int, list[DigestItem]]:
+    """New posts by the members each reader follows (two queries per batch)."""
+    from accounts.models import BlogPost, Follow
+
+    followed: dict[int, set[int]] = {}
+    for follower, followee in Follow.objects.filter(
+        follower__in=[user.pk for user in users]
+    ).values_list("follower_id", "followee_id"):
+        followed.setdefault(follower, set()).add(followee)
+    authors = set().union(*followed.values()) if followed else set()
+    posts = (
+        BlogPost.objects.published()
+        .filter(author__in=authors, published_at__gte=since)
+        .select_related("author__profile")
+        .order_by("-published_at")[:500]
+    )
+    by_author: dict[int, list[DigestItem]] = {}
+    for post in posts:
+        by_author.setdefault(post.author_id, []).append(
+            DigestItem(
+                title=post.title,
+                url=post.get_absolute_url(),
+                detail=post.author.profile.shown_name,
+            )
+        )
+    return {
+        reader: [item for author in sorted(ids) for item in by_author.get(author, [])]
+        for reader, ids in followed.items()
+    }
+
+
 def register() -> None:
     feed_source_register("accounts", _feed_source)
+    digest_section_register(
+        key="followed_posts",
+        title=_("New posts by colleagues you follow"),
+        order=50,
+        items=_followed_posts,
+    )
     notification_kind_register(
         key=FOLLOW,
         preference="followers",

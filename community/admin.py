@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from community.models import Grade, Heartbeat, Subject
+from community import digests
+from community.models import DigestLog, Grade, Heartbeat, Notification, Subject
+from community.notifications import preferences
 
 
 @admin.register(Subject)
@@ -24,3 +29,82 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = [
+        "recipient",
+        "kind",
+        "target_title",
+        "count",
+        "updated_at",
+        "read_at",
+    ]
+    list_select_related = ["recipient"]
+    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter), "updated_at"]
+    search_fields = ["recipient__email", "recipient__username", "target_title", "kind"]
+    date_hierarchy = "updated_at"
+    readonly_fields = [
+        "recipient",
+        "kind",
+        "actor",
+        "target_title",
+        "url",
+        "count",
+        "created_at",
+        "updated_at",
+        "read_at",
+        "emailed_at",
+        "digested_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(DigestLog)
+class DigestLogAdmin(admin.ModelAdmin):
+    list_display = [
+        "recipient",
+        "period",
+        "period_start",
+        "status",
+        "notification_count",
+        "sent_at",
+    ]
+    list_select_related = ["recipient"]
+    list_filter = ["period", "status", "period_start"]
+    search_fields = ["recipient__email", "recipient__username"]
+    date_hierarchy = "period_start"
+    readonly_fields = [*list_display, "created_at"]
+    fields = readonly_fields
+    actions = ["send_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description=_("Send the digest again"), permissions=["view"])
+    def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
+        sent = 0
+        for log in queryset.select_related("recipient"):
+            result = digests.digest_send(
+                user=log.recipient,
+                language=preferences().language(log.recipient),
+                period=log.period,
+                period_start=log.period_start,
+                force=True,
+            )
+            sent += result is not None and result.status == DigestLog.Status.SENT
+        self.message_user(
+            request,
+            _("Digests sent again: %(count)d.") % {"count": sent},
+            messages.SUCCESS,
+        )

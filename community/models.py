@@ -196,6 +196,10 @@ class DigestLog(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     notification_count = models.PositiveIntegerField(_("notifications"), default=0)
+    # The letter as sent, so that "send again" sends the same one.
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("HTML"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

@@ -29,8 +29,9 @@ class DigestSection:
     key: str
     title: Promise
     order: int
-    # For a batch of members, what each should read: {user_id: [DigestItem]}.
-    items: Callable[[list], dict[int, list["DigestItem"]]]
+    # For a batch of members and the start of the period, what each should
+    # read: {user_id: [DigestItem]}, in a fixed number of queries per batch.
+    items: Callable[[list, object], dict[int, list["DigestItem"]]]
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,11 @@ class Preferences:
     deliveries: Callable[[Iterable[int]], dict[tuple[int, str], str]]
     # One-click unsubscribe: the preference (or "digest") is switched off.
     unsubscribe: Callable[[object, str], None]
-    # Members who chose digests of ``frequency`` ("daily"/"weekly"), with the
-    # time zone of each: an iterable of (user, time zone name, language).
-    digest_recipients: Callable[[str], Iterable[tuple[object, str, str]]]
+    # Active members who chose digests of ``frequency`` ("daily"/"weekly") and
+    # live in one of ``time_zones`` (None: any): (user, time zone, language).
+    digest_recipients: Callable[
+        [str, list[str] | None], Iterable[tuple[object, str, str]]
+    ]
     # The member's interface language, for e-mails.
     language: Callable[[object], str]
 
@@ -79,7 +82,7 @@ def digest_section_register(
     key: str,
     title: Promise,
     order: int,
-    items: Callable[[list], dict[int, list[DigestItem]]],
+    items: Callable[[list, object], dict[int, list[DigestItem]]],
 ) -> None:
     _sections[key] = DigestSection(key, title, order, items)
 

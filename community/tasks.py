@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from community import services
+from community import digests, services
 
 
 @shared_task(
@@ -52,3 +52,24 @@ def heartbeat_record_task(name: str = "worker") -> None:
 def notification_email_task(notification_id: int) -> None:
     """E-mail one notification; retried while SMTP fails, harmless twice."""
     services.notification_email_send(notification_id=notification_id)
+
+
+@shared_task(ignore_result=True)
+def digests_send_due_task() -> None:
+    """Run by beat every hour: enqueue the digests of members in their morning."""
+    digests.digests_send_due()
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=60,
+    retry_backoff_max=60 * 60,
+    retry_jitter=True,
+    max_retries=6,
+    acks_late=True,
+)
+def digest_send_task(user_id: int, period: str, period_start: str) -> None:
+    """Send one member's digest for one period; a second run sends nothing."""
+    digests.digest_send_for_user_id(
+        user_id=user_id, period=period, period_start=period_start
+    )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
@@ -91,14 +92,34 @@ def test_avatar_set_refuses_gif(member):
     assert error.value.code == "format"
 
 
-def test_avatar_set_refuses_file_over_five_megabytes(member):
+def test_avatar_set_refuses_file_over_five_megabytes_and_keeps_previous(member):
+    previous = services.profile_avatar_set(
+        profile=member.profile, upload=upload("a.png", picture("PNG"))
+    ).avatar.name
     big = upload("big.png", picture("PNG") + b"\0" * (5 * 1024 * 1024))
 
     with pytest.raises(ValidationError) as error:
         services.profile_avatar_set(profile=member.profile, upload=big)
 
     assert error.value.code == "too_large"
+    assert Profile.objects.get(pk=member.profile.pk).avatar.name == previous
+    assert member.profile.avatar.name == previous
+    assert default_storage.exists(previous)
+    assert stored_files() == [Path(settings.MEDIA_ROOT) / previous]
+
+
+def test_avatar_set_deletes_new_file_when_the_database_write_fails(member):
+    profile = member.profile
+    # The row is gone, so the UPDATE touches nothing and Django raises.
+    Profile.objects.filter(pk=profile.pk).delete()
+
+    with pytest.raises(DatabaseError):
+        services.profile_avatar_set(
+            profile=profile, upload=upload("a.png", picture("PNG"))
+        )
+
     assert stored_files() == []
+    assert profile.avatar.name == ""
 
 
 def test_avatar_replace_removes_old_file_after_commit(

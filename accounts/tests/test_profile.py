@@ -1,13 +1,22 @@
 """Profiles: editing, privacy, and the profile page for each kind of visitor."""
 
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import services
+from accounts import selectors, services
 from accounts.models import Profile, Visibility
-from accounts.tests.factories import BlogPostFactory, FollowFactory, UserFactory
+from accounts.tests.factories import (
+    BlockFactory,
+    BlogPostFactory,
+    FollowFactory,
+    UserFactory,
+)
 from community.models import Grade, Subject
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +85,63 @@ def test_profile_privacy_update_changes_only_privacy(member):
     assert profile.listed_in_directory is False
     with pytest.raises(TypeError):
         services.profile_privacy_update(profile=profile, display_name="x")
+
+
+# --- selectors ------------------------------------------------------------------
+
+
+def test_profile_get_for_space_counts_and_prefetches(
+    member, django_assert_num_queries
+):
+    FollowFactory.create_batch(2, followee=member)
+    FollowFactory(follower=member)
+    services.profile_update(
+        profile=member.profile,
+        subjects=[Subject.objects.get(slug="physics")],
+        interests=["опыты"],
+    )
+
+    profile = selectors.profile_get_for_space(username=member.username)
+
+    assert (profile.follower_count, profile.following_count) == (2, 1)
+    with django_assert_num_queries(0):
+        assert profile.user.username == member.username
+        assert [s.slug for s in profile.subjects.all()] == ["physics"]
+        assert list(profile.grades.all()) == []
+        assert [tag.name for tag in profile.interests.all()] == ["опыты"]
+
+
+def test_profile_get_for_space_raises_404_for_missing_inactive_and_deleted(member):
+    inactive = UserFactory(is_active=False)
+    deleted = UserFactory()
+    Profile.objects.filter(user=deleted).update(deleted_at=timezone.now())
+
+    for username in ("nobody-at-all", inactive.username, deleted.username):
+        with pytest.raises(Http404):
+            selectors.profile_get_for_space(username=username)
+
+
+def test_space_context_reports_the_viewers_follow_and_block(member):
+    other = UserFactory()
+    FollowFactory(follower=member, followee=other)
+    BlockFactory(blocker=member, blocked=other)
+    profile = selectors.profile_get_for_space(username=other.username)
+
+    seen_by_member = selectors.space_context(
+        viewer=member, profile=profile, tab="blog"
+    )
+    seen_by_anonymous = selectors.space_context(
+        viewer=AnonymousUser(), profile=profile, tab="profile"
+    )
+
+    assert seen_by_member == {
+        "space_profile": profile,
+        "space_tab": "blog",
+        "is_following": True,
+        "is_blocking": True,
+    }
+    assert seen_by_anonymous["is_following"] is False
+    assert seen_by_anonymous["is_blocking"] is False
 
 
 # --- the profile page -----------------------------------------------------------
@@ -171,6 +237,31 @@ def test_profile_page_counts_follows_and_lists_latest_posts(client, teacher):
     content = response.content.decode()
     assert "Опубликованная заметка" in content
     assert "Секретный черновик" not in content
+
+
+def test_profile_page_lists_only_the_five_latest_posts(client, teacher):
+    now = timezone.now()
+    for day in range(7):
+        BlogPostFactory(
+            author=teacher,
+            title=f"Пост {day}",
+            published_at=now - timedelta(days=day),
+        )
+
+    posts = client.get(_profile_url(teacher)).context["latest_posts"]
+
+    assert [post.title for post in posts] == [f"Пост {day}" for day in range(5)]
+
+
+def test_profile_page_shows_unfollow_to_a_follower(member_client, member, teacher):
+    FollowFactory(follower=member, followee=teacher)
+
+    response = member_client.get(_profile_url(teacher))
+
+    assert response.context["is_following"] is True
+    assert response.context["space_tab"] == "profile"
+    follow_url = reverse("accounts:follow_toggle", args=[teacher.username])
+    assert follow_url in response.content.decode()
 
 
 def test_profile_page_query_count_does_not_grow(

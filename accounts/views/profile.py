@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import AvatarForm, DirectoryFilterForm, PrivacyForm, ProfileForm
 from accounts.models import Visibility
-from accounts.permissions import can_see_detail
+from accounts.permissions import can_see_detail, can_view_profile
 from community.vocabulary import Region
 
 PER_PAGE = 20
@@ -21,6 +21,8 @@ PER_PAGE = 20
 def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
     profile = selectors.profile_get_for_space(username=username)
     viewer = request.user
+    if not can_view_profile(viewer, profile):
+        raise Http404
     context = selectors.space_context(viewer=viewer, profile=profile, tab="profile")
     context.update(
         show_email=can_see_detail(viewer, profile, profile.email_visibility),
@@ -34,32 +36,31 @@ def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
 
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
-    filters: dict = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        category = data["category"]
-        filters = {
-            "query": data["q"],
-            "subject": data["subject"],
-            "grade": data["grade"],
-            "region": data["region"],
-            # "none" asks for members without a category, "" for any.
-            "category": {"": None, "none": ""}.get(category, category),
-        }
-    profiles = selectors.profile_list_for_directory(**filters)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        # The list stays useful: filters that were valid still apply.
+        status = 400
+    data = form.cleaned_data if form.is_bound else {}
+    category = data.get("category")
+    profiles = selectors.profile_list_for_directory(
+        query=data.get("q") or "",
+        subject=data.get("subject"),
+        grade=data.get("grade"),
+        region=data.get("region") or "",
+        # "none" asks for members without a category, "" (or nothing) for any.
+        category={None: None, "": None, "none": ""}.get(category, category),
+    )
     page = Paginator(profiles, PER_PAGE).get_page(request.GET.get("page"))
     viewer = request.user
     rows = [
-        (
-            profile,
-            can_see_detail(viewer, profile, profile.location_visibility),
-        )
+        (profile, can_see_detail(viewer, profile, profile.location_visibility))
         for profile in page
     ]
     return render(
         request,
         "accounts/directory.html",
-        {"form": form, "page_obj": page, "rows": rows, "regions": dict(Region.choices)},
+        {"form": form, "page_obj": page, "rows": rows},
+        status=status,
     )
 
 
@@ -142,9 +143,13 @@ def settings_privacy(request: HttpRequest) -> HttpResponse:
             request.POST, instance=type(profile).objects.get(pk=profile.pk)
         )
         if form.is_valid():
-            services.profile_privacy_update(profile=profile, **form.cleaned_data)
-            messages.success(request, _("Your privacy settings are saved."))
-            return redirect("accounts:settings_privacy")
+            try:
+                services.profile_privacy_update(profile=profile, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your privacy settings are saved."))
+                return redirect("accounts:settings_privacy")
         status = 400
     else:
         form = PrivacyForm(instance=profile)

@@ -153,6 +153,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.heartbeat_record_task",
         "schedule": 60.0,
     },
+    # Every hour: members whose local time is the digest hour get theirs.
+    "digests": {
+        "task": "community.tasks.digests_send_due_task",
+        "schedule": 60.0 * 60,
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------
