@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -10,23 +12,34 @@ from accounts.models import BlogComment, BlogPost, Profile, User
 
 
 class ProfileInline(admin.StackedInline):
+    """The profile at a glance; it is edited on its own page, through the service.
+
+    An editable inline would save the profile directly and skip what
+    ``profile_update`` guarantees (the rendered "about", the checks).
+    """
+
     model = Profile
     can_delete = False
     fields = [
+        "profile_link",
         "display_name",
         "school",
         "city",
         "region",
-        "subjects",
-        "grades",
         "category",
         "is_methodist",
         "is_mentor",
         "experience_years",
-        "time_zone",
-        "language",
     ]
-    filter_horizontal = ["subjects", "grades"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return False  # Profiles come with accounts (services.profile_ensure).
+
+    @admin.display(description=_("profile"))
+    def profile_link(self, profile: Profile) -> str:
+        url = reverse("admin:accounts_profile_change", args=[profile.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Edit profile"))
 
 
 class EmailVerifiedFilter(admin.SimpleListFilter):

@@ -1,5 +1,6 @@
 """Reads for members' pages: each function owns its joins and prefetches."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -36,8 +37,12 @@ def profile_get_for_space(*, username: str) -> Profile:
     return profile
 
 
-def space_context(*, viewer, profile: Profile, tab: str) -> dict:
-    """What ``accounts/space_base.html`` needs about the viewer and the owner."""
+def space_context(*, viewer: User | AnonymousUser, profile: Profile, tab: str) -> dict:
+    """What ``accounts/space_base.html`` needs about the viewer and the owner.
+
+    Keys: space_profile, space_tab, is_following and is_blocking (both False
+    for anonymous visitors and for the owner). Two queries at most.
+    """
     is_following = is_blocking = False
     if viewer.is_authenticated and viewer.pk != profile.user_id:
         is_following = Follow.objects.filter(
@@ -55,6 +60,7 @@ def space_context(*, viewer, profile: Profile, tab: str) -> dict:
 
 
 def post_list_latest_for_profile(*, profile: Profile) -> list[BlogPost]:
+    """The member's newest published posts for the profile page; drafts never."""
     return list(
         BlogPost.objects.published()
         .filter(author_id=profile.user_id)

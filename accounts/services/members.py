@@ -222,7 +222,11 @@ def profile_update(
 
 
 def profile_privacy_update(*, profile: Profile, **fields: object) -> Profile:
-    """Who sees the member's e-mail, school and place; directory and search engines."""
+    """Who sees the member's e-mail, school and place; directory and search engines.
+
+    Only the named privacy fields change. Raises TypeError for any other field
+    and ValidationError for an unknown choice (nothing is saved then).
+    """
     unknown = set(fields) - set(PRIVACY_FIELDS)
     if unknown:
         raise TypeError(f"not privacy fields: {sorted(unknown)}")
@@ -269,7 +273,10 @@ def profile_avatar_set(*, profile: Profile, upload: UploadedFile) -> Profile:
 
 
 def profile_avatar_remove(*, profile: Profile) -> Profile:
-    """Go back to the initial in a circle; the file goes after commit."""
+    """Go back to the initial in a circle; the file goes after commit.
+
+    Harmless without a picture. A rolled-back removal keeps the file.
+    """
     previous = profile.avatar.name
     if not previous:
         return profile

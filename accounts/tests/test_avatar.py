@@ -185,3 +185,50 @@ def test_avatar_views_need_login_and_post(member_client):
     assert Client().post(reverse("accounts:avatar_upload")).status_code == 302
     assert member_client.get(reverse("accounts:avatar_upload")).status_code == 405
     assert member_client.get(reverse("accounts:avatar_remove")).status_code == 405
+
+
+def test_avatar_remove_needs_login_and_keeps_the_picture(member):
+    name = services.profile_avatar_set(
+        profile=member.profile, upload=upload("a.png", picture("PNG"))
+    ).avatar.name
+
+    response = Client().post(reverse("accounts:avatar_remove"))
+
+    assert response.status_code == 302
+    assert reverse("account_login") in response.url
+    assert Profile.objects.get(pk=member.profile.pk).avatar.name == name
+
+
+def test_avatar_remove_view_removes_own_picture(
+    member_client, member, django_capture_on_commit_callbacks
+):
+    name = services.profile_avatar_set(
+        profile=member.profile, upload=upload("a.png", picture("PNG"))
+    ).avatar.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(reverse("accounts:avatar_remove"))
+
+    assert response.status_code == 302
+    assert Profile.objects.get(pk=member.profile.pk).avatar.name == ""
+    assert not default_storage.exists(name)
+
+
+def test_avatar_upload_view_refuses_oversized_file_with_400(member_client, member):
+    big = upload("big.png", picture("PNG") + b"\0" * (5 * 1024 * 1024), "image/png")
+
+    response = member_client.post(reverse("accounts:avatar_upload"), {"avatar": big})
+
+    assert response.status_code == 400
+    assert response.context["avatar_form"].errors["avatar"]
+    assert Profile.objects.get(pk=member.profile.pk).avatar.name == ""
+    assert stored_files() == []
+
+
+def test_avatar_remove_without_a_picture_changes_nothing(member):
+    before = Profile.objects.get(pk=member.profile.pk).updated_at
+
+    profile = services.profile_avatar_remove(profile=member.profile)
+
+    assert profile.avatar.name == ""
+    assert Profile.objects.get(pk=member.profile.pk).updated_at == before

@@ -190,3 +190,49 @@ def test_profile_admin_save_renders_about_through_the_service(client):
     assert profile.display_name == "Исправленное имя"
     assert "<strong>важно</strong>" in profile.about_html
     assert Permission.objects.filter(codename="delete_blogpost").exists()
+
+
+def test_user_admin_shows_profile_read_only_and_links_to_its_page(admin_client):
+    teacher = UserFactory(profile__display_name="Анна Морозова")
+    url = reverse("admin:accounts_user_change", args=[teacher.pk])
+    profile_url = reverse("admin:accounts_profile_change", args=[teacher.profile.pk])
+
+    assert profile_url in admin_client.get(url).content.decode()
+    response = admin_client.post(
+        url,
+        {
+            "username": teacher.username,
+            "email": teacher.email,
+            "date_joined_0": teacher.date_joined.strftime("%d.%m.%Y"),
+            "date_joined_1": teacher.date_joined.strftime("%H:%M:%S"),
+            "is_active": "on",
+            "profile-TOTAL_FORMS": "1",
+            "profile-INITIAL_FORMS": "1",
+            "profile-MIN_NUM_FORMS": "0",
+            "profile-MAX_NUM_FORMS": "1",
+            "profile-0-id": str(teacher.profile.pk),
+            "profile-0-user": str(teacher.pk),
+            "profile-0-display_name": "Подменённое имя",
+        },
+    )
+
+    assert response.status_code == 302
+    # Profiles change only on their own page, through the service.
+    assert Profile.objects.get(user=teacher).display_name == "Анна Морозова"
+
+
+def test_user_admin_shows_profile_read_only_with_a_link_to_edit_it(client):
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    teacher = UserFactory(profile__display_name="Анна Морозова")
+    client.force_login(admin_user)
+
+    response = client.get(reverse("admin:accounts_user_change", args=[teacher.pk]))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert reverse("admin:accounts_profile_change", args=[teacher.profile.pk]) in (
+        content
+    )
+    # Read-only: no input for the profile's name, so no save can bypass the service.
+    assert 'name="profile-0-display_name"' not in content
+    assert "Анна Морозова" in content

@@ -90,9 +90,7 @@ def test_profile_privacy_update_changes_only_privacy(member):
 # --- selectors ------------------------------------------------------------------
 
 
-def test_profile_get_for_space_counts_and_prefetches(
-    member, django_assert_num_queries
-):
+def test_profile_get_for_space_counts_and_prefetches(member, django_assert_num_queries):
     FollowFactory.create_batch(2, followee=member)
     FollowFactory(follower=member)
     services.profile_update(
@@ -127,9 +125,7 @@ def test_space_context_reports_the_viewers_follow_and_block(member):
     BlockFactory(blocker=member, blocked=other)
     profile = selectors.profile_get_for_space(username=other.username)
 
-    seen_by_member = selectors.space_context(
-        viewer=member, profile=profile, tab="blog"
-    )
+    seen_by_member = selectors.space_context(viewer=member, profile=profile, tab="blog")
     seen_by_anonymous = selectors.space_context(
         viewer=AnonymousUser(), profile=profile, tab="profile"
     )
@@ -370,3 +366,97 @@ def test_settings_profile_form_shows_current_interests(member_client, member):
     response = member_client.get(reverse("accounts:settings_profile"))
 
     assert 'value="ИКТ, проекты"' in response.content.decode()
+
+
+def test_profile_page_shows_category_marks_grades_and_interests(client, teacher):
+    services.profile_update(
+        profile=teacher.profile,
+        category=Profile.Category.HIGHEST,
+        is_methodist=True,
+        experience_years=15,
+        subjects=[Subject.objects.get(slug="physics")],
+        grades=[Grade.objects.get(slug="grade-5")],
+        interests=["робототехника"],
+    )
+
+    content = client.get(_profile_url(teacher)).content.decode()
+
+    assert "высшая категория" in content
+    assert "педагог-методист" in content
+    assert "Педагогический стаж" in content
+    assert Subject.objects.get(slug="physics").name in content
+    assert Grade.objects.get(slug="grade-5").name in content
+    assert "робототехника" in content
+
+
+def test_profile_page_hides_marks_the_member_does_not_have(client, teacher):
+    content = client.get(_profile_url(teacher)).content.decode()
+
+    assert "педагог-методист" not in content
+    assert "Педагогический стаж" not in content
+
+
+def test_settings_privacy_needs_login(client, member):
+    url = reverse("accounts:settings_privacy")
+
+    assert reverse("account_login") in client.get(url).url
+    response = client.post(url, {"email_visibility": "everyone"})
+
+    assert response.status_code == 302
+    assert Profile.objects.get(user=member).email_visibility == Visibility.NOBODY
+
+
+def test_settings_privacy_refused_form_keeps_the_saved_choice(member_client, member):
+    response = member_client.post(
+        reverse("accounts:settings_privacy"),
+        {
+            "email_visibility": "everyone",
+            "school_visibility": "martians",
+            "location_visibility": "members",
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors.keys() == {"school_visibility"}
+    # The member's valid choice stays ticked in the re-rendered form ...
+    assert response.context["form"]["email_visibility"].value() == "everyone"
+    # ... and nothing was saved.
+    assert Profile.objects.get(user=member).email_visibility == Visibility.NOBODY
+
+
+def test_settings_profile_moderator_edits_only_own_profile(
+    moderator_client, moderator, teacher
+):
+    response = moderator_client.post(
+        reverse("accounts:settings_profile"),
+        {
+            "display_name": "Модератор Иванов",
+            "time_zone": "Europe/Moscow",
+            "language": "ru",
+        },
+    )
+
+    assert response.status_code == 302
+    assert Profile.objects.get(user=moderator).display_name == "Модератор Иванов"
+    assert Profile.objects.get(user=teacher).display_name != "Модератор Иванов"
+
+
+def test_settings_profile_shows_the_members_own_form(member_client, member):
+    response = member_client.get(reverse("accounts:settings_profile"))
+
+    assert response.status_code == 200
+    assert response.context["form"].instance.pk == member.profile.pk
+    assert response.context["settings_tab"] == "profile"
+
+
+def test_profile_privacy_update_refuses_unknown_choice_and_saves_nothing(member):
+    with pytest.raises(ValidationError):
+        services.profile_privacy_update(
+            profile=member.profile,
+            listed_in_directory=False,
+            email_visibility="martians",
+        )
+
+    profile = Profile.objects.get(pk=member.profile.pk)
+    assert profile.email_visibility == Visibility.NOBODY
+    assert profile.listed_in_directory is True

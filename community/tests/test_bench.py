@@ -1,0 +1,22 @@
+"""The benchmark script keeps working (its figures are read by people, not tests)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_digest_benchmark_runs_on_a_small_population():
+    result = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(ROOT / "bench" / "digests.py"), "--members", "40"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "members: 40" in result.stdout
+    assert "members/s" in result.stdout
