@@ -140,3 +140,34 @@ def test_beat_starts_and_stores_its_schedule_in_postgresql():
         output, _ = beat.communicate(timeout=30)
         print(output)
     assert stored, "beat did not store its schedule in the database scheduler"
+
+
+def test_worker_emails_a_notification_and_sends_a_digest_once(queue):
+    from accounts import services as accounts
+    from accounts.tests.factories import UserFactory
+    from community import services
+    from community.models import DigestLog, Notification
+    from community.tasks import digest_send_task, notification_email_task
+
+    member = UserFactory()
+    # "followers" news stay on the site by default: nothing is enqueued here.
+    note = services.notify(recipient=member, kind="follow", url="/u/x/")
+    accounts.notification_settings_update(
+        user=member, choices={"followers": "digest"}, digest_frequency="daily"
+    )
+
+    notification_email_task.apply_async(args=[note.pk], queue=queue)
+    for _ in range(2):  # twice, as a retried or doubled task would
+        digest_send_task.apply_async(
+            args=[member.pk, "daily", "2026-12-01"], queue=queue
+        )
+
+    assert _wait_for(
+        lambda: Notification.objects.filter(
+            pk=note.pk, emailed_at__isnull=False
+        ).exists()
+    ), "no worker e-mailed the notification within 60 s"
+    assert _wait_for(
+        lambda: DigestLog.objects.filter(recipient=member, status="sent").exists()
+    ), "no worker sent the digest within 60 s"
+    assert DigestLog.objects.filter(recipient=member).count() == 1
