@@ -88,9 +88,14 @@ def test_personal_space_pages_pass_axe(page, live_server):
     services.block_create(blocker=teacher, blocked=post.comments.last().author)
     FollowFactory(follower=teacher, followee=colleague)
     BookmarkFactory(user=teacher, target=post)
+    services.follow_create(follower=colleague, followee=teacher)  # a notification
+    services.post_publish(post=post, actor=colleague)  # an item in the feed
+    services.post_create(author=colleague, title="Ещё запись", body="x", publish=True)
     browser_log_in(page, live_server, teacher)
 
     for path in (
+        "/",
+        "/notifications/",
         "/members/",
         f"/u/{colleague.username}/",
         f"/u/{colleague.username}/blog/",
