@@ -26,6 +26,12 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("accounts", "delete_blogpost"),
         ("accounts", "view_blogcomment"),
         ("accounts", "delete_blogcomment"),
+        ("forums", "view_section"),
+        ("forums", "view_topic"),
+        ("forums", "change_topic"),
+        ("forums", "view_post"),
+        ("forums", "change_post"),
+        ("forums", "view_moderationlog"),
     ],
     EXPERTS: [
         ("accounts", "view_profile"),

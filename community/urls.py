@@ -35,6 +35,7 @@ urlpatterns = [
     path("markdownx/upload/", views.markdown_image_upload, name="markdown_upload"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("forums/", include("forums.urls")),
     path("admin/", admin.site.urls),
 ]
 

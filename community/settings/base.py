@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     # Our apps first, so that their templates override third-party ones.
     "community",
     "accounts",
+    "forums",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,135 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from forums import services
+from forums.models import ModerationLog, Post, Section, Topic
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "parent",
+        "subject",
+        "is_informal",
+        "position",
+        "topic_count",
+    ]
+    list_editable = ["position"]
+    list_filter = ["is_informal", "subject"]
+    search_fields = ["title", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["moderators"]
+    readonly_fields = ["topic_count", "post_count", "last_post_at"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "section",
+        "author",
+        "kind",
+        "is_pinned",
+        "is_locked",
+        "is_hidden",
+        "last_post_at",
+    ]
+    list_select_related = ["section", "author"]
+    list_filter = ["kind", "is_pinned", "is_locked", "is_hidden", "section"]
+    search_fields = ["title", "author__email", "author__profile__display_name"]
+    date_hierarchy = "last_post_at"
+    readonly_fields = [field.name for field in Topic._meta.fields]
+    actions = ["pin", "lock", "unlock", "hide", "unhide"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def _moderate(
+        self, request: HttpRequest, queryset: QuerySet, **flags: bool
+    ) -> None:
+        for topic in queryset.select_related("section"):
+            services.topic_moderate(
+                topic=topic,
+                moderator=request.user,
+                reason=str(_("from the admin site")),
+                **flags,
+            )
+        self.message_user(request, _("Done."), messages.SUCCESS)
+
+    @admin.action(description=_("Pin"), permissions=["change"])
+    def pin(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._moderate(request, queryset, pinned=True)
+
+    @admin.action(description=_("Close for replies"), permissions=["change"])
+    def lock(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._moderate(request, queryset, locked=True)
+
+    @admin.action(description=_("Reopen for replies"), permissions=["change"])
+    def unlock(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._moderate(request, queryset, locked=False)
+
+    @admin.action(description=_("Hide"), permissions=["change"])
+    def hide(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._moderate(request, queryset, hidden=True)
+
+    @admin.action(description=_("Show again"), permissions=["change"])
+    def unhide(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._moderate(request, queryset, hidden=False)
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "topic",
+        "author",
+        "is_hidden",
+        "is_deleted",
+        "created_at",
+    ]
+    list_select_related = ["topic", "author"]
+    list_filter = ["is_hidden", "is_deleted"]
+    search_fields = ["body", "author__email", "topic__title"]
+    readonly_fields = [field.name for field in Post._meta.fields]
+    actions = ["hide", "restore"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Hide"), permissions=["change"])
+    def hide(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for post in queryset.select_related("topic__section"):
+            services.post_hide(
+                post=post, moderator=request.user, reason=str(_("from the admin site"))
+            )
+
+    @admin.action(description=_("Show again"), permissions=["change"])
+    def restore(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for post in queryset.select_related("topic__section"):
+            services.post_hide(
+                post=post,
+                moderator=request.user,
+                reason=str(_("from the admin site")),
+                hidden=False,
+            )
+
+
+@admin.register(ModerationLog)
+class ModerationLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "moderator", "action", "topic", "post", "reason"]
+    list_select_related = ["moderator", "topic", "post"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["moderator__email", "topic__title", "reason"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

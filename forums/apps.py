@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForumsConfig(AppConfig):
+    name = "forums"
+    verbose_name = _("Forums")
+
+    def ready(self) -> None:
+        from community.navigation import nav_register
+        from forums import hooks
+
+        hooks.register()
+        nav_register(url_name="forums:index", title=_("Forums"), order=10)

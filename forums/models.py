@@ -1,0 +1,281 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+
+class Section(models.Model):
+    """A forum section; sections nest two levels deep and may belong to a subject."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent section"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True, max_length=1000)
+    subject = models.ForeignKey(
+        "community.Subject",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subject"),
+    )
+    is_informal = models.BooleanField(_("informal"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="moderated_sections",
+        verbose_name=_("section moderators"),
+    )
+    topic_count = models.PositiveIntegerField(_("topics"), default=0)
+    post_count = models.PositiveIntegerField(_("posts"), default=0)
+    last_post_at = models.DateTimeField(_("last post"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:section", kwargs={"slug": self.slug})
+
+
+class TopicQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TopicQuerySet":
+        """Hidden topics only for moderators (the caller checks them)."""
+        return self.filter(is_hidden=False)
+
+
+class Topic(models.Model):
+    class Kind(models.TextChoices):
+        DISCUSSION = "discussion", _("discussion")
+        QUESTION = "question", _("question")
+
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        related_name="topics",
+        verbose_name=_("section"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="forum_topics",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(
+        _("type"), max_length=12, choices=Kind.choices, default=Kind.DISCUSSION
+    )
+    title = models.CharField(_("title"), max_length=200)
+    tags = TaggableManager(_("tags"), blank=True)
+    accepted_post = models.OneToOneField(
+        "Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted answer"),
+    )
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    is_locked = models.BooleanField(_("locked"), default=False)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    view_count = models.PositiveIntegerField(_("views"), default=0)
+    last_post_at = models.DateTimeField(_("last post"), db_index=True)
+    last_poster = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("last poster"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["-is_pinned", "-last_post_at"]
+        indexes = [
+            models.Index(fields=["section", "-is_pinned", "-last_post_at"]),
+            models.Index(fields=["kind", "accepted_post"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:topic", kwargs={"pk": self.pk})
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == self.Kind.QUESTION
+
+
+class Post(models.Model):
+    """One message in a topic; the first post is the topic's opening text."""
+
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="posts", verbose_name=_("topic")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="forum_posts",
+        verbose_name=_("author"),
+    )
+    # The post's place in its topic, from 1: permalinks find their page with it.
+    number = models.PositiveIntegerField(_("number"))
+    body = models.TextField(_("text"), max_length=20_000)
+    body_html = models.TextField(editable=False)
+    is_deleted = models.BooleanField(_("deleted"), default=False)
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    thanks_count = models.PositiveIntegerField(default=0)
+    useful_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "number"], name="forums_post_number_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}#{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:post", kwargs={"pk": self.pk})
+
+
+class PostRevision(models.Model):
+    """An earlier version of a post, kept when it is edited."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("post")
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("edited by"),
+    )
+    body = models.TextField(_("earlier text"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("edited"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} @ {self.created_at}"
+
+
+class Reaction(models.Model):
+    class Kind(models.TextChoices):
+        THANKS = "thanks", _("thank you")
+        USEFUL = "useful", _("useful")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user", "kind"], name="forums_reaction_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.post_id}"
+
+
+class TopicRead(models.Model):
+    """How far a member has read a topic: the number of the last post seen."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="reads")
+    last_read_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="forums_read_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.topic_id} to {self.last_read_number}"
+
+
+class TopicWatch(models.Model):
+    """A member hears about new replies in a topic."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="watches")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("watched topic")
+        verbose_name_plural = _("watched topics")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="forums_watch_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} watches {self.topic_id}"
+
+
+class ModerationLog(models.Model):
+    """Every moderator action on the forums, with who, what and why."""
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("moderator"),
+    )
+    action = models.CharField(_("action"), max_length=30)
+    topic = models.ForeignKey(
+        Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.moderator_id}"

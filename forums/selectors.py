@@ -1,0 +1,90 @@
+"""Reads for forum pages; each owns its joins."""
+
+from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.http import Http404
+
+from forums.models import Post, Section, Topic, TopicRead, TopicWatch
+from forums.permissions import can_view_topic
+
+POSTS_PER_PAGE = 20
+
+
+def section_list() -> list[Section]:
+    """Top-level sections with their children, in order."""
+    return list(
+        Section.objects.filter(parent__isnull=True)
+        .select_related("subject")
+        .prefetch_related(
+            Prefetch("children", queryset=Section.objects.order_by("position", "title"))
+        )
+    )
+
+
+def _with_read(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
+    if not user.is_authenticated:
+        return topics.annotate(last_read=Value(None, output_field=IntegerField()))
+    return topics.annotate(
+        last_read=Subquery(
+            TopicRead.objects.filter(user=user, topic=OuterRef("pk")).values(
+                "last_read_number"
+            )[:1]
+        )
+    )
+
+
+def topic_list_for_section(*, section: Section, user) -> QuerySet[Topic]:
+    """The section's visible topics, pinned first, each with the reader's progress."""
+    topics = (
+        Topic.objects.filter(section=section, is_hidden=False)
+        .select_related("author__profile", "last_poster__profile")
+        .order_by("-is_pinned", "-last_post_at", "-pk")
+    )
+    return _with_read(topics, user)
+
+
+def topic_list_unanswered(*, user) -> QuerySet[Topic]:
+    """Questions that have no accepted answer yet, newest first."""
+    topics = (
+        Topic.objects.filter(
+            kind=Topic.Kind.QUESTION, accepted_post__isnull=True, is_hidden=False
+        )
+        .select_related("section", "author__profile", "last_poster__profile")
+        .order_by("-created_at", "-pk")
+    )
+    return _with_read(topics, user)
+
+
+def topic_get(*, pk: int, user) -> Topic:
+    topic = (
+        Topic.objects.select_related("section", "author__profile", "accepted_post")
+        .filter(pk=pk)
+        .first()
+    )
+    if topic is None or not can_view_topic(user, topic):
+        raise Http404
+    return topic
+
+
+def post_list_for_topic(*, topic: Topic) -> QuerySet[Post]:
+    return Post.objects.filter(topic=topic).select_related("author__profile")
+
+
+def page_of_post(post: Post) -> int:
+    return (post.number - 1) // POSTS_PER_PAGE + 1
+
+
+def last_read_number(*, topic: Topic, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return (
+        TopicRead.objects.filter(topic=topic, user=user)
+        .values_list("last_read_number", flat=True)
+        .first()
+        or 0
+    )
+
+
+def is_watching(*, topic: Topic, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return TopicWatch.objects.filter(topic=topic, user=user).exists()

@@ -1,0 +1,403 @@
+"""Every write in the forums: topics, posts, answers, reactions, reading, moderation."""
+
+import datetime
+import re
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import can_mention_member
+from community import services as community
+from community.markdown import render_markdown
+from forums import hooks
+from forums.models import (
+    ModerationLog,
+    Post,
+    PostRevision,
+    Reaction,
+    Section,
+    Topic,
+    TopicRead,
+    TopicWatch,
+)
+from forums.permissions import (
+    can_accept_answer,
+    can_create_topic,
+    can_delete_post,
+    can_edit_post,
+    can_moderate_section,
+    can_react_post,
+    can_reply_topic,
+    can_see_revisions,
+)
+
+__all__ = ["can_edit_post", "can_see_revisions"]  # used by views through services
+
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]{2,150})")
+# A second identical submission within this time returns the first.
+DOUBLE_SUBMIT_WINDOW = datetime.timedelta(seconds=60)
+MAX_MENTIONS = 10
+
+
+def _render(body: str) -> str:
+    return render_markdown(body)
+
+
+def _mentioned_users(body: str, *, author) -> list:
+    names = list(dict.fromkeys(MENTION.findall(body)))[:MAX_MENTIONS]
+    users = get_user_model().objects.filter(username__in=names, is_active=True)
+    return [
+        user
+        for user in users
+        if user.pk != author.pk and can_mention_member(author, user)
+    ]
+
+
+def _after_post(post: Post, *, quoted: Post | None = None) -> None:
+    """Watching, notifications and the feed for a new post (inside the transaction)."""
+    topic = post.topic
+    TopicWatch.objects.get_or_create(user=post.author, topic=topic)
+    mentioned = _mentioned_users(post.body, author=post.author)
+    told = {post.author_id}
+    for user in mentioned:
+        community.notify(
+            recipient=user,
+            kind=hooks.MENTION,
+            actor=post.author,
+            target=post,
+            target_title=topic.title,
+            url=post.get_absolute_url(),
+            group=False,
+        )
+        told.add(user.pk)
+    if quoted is not None and quoted.author_id not in told:
+        community.notify(
+            recipient=quoted.author,
+            kind=hooks.QUOTE,
+            actor=post.author,
+            target=post,
+            target_title=topic.title,
+            url=post.get_absolute_url(),
+            group=False,
+        )
+        told.add(quoted.author_id)
+    if post.number > 1:
+        watchers = (
+            TopicWatch.objects.filter(topic=topic)
+            .exclude(user_id__in=told)
+            .select_related("user")
+        )
+        for watch in watchers:
+            community.notify(
+                recipient=watch.user,
+                kind=hooks.REPLY,
+                actor=post.author,
+                target=topic,
+                target_title=topic.title,
+                url=post.get_absolute_url(),
+            )
+
+
+def _check_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("The message is empty."), code="empty")
+    if len(body) > Post._meta.get_field("body").max_length:
+        raise ValidationError(_("The message is too long."), code="too_long")
+    return body
+
+
+@transaction.atomic
+def topic_create(
+    *,
+    section: Section,
+    author,
+    title: str,
+    body: str,
+    kind: str = Topic.Kind.DISCUSSION,
+    tags: Iterable[str] = (),
+) -> Topic:
+    """Open a topic with its first post; a double submit returns the first topic.
+
+    Raises PermissionDenied when the member may not write here, ValidationError
+    on an empty or too long text or title.
+    """
+    if not can_create_topic(author, section):
+        raise PermissionDenied
+    body = _check_body(body)
+    title = title.strip()
+    recent = (
+        Topic.objects.filter(
+            author=author,
+            section=section,
+            title=title,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if recent is not None and recent.posts.filter(number=1, body=body).exists():
+        return recent
+    now = timezone.now()
+    topic = Topic(
+        section=section,
+        author=author,
+        title=title,
+        kind=kind,
+        last_post_at=now,
+        last_poster=author,
+    )
+    topic.full_clean(exclude=["section", "author", "accepted_post", "last_poster"])
+    topic.save()
+    topic.tags.set(sorted({tag.strip()[:100] for tag in tags if tag.strip()}))
+    post = Post.objects.create(
+        topic=topic, author=author, number=1, body=body, body_html=_render(body)
+    )
+    Section.objects.filter(pk=section.pk).update(
+        topic_count=F("topic_count") + 1,
+        post_count=F("post_count") + 1,
+        last_post_at=now,
+    )
+    _after_post(post)
+    community.activity_record(
+        actor=author,
+        kind=hooks.TOPIC_ACTIVITY,
+        target=topic,
+        title=topic.title,
+        url=topic.get_absolute_url(),
+        subjects=[section.subject] if section.subject_id else [],
+    )
+    return topic
+
+
+@transaction.atomic
+def post_create(*, topic: Topic, author, body: str, quoted: Post | None = None) -> Post:
+    """Reply in a topic; a double submit of the same text returns the first post.
+
+    Raises ValidationError with code "locked" (closed or hidden topic), "empty"
+    or "too_long".
+    """
+    topic = Topic.objects.select_for_update().select_related("section").get(pk=topic.pk)
+    if not can_reply_topic(author, topic):
+        raise ValidationError(_("This topic is closed for replies."), code="locked")
+    body = _check_body(body)
+    last = topic.posts.order_by("-number").first()
+    if (
+        last is not None
+        and last.author_id == author.pk
+        and last.body == body
+        and last.created_at >= timezone.now() - DOUBLE_SUBMIT_WINDOW
+    ):
+        return last
+    number = (topic.posts.aggregate(top=Max("number"))["top"] or 0) + 1
+    post = Post.objects.create(
+        topic=topic, author=author, number=number, body=body, body_html=_render(body)
+    )
+    now = timezone.now()
+    Topic.objects.filter(pk=topic.pk).update(
+        reply_count=F("reply_count") + 1, last_post_at=now, last_poster=author
+    )
+    Section.objects.filter(pk=topic.section_id).update(
+        post_count=F("post_count") + 1, last_post_at=now
+    )
+    if quoted is not None and quoted.topic_id != topic.pk:
+        quoted = None
+    _after_post(post, quoted=quoted)
+    return post
+
+
+@transaction.atomic
+def post_edit(*, post: Post, editor, body: str, reason: str = "") -> Post:
+    """Change a post's text; the earlier version is kept for moderators.
+
+    Raises PermissionDenied, or ValidationError on an empty or too long text.
+    """
+    if not can_edit_post(editor, post):
+        raise PermissionDenied
+    body = _check_body(body)
+    if body == post.body:
+        return post
+    PostRevision.objects.create(post=post, editor=editor, body=post.body, reason=reason)
+    post.body = body
+    post.body_html = _render(body)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    if editor.pk != post.author_id:
+        _log(moderator=editor, action="edit", post=post, reason=reason)
+    return post
+
+
+def _log(*, moderator, action: str, topic=None, post=None, reason: str = "") -> None:
+    ModerationLog.objects.create(
+        moderator=moderator,
+        action=action,
+        topic=topic or (post.topic if post else None),
+        post=post,
+        reason=reason[:300],
+    )
+
+
+def post_delete(*, post: Post, actor, reason: str = "") -> Post:
+    """Remove a post, leaving a placeholder so that the thread still reads."""
+    if not can_delete_post(actor, post):
+        raise PermissionDenied
+    if not post.is_deleted:
+        post.is_deleted = True
+        post.save(update_fields=["is_deleted"])
+        if actor.pk != post.author_id:
+            _log(moderator=actor, action="delete", post=post, reason=reason)
+    return post
+
+
+def post_hide(*, post: Post, moderator, reason: str, hidden: bool = True) -> Post:
+    """A moderator hides (or restores) a post; the log says who and why."""
+    if not can_moderate_section(moderator, post.topic.section):
+        raise PermissionDenied
+    if post.is_hidden != hidden:
+        post.is_hidden = hidden
+        post.save(update_fields=["is_hidden"])
+        _log(
+            moderator=moderator,
+            action="hide" if hidden else "restore",
+            post=post,
+            reason=reason,
+        )
+    return post
+
+
+@transaction.atomic
+def answer_accept(*, topic: Topic, post: Post | None, actor) -> Topic:
+    """Mark ``post`` as the answer to the question (None takes the mark away).
+
+    Raises PermissionDenied for anyone but the question's author or a
+    moderator, ValidationError when the post is not a reply in this topic.
+    """
+    if not can_accept_answer(actor, topic):
+        raise PermissionDenied
+    if post is not None and (post.topic_id != topic.pk or post.number == 1):
+        raise ValidationError(_("Only a reply can be the answer."), code="not_reply")
+    topic.accepted_post = post
+    topic.save(update_fields=["accepted_post"])
+    if post is not None:
+        community.notify(
+            recipient=post.author,
+            kind=hooks.ACCEPTED,
+            actor=actor,
+            target=post,
+            target_title=topic.title,
+            url=post.get_absolute_url(),
+            group=False,
+        )
+    return topic
+
+
+@transaction.atomic
+def reaction_toggle(*, post: Post, user, kind: str) -> bool:
+    """Say "thank you" or "useful" (or take it back); returns whether it is on."""
+    if kind not in Reaction.Kind.values:
+        raise ValidationError(_("Unknown reaction."), code="kind")
+    if not can_react_post(user, post):
+        raise PermissionDenied
+    counter = f"{kind}_count"
+    deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+    if deleted:
+        Post.objects.filter(pk=post.pk).update(**{counter: F(counter) - 1})
+        return False
+    Reaction.objects.create(post=post, user=user, kind=kind)
+    Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
+    return True
+
+
+def topic_read_mark(*, user, topic: Topic, number: int) -> None:
+    """Remember that the member has read the topic up to post ``number``."""
+    if not user.is_authenticated:
+        return
+    read, created = TopicRead.objects.get_or_create(
+        user=user, topic=topic, defaults={"last_read_number": number}
+    )
+    if not created and read.last_read_number < number:
+        TopicRead.objects.filter(pk=read.pk, last_read_number__lt=number).update(
+            last_read_number=number
+        )
+
+
+def topic_view_count(*, topic: Topic) -> None:
+    Topic.objects.filter(pk=topic.pk).update(view_count=F("view_count") + 1)
+
+
+def section_mark_read(*, user, section: Section) -> int:
+    """Mark every topic of the section read; returns how many topics."""
+    count = 0
+    for topic_id, top in (
+        Topic.objects.filter(section=section)
+        .annotate(top=Max("posts__number"))
+        .values_list("pk", "top")
+    ):
+        TopicRead.objects.update_or_create(
+            user=user, topic_id=topic_id, defaults={"last_read_number": top or 0}
+        )
+        count += 1
+    return count
+
+
+def topic_watch_set(*, user, topic: Topic, watching: bool) -> None:
+    if watching:
+        TopicWatch.objects.get_or_create(user=user, topic=topic)
+    else:
+        TopicWatch.objects.filter(user=user, topic=topic).delete()
+
+
+def topic_moderate(
+    *, topic: Topic, moderator, pinned: bool | None = None, locked: bool | None = None,
+    hidden: bool | None = None, reason: str = "",
+) -> Topic:  # fmt: skip
+    """Pin, lock or hide a topic (or undo it); every change goes into the log."""
+    if not can_moderate_section(moderator, topic.section):
+        raise PermissionDenied
+    changes = {
+        "is_pinned": (pinned, "pin", "unpin"),
+        "is_locked": (locked, "lock", "unlock"),
+        "is_hidden": (hidden, "hide", "unhide"),
+    }
+    changed = []
+    for field, (value, on, off) in changes.items():
+        if value is not None and getattr(topic, field) != value:
+            setattr(topic, field, value)
+            changed.append(field)
+            _log(
+                moderator=moderator,
+                action=on if value else off,
+                topic=topic,
+                reason=reason,
+            )
+    if changed:
+        topic.save(update_fields=changed)
+    return topic
+
+
+@transaction.atomic
+def topic_move(*, topic: Topic, section: Section, moderator, reason: str = "") -> Topic:
+    """Move a topic to another section; the counters of both follow."""
+    if not (
+        can_moderate_section(moderator, topic.section)
+        and can_moderate_section(moderator, section)
+    ):
+        raise PermissionDenied
+    if section.pk == topic.section_id:
+        return topic
+    posts = topic.posts.count()
+    Section.objects.filter(pk=topic.section_id).update(
+        topic_count=F("topic_count") - 1, post_count=F("post_count") - posts
+    )
+    Section.objects.filter(pk=section.pk).update(
+        topic_count=F("topic_count") + 1, post_count=F("post_count") + posts
+    )
+    topic.section = section
+    topic.save(update_fields=["section"])
+    _log(moderator=moderator, action="move", topic=topic, reason=reason)
+    return topic

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from forums import views
+
+app_name = "forums"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("questions/unanswered/", views.unanswered, name="unanswered"),
+    path("s/<slug:slug>/", views.section_detail, name="section"),
+    path("s/<slug:slug>/new/", views.topic_create, name="topic_create"),
+    path("s/<slug:slug>/read/", views.section_mark_read, name="section_mark_read"),
+    path("t/<int:pk>/", views.topic_detail, name="topic"),
+    path("t/<int:pk>/reply/", views.reply, name="reply"),
+    path("t/<int:pk>/moderate/", views.topic_moderate, name="topic_moderate"),
+    path("t/<int:pk>/watch/", views.topic_watch, name="topic_watch"),
+    path("p/<int:pk>/", views.post_permalink, name="post"),
+    path("p/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("p/<int:pk>/delete/", views.post_delete, name="post_delete"),
+    path("p/<int:pk>/hide/", views.post_hide, name="post_hide"),
+    path("p/<int:pk>/accept/", views.answer_accept, name="answer_accept"),
+    path("p/<int:pk>/react/", views.react, name="react"),
+]

@@ -1,0 +1,334 @@
+"""Forum pages: thin; rules in services, reads in selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors_relations import bookmarked_ids
+from forums import selectors, services
+from forums.forms import PostEditForm, ReplyForm, TopicForm
+from forums.models import Post, Section, Topic
+from forums.permissions import (
+    can_accept_answer,
+    can_create_topic,
+    can_moderate_section,
+    can_reply_topic,
+)
+
+TOPICS_PER_PAGE = 20
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "forums/index.html", {"sections": selectors.section_list()})
+
+
+def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    section = get_object_or_404(Section.objects.select_related("parent"), slug=slug)
+    topics = selectors.topic_list_for_section(section=section, user=request.user)
+    page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "forums/section_detail.html",
+        {
+            "section": section,
+            "page_obj": page,
+            "children": section.children.all(),
+            "may_create": can_create_topic(request.user, section),
+        },
+    )
+
+
+def unanswered(request: HttpRequest) -> HttpResponse:
+    topics = selectors.topic_list_unanswered(user=request.user)
+    page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "forums/unanswered.html", {"page_obj": page})
+
+
+def _topic_page(
+    request: HttpRequest,
+    topic: Topic,
+    *,
+    reply_form: ReplyForm | None = None,
+    status: int = 200,
+    page_number: int | str | None = None,
+) -> HttpResponse:
+    posts = selectors.post_list_for_topic(topic=topic)
+    page = Paginator(posts, selectors.POSTS_PER_PAGE).get_page(
+        page_number or request.GET.get("page")
+    )
+    page.object_list = list(page.object_list)
+    for post in page.object_list:
+        post.topic = topic  # the permission checks per post read the topic's section
+    last_read = selectors.last_read_number(topic=topic, user=request.user)
+    if request.user.is_authenticated and status == 200 and page.object_list:
+        services.topic_read_mark(
+            user=request.user, topic=topic, number=page.object_list[-1].number
+        )
+    if status == 200 and request.method == "GET":
+        services.topic_view_count(topic=topic)
+    accepted_answer = None
+    if topic.accepted_post_id:
+        accepted_answer = (
+            selectors.post_list_for_topic(topic=topic)
+            .filter(pk=topic.accepted_post_id)
+            .first()
+        )
+        accepted_answer.topic = topic
+    return render(
+        request,
+        "forums/topic_detail.html",
+        {
+            "topic": topic,
+            "accepted_answer": accepted_answer,
+            "is_watching": selectors.is_watching(topic=topic, user=request.user),
+            "page_obj": page,
+            "last_read": last_read,
+            "reply_form": reply_form or ReplyForm(),
+            "may_reply": can_reply_topic(request.user, topic),
+            "may_accept": can_accept_answer(request.user, topic),
+            "may_moderate": can_moderate_section(request.user, topic.section),
+            "is_bookmarked": bool(
+                bookmarked_ids(user=request.user, model=Topic, ids=[topic.pk])
+            ),
+        },
+        status=status,
+    )
+
+
+def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = selectors.topic_get(pk=pk, user=request.user)
+    if request.GET.get("unread") and request.user.is_authenticated:
+        last_read = selectors.last_read_number(topic=topic, user=request.user)
+        first_unread = (
+            topic.posts.filter(number__gt=last_read).order_by("number").first()
+        )
+        if first_unread is not None:
+            return redirect(_post_url(first_unread))
+    reply_form = None
+    quote = request.GET.get("quote", "")
+    if quote.isdigit():
+        quoted = topic.posts.filter(pk=int(quote), is_deleted=False, is_hidden=False)
+        quoted = quoted.select_related("author__profile").first()
+        if quoted is not None:
+            reply_form = ReplyForm(
+                initial={"body": _quote_text(quoted), "quoted": quoted.pk}
+            )
+    return _topic_page(request, topic, reply_form=reply_form)
+
+
+def _quote_text(post: Post) -> str:
+    lines = [f"> **{post.author.profile.shown_name}** (#{post.number}):", ">"]
+    lines += [f"> {line}" for line in post.body.splitlines()]
+    return "\n".join(lines) + "\n\n"
+
+
+def _post_url(post: Post) -> str:
+    page = selectors.page_of_post(post)
+    suffix = f"?page={page}" if page > 1 else ""
+    return f"{post.topic.get_absolute_url()}{suffix}#post-{post.number}"
+
+
+def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    """A post's permanent address: the topic page it is on, at the post."""
+    post = get_object_or_404(Post.objects.select_related("topic__section"), pk=pk)
+    selectors.topic_get(pk=post.topic_id, user=request.user)
+    return redirect(_post_url(post))
+
+
+@login_required
+def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
+    section = get_object_or_404(Section, slug=slug)
+    if not can_create_topic(request.user, section):
+        raise PermissionDenied
+    form = TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            topic = services.topic_create(
+                section=section,
+                author=request.user,
+                title=data["title"],
+                body=data["body"],
+                kind=data["kind"],
+                tags=data["tags"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(topic)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "forums/topic_form.html",
+        {"form": form, "section": section},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = selectors.topic_get(pk=pk, user=request.user)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        quoted = None
+        if form.cleaned_data["quoted"]:
+            quoted = Post.objects.filter(
+                pk=form.cleaned_data["quoted"], topic=topic
+            ).first()
+        try:
+            post = services.post_create(
+                topic=topic,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                quoted=quoted,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 403 if error.code == "locked" else 400
+            return _topic_page(
+                request, topic, reply_form=form, status=status, page_number="last"
+            )
+        return redirect(_post_url(post))
+    return _topic_page(request, topic, reply_form=form, status=400, page_number="last")
+
+
+def _post_for(request: HttpRequest, pk: int) -> Post:
+    post = get_object_or_404(Post.objects.select_related("topic__section"), pk=pk)
+    selectors.topic_get(pk=post.topic_id, user=request.user)
+    return post
+
+
+@login_required
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _post_for(request, pk)
+    if not services.can_edit_post(request.user, post):
+        raise PermissionDenied
+    form = PostEditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(
+                post=post,
+                editor=request.user,
+                body=form.cleaned_data["body"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The message is saved."))
+            return redirect(_post_url(post))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "forums/post_edit.html",
+        {
+            "form": form,
+            "post": post,
+            "revisions": post.revisions.select_related("editor__profile")
+            if services.can_see_revisions(request.user, post)
+            else [],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _post_for(request, pk)
+    services.post_delete(
+        post=post, actor=request.user, reason=request.POST.get("reason", "")
+    )
+    messages.success(request, _("The message is removed."))
+    return redirect(_post_url(post))
+
+
+@login_required
+@require_POST
+def post_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _post_for(request, pk)
+    services.post_hide(
+        post=post,
+        moderator=request.user,
+        reason=request.POST.get("reason", ""),
+        hidden=not post.is_hidden,
+    )
+    return redirect(_post_url(post))
+
+
+@login_required
+@require_POST
+def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _post_for(request, pk)
+    topic = post.topic
+    unmark = topic.accepted_post_id == post.pk
+    try:
+        services.answer_accept(
+            topic=topic, post=None if unmark else post, actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(topic)
+
+
+@login_required
+@require_POST
+def react(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _post_for(request, pk)
+    try:
+        services.reaction_toggle(
+            post=post, user=request.user, kind=request.POST.get("kind", "")
+        )
+    except ValidationError as error:
+        raise Http404 from error
+    return redirect(_post_url(post))
+
+
+@login_required
+@require_POST
+def topic_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = selectors.topic_get(pk=pk, user=request.user)
+    action = request.POST.get("action", "")
+    flags = {
+        "pin": {"pinned": True},
+        "unpin": {"pinned": False},
+        "lock": {"locked": True},
+        "unlock": {"locked": False},
+        "hide": {"hidden": True},
+        "unhide": {"hidden": False},
+    }
+    if action not in flags:
+        raise Http404
+    services.topic_moderate(
+        topic=topic,
+        moderator=request.user,
+        reason=request.POST.get("reason", ""),
+        **flags[action],
+    )
+    messages.success(request, _("Done."))
+    return redirect(topic)
+
+
+@login_required
+@require_POST
+def topic_watch(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = selectors.topic_get(pk=pk, user=request.user)
+    services.topic_watch_set(
+        user=request.user, topic=topic, watching=request.POST.get("watch") == "1"
+    )
+    return redirect(topic)
+
+
+@login_required
+@require_POST
+def section_mark_read(request: HttpRequest, slug: str) -> HttpResponse:
+    section = get_object_or_404(Section, slug=slug)
+    services.section_mark_read(user=request.user, section=section)
+    messages.success(request, _("All topics of the section are marked read."))
+    return redirect(section)
