@@ -401,3 +401,33 @@ def topic_move(*, topic: Topic, section: Section, moderator, reason: str = "") -
     topic.save(update_fields=["section"])
     _log(moderator=moderator, action="move", topic=topic, reason=reason)
     return topic
+
+
+def section_create(
+    *,
+    title: str,
+    slug: str,
+    description: str = "",
+    parent: Section | None = None,
+    subject=None,
+    is_informal: bool = False,
+    position: int = 0,
+) -> Section:
+    """Add a forum section (admins do it in the admin site; demo data here).
+
+    Raises ValidationError on a taken address or a third level of nesting.
+    """
+    if parent is not None and parent.parent_id is not None:
+        raise ValidationError(_("Sections nest two levels deep at most."), code="depth")
+    section = Section(
+        title=title,
+        slug=slug,
+        description=description,
+        parent=parent,
+        subject=subject,
+        is_informal=is_informal,
+        position=position,
+    )
+    section.full_clean()
+    section.save()
+    return section

@@ -125,3 +125,19 @@ def test_seed_demo_fills_personal_spaces_once():
     post = BlogPost.objects.get(title__startswith="Как я ввожу дроби")
     assert post.comment_count == 2
     assert post.slug.startswith("kak-ia-vvozhu-drobi")
+
+
+def test_seed_demo_fills_forums_once():
+    from community.management.commands.seed_demo import SECTIONS, TOPICS
+    from forums.models import Post, Section, Topic
+
+    seed()
+    seed()
+
+    assert Section.objects.count() == len(SECTIONS)
+    assert Section.objects.filter(is_informal=True).count() == 1
+    assert Topic.objects.count() == len(TOPICS)
+    assert Post.objects.count() == len(TOPICS) + sum(len(t[5]) for t in TOPICS)
+    assert (
+        Topic.objects.filter(kind="question", accepted_post__isnull=False).count() == 2
+    )

@@ -142,6 +142,40 @@ FOLLOWS = [
     ("demo@kollegi.local", "e.smirnova@kollegi.local"),
     ("g.orlova@kollegi.local", "demo@kollegi.local"),
 ]
+# (slug, title, description, subject slug or "", informal)
+SECTIONS = [
+    ("matematika", "Математика", "Методика, задачи, подготовка к ОГЭ и ЕГЭ.",
+     "mathematics", False),
+    ("russkij-yazyk", "Русский язык и литература", "Уроки, чтение, сочинения.",
+     "russian-language", False),
+    ("nachalnaya-shkola", "Начальная школа", "Всё о работе с младшими школьниками.",
+     "primary-school", False),
+    ("konsultacii", "Консультации экспертов",
+     "Задайте вопрос — ответят опытные коллеги.", "", False),
+    ("uchitelskaya", "Учительская", "Неформальное общение: о жизни, отдыхе и юморе.",
+     "", True),
+]  # fmt: skip
+# (section, author e-mail, title, kind, text, [(e-mail, reply)], accepted reply)
+TOPICS = [
+    ("matematika", "demo@kollegi.local", "Как объяснить отрицательные числа?",
+     "question", "Шестиклассники путаются в знаках. Какие образы помогают?",
+     [("i.petrov@kollegi.local", "Термометр и лифт: выше и ниже нуля."),
+      ("g.orlova@kollegi.local", "Мы рисуем числовую прямую на полу в коридоре.")], 1),
+    ("konsultacii", "o.kuznetsova@kollegi.local",
+     "Аттестация на первую категорию: с чего начать?",
+     "question", "В этом году подаю документы. Что собрать в портфолио?",
+     [("e.smirnova@kollegi.local",
+       "Начните с открытых уроков и публикаций — их видно в портфолио.")],
+     0),
+    ("uchitelskaya", "t.sokolova@kollegi.local", "Как вы отдыхаете после четверти?",
+     "discussion", "Делитесь: книги, походы, сериалы?",
+     [("d.volkov@kollegi.local", "Собираю с сыном робота :)"),
+      ("s.fedorov@kollegi.local", "Лыжи, конечно!")], None),
+    ("russkij-yazyk", "e.smirnova@kollegi.local",
+     "Сочинение-рассуждение: ваши критерии",
+     "discussion", "Как вы оцениваете аргументацию в 8 классе?",
+     [("demo@kollegi.local", "Смотрю, есть ли пример из жизни и из книги.")], None),
+]  # fmt: skip
 MODERATOR_EMAIL = "moderator@kollegi.local"
 EXPERT_EMAILS = ["i.petrov@kollegi.local", "e.smirnova@kollegi.local"]
 
@@ -172,6 +206,7 @@ class Command(BaseCommand):
             created += 1
         if created:
             self._fill_spaces()
+        self._fill_forums()
         moderator = User.objects.get(email=MODERATOR_EMAIL)
         account_services.user_grant_role(
             user=moderator, role=account_services.MODERATORS
@@ -222,3 +257,39 @@ class Command(BaseCommand):
             account_services.follow_create(
                 follower=users[follower], followee=users[followee]
             )
+
+    def _fill_forums(self) -> None:
+        """Sections, topics and replies; added once, when the sections are missing."""
+        from forums import services as forum_services
+        from forums.models import Section
+
+        if Section.objects.exists():
+            return
+        subjects = {subject.slug: subject for subject in Subject.objects.all()}
+        users = {user.email: user for user in User.objects.all()}
+        sections = {}
+        for position, (slug, title, text, subject, informal) in enumerate(SECTIONS):
+            sections[slug] = forum_services.section_create(
+                title=title,
+                slug=slug,
+                description=text,
+                subject=subjects.get(subject),
+                is_informal=informal,
+                position=position,
+            )
+        for slug, email, title, kind, text, replies, accepted in TOPICS:
+            topic = forum_services.topic_create(
+                section=sections[slug],
+                author=users[email],
+                title=title,
+                body=text,
+                kind=kind,
+            )
+            posts = [
+                forum_services.post_create(topic=topic, author=users[who], body=reply)
+                for who, reply in replies
+            ]
+            if accepted is not None:
+                forum_services.answer_accept(
+                    topic=topic, post=posts[accepted], actor=users[email]
+                )
