@@ -91,10 +91,24 @@ class PostAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_select_related = ["topic", "author"]
-    list_filter = ["is_hidden", "is_deleted"]
+    list_filter = ["is_pending", "is_hidden", "is_deleted"]
     search_fields = ["body", "author__email", "topic__title"]
     readonly_fields = [field.name for field in Post._meta.fields]
-    actions = ["hide", "restore"]
+    actions = ["approve", "reject", "hide", "restore"]
+
+    @admin.action(description=_("Approve (publish)"), permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for post in queryset.filter(is_pending=True).select_related("topic__section"):
+            services.post_approve(post=post, moderator=request.user)
+        self.message_user(request, _("Done."), messages.SUCCESS)
+
+    @admin.action(description=_("Reject"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for post in queryset.filter(is_pending=True).select_related("topic__section"):
+            services.post_reject(
+                post=post, moderator=request.user, reason=str(_("from the admin site"))
+            )
+        self.message_user(request, _("Done."), messages.SUCCESS)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

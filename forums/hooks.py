@@ -62,7 +62,7 @@ def register() -> None:
         Topic,
         key="topic",
         label=_("Forum topic"),
-        visible_to=lambda user: Topic.objects.filter(is_hidden=False),
+        visible_to=lambda user: Topic.objects.filter(is_hidden=False, is_pending=False),
     )
     portfolio_section_register(
         key="forum_answers",

@@ -90,6 +90,8 @@ class Topic(models.Model):
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
+    # A new member's topic waits for a moderator before others see it.
+    is_pending = models.BooleanField(_("awaiting moderation"), default=False)
     reply_count = models.PositiveIntegerField(_("replies"), default=0)
     view_count = models.PositiveIntegerField(_("views"), default=0)
     last_post_at = models.DateTimeField(_("last post"), db_index=True)
@@ -142,6 +144,7 @@ class Post(models.Model):
     body_html = models.TextField(editable=False)
     is_deleted = models.BooleanField(_("deleted"), default=False)
     is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    is_pending = models.BooleanField(_("awaiting moderation"), default=False)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     thanks_count = models.PositiveIntegerField(default=0)
     useful_count = models.PositiveIntegerField(default=0)

@@ -21,8 +21,21 @@ def can_moderate_section(user, section: Section) -> bool:
 
 
 def can_view_topic(user, topic: Topic) -> bool:
-    # Hidden topics only for the section's moderators.
-    return not topic.is_hidden or can_moderate_section(user, topic.section)
+    # Hidden topics only for moderators; one awaiting moderation also for its author.
+    if topic.is_pending and _is_member(user) and user.pk == topic.author_id:
+        return True
+    if topic.is_hidden or topic.is_pending:
+        return can_moderate_section(user, topic.section)
+    return True
+
+
+def can_see_post(user, post: Post) -> bool:
+    # A post awaiting moderation: its author and moderators only.
+    if not post.is_pending:
+        return True
+    if _is_member(user) and user.pk == post.author_id:
+        return True
+    return can_moderate_section(user, post.topic.section)
 
 
 def can_create_topic(user, section: Section) -> bool:
@@ -32,7 +45,7 @@ def can_create_topic(user, section: Section) -> bool:
 
 def can_reply_topic(user, topic: Topic) -> bool:
     # Members, while the topic is open; moderators even in a locked topic.
-    if not _is_member(user) or topic.is_hidden:
+    if not _is_member(user) or topic.is_hidden or topic.is_pending:
         return False
     return not topic.is_locked or can_moderate_section(user, topic.section)
 

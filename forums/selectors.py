@@ -35,7 +35,7 @@ def _with_read(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
 def topic_list_for_section(*, section: Section, user) -> QuerySet[Topic]:
     """The section's visible topics, pinned first, each with the reader's progress."""
     topics = (
-        Topic.objects.filter(section=section, is_hidden=False)
+        Topic.objects.filter(section=section, is_hidden=False, is_pending=False)
         .select_related("author__profile", "last_poster__profile")
         .order_by("-is_pinned", "-last_post_at", "-pk")
     )
@@ -46,7 +46,10 @@ def topic_list_unanswered(*, user) -> QuerySet[Topic]:
     """Questions that have no accepted answer yet, newest first."""
     topics = (
         Topic.objects.filter(
-            kind=Topic.Kind.QUESTION, accepted_post__isnull=True, is_hidden=False
+            kind=Topic.Kind.QUESTION,
+            accepted_post__isnull=True,
+            is_hidden=False,
+            is_pending=False,
         )
         .select_related("section", "author__profile", "last_poster__profile")
         .order_by("-created_at", "-pk")

@@ -4,6 +4,7 @@ import datetime
 import re
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -103,6 +104,38 @@ def _after_post(post: Post, *, quoted: Post | None = None) -> None:
             )
 
 
+def _needs_premoderation(author) -> bool:
+    """A new member's first posts wait for a moderator (a safe space for all)."""
+    required = settings.FORUMS_PREMODERATED_POSTS
+    if not required or author.is_staff or author.has_perm("forums.change_topic"):
+        return False
+    published = Post.objects.filter(
+        author=author, is_pending=False, is_deleted=False, is_hidden=False
+    ).count()
+    return published < required
+
+
+def _check_rate(author, *, topics: bool) -> None:
+    """New members write at most so many topics and replies an hour."""
+    now = timezone.now()
+    if author.date_joined < now - datetime.timedelta(
+        days=settings.FORUMS_NEW_MEMBER_DAYS
+    ):
+        return
+    hour_ago = now - datetime.timedelta(hours=1)
+    if topics:
+        count = Topic.objects.filter(author=author, created_at__gte=hour_ago).count()
+        limit = settings.FORUMS_NEW_MEMBER_TOPICS_PER_HOUR
+    else:
+        count = Post.objects.filter(author=author, created_at__gte=hour_ago).count()
+        limit = settings.FORUMS_NEW_MEMBER_POSTS_PER_HOUR
+    if count >= limit:
+        raise ValidationError(
+            _("New members write a little slower: please try again in an hour."),
+            code="rate",
+        )
+
+
 def _check_body(body: str) -> str:
     body = body.strip()
     if not body:
@@ -143,6 +176,8 @@ def topic_create(
     )
     if recent is not None and recent.posts.filter(number=1, body=body).exists():
         return recent
+    _check_rate(author, topics=True)
+    pending = _needs_premoderation(author)
     now = timezone.now()
     topic = Topic(
         section=section,
@@ -151,28 +186,43 @@ def topic_create(
         kind=kind,
         last_post_at=now,
         last_poster=author,
+        is_pending=pending,
     )
     topic.full_clean(exclude=["section", "author", "accepted_post", "last_poster"])
     topic.save()
     topic.tags.set(sorted({tag.strip()[:100] for tag in tags if tag.strip()}))
     post = Post.objects.create(
-        topic=topic, author=author, number=1, body=body, body_html=_render(body)
+        topic=topic,
+        author=author,
+        number=1,
+        body=body,
+        body_html=_render(body),
+        is_pending=pending,
     )
-    Section.objects.filter(pk=section.pk).update(
+    if pending:
+        TopicWatch.objects.get_or_create(user=author, topic=topic)
+    else:
+        _topic_published(topic, post)
+    return topic
+
+
+def _topic_published(topic: Topic, post: Post) -> None:
+    """Counters, notifications and the feed, once a topic is public."""
+    Section.objects.filter(pk=topic.section_id).update(
         topic_count=F("topic_count") + 1,
         post_count=F("post_count") + 1,
-        last_post_at=now,
+        last_post_at=timezone.now(),
     )
     _after_post(post)
+    section = topic.section
     community.activity_record(
-        actor=author,
+        actor=topic.author,
         kind=hooks.TOPIC_ACTIVITY,
         target=topic,
         title=topic.title,
         url=topic.get_absolute_url(),
         subjects=[section.subject] if section.subject_id else [],
     )
-    return topic
 
 
 @transaction.atomic
@@ -194,20 +244,68 @@ def post_create(*, topic: Topic, author, body: str, quoted: Post | None = None) 
         and last.created_at >= timezone.now() - DOUBLE_SUBMIT_WINDOW
     ):
         return last
+    _check_rate(author, topics=False)
+    pending = _needs_premoderation(author)
     number = (topic.posts.aggregate(top=Max("number"))["top"] or 0) + 1
     post = Post.objects.create(
-        topic=topic, author=author, number=number, body=body, body_html=_render(body)
-    )
-    now = timezone.now()
-    Topic.objects.filter(pk=topic.pk).update(
-        reply_count=F("reply_count") + 1, last_post_at=now, last_poster=author
-    )
-    Section.objects.filter(pk=topic.section_id).update(
-        post_count=F("post_count") + 1, last_post_at=now
+        topic=topic,
+        author=author,
+        number=number,
+        body=body,
+        body_html=_render(body),
+        is_pending=pending,
     )
     if quoted is not None and quoted.topic_id != topic.pk:
         quoted = None
+    if not pending:
+        _reply_published(post, quoted=quoted)
+    return post
+
+
+def _reply_published(post: Post, *, quoted: Post | None = None) -> None:
+    now = timezone.now()
+    Topic.objects.filter(pk=post.topic_id).update(
+        reply_count=F("reply_count") + 1, last_post_at=now, last_poster=post.author
+    )
+    Section.objects.filter(pk=post.topic.section_id).update(
+        post_count=F("post_count") + 1, last_post_at=now
+    )
     _after_post(post, quoted=quoted)
+
+
+@transaction.atomic
+def post_approve(*, post: Post, moderator) -> Post:
+    """Publish a post that waited for moderation (a topic with its first post)."""
+    if not can_moderate_section(moderator, post.topic.section):
+        raise PermissionDenied
+    if not post.is_pending:
+        return post
+    post.is_pending = False
+    post.save(update_fields=["is_pending"])
+    topic = post.topic
+    if post.number == 1:
+        topic.is_pending = False
+        topic.save(update_fields=["is_pending"])
+        _topic_published(topic, post)
+    else:
+        _reply_published(post)
+    _log(moderator=moderator, action="approve", post=post)
+    return post
+
+
+@transaction.atomic
+def post_reject(*, post: Post, moderator, reason: str = "") -> Post:
+    """Refuse a post that waited for moderation; it stays hidden, with the reason."""
+    if not can_moderate_section(moderator, post.topic.section):
+        raise PermissionDenied
+    if not post.is_pending:
+        return post
+    post.is_pending = False
+    post.is_hidden = True
+    post.save(update_fields=["is_pending", "is_hidden"])
+    if post.number == 1:
+        Topic.objects.filter(pk=post.topic_id).update(is_pending=False, is_hidden=True)
+    _log(moderator=moderator, action="reject", post=post, reason=reason)
     return post
 
 

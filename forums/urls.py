@@ -18,6 +18,7 @@ urlpatterns = [
     path("p/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("p/<int:pk>/delete/", views.post_delete, name="post_delete"),
     path("p/<int:pk>/hide/", views.post_hide, name="post_hide"),
+    path("p/<int:pk>/review/", views.post_review, name="post_review"),
     path("p/<int:pk>/accept/", views.answer_accept, name="answer_accept"),
     path("p/<int:pk>/react/", views.react, name="react"),
 ]

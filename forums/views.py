@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors_relations import bookmarked_ids
@@ -21,6 +22,10 @@ from forums.permissions import (
 )
 
 TOPICS_PER_PAGE = 20
+PENDING_MESSAGE = gettext_lazy(
+    "Thank you! Your first messages appear after a moderator has read them — "
+    "usually within a day."
+)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -146,22 +151,27 @@ def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not can_create_topic(request.user, section):
         raise PermissionDenied
     form = TopicForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            topic = services.topic_create(
-                section=section,
-                author=request.user,
-                title=data["title"],
-                body=data["body"],
-                kind=data["kind"],
-                tags=data["tags"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect(topic)
-    status = 400 if request.method == "POST" else 200
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                topic = services.topic_create(
+                    section=section,
+                    author=request.user,
+                    title=data["title"],
+                    body=data["body"],
+                    kind=data["kind"],
+                    tags=data["tags"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 429 if error.code == "rate" else 400
+            else:
+                if topic.is_pending:
+                    messages.info(request, PENDING_MESSAGE)
+                return redirect(topic)
     return render(
         request,
         "forums/topic_form.html",
@@ -259,6 +269,23 @@ def post_hide(request: HttpRequest, pk: int) -> HttpResponse:
         reason=request.POST.get("reason", ""),
         hidden=not post.is_hidden,
     )
+    return redirect(_post_url(post))
+
+
+@login_required
+@require_POST
+def post_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A moderator approves or rejects a post that waited for moderation."""
+    post = _post_for(request, pk)
+    decision = request.POST.get("decision")
+    if decision == "approve":
+        services.post_approve(post=post, moderator=request.user)
+    elif decision == "reject":
+        services.post_reject(
+            post=post, moderator=request.user, reason=request.POST.get("reason", "")
+        )
+    else:
+        raise Http404
     return redirect(_post_url(post))
 
 

@@ -161,6 +161,15 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Forums -----------------------------------------------------------------
+
+# A new member's first posts wait for a moderator (0 turns this off).
+FORUMS_PREMODERATED_POSTS = env.int("DJANGO_FORUMS_PREMODERATED_POSTS", default=2)
+# New members (joined less than this many days ago) write at most so often.
+FORUMS_NEW_MEMBER_DAYS = 7
+FORUMS_NEW_MEMBER_TOPICS_PER_HOUR = 3
+FORUMS_NEW_MEMBER_POSTS_PER_HOUR = 10
+
 # --- E-mail -----------------------------------------------------------------
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

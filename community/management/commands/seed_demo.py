@@ -206,13 +206,13 @@ class Command(BaseCommand):
             created += 1
         if created:
             self._fill_spaces()
-        self._fill_forums()
         moderator = User.objects.get(email=MODERATOR_EMAIL)
         account_services.user_grant_role(
             user=moderator, role=account_services.MODERATORS
         )
         for user in User.objects.filter(email__in=EXPERT_EMAILS):
             account_services.user_grant_role(user=user, role=account_services.EXPERTS)
+        self._fill_forums()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data: {created} new members.")
             if created
@@ -267,6 +267,7 @@ class Command(BaseCommand):
             return
         subjects = {subject.slug: subject for subject in Subject.objects.all()}
         users = {user.email: user for user in User.objects.all()}
+        moderator = users[MODERATOR_EMAIL]
         sections = {}
         for position, (slug, title, text, subject, informal) in enumerate(SECTIONS):
             sections[slug] = forum_services.section_create(
@@ -285,10 +286,18 @@ class Command(BaseCommand):
                 body=text,
                 kind=kind,
             )
-            posts = [
-                forum_services.post_create(topic=topic, author=users[who], body=reply)
-                for who, reply in replies
-            ]
+            # Demo teachers are new: their first posts wait; the moderator lets them in.
+            forum_services.post_approve(
+                post=topic.posts.get(number=1), moderator=moderator
+            )
+            posts = []
+            for who, reply in replies:
+                post = forum_services.post_create(
+                    topic=topic, author=users[who], body=reply
+                )
+                posts.append(
+                    forum_services.post_approve(post=post, moderator=moderator)
+                )
             if accepted is not None:
                 forum_services.answer_accept(
                     topic=topic, post=posts[accepted], actor=users[email]
