@@ -92,7 +92,8 @@ def page(request, browser, live_server):
         viewport=VIEWPORTS[request.param], base_url=live_server.url, locale="ru-RU"
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Generous: two test workers and Chromium share two cores in CI.
+    page.set_default_timeout(20_000)
     problems: list[str] = []
     page.on(
         "console",
