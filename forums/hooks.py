@@ -6,7 +6,9 @@ REPLY = "forum_reply"
 MENTION = "forum_mention"
 QUOTE = "forum_quote"
 ACCEPTED = "forum_accepted"
+NEW_TOPIC = "forum_new_topic"
 TOPIC_ACTIVITY = "forum_topic"
+HOT_TOPICS = 5
 
 
 def _portfolio_answers(user) -> list:
@@ -28,10 +30,44 @@ def _portfolio_answers(user) -> list:
     ]
 
 
+def _hot_topics(users: list, since) -> dict:
+    """The most answered topics of the period: the same list for every reader."""
+    from django.db.models import Count, Q
+
+    from community.notifications import DigestItem
+    from forums.models import Topic
+
+    topics = (
+        Topic.objects.filter(is_hidden=False, is_pending=False)
+        .annotate(
+            fresh=Count(
+                "posts",
+                filter=Q(
+                    posts__created_at__gte=since,
+                    posts__is_pending=False,
+                    posts__is_deleted=False,
+                ),
+            )
+        )
+        .filter(fresh__gt=0)
+        .order_by("-fresh", "-last_post_at")[:HOT_TOPICS]
+    )
+    items = [
+        DigestItem(
+            title=topic.title, url=topic.get_absolute_url(), detail=str(topic.fresh)
+        )
+        for topic in topics
+    ]
+    return {user.pk: items for user in users} if items else {}
+
+
 def register() -> None:
     from accounts.bookmarks import bookmarkable_register
     from accounts.portfolio import portfolio_section_register
-    from community.notifications import notification_kind_register
+    from community.notifications import (
+        digest_section_register,
+        notification_kind_register,
+    )
     from forums.models import Topic
 
     notification_kind_register(
@@ -57,6 +93,18 @@ def register() -> None:
         preference="replies",
         one=_("Your answer in «%(target)s» was accepted"),
         many=_("%(count)s of your answers in «%(target)s» were accepted"),
+    )
+    notification_kind_register(
+        key=NEW_TOPIC,
+        preference="replies",
+        one=_("New topic in a section you watch: «%(target)s»"),
+        many=_("%(count)s new topics in sections you watch"),
+    )
+    digest_section_register(
+        key="hot_topics",
+        title=_("Hot topics on the forums"),
+        order=10,
+        items=_hot_topics,
     )
     bookmarkable_register(
         Topic,

@@ -282,3 +282,27 @@ class ModerationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.moderator_id}"
+
+
+class SectionWatch(models.Model):
+    """A member hears about new topics in a section."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="watches"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("watched section")
+        verbose_name_plural = _("watched sections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "section"], name="forums_section_watch_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} watches section {self.section_id}"

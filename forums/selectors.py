@@ -3,7 +3,7 @@
 from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.http import Http404
 
-from forums.models import Post, Section, Topic, TopicRead, TopicWatch
+from forums.models import Post, Section, SectionWatch, Topic, TopicRead, TopicWatch
 from forums.permissions import can_view_topic
 
 POSTS_PER_PAGE = 20
@@ -91,3 +91,9 @@ def is_watching(*, topic: Topic, user) -> bool:
     if not user.is_authenticated:
         return False
     return TopicWatch.objects.filter(topic=topic, user=user).exists()
+
+
+def is_watching_section(*, section: Section, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return SectionWatch.objects.filter(section=section, user=user).exists()

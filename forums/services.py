@@ -22,6 +22,7 @@ from forums.models import (
     PostRevision,
     Reaction,
     Section,
+    SectionWatch,
     Topic,
     TopicRead,
     TopicWatch,
@@ -215,6 +216,20 @@ def _topic_published(topic: Topic, post: Post) -> None:
     )
     _after_post(post)
     section = topic.section
+    watchers = (
+        SectionWatch.objects.filter(section_id=topic.section_id)
+        .exclude(user_id=topic.author_id)
+        .select_related("user")
+    )
+    for watch in watchers:
+        community.notify(
+            recipient=watch.user,
+            kind=hooks.NEW_TOPIC,
+            actor=topic.author,
+            target=section,
+            target_title=topic.title,
+            url=topic.get_absolute_url(),
+        )
     community.activity_record(
         actor=topic.author,
         kind=hooks.TOPIC_ACTIVITY,
@@ -529,3 +544,11 @@ def section_create(
     section.full_clean()
     section.save()
     return section
+
+
+def section_watch_set(*, user, section: Section, watching: bool) -> None:
+    """Hear (or stop hearing) about every new topic in the section."""
+    if watching:
+        SectionWatch.objects.get_or_create(user=user, section=section)
+    else:
+        SectionWatch.objects.filter(user=user, section=section).delete()

@@ -44,6 +44,9 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page_obj": page,
             "children": section.children.all(),
             "may_create": can_create_topic(request.user, section),
+            "is_watching": selectors.is_watching_section(
+                section=section, user=request.user
+            ),
         },
     )
 
@@ -350,6 +353,16 @@ def topic_watch(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, topic=topic, watching=request.POST.get("watch") == "1"
     )
     return redirect(topic)
+
+
+@login_required
+@require_POST
+def section_watch(request: HttpRequest, slug: str) -> HttpResponse:
+    section = get_object_or_404(Section, slug=slug)
+    services.section_watch_set(
+        user=request.user, section=section, watching=request.POST.get("watch") == "1"
+    )
+    return redirect(section)
 
 
 @login_required
