@@ -97,3 +97,27 @@ def is_watching_section(*, section: Section, user) -> bool:
     if not user.is_authenticated:
         return False
     return SectionWatch.objects.filter(section=section, user=user).exists()
+
+
+def unread_counts_by_section(*, user) -> dict[int, int]:
+    """For the section list: how many topics of each section have unread posts.
+
+    A topic is unread when the member never opened it or has not reached its
+    last post. One query for all sections.
+    """
+    if not user.is_authenticated:
+        return {}
+    from django.db.models import Count, F, Q
+
+    reads = TopicRead.objects.filter(user=user, topic=OuterRef("pk")).values(
+        "last_read_number"
+    )[:1]
+    rows = (
+        Topic.objects.filter(is_hidden=False, is_pending=False)
+        .annotate(read_to=Subquery(reads))
+        .filter(Q(read_to__isnull=True) | Q(read_to__lte=F("reply_count")))
+        .values("section_id")
+        .annotate(unread=Count("pk"))
+        .order_by()
+    )
+    return {row["section_id"]: row["unread"] for row in rows}

@@ -29,7 +29,13 @@ PENDING_MESSAGE = gettext_lazy(
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "forums/index.html", {"sections": selectors.section_list()})
+    sections = selectors.section_list()
+    unread = selectors.unread_counts_by_section(user=request.user)
+    for section in sections:
+        section.unread = unread.get(section.pk, 0)
+        for child in section.children.all():
+            child.unread = unread.get(child.pk, 0)
+    return render(request, "forums/index.html", {"sections": sections})
 
 
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -328,3 +328,31 @@ def test_section_page_query_count_does_not_grow(
         response = member_client.get(section.get_absolute_url())
 
     assert len(response.context["page_obj"]) == 20
+
+
+def test_index_shows_unread_topics_per_section(
+    member_client, member, django_assert_max_num_queries
+):
+    from forums.models import Section
+
+    maths, lounge = (
+        SectionFactory(title="Математика"),
+        SectionFactory(title="Учительская"),
+    )
+    child = SectionFactory(title="ОГЭ", parent=maths)
+    seen, grown = TopicFactory(section=maths), TopicFactory(section=maths)
+    TopicFactory(section=maths)
+    TopicFactory(section=child)
+    services.topic_read_mark(user=member, topic=seen, number=1)
+    services.topic_read_mark(user=member, topic=grown, number=1)
+    Topic.objects.filter(pk=grown.pk).update(reply_count=1)
+    TopicFactory.create_batch(55, section=lounge)
+
+    with django_assert_max_num_queries(8):
+        response = member_client.get(reverse("forums:index"))
+
+    unread = {section.title: section.unread for section in response.context["sections"]}
+    assert unread == {"Математика": 2, "Учительская": 55}
+    children = Section.objects.get(pk=maths.pk).children.all()
+    assert [c.title for c in children] == ["ОГЭ"]
+    assert "1</span>" in response.content.decode()
