@@ -55,8 +55,10 @@ def test_signup_confirm_login_logout(page, live_server):
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        # Let the folding animation finish before aiming inside the menu.
+        page.locator("#site-nav.show:not(.collapsing)").wait_for()
     page.locator("#user-menu").click()
-    page.get_by_role("link", name="Выйти").click()
+    page.locator(".dropdown-menu.show").get_by_role("link", name="Выйти").click()
     page.wait_for_url("**/accounts/logout/")
     assert_accessible(page)
     page.locator("main form button[type=submit]").click()
