@@ -101,7 +101,11 @@ def _followed_posts(users: list, since) -> dict[int, list[DigestItem]]:
 
 
 def register() -> None:
+    from accounts.services.blog import BLOG_POST_ACTIVITY
+    from community.notifications import activity_kind_register
+
     feed_source_register("accounts", _feed_source)
+    activity_kind_register(BLOG_POST_ACTIVITY, _("%(actor)s wrote in the blog"))
     digest_section_register(
         key="followed_posts",
         title=_("New posts by colleagues you follow"),

@@ -15,6 +15,11 @@ class User(AbstractUser):
     """A member's sign-in identity; everything a member shows others is on Profile."""
 
     email = models.EmailField(_("e-mail address"), blank=True)
+    # Visits: "new since my last visit" counts from ``previous_visit_at``.
+    last_seen_at = models.DateTimeField(
+        _("last time on the site"), null=True, blank=True
+    )
+    previous_visit_at = models.DateTimeField(_("previous visit"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -14,5 +14,12 @@ def profile_ensure_on_login(
     services.profile_ensure(user=user)
 
 
+def visit_touch_on_login(
+    sender: Any, request: HttpRequest, user: Any, **kwargs: Any
+) -> None:
+    services.visit_touch(user=user)
+
+
 def connect() -> None:
     user_logged_in.connect(profile_ensure_on_login, dispatch_uid="profile_ensure")
+    user_logged_in.connect(visit_touch_on_login, dispatch_uid="visit_touch")

@@ -170,6 +170,13 @@ class ActivityEvent(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def phrase(self) -> str:
+        """ "Anna replied in": the words before the linked title in a feed."""
+        from community.notifications import activity_phrase
+
+        return activity_phrase(self.kind, self.actor.profile.shown_name)
+
 
 class DigestLog(models.Model):
     """One row per member and period, taken before sending: never two digests."""

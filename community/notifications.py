@@ -5,6 +5,7 @@ Apps declare, in ``AppConfig.ready()``:
   kind obeys (replies, mentions, reviews, master-classes, followers) and its
   message for one event and for a group of repeats;
 - their digest sections (``digest_section_register``);
+- how their feed events read (``activity_kind_register``);
 and the accounts app gives the member's preferences (``preferences_register``).
 The community layer never imports a domain app's models.
 """
@@ -118,3 +119,21 @@ def feed_interests(user) -> tuple[list[int], list[int]]:
         actors.update(found.get("actors", ()))
         subjects.update(found.get("subjects", ()))
     return sorted(actors), sorted(subjects)
+
+
+# How a feed event reads: "%(actor)s replied in" before the linked title.
+_activity_phrases: dict[str, Promise] = {}
+
+
+def activity_kind_register(key: str, phrase: Promise) -> None:
+    _activity_phrases[key] = phrase
+
+
+def activity_phrase(key: str, actor: str) -> str:
+    """The event's words with the actor's name; an unregistered kind "published"."""
+    from django.utils.translation import gettext
+
+    phrase = _activity_phrases.get(key)
+    if phrase is None:
+        return gettext("%(actor)s published") % {"actor": actor}
+    return str(phrase) % {"actor": actor}

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +43,7 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["title", "author__email", "author__profile__display_name"]
     date_hierarchy = "last_post_at"
     readonly_fields = [field.name for field in Topic._meta.fields]
-    actions = ["pin", "lock", "unlock", "hide", "unhide"]
+    actions = ["pin", "lock", "unlock", "hide", "unhide", "merge"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -78,6 +79,37 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.action(description=_("Show again"), permissions=["change"])
     def unhide(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._moderate(request, queryset, hidden=False)
+
+    @admin.action(
+        description=_("Merge into the oldest selected topic"), permissions=["change"]
+    )
+    def merge(self, request: HttpRequest, queryset: QuerySet) -> None:
+        topics = list(queryset.select_related("section").order_by("created_at", "pk"))
+        if len(topics) < 2:
+            self.message_user(
+                request, _("Choose at least two topics to merge."), messages.ERROR
+            )
+            return
+        target = topics[0]
+        try:
+            for source in topics[1:]:
+                services.topic_merge(
+                    source=source,
+                    target=target,
+                    moderator=request.user,
+                    reason=str(_("from the admin site")),
+                )
+        except PermissionDenied:
+            self.message_user(
+                request,
+                _("You do not moderate every section of these topics."),
+                messages.ERROR,
+            )
+            return
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+            return
+        self.message_user(request, _("The topics are merged."), messages.SUCCESS)
 
 
 @admin.register(Post)

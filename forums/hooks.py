@@ -7,7 +7,10 @@ MENTION = "forum_mention"
 QUOTE = "forum_quote"
 ACCEPTED = "forum_accepted"
 NEW_TOPIC = "forum_new_topic"
+NEW_TAGGED = "forum_tagged_topic"
 TOPIC_ACTIVITY = "forum_topic"
+REPLY_ACTIVITY = "forum_reply"
+ANSWER_ACTIVITY = "forum_answer"
 HOT_TOPICS = 5
 
 
@@ -65,6 +68,7 @@ def register() -> None:
     from accounts.bookmarks import bookmarkable_register
     from accounts.portfolio import portfolio_section_register
     from community.notifications import (
+        activity_kind_register,
         digest_section_register,
         notification_kind_register,
     )
@@ -100,6 +104,15 @@ def register() -> None:
         one=_("New topic in a section you watch: «%(target)s»"),
         many=_("%(count)s new topics in sections you watch"),
     )
+    notification_kind_register(
+        key=NEW_TAGGED,
+        preference="replies",
+        one=_("New topic on a tag you watch: «%(target)s»"),
+        many=_("%(count)s new topics on tags you watch"),
+    )
+    activity_kind_register(TOPIC_ACTIVITY, _("%(actor)s opened the topic"))
+    activity_kind_register(REPLY_ACTIVITY, _("%(actor)s replied in"))
+    activity_kind_register(ANSWER_ACTIVITY, _("%(actor)s gave the accepted answer in"))
     digest_section_register(
         key="hot_topics",
         title=_("Hot topics on the forums"),

@@ -103,6 +103,15 @@ class Topic(models.Model):
         verbose_name=_("last poster"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # A topic merged into another keeps its address, which leads to the other.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged into"),
+    )
 
     objects = TopicQuerySet.as_manager()
 
@@ -306,3 +315,27 @@ class SectionWatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} watches section {self.section_id}"
+
+
+class TagWatch(models.Model):
+    """A member hears about new topics carrying a tag, in any section."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    tag = models.ForeignKey(
+        "taggit.Tag", on_delete=models.CASCADE, related_name="forum_watches"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("watched tag")
+        verbose_name_plural = _("watched tags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "tag"], name="forums_tag_watch_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} watches tag {self.tag_id}"

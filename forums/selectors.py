@@ -1,10 +1,34 @@
 """Reads for forum pages; each owns its joins."""
 
-from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.http import Http404
+import datetime
 
-from forums.models import Post, Section, SectionWatch, Topic, TopicRead, TopicWatch
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.http import Http404
+from django.utils import timezone
+
+from forums.models import (
+    Post,
+    Section,
+    SectionWatch,
+    TagWatch,
+    Topic,
+    TopicRead,
+    TopicWatch,
+)
 from forums.permissions import can_view_topic
+
+# Without an earlier visit, "new" means the last days.
+NEW_WITHOUT_VISIT = datetime.timedelta(days=7)
 
 POSTS_PER_PAGE = 20
 
@@ -57,12 +81,18 @@ def topic_list_unanswered(*, user) -> QuerySet[Topic]:
     return _with_read(topics, user)
 
 
-def topic_get(*, pk: int, user) -> Topic:
-    topic = (
-        Topic.objects.select_related("section", "author__profile", "accepted_post")
-        .filter(pk=pk)
-        .first()
-    )
+def topic_get(*, pk: int, user, follow_merged: bool = False) -> Topic:
+    """The topic the member may see, or 404.
+
+    With ``follow_merged``, a merged topic gives the topic it went into (the
+    caller redirects there).
+    """
+    topics = Topic.objects.select_related("section", "author__profile", "accepted_post")
+    topic = topics.filter(pk=pk).first()
+    for _hop in range(5):
+        if topic is None or not (follow_merged and topic.merged_into_id):
+            break
+        topic = topics.filter(pk=topic.merged_into_id).first()
     if topic is None or not can_view_topic(user, topic):
         raise Http404
     return topic
@@ -107,8 +137,6 @@ def unread_counts_by_section(*, user) -> dict[int, int]:
     """
     if not user.is_authenticated:
         return {}
-    from django.db.models import Count, F, Q
-
     reads = TopicRead.objects.filter(user=user, topic=OuterRef("pk")).values(
         "last_read_number"
     )[:1]
@@ -121,3 +149,43 @@ def unread_counts_by_section(*, user) -> dict[int, int]:
         .order_by()
     )
     return {row["section_id"]: row["unread"] for row in rows}
+
+
+def _listed(topics: QuerySet[Topic]) -> QuerySet[Topic]:
+    return topics.filter(is_hidden=False, is_pending=False).select_related(
+        "section", "author__profile", "last_poster__profile"
+    )
+
+
+def new_since(user) -> datetime.datetime:
+    """Where "new since my last visit" starts for the member."""
+    if user.previous_visit_at is not None:
+        return user.previous_visit_at
+    return timezone.now() - NEW_WITHOUT_VISIT
+
+
+def topic_list_new(*, user, since: datetime.datetime) -> QuerySet[Topic]:
+    """Topics with posts since ``since`` that the member has not read to the end."""
+    topics = _with_read(_listed(Topic.objects.filter(last_post_at__gt=since)), user)
+    return topics.filter(
+        Q(last_read__isnull=True) | Q(last_read__lte=F("reply_count"))
+    ).order_by("-last_post_at", "-pk")
+
+
+def topic_list_for_tag(*, tag, user) -> QuerySet[Topic]:
+    topics = _listed(Topic.objects.filter(tags=tag))
+    return _with_read(topics, user).order_by("-last_post_at", "-pk")
+
+
+def is_watching_tag(*, tag, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return TagWatch.objects.filter(tag=tag, user=user).exists()
+
+
+def sections_moderated_by(user) -> QuerySet[Section]:
+    """The sections the member may move topics into."""
+    sections = Section.objects.order_by("position", "title")
+    if user.is_superuser or user.has_perm("forums.change_topic"):
+        return sections
+    return sections.filter(moderators=user)

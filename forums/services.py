@@ -23,6 +23,7 @@ from forums.models import (
     Reaction,
     Section,
     SectionWatch,
+    TagWatch,
     Topic,
     TopicRead,
     TopicWatch,
@@ -221,6 +222,7 @@ def _topic_published(topic: Topic, post: Post) -> None:
         .exclude(user_id=topic.author_id)
         .select_related("user")
     )
+    told = {topic.author_id}
     for watch in watchers:
         community.notify(
             recipient=watch.user,
@@ -230,6 +232,30 @@ def _topic_published(topic: Topic, post: Post) -> None:
             target_title=topic.title,
             url=topic.get_absolute_url(),
         )
+        told.add(watch.user_id)
+    tag_watchers = (
+        TagWatch.objects.filter(tag__in=topic.tags.all())
+        .exclude(user_id__in=told)
+        .select_related("user", "tag")
+        .order_by("user_id", "tag__name")
+    )
+    for watch in tag_watchers:
+        if watch.user_id in told:
+            continue  # watching two of the topic's tags: one notification
+        community.notify(
+            recipient=watch.user,
+            kind=hooks.NEW_TAGGED,
+            actor=topic.author,
+            target=watch.tag,
+            target_title=topic.title,
+            url=topic.get_absolute_url(),
+        )
+        told.add(watch.user_id)
+    _topic_activity(topic)
+
+
+def _topic_activity(topic: Topic) -> None:
+    section = topic.section
     community.activity_record(
         actor=topic.author,
         kind=hooks.TOPIC_ACTIVITY,
@@ -238,6 +264,22 @@ def _topic_published(topic: Topic, post: Post) -> None:
         url=topic.get_absolute_url(),
         subjects=[section.subject] if section.subject_id else [],
     )
+
+
+def _reply_activity(post: Post) -> None:
+    # Replies reach the author's followers only: a subject's feed stays readable.
+    community.activity_record(
+        actor=post.author,
+        kind=hooks.REPLY_ACTIVITY,
+        target=post,
+        title=post.topic.title,
+        url=post.get_absolute_url(),
+    )
+
+
+def _post_activity_remove(post: Post) -> None:
+    community.activity_remove(kind=hooks.REPLY_ACTIVITY, target=post)
+    community.activity_remove(kind=hooks.ANSWER_ACTIVITY, target=post)
 
 
 @transaction.atomic
@@ -286,6 +328,7 @@ def _reply_published(post: Post, *, quoted: Post | None = None) -> None:
         post_count=F("post_count") + 1, last_post_at=now
     )
     _after_post(post, quoted=quoted)
+    _reply_activity(post)
 
 
 @transaction.atomic
@@ -362,6 +405,7 @@ def post_delete(*, post: Post, actor, reason: str = "") -> Post:
     if not post.is_deleted:
         post.is_deleted = True
         post.save(update_fields=["is_deleted"])
+        _post_activity_remove(post)
         if actor.pk != post.author_id:
             _log(moderator=actor, action="delete", post=post, reason=reason)
     return post
@@ -374,6 +418,10 @@ def post_hide(*, post: Post, moderator, reason: str, hidden: bool = True) -> Pos
     if post.is_hidden != hidden:
         post.is_hidden = hidden
         post.save(update_fields=["is_hidden"])
+        if hidden:
+            _post_activity_remove(post)
+        elif post.number > 1 and not (post.is_pending or post.is_deleted):
+            _reply_activity(post)
         _log(
             moderator=moderator,
             action="hide" if hidden else "restore",
@@ -394,9 +442,21 @@ def answer_accept(*, topic: Topic, post: Post | None, actor) -> Topic:
         raise PermissionDenied
     if post is not None and (post.topic_id != topic.pk or post.number == 1):
         raise ValidationError(_("Only a reply can be the answer."), code="not_reply")
+    previous = topic.accepted_post
+    if previous is not None and previous != post:
+        community.activity_remove(kind=hooks.ANSWER_ACTIVITY, target=previous)
     topic.accepted_post = post
     topic.save(update_fields=["accepted_post"])
     if post is not None:
+        section = topic.section
+        community.activity_record(
+            actor=post.author,
+            kind=hooks.ANSWER_ACTIVITY,
+            target=post,
+            title=topic.title,
+            url=post.get_absolute_url(),
+            subjects=[section.subject] if section.subject_id else [],
+        )
         community.notify(
             recipient=post.author,
             kind=hooks.ACCEPTED,
@@ -443,19 +503,36 @@ def topic_view_count(*, topic: Topic) -> None:
     Topic.objects.filter(pk=topic.pk).update(view_count=F("view_count") + 1)
 
 
+def _mark_topics_read(*, user, topics) -> int:
+    """Mark the topics read to their last post, in a fixed number of queries."""
+    tops = dict(
+        topics.order_by().annotate(top=Max("posts__number")).values_list("pk", "top")
+    )
+    reads = list(TopicRead.objects.filter(user=user, topic_id__in=list(tops)))
+    for read in reads:
+        read.last_read_number = max(read.last_read_number, tops[read.topic_id] or 0)
+    TopicRead.objects.bulk_update(reads, ["last_read_number"], batch_size=500)
+    known = {read.topic_id for read in reads}
+    TopicRead.objects.bulk_create(
+        [
+            TopicRead(user=user, topic_id=pk, last_read_number=top or 0)
+            for pk, top in tops.items()
+            if pk not in known
+        ],
+        batch_size=500,
+        ignore_conflicts=True,  # the same member marking in two tabs
+    )
+    return len(tops)
+
+
 def section_mark_read(*, user, section: Section) -> int:
     """Mark every topic of the section read; returns how many topics."""
-    count = 0
-    for topic_id, top in (
-        Topic.objects.filter(section=section)
-        .annotate(top=Max("posts__number"))
-        .values_list("pk", "top")
-    ):
-        TopicRead.objects.update_or_create(
-            user=user, topic_id=topic_id, defaults={"last_read_number": top or 0}
-        )
-        count += 1
-    return count
+    return _mark_topics_read(user=user, topics=Topic.objects.filter(section=section))
+
+
+def forums_mark_read(*, user, topics) -> int:
+    """Mark the given topics (say, everything new since the last visit) read."""
+    return _mark_topics_read(user=user, topics=topics)
 
 
 def topic_watch_set(*, user, topic: Topic, watching: bool) -> None:
@@ -490,6 +567,11 @@ def topic_moderate(
             )
     if changed:
         topic.save(update_fields=changed)
+    if "is_hidden" in changed:
+        if topic.is_hidden:
+            community.activity_remove(kind=hooks.TOPIC_ACTIVITY, target=topic)
+        elif not topic.is_pending:
+            _topic_activity(topic)
     return topic
 
 
@@ -503,15 +585,11 @@ def topic_move(*, topic: Topic, section: Section, moderator, reason: str = "") -
         raise PermissionDenied
     if section.pk == topic.section_id:
         return topic
-    posts = topic.posts.count()
-    Section.objects.filter(pk=topic.section_id).update(
-        topic_count=F("topic_count") - 1, post_count=F("post_count") - posts
-    )
-    Section.objects.filter(pk=section.pk).update(
-        topic_count=F("topic_count") + 1, post_count=F("post_count") + posts
-    )
+    old_section_id = topic.section_id
     topic.section = section
     topic.save(update_fields=["section"])
+    # Counted again: a topic waiting for moderation was never counted.
+    _section_recount(old_section_id, section.pk)
     _log(moderator=moderator, action="move", topic=topic, reason=reason)
     return topic
 
@@ -552,3 +630,167 @@ def section_watch_set(*, user, section: Section, watching: bool) -> None:
         SectionWatch.objects.get_or_create(user=user, section=section)
     else:
         SectionWatch.objects.filter(user=user, section=section).delete()
+
+
+def tag_watch_set(*, user, tag, watching: bool) -> None:
+    """Hear (or stop hearing) about new topics carrying the tag."""
+    if watching:
+        TagWatch.objects.get_or_create(user=user, tag=tag)
+    else:
+        TagWatch.objects.filter(user=user, tag=tag).delete()
+
+
+def _topic_recount(topic: Topic) -> None:
+    """Replies and the last post, counted again after posts moved."""
+    public = topic.posts.filter(is_pending=False)
+    last = public.order_by("-number").select_related("author").first()
+    topic.reply_count = max(public.count() - 1, 0)
+    if last is not None:
+        topic.last_post_at = last.created_at
+        topic.last_poster = last.author
+    topic.save(update_fields=["reply_count", "last_post_at", "last_poster"])
+
+
+def _section_recount(*section_ids: int) -> None:
+    for section_id in set(section_ids):
+        topics = Topic.objects.filter(
+            section_id=section_id, is_pending=False, merged_into__isnull=True
+        )
+        Section.objects.filter(pk=section_id).update(
+            topic_count=topics.count(),
+            post_count=Post.objects.filter(topic__in=topics, is_pending=False).count(),
+        )
+
+
+def _check_moderates(moderator, *sections: Section) -> None:
+    if not all(can_moderate_section(moderator, section) for section in sections):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def topic_merge(*, source: Topic, target: Topic, moderator, reason: str = "") -> Topic:
+    """Move every post of ``source`` to the end of ``target``.
+
+    The source keeps its address, which now leads to the target; its watchers
+    watch the target. Raises PermissionDenied unless the moderator moderates
+    both sections, ValidationError for the same topic or one already merged.
+    """
+    _check_moderates(moderator, source.section, target.section)
+    if source.pk == target.pk:
+        raise ValidationError(_("A topic cannot be merged into itself."), code="same")
+    locked = {
+        topic.pk: topic
+        for topic in Topic.objects.select_for_update()
+        .select_related("section")
+        .filter(pk__in=[source.pk, target.pk])
+    }
+    source, target = locked[source.pk], locked[target.pk]
+    if source.merged_into_id or target.merged_into_id:
+        raise ValidationError(
+            _("This topic has already been merged into another."), code="merged"
+        )
+    offset = target.posts.aggregate(top=Max("number"))["top"] or 0
+    Post.objects.filter(topic=source).update(topic=target, number=F("number") + offset)
+    watchers = set(
+        TopicWatch.objects.filter(topic=source).values_list("user_id", flat=True)
+    )
+    watchers -= set(
+        TopicWatch.objects.filter(topic=target).values_list("user_id", flat=True)
+    )
+    TopicWatch.objects.bulk_create(
+        [TopicWatch(user_id=user_id, topic=target) for user_id in watchers],
+        ignore_conflicts=True,
+    )
+    TopicWatch.objects.filter(topic=source).delete()
+    TopicRead.objects.filter(topic=source).delete()
+    answer_id = source.accepted_post_id
+    source.merged_into = target
+    source.is_hidden = True
+    source.accepted_post = None
+    source.reply_count = 0
+    source.save(
+        update_fields=["merged_into", "is_hidden", "accepted_post", "reply_count"]
+    )
+    if answer_id and target.is_question and target.accepted_post_id is None:
+        target.accepted_post_id = answer_id
+        target.save(update_fields=["accepted_post"])
+    community.activity_remove(kind=hooks.TOPIC_ACTIVITY, target=source)
+    _topic_recount(target)
+    _section_recount(source.section_id, target.section_id)
+    _log(moderator=moderator, action="merge", topic=source, reason=reason)
+    _log(moderator=moderator, action="merge", topic=target, reason=reason)
+    return target
+
+
+@transaction.atomic
+def topic_split(
+    *,
+    topic: Topic,
+    numbers: Iterable[int],
+    title: str,
+    moderator,
+    section: Section | None = None,
+    reason: str = "",
+) -> Topic:
+    """Move the chosen replies into a new topic, in their order.
+
+    The rest of the old topic is numbered again without gaps, so that every
+    permalink still finds its page. Raises PermissionDenied unless the
+    moderator moderates both sections; ValidationError without replies, with
+    the opening post or without a title.
+    """
+    section = section or topic.section
+    _check_moderates(moderator, topic.section, section)
+    topic = Topic.objects.select_for_update().select_related("section").get(pk=topic.pk)
+    numbers = sorted({int(number) for number in numbers})
+    title = title.strip()
+    if not title:
+        raise ValidationError(_("Give the new topic a title."), code="title")
+    if 1 in numbers:
+        raise ValidationError(
+            _("The opening post stays with its topic."), code="opening"
+        )
+    moved = list(
+        topic.posts.filter(number__in=numbers)
+        .select_related("author")
+        .order_by("number")
+    )
+    if not moved:
+        raise ValidationError(_("Choose at least one reply to move."), code="empty")
+    new = Topic(
+        section=section,
+        author=moved[0].author,
+        title=title,
+        last_post_at=moved[-1].created_at,
+        last_poster=moved[-1].author,
+    )
+    new.full_clean(exclude=["section", "author", "accepted_post", "last_poster"])
+    new.save()
+    new.tags.set(list(topic.tags.all()))
+    for number, post in enumerate(moved, start=1):
+        Post.objects.filter(pk=post.pk).update(topic=new, number=number)
+    remaining = topic.posts.filter(number__gt=numbers[0]).order_by("number")
+    for number, post_id in enumerate(
+        remaining.values_list("pk", flat=True), start=numbers[0]
+    ):
+        Post.objects.filter(pk=post_id).update(number=number)
+    if topic.accepted_post_id in {post.pk for post in moved}:
+        topic.accepted_post = None
+        topic.save(update_fields=["accepted_post"])
+    _topic_recount(topic)
+    _topic_recount(new)
+    top = topic.posts.aggregate(top=Max("number"))["top"] or 1
+    TopicRead.objects.filter(topic=topic, last_read_number__gt=top).update(
+        last_read_number=top
+    )
+    TopicWatch.objects.bulk_create(
+        [
+            TopicWatch(user_id=user_id, topic=new)
+            for user_id in {p.author_id for p in moved}
+        ],
+        ignore_conflicts=True,
+    )
+    _section_recount(topic.section_id, new.section_id)
+    _log(moderator=moderator, action="split", topic=topic, reason=reason)
+    _log(moderator=moderator, action="split", topic=new, reason=reason)
+    return new

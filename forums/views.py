@@ -9,10 +9,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from taggit.models import Tag
 
 from accounts.selectors_relations import bookmarked_ids
 from forums import selectors, services
-from forums.forms import PostEditForm, ReplyForm, TopicForm
+from forums.forms import (
+    PostEditForm,
+    ReplyForm,
+    TopicForm,
+    TopicMergeForm,
+    TopicMoveForm,
+    TopicSplitForm,
+)
 from forums.models import Post, Section, Topic
 from forums.permissions import (
     can_accept_answer,
@@ -35,7 +43,67 @@ def index(request: HttpRequest) -> HttpResponse:
         section.unread = unread.get(section.pk, 0)
         for child in section.children.all():
             child.unread = unread.get(child.pk, 0)
-    return render(request, "forums/index.html", {"sections": sections})
+    new_count = None
+    if request.user.is_authenticated:
+        new_count = selectors.topic_list_new(
+            user=request.user, since=selectors.new_since(request.user)
+        ).count()
+    return render(
+        request, "forums/index.html", {"sections": sections, "new_count": new_count}
+    )
+
+
+@login_required
+def new_topics(request: HttpRequest) -> HttpResponse:
+    """What was written since the member's last visit and is still unread."""
+    since = selectors.new_since(request.user)
+    topics = selectors.topic_list_new(user=request.user, since=since)
+    page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "forums/new_topics.html",
+        {
+            "page_obj": page,
+            "since": since,
+            "has_visit": request.user.previous_visit_at is not None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def new_mark_read(request: HttpRequest) -> HttpResponse:
+    topics = selectors.topic_list_new(
+        user=request.user, since=selectors.new_since(request.user)
+    )
+    services.forums_mark_read(user=request.user, topics=topics)
+    messages.success(request, _("Everything new is marked read."))
+    return redirect("forums:new")
+
+
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    topics = selectors.topic_list_for_tag(tag=tag, user=request.user)
+    page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "forums/tag_detail.html",
+        {
+            "tag": tag,
+            "page_obj": page,
+            "is_watching": selectors.is_watching_tag(tag=tag, user=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def tag_watch(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    services.tag_watch_set(
+        user=request.user, tag=tag, watching=request.POST.get("watch") == "1"
+    )
+    return redirect("forums:tag", slug=tag.slug)
 
 
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -115,7 +183,9 @@ def _topic_page(
 
 
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = selectors.topic_get(pk=pk, user=request.user)
+    topic = selectors.topic_get(pk=pk, user=request.user, follow_merged=True)
+    if topic.pk != pk:
+        return redirect(topic, permanent=True)
     if request.GET.get("unread") and request.user.is_authenticated:
         last_read = selectors.last_read_number(topic=topic, user=request.user)
         first_unread = (
@@ -378,3 +448,105 @@ def section_mark_read(request: HttpRequest, slug: str) -> HttpResponse:
     services.section_mark_read(user=request.user, section=section)
     messages.success(request, _("All topics of the section are marked read."))
     return redirect(section)
+
+
+def _moderated_topic(request: HttpRequest, pk: int) -> Topic:
+    topic = selectors.topic_get(pk=pk, user=request.user)
+    if not can_moderate_section(request.user, topic.section):
+        raise Http404
+    return topic
+
+
+@login_required
+def topic_move(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _moderated_topic(request, pk)
+    form = TopicMoveForm(
+        request.POST or None,
+        sections=selectors.sections_moderated_by(request.user),
+        initial={"section": topic.section_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.topic_move(
+            topic=topic,
+            section=form.cleaned_data["section"],
+            moderator=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("The topic is moved."))
+        return redirect(topic)
+    return _moderation_page(request, topic, form, _("Move the topic"))
+
+
+def _moderation_page(request, topic, form, heading, extra=None) -> HttpResponse:
+    return render(
+        request,
+        "forums/topic_moderation_form.html",
+        {"topic": topic, "form": form, "heading": heading, **(extra or {})},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def topic_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _moderated_topic(request, pk)
+    form = TopicMergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = None
+        try:
+            target = selectors.topic_get(
+                pk=form.cleaned_data["target"], user=request.user
+            )
+            services.topic_merge(
+                source=topic,
+                target=target,
+                moderator=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except Http404:
+            form.add_error("target", _("There is no such topic."))
+        except PermissionDenied:
+            form.add_error(
+                "target", _("You do not moderate the section of that topic.")
+            )
+        except ValidationError as error:
+            form.add_error("target", error)
+        else:
+            messages.success(request, _("The topics are merged."))
+            return redirect(target)
+    return _moderation_page(request, topic, form, _("Merge into another topic"))
+
+
+@login_required
+def topic_split(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _moderated_topic(request, pk)
+    posts = selectors.post_list_for_topic(topic=topic)
+    page = Paginator(posts, selectors.POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    form = TopicSplitForm(
+        request.POST or None,
+        posts=page.object_list,
+        sections=selectors.sections_moderated_by(request.user),
+        initial={"section": topic.section_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        numbers = data["numbers"]
+        if data["to_end"]:
+            last = topic.posts.order_by("-number").values_list("number", flat=True)
+            numbers = range(min(numbers), last.first() + 1)
+        try:
+            new = services.topic_split(
+                topic=topic,
+                numbers=numbers,
+                title=data["title"],
+                section=data["section"],
+                moderator=request.user,
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The replies are moved to a new topic."))
+            return redirect(new)
+    return _moderation_page(
+        request, topic, form, _("Split the topic"), {"page_obj": page}
+    )

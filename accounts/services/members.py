@@ -1,5 +1,6 @@
 """Members: creation, profiles, staff roles."""
 
+import datetime
 import uuid
 from collections.abc import Iterable
 
@@ -13,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile, User
@@ -37,7 +39,13 @@ __all__ = [
     "role_group",
     "user_grant_role",
     "user_revoke_role",
+    "visit_touch",
 ]
+
+# A pause this long between two requests starts a new visit.
+VISIT_GAP = datetime.timedelta(minutes=30)
+# While the member reads, "last seen" is written at most this often.
+VISIT_TOUCH = datetime.timedelta(minutes=2)
 
 
 def _fallback_display_name(user: User) -> str:
@@ -285,3 +293,22 @@ def profile_avatar_remove(*, profile: Profile) -> Profile:
         profile.save(update_fields=["avatar", "updated_at"])
         _storage_delete_later(previous)
     return profile
+
+
+def visit_touch(*, user: User) -> None:
+    """Note that the member is on the site, at most one write every few minutes.
+
+    After a pause of ``VISIT_GAP`` a new visit starts: the time the last one
+    ended becomes ``previous_visit_at``, from which "new since my last visit"
+    counts (the forums use it).
+    """
+    now = timezone.now()
+    seen = user.last_seen_at
+    if seen is not None and now - seen < VISIT_TOUCH:
+        return
+    fields = {"last_seen_at": now}
+    if seen is None or now - seen >= VISIT_GAP:
+        fields["previous_visit_at"] = seen
+    User.objects.filter(pk=user.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(user, name, value)

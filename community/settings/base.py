@@ -60,6 +60,7 @@ MIDDLEWARE = [
     # After authentication: a member's own language wins over the cookie.
     "community.middleware.LanguageMiddleware",
     "community.middleware.TimezoneMiddleware",
+    "accounts.middleware.VisitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

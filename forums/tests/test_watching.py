@@ -79,3 +79,121 @@ def test_no_hot_topics_without_fresh_posts(member):
     content = digest_contents(users=[member], since=timezone.now())[member.pk]
 
     assert "hot_topics" not in [section.key for section, _items in content.sections]
+
+
+def _tag(name: str):
+    from taggit.models import Tag
+
+    return Tag.objects.get_or_create(name=name, defaults={"slug": name})[0]
+
+
+def test_tag_watchers_hear_of_new_topics_once_in_any_section(member):
+    services.tag_watch_set(user=member, tag=_tag("дроби"), watching=True)
+    services.tag_watch_set(user=member, tag=_tag("5 класс"), watching=True)
+    author = UserFactory()
+
+    services.topic_create(
+        section=SectionFactory(),
+        author=author,
+        title="Дроби в пятом",
+        body="x",
+        tags=["дроби", "5 класс"],
+    )
+    services.topic_create(
+        section=SectionFactory(), author=author, title="Без меток", body="x"
+    )
+    services.topic_create(
+        section=SectionFactory(),
+        author=member,
+        title="Своя",
+        body="x",
+        tags=["дроби"],
+    )
+
+    note = Notification.objects.get(recipient=member)
+    assert note.kind == hooks.NEW_TAGGED
+    assert note.target_title == "Дроби в пятом"
+
+
+def test_section_and_tag_watcher_gets_one_notification(member):
+    section = SectionFactory()
+    services.section_watch_set(user=member, section=section, watching=True)
+    services.tag_watch_set(user=member, tag=_tag("дроби"), watching=True)
+
+    services.topic_create(
+        section=section, author=UserFactory(), title="Т", body="x", tags=["дроби"]
+    )
+
+    assert Notification.objects.filter(recipient=member).count() == 1
+
+
+@pytest.mark.premoderation
+def test_tag_watchers_hear_of_a_premoderated_topic_when_it_is_approved(
+    member, moderator
+):
+    services.tag_watch_set(user=member, tag=_tag("дроби"), watching=True)
+    topic = services.topic_create(
+        section=SectionFactory(),
+        author=UserFactory(),
+        title="Т",
+        body="x",
+        tags=["дроби"],
+    )
+    assert not Notification.objects.filter(recipient=member).exists()
+
+    services.post_approve(post=topic.posts.get(), moderator=moderator)
+
+    assert Notification.objects.get(recipient=member).kind == hooks.NEW_TAGGED
+
+
+def test_tag_watch_stops(member):
+    tag = _tag("дроби")
+    services.tag_watch_set(user=member, tag=tag, watching=True)
+    services.tag_watch_set(user=member, tag=tag, watching=False)
+
+    services.topic_create(
+        section=SectionFactory(), author=UserFactory(), title="Т", body="x",
+        tags=["дроби"],
+    )  # fmt: skip
+
+    assert not Notification.objects.filter(recipient=member).exists()
+
+
+def test_tag_page_lists_tagged_topics_and_toggles_watching(member_client, member):
+    from forums.models import TagWatch
+
+    tagged = TopicFactory(title="С меткой")
+    tagged.tags.add("дроби")
+    TopicFactory(title="Без метки")
+    hidden = TopicFactory(title="Скрытая", is_hidden=True)
+    hidden.tags.add("дроби")
+    tag = _tag("дроби")
+    url = reverse("forums:tag", args=[tag.slug])
+
+    page = member_client.get(url).content.decode()
+    member_client.post(reverse("forums:tag_watch", args=[tag.slug]), {"watch": "1"})
+
+    assert "С меткой" in page
+    assert "Без метки" not in page
+    assert "Скрытая" not in page
+    assert TagWatch.objects.filter(user=member, tag=tag).exists()
+    assert Client().get(reverse("forums:tag", args=["нет-такой"])).status_code == 404
+
+
+def test_topic_page_links_its_tags(client):
+    topic = TopicFactory()
+    topic.tags.add("дроби")
+
+    page = client.get(topic.get_absolute_url()).content.decode()
+
+    assert reverse("forums:tag", args=[_tag("дроби").slug]) in page
+
+
+def test_tag_page_keeps_fixed_queries(member_client, django_assert_max_num_queries):
+    for topic in TopicFactory.create_batch(55):
+        topic.tags.add("дроби")
+
+    with django_assert_max_num_queries(10):
+        response = member_client.get(reverse("forums:tag", args=["дроби"]))
+
+    assert len(response.context["page_obj"]) == 20
