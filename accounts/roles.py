@@ -32,6 +32,13 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("forums", "view_post"),
         ("forums", "change_post"),
         ("forums", "view_moderationlog"),
+        ("materials", "view_material"),
+        ("materials", "change_material"),
+        ("materials", "view_materialversion"),
+        ("materials", "view_materialfile"),
+        ("materials", "view_rating"),
+        ("materials", "delete_rating"),
+        ("materials", "view_collection"),
     ],
     EXPERTS: [
         ("accounts", "view_profile"),

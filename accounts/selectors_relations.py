@@ -65,3 +65,12 @@ def bookmarked_ids(*, user, model: type, ids: list[int]) -> set[int]:
             object_id__in=ids,
         ).values_list("object_id", flat=True)
     )
+
+
+def bookmark_holders(*, target) -> QuerySet[User]:
+    """Active members who bookmarked ``target`` (to tell them of a change)."""
+    return User.objects.filter(
+        is_active=True,
+        bookmarks__content_type=ContentType.objects.get_for_model(target),
+        bookmarks__object_id=target.pk,
+    ).order_by("pk")

@@ -36,6 +36,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("forums/", include("forums.urls")),
+    path("materials/", include("materials.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -78,7 +78,7 @@ class TopicMergeForm(BootstrapFormMixin, ModeratorReasonMixin):
     target = forms.CharField(
         label=_("Merge into the topic"),
         max_length=300,
-        help_text=_("The topic's address or number, e.g. /forums/t/42/."),
+        help_text=_("Paste the topic's address from the browser, or its number."),
     )
     field_order = ["target", "reason"]
 

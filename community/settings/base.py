@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "community",
     "accounts",
     "forums",
+    "materials",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -171,6 +172,18 @@ FORUMS_NEW_MEMBER_DAYS = 7
 FORUMS_NEW_MEMBER_TOPICS_PER_HOUR = 3
 FORUMS_NEW_MEMBER_POSTS_PER_HOUR = 10
 
+# --- Materials ----------------------------------------------------------------
+
+# Materials' files live outside MEDIA_ROOT: only the download view serves them.
+MATERIALS_FILES_ROOT = env.path(
+    "DJANGO_MATERIALS_FILES_ROOT", default=BASE_DIR / "private-media" / "materials"
+)
+MATERIALS_MAX_FILE_SIZE = env.int("DJANGO_MATERIALS_MAX_FILE_MB", default=50) * 2**20
+MATERIALS_MAX_FILES = 10
+# With nginx in front: the internal location that maps MATERIALS_FILES_ROOT
+# (e.g. "/protected/materials/"); empty: Django sends the file itself.
+MATERIALS_X_ACCEL_PREFIX = env.str("DJANGO_MATERIALS_X_ACCEL_PREFIX", default="")
+
 # --- E-mail -----------------------------------------------------------------
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -262,6 +275,10 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "materials": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MATERIALS_FILES_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },

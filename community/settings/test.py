@@ -14,6 +14,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = BASE_DIR / ".test-media"
+MATERIALS_FILES_ROOT = BASE_DIR / ".test-media" / "private-materials"
+STORAGES["materials"]["OPTIONS"] = {"location": MATERIALS_FILES_ROOT}
 # Tasks run in-process; the Celery integration test switches to the broker.
 CELERY_TASK_ALWAYS_EAGER = True
 

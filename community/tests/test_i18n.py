@@ -15,6 +15,9 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 ALLOWED_LATIN = {"VK", "ID", "Mail", "ru"}
 # Names of formats and keys, written in Latin letters in Russian text too.
 ALLOWED_LATIN |= {"JPEG", "PNG", "WebP", "PDF", "ZIP", "JSON", "Markdown", "Ctrl"}
+ALLOWED_LATIN |= {"Word", "PowerPoint", "Excel", "OpenDocument"}
+# Licence names: "CC BY-NC-SA 4.0".
+ALLOWED_LATIN |= {"CC", "BY", "SA", "NC", "ND"}
 # Addresses are data, not interface text.
 EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # "e-mail" is the usual Russian spelling (allauth's own Russian catalogue uses it).
@@ -42,8 +45,11 @@ class VisibleText(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         attributes = dict(attrs)
-        skip = tag in {"script", "style", "title"} or (
-            "lang" in attributes and not attributes["lang"].startswith("ru")
+        # translate="no" marks data: file names, addresses, citations.
+        skip = (
+            tag in {"script", "style", "title"}
+            or ("lang" in attributes and not attributes["lang"].startswith("ru"))
+            or attributes.get("translate") == "no"
         )
         if not skip and not self._skipping():
             self.chunks += [

@@ -141,3 +141,18 @@ def test_seed_demo_fills_forums_once():
     assert (
         Topic.objects.filter(kind="question", accepted_post__isnull=False).count() == 2
     )
+
+
+def test_seed_demo_fills_materials_once_with_files_and_ratings():
+    from community.management.commands.seed_demo import MATERIALS
+    from materials.models import Material, MaterialFile, Rating
+
+    seed()
+    seed()
+
+    assert Material.objects.public().count() == len(MATERIALS)
+    assert MaterialFile.objects.count() == len(MATERIALS)
+    assert Rating.objects.count() == sum(len(row[-1]) for row in MATERIALS)
+    fractions = Material.objects.get(title="Дробные числа. Урок для 5-го класса")
+    assert fractions.rating_count == 3
+    assert fractions.current_version.files.get().name == "Дроби 5 класс.txt"

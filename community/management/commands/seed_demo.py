@@ -176,6 +176,58 @@ TOPICS = [
      "discussion", "Как вы оцениваете аргументацию в 8 классе?",
      [("demo@kollegi.local", "Смотрю, есть ли пример из жизни и из книги.")], None),
 ]  # fmt: skip
+# (author, title, summary, description, subject, grades, kind, licence, tags,
+#  file name, file text, ratings as (rater, score, comment))
+MATERIALS = [
+    (
+        "demo@kollegi.local",
+        "Дробные числа. Урок для 5-го класса",
+        "Конспект урока-открытия с рабочим листом: дроби на примере пиццы.",
+        "**Цель:** ввести понятие дроби через жизненные ситуации.\n\n"
+        "1. Разминка: делим пиццу на части.\n2. Запись дроби.\n3. Рабочий лист.",
+        "mathematics",
+        ["grade-5"],
+        "lesson_plan",
+        "cc-by",
+        ["дроби", "5 класс"],
+        "Дроби 5 класс.txt",
+        "Рабочий лист. 1) Запишите дробью: половина пиццы.",
+        [
+            ("i.petrov@kollegi.local", 5, "Возьму в свой 5 «Б», спасибо!"),
+            ("o.kuznetsova@kollegi.local", 4, ""),
+            ("d.volkov@kollegi.local", 5, "Отличная идея с пиццей."),
+        ],
+    ),
+    (
+        "i.petrov@kollegi.local",
+        "Лабораторная работа «Измерение силы трения»",
+        "Инструкция и бланк отчёта для 7-го класса.",
+        "Оборудование, ход работы, вопросы для самопроверки.",
+        "physics",
+        ["grade-7"],
+        "worksheet",
+        "cc-by-sa",
+        ["лабораторная", "трение"],
+        "Сила трения.txt",
+        "Бланк отчёта. Таблица измерений: F, Н; m, кг.",
+        [("demo@kollegi.local", 5, "Пригодилось на замене.")],
+    ),
+    (
+        "e.smirnova@kollegi.local",
+        "Тест по орфографии: Н и НН в причастиях",
+        "20 заданий с ключами, два варианта.",
+        "Тест для текущего контроля; ключи в конце файла.",
+        "russian-language",
+        ["grade-7", "grade-8"],
+        "test",
+        "cc-by-nc",
+        ["орфография", "причастия"],
+        "Н и НН.txt",
+        "Вариант 1. 1) Вяза..ый шарф. 2) Кова..ый меч.",
+        [],
+    ),
+]
+
 MODERATOR_EMAIL = "moderator@kollegi.local"
 EXPERT_EMAILS = ["i.petrov@kollegi.local", "e.smirnova@kollegi.local"]
 
@@ -213,6 +265,7 @@ class Command(BaseCommand):
         for user in User.objects.filter(email__in=EXPERT_EMAILS):
             account_services.user_grant_role(user=user, role=account_services.EXPERTS)
         self._fill_forums()
+        self._fill_materials()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data: {created} new members.")
             if created
@@ -301,4 +354,39 @@ class Command(BaseCommand):
             if accepted is not None:
                 forum_services.answer_accept(
                     topic=topic, post=posts[accepted], actor=users[email]
+                )
+
+    def _fill_materials(self) -> None:
+        """Materials with small files and ratings; added once."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from materials import services as material_services
+        from materials.models import Material
+        from materials.uploads import file_check
+
+        if Material.objects.exists():
+            return
+        subjects = {subject.slug: subject for subject in Subject.objects.all()}
+        grades = {grade.slug: grade for grade in Grade.objects.all()}
+        users = {user.email: user for user in User.objects.all()}
+        for (email, title, summary, text, subject, grade_slugs, kind, licence, tags,
+             file_name, file_text, ratings) in MATERIALS:  # fmt: skip
+            upload = SimpleUploadedFile(file_name, file_text.encode())
+            material = material_services.material_create(
+                author=users[email],
+                files=[file_check(upload)],
+                grades=[grades[slug] for slug in grade_slugs],
+                tags=tags,
+                title=title,
+                summary=summary,
+                description=text,
+                subject=subjects[subject],
+                kind=kind,
+                language="ru",
+                licence=licence,
+                rights_confirmed=True,
+            )
+            for rater, score, comment in ratings:
+                material_services.rating_set(
+                    material=material, user=users[rater], score=score, comment=comment
                 )

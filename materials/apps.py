@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MaterialsConfig(AppConfig):
+    name = "materials"
+    verbose_name = _("Materials")
+
+    def ready(self) -> None:
+        from community.navigation import nav_register
+        from materials import hooks
+
+        hooks.register()
+        nav_register(url_name="materials:catalogue", title=_("Materials"), order=20)

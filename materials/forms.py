@@ -1,0 +1,177 @@
+"""Materials' forms: shape and file checks; the rules are in the services."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from markdownx.widgets import MarkdownxWidget
+from taggit.forms import TagField
+
+from community.forms import BootstrapFormMixin
+from community.models import Grade, Subject
+from materials.models import Licence, Material
+from materials.uploads import file_check
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by its content and size."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = (
+            [item for item in (data or []) if item]
+            if isinstance(data, list | tuple)
+            else ([data] if data else [])
+        )
+        if not uploads:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        limit = settings.MATERIALS_MAX_FILES
+        if len(uploads) > limit:
+            raise ValidationError(
+                ngettext(
+                    "Attach at most %(count)d file.",
+                    "Attach at most %(count)d files.",
+                    limit,
+                )
+                % {"count": limit},
+                code="too_many",
+            )
+        checked, errors = [], []
+        for upload in uploads:
+            try:
+                checked.append(file_check(upload))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+FILES_HELP = _(
+    "PDF, Word, PowerPoint, Excel, OpenDocument, text, JPEG, PNG or ZIP; "
+    "several files at once are fine."
+)
+
+
+class MaterialForm(BootstrapFormMixin, forms.ModelForm):
+    tags = TagField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Comma-separated, e.g. fractions, project work."),
+    )
+
+    class Meta:
+        model = Material
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "subject",
+            "grades",
+            "kind",
+            "language",
+            "licence",
+            "rights_confirmed",
+        ]
+        widgets = {
+            "description": MarkdownxWidget(attrs={"rows": 8}),
+            "grades": forms.CheckboxSelectMultiple,
+            "licence": forms.RadioSelect,
+        }
+        help_texts = {
+            "summary": _("One or two sentences for the catalogue."),
+            "licence": _(
+                "What colleagues may do with it. CC BY lets them adapt and share "
+                "it with your name."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = Subject.objects.all()
+        self.fields["grades"].queryset = Grade.objects.all()
+        self.fields["licence"].choices = Licence.choices
+        self.fields["rights_confirmed"].required = True
+        if self.instance.pk and not self.is_bound:
+            self.initial["tags"] = list(self.instance.tags.all())
+
+
+class MaterialCreateForm(MaterialForm):
+    files = MultipleFileField(label=_("Files"), help_text=FILES_HELP)
+    publish = forms.BooleanField(
+        label=_("Publish now (otherwise it stays a draft only you see)"),
+        required=False,
+        initial=True,
+    )
+
+
+class VersionForm(BootstrapFormMixin, forms.Form):
+    files = MultipleFileField(label=_("Files of the new version"), help_text=FILES_HELP)
+    note = forms.CharField(
+        label=_("What changed"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RatingForm(BootstrapFormMixin, forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Your rating"),
+        coerce=int,
+        choices=[(number, str(number)) for number in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CatalogueFilterForm(BootstrapFormMixin, forms.Form):
+    subject = forms.ModelChoiceField(
+        label=_("Subject"), queryset=Subject.objects.all(), required=False
+    )
+    grade = forms.ModelChoiceField(
+        label=_("Grade"), queryset=Grade.objects.all(), required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=[("", _("Any type")), *Material.Kind.choices],
+        required=False,
+    )
+    licence = forms.ChoiceField(
+        label=_("Licence"),
+        choices=[("", _("Any licence")), *Licence.choices],
+        required=False,
+    )
+    recommended = forms.BooleanField(label=_("Recommended by experts"), required=False)
+    tag = forms.CharField(required=False, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[
+            ("new", _("newest first")),
+            ("rating", _("by rating")),
+            ("downloads", _("by downloads")),
+        ],
+        required=False,
+    )
+
+
+class CollectionForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), max_length=500, required=False
+    )
+    is_public = forms.BooleanField(label=_("Visible to everyone"), required=False)

@@ -1,0 +1,113 @@
+"""What the materials tell the community layer and the personal space."""
+
+from django.utils.translation import gettext_lazy as _
+
+NEW_RATING = "material_rating"
+NEW_VERSION = "material_version"
+MATERIAL_ACTIVITY = "material"
+DIGEST_ITEMS = 5
+
+
+def _portfolio_materials(user) -> list:
+    from accounts.portfolio import PortfolioItem
+    from materials.models import Material
+
+    return [
+        PortfolioItem(
+            title=material.title,
+            url=material.get_absolute_url(),
+            date=material.published_at,
+            detail=str(_("recommended by experts")) if material.is_recommended else "",
+        )
+        for material in Material.objects.public()
+        .filter(author=user)
+        .order_by("-published_at")[:100]
+    ]
+
+
+def _new_in_subjects(users: list, since) -> dict:
+    """New materials in each reader's subjects (two queries per batch)."""
+    from accounts.models import Profile
+    from community.notifications import DigestItem
+    from materials.models import Material
+
+    subjects_of: dict[int, set[int]] = {}
+    for user_id, subject_id in Profile.subjects.through.objects.filter(
+        profile__user__in=[user.pk for user in users]
+    ).values_list("profile__user_id", "subject_id"):
+        subjects_of.setdefault(user_id, set()).add(subject_id)
+    wanted = set().union(*subjects_of.values()) if subjects_of else set()
+    materials = (
+        Material.objects.public()
+        .filter(subject__in=wanted, published_at__gte=since)
+        .select_related("author__profile")
+        .order_by("-published_at")[:500]
+    )
+    by_subject: dict[int, list] = {}
+    for material in materials:
+        by_subject.setdefault(material.subject_id, []).append(material)
+    found = {}
+    for user in users:
+        mine = sorted(
+            (
+                material
+                for subject in subjects_of.get(user.pk, ())
+                for material in by_subject.get(subject, [])
+                if material.author_id != user.pk
+            ),
+            key=lambda material: material.published_at,
+            reverse=True,
+        )[:DIGEST_ITEMS]
+        if mine:
+            found[user.pk] = [
+                DigestItem(
+                    title=material.title,
+                    url=material.get_absolute_url(),
+                    detail=material.author.profile.shown_name,
+                )
+                for material in mine
+            ]
+    return found
+
+
+def register() -> None:
+    from accounts.bookmarks import bookmarkable_register
+    from accounts.portfolio import portfolio_section_register
+    from community.notifications import (
+        activity_kind_register,
+        digest_section_register,
+        notification_kind_register,
+    )
+    from materials.models import Material
+
+    notification_kind_register(
+        key=NEW_RATING,
+        preference="reviews",
+        one=_("%(actor)s rated your material «%(target)s»"),
+        many=_("%(count)s new ratings of your material «%(target)s»"),
+    )
+    notification_kind_register(
+        key=NEW_VERSION,
+        preference="replies",
+        one=_("A new version of «%(target)s», which you bookmarked"),
+        many=_("%(count)s new versions of «%(target)s», which you bookmarked"),
+    )
+    activity_kind_register(MATERIAL_ACTIVITY, _("%(actor)s shared the material"))
+    digest_section_register(
+        key="new_materials",
+        title=_("New materials in your subjects"),
+        order=20,
+        items=_new_in_subjects,
+    )
+    bookmarkable_register(
+        Material,
+        key="material",
+        label=_("Material"),
+        visible_to=lambda user: Material.objects.public(),
+    )
+    portfolio_section_register(
+        key="materials",
+        title=_("Teaching materials"),
+        order=15,
+        items=_portfolio_materials,
+    )

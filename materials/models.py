@@ -1,0 +1,337 @@
+"""Teaching materials: metadata, files in versions, downloads, ratings, collections."""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+
+def _private_storage():
+    # Files are never served by the web server directly: the download view
+    # checks visibility first (and may hand the transfer to nginx).
+    return storages["materials"]
+
+
+def _file_path(instance: "MaterialFile", filename: str) -> str:
+    return f"{instance.version.material_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Licence(models.TextChoices):
+    CC_BY = "cc-by", "CC BY 4.0"
+    CC_BY_SA = "cc-by-sa", "CC BY-SA 4.0"
+    CC_BY_NC = "cc-by-nc", "CC BY-NC 4.0"
+    CC_BY_NC_SA = "cc-by-nc-sa", "CC BY-NC-SA 4.0"
+    CC_BY_ND = "cc-by-nd", "CC BY-ND 4.0"
+    CC_BY_NC_ND = "cc-by-nc-nd", "CC BY-NC-ND 4.0"
+    ALL_RIGHTS = "all-rights", _("All rights reserved")
+
+
+LICENCE_URLS = {
+    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
+    Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
+    Licence.CC_BY_NC: "https://creativecommons.org/licenses/by-nc/4.0/",
+    Licence.CC_BY_NC_SA: "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+    Licence.CC_BY_ND: "https://creativecommons.org/licenses/by-nd/4.0/",
+    Licence.CC_BY_NC_ND: "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+}
+
+
+class MaterialQuerySet(models.QuerySet):
+    def public(self) -> "MaterialQuerySet":
+        return self.filter(status=Material.Status.PUBLISHED, is_hidden=False)
+
+
+class Material(models.Model):
+    class Kind(models.TextChoices):
+        LESSON_PLAN = "lesson_plan", _("lesson plan")
+        PRESENTATION = "presentation", _("presentation")
+        WORKSHEET = "worksheet", _("worksheet")
+        TEST = "test", _("test")
+        METHODICAL = "methodical", _("methodical recommendations")
+        PROJECT = "project", _("project")
+        EXTRACURRICULAR = "extracurricular", _("extracurricular activity")
+        VIDEO_LESSON = "video_lesson", _("video lesson")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    class Review(models.TextChoices):
+        NONE = "none", _("not submitted")
+        IN_REVIEW = "in_review", _("in expert review")
+        REVISE = "revise", _("to be revised")
+        RECOMMENDED = "recommended", _("recommended by experts")
+        REJECTED = "rejected", _("not recommended")
+
+    class Language(models.TextChoices):
+        RU = "ru", _("Russian")
+        EN = "en", _("English")
+        OTHER = "other", _("another language")
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="materials",
+        verbose_name=_("author"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(_("description"), blank=True, max_length=20_000)
+    description_html = models.TextField(editable=False, blank=True)
+    subject = models.ForeignKey(
+        "community.Subject",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("subject"),
+    )
+    grades = models.ManyToManyField(
+        "community.Grade", related_name="+", verbose_name=_("grades")
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    tags = TaggableManager(_("tags"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.RU
+    )
+    licence = models.CharField(_("licence"), max_length=16, choices=Licence.choices)
+    rights_confirmed = models.BooleanField(
+        _("I am the author or may share this"), default=False
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    review_status = models.CharField(
+        _("expert review"), max_length=12, choices=Review.choices, default=Review.NONE
+    )
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    current_version = models.ForeignKey(
+        "MaterialVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current version"),
+    )
+    download_count = models.PositiveIntegerField(_("downloads"), default=0)
+    rating_count = models.PositiveIntegerField(_("ratings"), default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    # The average, kept with the counters so the catalogue can sort by it.
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = MaterialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "is_hidden", "-published_at"]),
+            models.Index(fields=["subject", "status", "-published_at"]),
+            models.Index(fields=["-rating_average"]),
+            models.Index(fields=["-download_count"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("materials:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_recommended(self) -> bool:
+        return self.review_status == self.Review.RECOMMENDED
+
+    @property
+    def licence_url(self) -> str:
+        return LICENCE_URLS.get(self.licence, "")
+
+    @property
+    def attribution(self) -> str:
+        """The line to credit the author with when reusing the material."""
+        from django.utils.translation import gettext
+
+        values = {
+            "title": self.title,
+            "author": self.author.profile.shown_name,
+            "licence": self.get_licence_display(),
+            "url": self.licence_url,
+        }
+        if self.licence == Licence.ALL_RIGHTS:
+            return gettext("«%(title)s», %(author)s. All rights reserved.") % values
+        return gettext("«%(title)s», %(author)s, %(licence)s (%(url)s)") % values
+
+
+class MaterialVersion(models.Model):
+    """A set of files; a new version replaces the files and keeps the old ones."""
+
+    material = models.ForeignKey(
+        Material,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("material"),
+    )
+    number = models.PositiveIntegerField(_("version"))
+    note = models.CharField(_("what changed"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["material", "number"], name="materials_version_number_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material_id} v{self.number}"
+
+
+class MaterialFile(models.Model):
+    version = models.ForeignKey(
+        MaterialVersion,
+        on_delete=models.CASCADE,
+        related_name="files",
+        verbose_name=_("version"),
+    )
+    file = models.FileField(
+        _("file"), upload_to=_file_path, storage=_private_storage, max_length=300
+    )
+    # The name the member gave it, with the extension of what it really is.
+    name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=10)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+
+    class Meta:
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "materials:download",
+            kwargs={"pk": self.version.material_id, "file_pk": self.pk},
+        )
+
+
+class MaterialDownload(models.Model):
+    """One row per member, material and day: the download counter's source."""
+
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["material", "user", "day"], name="materials_download_once_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.material_id} {self.day}"
+
+
+class Rating(models.Model):
+    material = models.ForeignKey(
+        Material,
+        on_delete=models.CASCADE,
+        related_name="ratings",
+        verbose_name=_("material"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.CharField(_("comment"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["material", "user"], name="materials_rating_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5),
+                name="materials_rating_score_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} for {self.material_id}"
+
+
+class Collection(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="material_collections",
+        verbose_name=_("owner"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    is_public = models.BooleanField(_("visible to everyone"), default=False)
+    materials = models.ManyToManyField(
+        Material, through="CollectionItem", related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("materials:collection", kwargs={"pk": self.pk})
+
+
+class CollectionItem(models.Model):
+    collection = models.ForeignKey(
+        Collection, on_delete=models.CASCADE, related_name="items"
+    )
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-added_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "material"], name="materials_collection_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material_id} in {self.collection_id}"

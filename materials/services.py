@@ -1,0 +1,367 @@
+"""Every write to materials: publishing, files and versions, downloads, ratings,
+collections."""
+
+import logging
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count, F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.selectors_relations import bookmark_holders
+from community import services as community
+from community.markdown import render_markdown
+from materials import hooks
+from materials.models import (
+    Collection,
+    CollectionItem,
+    Material,
+    MaterialDownload,
+    MaterialFile,
+    MaterialVersion,
+    Rating,
+)
+from materials.permissions import (
+    can_create_material,
+    can_edit_collection,
+    can_edit_material,
+    can_rate_material,
+    can_view_material,
+)
+from materials.uploads import CheckedFile
+
+logger = logging.getLogger(__name__)
+
+FIELDS = [
+    "title",
+    "summary",
+    "description",
+    "subject",
+    "kind",
+    "language",
+    "licence",
+    "rights_confirmed",
+]
+
+
+def _storage_delete_later(names: Sequence[str]) -> None:
+    """Remove stored files once the transaction that dropped them commits."""
+
+    def delete() -> None:
+        storage = MaterialFile._meta.get_field("file").storage
+        for name in names:
+            try:
+                storage.delete(name)
+            except OSError:  # already gone, or the disk said no: log and go on
+                logger.warning("could not delete %s", name)
+
+    transaction.on_commit(delete)
+
+
+def _store_files(version: MaterialVersion, files: Sequence[CheckedFile]) -> None:
+    """Save the files of a version; if anything fails, none stays in storage."""
+    if not files:
+        raise ValidationError(_("Attach at least one file."), code="no_files")
+    saved: list[str] = []
+    try:
+        for checked in files:
+            record = MaterialFile(
+                version=version,
+                name=checked.name,
+                kind=checked.kind,
+                content_type=checked.content_type,
+                size=checked.size,
+            )
+            record.file.save(f"file.{checked.kind}", checked.upload, save=False)
+            saved.append(record.file.name)
+            record.save()
+    except BaseException:
+        storage = MaterialFile._meta.get_field("file").storage
+        for name in saved:
+            storage.delete(name)
+        raise
+
+
+def _check_fields(material: Material) -> None:
+    if not material.rights_confirmed:
+        raise ValidationError(
+            _("Confirm that you are the author or may share this material."),
+            code="rights",
+        )
+    material.full_clean(exclude=["author", "current_version", "subject"])
+
+
+@transaction.atomic
+def material_create(
+    *,
+    author,
+    files: Sequence[CheckedFile],
+    grades: Iterable = (),
+    tags: Iterable[str] = (),
+    publish: bool = True,
+    **fields,
+) -> Material:
+    """A material with its first version; published at once unless a draft.
+
+    Raises PermissionDenied, or ValidationError (no rights confirmation, no
+    files, a bad field).
+    """
+    if not can_create_material(author):
+        raise PermissionDenied
+    material = Material(author=author, **{key: fields[key] for key in fields})
+    material.description_html = render_markdown(material.description)
+    _check_fields(material)
+    material.save()
+    material.grades.set(grades)
+    material.tags.set(_clean_tags(tags))
+    version = MaterialVersion.objects.create(material=material, number=1)
+    _store_files(version, files)
+    material.current_version = version
+    material.save(update_fields=["current_version"])
+    if publish:
+        material_publish(material=material, actor=author)
+    return material
+
+
+def _clean_tags(tags: Iterable[str]) -> list[str]:
+    return sorted({tag.strip()[:100] for tag in tags if tag.strip()})
+
+
+@transaction.atomic
+def material_update(
+    *, material: Material, editor, grades=None, tags=None, **fields
+) -> Material:
+    """Change a material's description (files change through a new version)."""
+    if not can_edit_material(editor, material):
+        raise PermissionDenied
+    for key in FIELDS:
+        if key in fields:
+            setattr(material, key, fields[key])
+    material.description_html = render_markdown(material.description)
+    _check_fields(material)
+    material.save()
+    if grades is not None:
+        material.grades.set(grades)
+    if tags is not None:
+        material.tags.set(_clean_tags(tags))
+    if material.is_published and not material.is_hidden:
+        _activity(material)
+    return material
+
+
+def _activity(material: Material) -> None:
+    community.activity_record(
+        actor=material.author,
+        kind=hooks.MATERIAL_ACTIVITY,
+        target=material,
+        title=material.title,
+        url=material.get_absolute_url(),
+        subjects=[material.subject],
+    )
+
+
+@transaction.atomic
+def material_publish(*, material: Material, actor) -> Material:
+    """Show a draft in the catalogue and the feeds."""
+    if not can_edit_material(actor, material):
+        raise PermissionDenied
+    if material.is_published:
+        return material
+    material.status = Material.Status.PUBLISHED
+    material.published_at = material.published_at or timezone.now()
+    material.save(update_fields=["status", "published_at"])
+    if not material.is_hidden:
+        _activity(material)
+    return material
+
+
+@transaction.atomic
+def material_unpublish(*, material: Material, actor) -> Material:
+    """Take a material back to drafts (its files and reviews stay)."""
+    if not can_edit_material(actor, material):
+        raise PermissionDenied
+    if material.is_published:
+        material.status = Material.Status.DRAFT
+        material.save(update_fields=["status"])
+        community.activity_remove(kind=hooks.MATERIAL_ACTIVITY, target=material)
+    return material
+
+
+@transaction.atomic
+def material_delete(*, material: Material, actor) -> None:
+    """Delete a material with every version; the files go after commit."""
+    if not can_edit_material(actor, material):
+        raise PermissionDenied
+    names = list(
+        MaterialFile.objects.filter(version__material=material).values_list(
+            "file", flat=True
+        )
+    )
+    community.activity_remove(kind=hooks.MATERIAL_ACTIVITY, target=material)
+    Material.objects.filter(pk=material.pk).update(current_version=None)
+    material.delete()
+    _storage_delete_later(names)
+
+
+@transaction.atomic
+def material_version_add(
+    *, material: Material, author, files: Sequence[CheckedFile], note: str = ""
+) -> MaterialVersion:
+    """Replace the files with a new version; the earlier ones stay downloadable.
+
+    Members who bookmarked the material hear of it.
+    """
+    if not can_edit_material(author, material):
+        raise PermissionDenied
+    material = Material.objects.select_for_update().get(pk=material.pk)
+    number = (
+        material.versions.order_by("-number").values_list("number", flat=True).first()
+        or 0
+    ) + 1
+    version = MaterialVersion.objects.create(
+        material=material, number=number, note=note.strip()[:500]
+    )
+    _store_files(version, files)
+    material.current_version = version
+    material.save(update_fields=["current_version", "updated_at"])
+    if material.is_published and not material.is_hidden:
+        for reader in bookmark_holders(target=material):
+            if reader.pk == material.author_id:
+                continue
+            community.notify(
+                recipient=reader,
+                kind=hooks.NEW_VERSION,
+                actor=material.author,
+                target=material,
+                target_title=material.title,
+                url=material.get_absolute_url(),
+            )
+    return version
+
+
+def material_hide(*, material: Material, moderator, hidden: bool = True) -> Material:
+    """A moderator hides (or shows again) a material."""
+    from materials.permissions import can_moderate_materials
+
+    if not can_moderate_materials(moderator):
+        raise PermissionDenied
+    if material.is_hidden != hidden:
+        material.is_hidden = hidden
+        material.save(update_fields=["is_hidden"])
+        if hidden:
+            community.activity_remove(kind=hooks.MATERIAL_ACTIVITY, target=material)
+        elif material.is_published:
+            _activity(material)
+    return material
+
+
+def download_record(*, material: Material, user) -> bool:
+    """Count a member's download once a day; returns whether it counted."""
+    if not user.is_authenticated or not can_view_material(user, material):
+        return False
+    _row, created = MaterialDownload.objects.get_or_create(
+        material=material, user=user, day=timezone.localdate()
+    )
+    if created:
+        Material.objects.filter(pk=material.pk).update(
+            download_count=F("download_count") + 1
+        )
+    return created
+
+
+def _ratings_recount(material: Material) -> None:
+    totals = Rating.objects.filter(material=material).aggregate(
+        count=Count("pk"), total=Sum("score"), average=Avg("score")
+    )
+    Material.objects.filter(pk=material.pk).update(
+        rating_count=totals["count"],
+        rating_sum=totals["total"] or 0,
+        rating_average=totals["average"],
+    )
+
+
+@transaction.atomic
+def rating_set(*, material: Material, user, score: int, comment: str = "") -> Rating:
+    """Rate a material 1–5 (again: the earlier rating is replaced)."""
+    if not can_rate_material(user, material):
+        raise PermissionDenied
+    if not 1 <= int(score) <= 5:
+        raise ValidationError(_("A rating is from 1 to 5."), code="score")
+    rating, created = Rating.objects.update_or_create(
+        material=material,
+        user=user,
+        defaults={"score": int(score), "comment": comment.strip()[:1000]},
+    )
+    _ratings_recount(material)
+    if created:
+        community.notify(
+            recipient=material.author,
+            kind=hooks.NEW_RATING,
+            actor=user,
+            target=material,
+            target_title=material.title,
+            url=material.get_absolute_url(),
+        )
+    return rating
+
+
+@transaction.atomic
+def rating_delete(*, material: Material, user, actor=None) -> None:
+    """Take a rating back (its author), or remove it (a moderator)."""
+    from materials.permissions import can_moderate_materials
+
+    actor = actor or user
+    if actor.pk != user.pk and not can_moderate_materials(actor):
+        raise PermissionDenied
+    Rating.objects.filter(material=material, user=user).delete()
+    _ratings_recount(material)
+
+
+def collection_create(
+    *, owner, title: str, description: str = "", is_public: bool = False
+) -> Collection:
+    if not owner.is_authenticated:
+        raise PermissionDenied
+    collection = Collection(
+        owner=owner,
+        title=title.strip(),
+        description=description.strip(),
+        is_public=is_public,
+    )
+    collection.full_clean(exclude=["owner"])
+    collection.save()
+    return collection
+
+
+def collection_update(*, collection: Collection, editor, **fields) -> Collection:
+    if not can_edit_collection(editor, collection):
+        raise PermissionDenied
+    for key in ("title", "description", "is_public"):
+        if key in fields:
+            value = fields[key]
+            setattr(collection, key, value.strip() if isinstance(value, str) else value)
+    collection.full_clean(exclude=["owner"])
+    collection.save()
+    return collection
+
+
+def collection_delete(*, collection: Collection, editor) -> None:
+    if not can_edit_collection(editor, collection):
+        raise PermissionDenied
+    collection.delete()
+
+
+def collection_item_set(
+    *, collection: Collection, material: Material, editor, present: bool
+) -> None:
+    """Put a material in a collection (or take it out)."""
+    if not can_edit_collection(editor, collection):
+        raise PermissionDenied
+    if present:
+        if not can_view_material(editor, material):
+            raise PermissionDenied
+        CollectionItem.objects.get_or_create(collection=collection, material=material)
+    else:
+        CollectionItem.objects.filter(collection=collection, material=material).delete()

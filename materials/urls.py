@@ -1,0 +1,26 @@
+from django.urls import path
+
+from materials import views
+
+app_name = "materials"
+
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("new/", views.create, name="create"),
+    path("mine/", views.mine, name="mine"),
+    path("collections/", views.collections, name="collections"),
+    path("collections/<int:pk>/", views.collection_detail, name="collection"),
+    path(
+        "collections/<int:pk>/delete/",
+        views.collection_delete,
+        name="collection_delete",
+    ),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/version/", views.version_add, name="version_add"),
+    path("<int:pk>/publish/", views.publish, name="publish"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
+    path("<int:pk>/rate/", views.rate, name="rate"),
+    path("<int:pk>/collect/", views.collection_item, name="collect"),
+    path("<int:pk>/files/<int:file_pk>/", views.download, name="download"),
+]

@@ -1,0 +1,332 @@
+"""Materials' pages: thin; rules in services, reads in selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors_relations import bookmarked_ids
+from materials import selectors, services
+from materials.downloads import file_response
+from materials.forms import (
+    CatalogueFilterForm,
+    CollectionForm,
+    MaterialCreateForm,
+    MaterialForm,
+    RatingForm,
+    VersionForm,
+)
+from materials.models import Material
+from materials.permissions import (
+    can_create_material,
+    can_edit_collection,
+    can_edit_material,
+    can_rate_material,
+)
+
+PER_PAGE = 20
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    materials = selectors.catalogue(
+        subject=filters.get("subject"),
+        grade=filters.get("grade"),
+        kind=filters.get("kind", ""),
+        licence=filters.get("licence", ""),
+        recommended=filters.get("recommended", False),
+        tag=filters.get("tag", ""),
+        sort=filters.get("sort") or "new",
+    )
+    page = Paginator(materials, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "materials/catalogue.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "may_create": can_create_material(request.user),
+        },
+        status=200 if form.is_valid() or not request.GET else 400,
+    )
+
+
+def detail(request: HttpRequest, pk: int, rating_form=None, status=200) -> HttpResponse:
+    material = selectors.material_get(pk=pk, user=request.user)
+    own_rating = selectors.rating_of(material=material, user=request.user)
+    if rating_form is None and can_rate_material(request.user, material):
+        rating_form = RatingForm(
+            initial={"score": own_rating.score, "comment": own_rating.comment}
+            if own_rating
+            else None
+        )
+    ratings = Paginator(selectors.rating_list(material=material), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "materials/detail.html",
+        {
+            "material": material,
+            "grades": material.grades.all(),
+            "tags": material.tags.all(),
+            "versions": selectors.versions_with_files(material=material),
+            "average": selectors.average_shown(material),
+            "ratings": ratings,
+            "own_rating": own_rating,
+            "rating_form": rating_form,
+            "may_edit": can_edit_material(request.user, material),
+            "collections": selectors.collections_of(user=request.user),
+            "is_bookmarked": bool(
+                bookmarked_ids(user=request.user, model=Material, ids=[material.pk])
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    if not can_create_material(request.user):
+        raise PermissionDenied
+    form = MaterialCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            material = services.material_create(
+                author=request.user,
+                files=data["files"],
+                grades=data["grades"],
+                tags=data["tags"],
+                publish=data["publish"],
+                **{key: data[key] for key in services.FIELDS},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The material is published.")
+                if material.is_published
+                else _("The draft is saved; publish it when it is ready."),
+            )
+            return redirect(material)
+    return render(
+        request,
+        "materials/form.html",
+        {"form": form, "heading": _("Share a material")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _editable(request: HttpRequest, pk: int) -> Material:
+    material = selectors.material_get(pk=pk, user=request.user)
+    if not can_edit_material(request.user, material):
+        raise Http404
+    return material
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    material = _editable(request, pk)
+    form = MaterialForm(request.POST or None, instance=material)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.material_update(
+                material=Material.objects.get(pk=material.pk),
+                editor=request.user,
+                grades=data["grades"],
+                tags=data["tags"],
+                **{key: data[key] for key in services.FIELDS},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The material is saved."))
+            return redirect(material)
+    return render(
+        request,
+        "materials/form.html",
+        {"form": form, "heading": _("Edit the material"), "material": material},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def version_add(request: HttpRequest, pk: int) -> HttpResponse:
+    material = _editable(request, pk)
+    form = VersionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.material_version_add(
+            material=material,
+            author=request.user,
+            files=form.cleaned_data["files"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("The new version is published."))
+        return redirect(material)
+    return render(
+        request,
+        "materials/form.html",
+        {"form": form, "heading": _("Upload a new version"), "material": material},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    material = _editable(request, pk)
+    if request.POST.get("publish") == "1":
+        services.material_publish(material=material, actor=request.user)
+        messages.success(request, _("The material is published."))
+    else:
+        services.material_unpublish(material=material, actor=request.user)
+        messages.success(request, _("The material is back in your drafts."))
+    return redirect(material)
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    material = _editable(request, pk)
+    services.material_delete(material=material, actor=request.user)
+    messages.success(request, _("The material is deleted."))
+    return redirect("materials:mine")
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The member's own materials, drafts included."""
+    materials = (
+        Material.objects.filter(author=request.user)
+        .select_related("subject")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(materials, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "materials/mine.html", {"page_obj": page})
+
+
+def download(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    material = selectors.material_get(pk=pk, user=request.user)
+    record = selectors.file_get(material=material, pk=file_pk)
+    services.download_record(material=material, user=request.user)
+    return file_response(record)
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    material = selectors.material_get(pk=pk, user=request.user)
+    if not can_rate_material(request.user, material):
+        raise Http404
+    if request.POST.get("remove") == "1":
+        services.rating_delete(material=material, user=request.user)
+        messages.success(request, _("Your rating is removed."))
+        return redirect(material)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return detail(request, pk, rating_form=form, status=400)
+    services.rating_set(
+        material=material,
+        user=request.user,
+        score=form.cleaned_data["score"],
+        comment=form.cleaned_data["comment"],
+    )
+    messages.success(request, _("Thank you for your rating."))
+    return redirect(material)
+
+
+@login_required
+def collections(request: HttpRequest) -> HttpResponse:
+    """The member's collections, and a form for a new one."""
+    form = CollectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        collection = services.collection_create(owner=request.user, **form.cleaned_data)
+        messages.success(request, _("The collection is created."))
+        return redirect(collection)
+    page = Paginator(selectors.collections_of(user=request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "materials/collections.html",
+        {"form": form, "page_obj": page},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def collection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    collection = selectors.collection_get(pk=pk, user=request.user)
+    may_edit = can_edit_collection(request.user, collection)
+    form = None
+    if may_edit:
+        form = CollectionForm(
+            request.POST or None,
+            initial={
+                "title": collection.title,
+                "description": collection.description,
+                "is_public": collection.is_public,
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            services.collection_update(
+                collection=collection, editor=request.user, **form.cleaned_data
+            )
+            messages.success(request, _("The collection is saved."))
+            return redirect(collection)
+    elif request.method == "POST":
+        raise Http404
+    materials = selectors.collection_materials(collection=collection, user=request.user)
+    page = Paginator(materials, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "materials/collection_detail.html",
+        {"collection": collection, "page_obj": page, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def collection_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    collection = selectors.collection_get(pk=pk, user=request.user)
+    if not can_edit_collection(request.user, collection):
+        raise Http404
+    services.collection_delete(collection=collection, editor=request.user)
+    messages.success(request, _("The collection is deleted."))
+    return redirect("materials:collections")
+
+
+@login_required
+@require_POST
+def collection_item(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put the material ``pk`` into one of the member's collections, or take it out."""
+    material = selectors.material_get(pk=pk, user=request.user)
+    collection = (
+        selectors.collections_of(user=request.user)
+        .filter(pk=request.POST.get("collection") or 0)
+        .first()
+    )
+    if collection is None:
+        raise Http404
+    present = request.POST.get("present") != "0"
+    services.collection_item_set(
+        collection=collection, material=material, editor=request.user, present=present
+    )
+    messages.success(
+        request,
+        _("Added to «%(title)s».") % {"title": collection.title}
+        if present
+        else _("Removed from «%(title)s».") % {"title": collection.title},
+    )
+    return redirect(material)
