@@ -46,6 +46,11 @@ class Visibility(models.TextChoices):
     NOBODY = "nobody", _("no one")
 
 
+def school_key(school: str) -> str:
+    """«МБОУ СОШ № 5» and «мбоу сош №5 » give the same key."""
+    return "".join(school.casefold().split())
+
+
 class Profile(models.Model):
     """What a member shows colleagues: name, school, subjects, and preferences."""
 
@@ -73,6 +78,11 @@ class Profile(models.Model):
     about = models.TextField(_("about me"), blank=True, max_length=5000)
     about_html = models.TextField(editable=False, blank=True)
     school = models.CharField(_("school"), max_length=200, blank=True)
+    # The school folded for comparison («Лицей № 1» and «лицей №1 » match):
+    # SQLite cannot fold Cyrillic case, so the fold is stored.
+    school_key = models.CharField(
+        max_length=200, blank=True, db_index=True, editable=False
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     region = models.CharField(
         _("region"), max_length=40, choices=Region.choices, blank=True
@@ -165,6 +175,15 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.shown_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.school_key = school_key(self.school)
+        if (
+            kwargs.get("update_fields") is not None
+            and "school" in kwargs["update_fields"]
+        ):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "school_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return self.user.get_absolute_url()

@@ -39,10 +39,18 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("materials", "view_rating"),
         ("materials", "delete_rating"),
         ("materials", "view_collection"),
+        ("materials", "view_reviewround"),
+        ("materials", "change_reviewround"),
+        ("materials", "view_reviewassignment"),
+        ("materials", "add_reviewassignment"),
+        ("materials", "view_review"),
+        ("community", "view_auditentry"),
     ],
     EXPERTS: [
         ("accounts", "view_profile"),
         ("community", "view_subject"),
         ("community", "view_grade"),
+        ("materials", "add_review"),
+        ("materials", "view_material"),
     ],
 }

@@ -4,7 +4,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from community import digests
-from community.models import DigestLog, Grade, Heartbeat, Notification, Subject
+from community.models import (
+    AuditEntry,
+    DigestLog,
+    Grade,
+    Heartbeat,
+    Notification,
+    Subject,
+)
 from community.notifications import preferences
 
 
@@ -108,3 +115,32 @@ class DigestLogAdmin(admin.ModelAdmin):
             _("Digests sent again: %(count)d.") % {"count": sent},
             messages.SUCCESS,
         )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: entries are written by the services, never by hand."""
+
+    list_display = ["created_at", "actor", "action", "target_title", "reason"]
+    list_select_related = ["actor"]
+    list_filter = ["action", "target_type", "created_at"]
+    search_fields = ["actor__email", "actor__profile__display_name", "target_title"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "created_at",
+        "actor",
+        "action",
+        "target_type",
+        "target_id",
+        "target_title",
+        "reason",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

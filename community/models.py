@@ -223,3 +223,38 @@ class DigestLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.period} {self.period_start}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which item, and why: decisions that must stay on record."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=40)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    target_id = models.PositiveBigIntegerField(null=True)
+    target = GenericForeignKey("target_type", "target_id")
+    # The item's name at the time, readable after it is gone.
+    target_title = models.CharField(_("item"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["actor", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.target_title}"

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from community.images import image_clean
-from community.models import ActivityEvent, Heartbeat, Notification
+from community.models import ActivityEvent, AuditEntry, Heartbeat, Notification
 from community.notifications import notification_kind, preferences
 
 
@@ -257,3 +257,15 @@ def activity_remove(*, kind: str, target: Model) -> None:
         target_type=ContentType.objects.get_for_model(target),
         target_id=target.pk,
     ).delete()
+
+
+def audit(*, actor, action: str, target: Model, reason: str = "") -> AuditEntry:
+    """Put a decision on record (read-only in the admin site)."""
+    return AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        target_title=str(target)[:200],
+        reason=reason[:500],
+    )

@@ -1,10 +1,21 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from materials import services
-from materials.models import Collection, Material, MaterialFile, MaterialVersion, Rating
+from materials.models import (
+    Collection,
+    Material,
+    MaterialFile,
+    MaterialVersion,
+    Rating,
+    Review,
+    ReviewAssignment,
+    ReviewRound,
+)
 
 
 class VersionInline(admin.TabularInline):
@@ -125,4 +136,132 @@ class CollectionAdmin(admin.ModelAdmin):
     readonly_fields = ["owner", "title", "description", "is_public"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class AssignmentInline(admin.TabularInline):
+    model = ReviewAssignment
+    fk_name = "round"
+    fields = ["reviewer", "status", "assigned_by", "due_at", "review_link"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=_("review"))
+    def review_link(self, obj: ReviewAssignment) -> str:
+        review = getattr(obj, "review", None)
+        if review is None:
+            return "—"
+        return f"{review.get_recommendation_display()}, {review.average:.1f}"
+
+
+class ReviewRoundForm(forms.ModelForm):
+    class Meta:
+        model = ReviewRound
+        fields = ["decision", "decision_note"]
+
+
+@admin.register(ReviewRound)
+class ReviewRoundAdmin(admin.ModelAdmin):
+    """The review queue: requests collecting reviews or waiting for a decision.
+
+    A moderator decides by choosing the decision and saving; the service
+    records it in the audit log and tells the author.
+    """
+
+    form = ReviewRoundForm
+    list_display = ["material", "version", "status", "decision", "submitted_at"]
+    list_select_related = ["material", "version"]
+    list_filter = ["status", "decision", "material__subject"]
+    search_fields = ["material__title", "material__author__email"]
+    date_hierarchy = "submitted_at"
+    inlines = [AssignmentInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        decided = obj is not None and obj.status not in (
+            ReviewRound.Status.OPEN,
+            ReviewRound.Status.AWAITING,
+        )
+        return ["decision", "decision_note"] if decided else []
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not form.changed_data or not obj.decision:
+            return
+        try:
+            services.review_decide(
+                round_=ReviewRound.objects.get(pk=obj.pk),
+                moderator=request.user,
+                decision=obj.decision,
+                note=obj.decision_note,
+            )
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = ReviewAssignment
+        fields = ["round", "reviewer"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = ReviewRound.objects.filter(
+            status=ReviewRound.Status.OPEN
+        ).select_related("material", "version")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("round") and data.get("reviewer"):
+            services.reviewer_check(round_=data["round"], reviewer=data["reviewer"])
+        return data
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(admin.ModelAdmin):
+    """Reviewers: a moderator assigns one by adding an assignment."""
+
+    form = AssignmentForm
+    list_display = ["round", "reviewer", "status", "assigned_by", "due_at"]
+    list_select_related = [
+        "round__material",
+        "round__version",
+        "reviewer",
+        "assigned_by",
+    ]
+    list_filter = ["status"]
+    search_fields = ["round__material__title", "reviewer__email"]
+    autocomplete_fields = ["reviewer"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        assignment = services.review_assign(
+            round_=form.cleaned_data["round"],
+            reviewer=form.cleaned_data["reviewer"],
+            moderator=request.user,
+        )
+        obj.pk = assignment.pk
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["assignment", "recommendation", "submitted_at"]
+    list_select_related = ["assignment__round__material", "assignment__reviewer"]
+    list_filter = ["recommendation"]
+    readonly_fields = [field.name for field in Review._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -175,3 +175,55 @@ class CollectionForm(BootstrapFormMixin, forms.Form):
         label=_("Description"), max_length=500, required=False
     )
     is_public = forms.BooleanField(label=_("Visible to everyone"), required=False)
+
+
+SCORES = [(number, str(number)) for number in range(5, 0, -1)]
+
+
+class ReviewForm(BootstrapFormMixin, forms.Form):
+    """The rubric: each criterion 1–5 with a comment; then the recommendation."""
+
+    def __init__(self, *args, **kwargs):
+        from materials.models import Review, ReviewRound
+
+        super().__init__(*args, **kwargs)
+        for key, label in Review.CRITERIA:
+            self.fields[key] = forms.TypedChoiceField(
+                label=label, coerce=int, choices=SCORES, widget=forms.RadioSelect
+            )
+            self.fields[f"{key}_comment"] = forms.CharField(
+                label=_("Comment"),
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.fields["recommendation"] = forms.ChoiceField(
+            label=_("Your recommendation"),
+            choices=ReviewRound.Decision.choices,
+            widget=forms.RadioSelect,
+        )
+        self.fields["summary"] = forms.CharField(
+            label=_("Overall comment for the author"),
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 5}),
+        )
+        for field in self.fields.values():
+            widget = field.widget
+            css = (
+                "form-check-input"
+                if isinstance(widget, forms.RadioSelect)
+                else "form-control"
+            )
+            widget.attrs["class"] = css
+
+    def scores(self) -> dict[str, int]:
+        from materials.models import Review
+
+        return {key: self.cleaned_data[key] for key, _label in Review.CRITERIA}
+
+    def comments(self) -> dict[str, str]:
+        from materials.models import Review
+
+        return {
+            key: self.cleaned_data[f"{key}_comment"] for key, _label in Review.CRITERIA
+        }

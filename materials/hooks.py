@@ -5,6 +5,12 @@ from django.utils.translation import gettext_lazy as _
 NEW_RATING = "material_rating"
 NEW_VERSION = "material_version"
 MATERIAL_ACTIVITY = "material"
+REVIEW_REQUEST = "review_request"
+REVIEW_ASSIGNED = "review_assigned"
+REVIEW_RECEIVED = "review_received"
+REVIEW_DECISION = "review_decision"
+REVIEW_REMINDER = "review_reminder"
+REVIEW_EXPIRED = "review_expired"
 DIGEST_ITEMS = 5
 
 
@@ -22,6 +28,27 @@ def _portfolio_materials(user) -> list:
         for material in Material.objects.public()
         .filter(author=user)
         .order_by("-published_at")[:100]
+    ]
+
+
+def _portfolio_reviews(user) -> list:
+    from accounts.portfolio import PortfolioItem
+    from materials.models import Review
+
+    reviews = (
+        Review.objects.filter(assignment__reviewer=user)
+        .select_related("assignment__round__material")
+        .order_by("-submitted_at")[:100]
+    )
+    return [
+        PortfolioItem(
+            title=review.assignment.round.material.title,
+            url=review.assignment.round.material.get_absolute_url(),
+            date=review.submitted_at,
+        )
+        for review in reviews
+        if review.assignment.round.material.is_published
+        and not review.assignment.round.material.is_hidden
     ]
 
 
@@ -92,6 +119,39 @@ def register() -> None:
         one=_("A new version of «%(target)s», which you bookmarked"),
         many=_("%(count)s new versions of «%(target)s», which you bookmarked"),
     )
+    for key, one, many in [
+        (
+            REVIEW_REQUEST,
+            _("A material in your subject awaits expert review: «%(target)s»"),
+            _("%(count)s materials in your subjects await expert review"),
+        ),
+        (
+            REVIEW_ASSIGNED,
+            _("You are asked to review «%(target)s»"),
+            _("You are asked to review %(count)s materials"),
+        ),
+        (
+            REVIEW_RECEIVED,
+            _("A new expert review of «%(target)s»"),
+            _("%(count)s new expert reviews of «%(target)s»"),
+        ),
+        (
+            REVIEW_DECISION,
+            _("The expert review of «%(target)s» is decided"),
+            _("%(count)s decisions on «%(target)s»"),
+        ),
+        (
+            REVIEW_REMINDER,
+            _("The deadline for your review of «%(target)s» is near"),
+            _("%(count)s reviews are due soon"),
+        ),
+        (
+            REVIEW_EXPIRED,
+            _("The deadline for your review of «%(target)s» has passed"),
+            _("%(count)s of your review assignments have expired"),
+        ),
+    ]:
+        notification_kind_register(key=key, preference="reviews", one=one, many=many)
     activity_kind_register(MATERIAL_ACTIVITY, _("%(actor)s shared the material"))
     digest_section_register(
         key="new_materials",
@@ -104,6 +164,12 @@ def register() -> None:
         key="material",
         label=_("Material"),
         visible_to=lambda user: Material.objects.public(),
+    )
+    portfolio_section_register(
+        key="expert_reviews",
+        title=_("Expert reviews of colleagues' materials"),
+        order=16,
+        items=_portfolio_reviews,
     )
     portfolio_section_register(
         key="materials",

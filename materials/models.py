@@ -335,3 +335,179 @@ class CollectionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.material_id} in {self.collection_id}"
+
+
+class ReviewRound(models.Model):
+    """One submission of a material (a version of it) for expert review."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("collecting reviews")
+        AWAITING = "awaiting", _("awaiting a moderator's decision")
+        DECIDED = "decided", _("decided")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    class Decision(models.TextChoices):
+        RECOMMEND = "recommend", _("recommend")
+        REVISE = "revise", _("revise")
+        REJECT = "reject", _("reject")
+
+    material = models.ForeignKey(
+        Material,
+        on_delete=models.CASCADE,
+        related_name="review_rounds",
+        verbose_name=_("material"),
+    )
+    version = models.ForeignKey(
+        MaterialVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("version reviewed"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, blank=True
+    )
+    # Empty when the stated rule decided.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_note = models.CharField(
+        _("comment on the decision"), max_length=1000, blank=True
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review request")
+        verbose_name_plural = _("review requests")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            # One round collecting reviews per material at a time.
+            models.UniqueConstraint(
+                fields=["material"],
+                condition=models.Q(status__in=["open", "awaiting"]),
+                name="materials_one_open_round",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material} (v{self.version.number})"
+
+
+class ReviewAssignment(models.Model):
+    """An expert's promise to review a round by a deadline."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("in progress")
+        SUBMITTED = "submitted", _("review submitted")
+        EXPIRED = "expired", _("deadline missed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    round = models.ForeignKey(
+        ReviewRound,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("review request"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+        verbose_name=_("reviewer"),
+    )
+    # Empty when the expert took it from the queue.
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    due_at = models.DateTimeField(_("deadline"))
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reviewer assignment")
+        verbose_name_plural = _("reviewer assignments")
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "reviewer"], name="materials_review_once_per_round"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.round}"
+
+
+def _score_field(label):
+    return models.PositiveSmallIntegerField(
+        label, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+
+class Review(models.Model):
+    """The rubric: five criteria scored 1–5 with a comment, and a recommendation."""
+
+    CRITERIA = [
+        ("accuracy", _("Content accuracy and curriculum fit")),
+        ("methodology", _("Methodological value")),
+        ("structure", _("Structure and clarity")),
+        ("usefulness", _("Practical usefulness and originality")),
+        ("design", _("Design and accessibility")),
+    ]
+
+    assignment = models.OneToOneField(
+        ReviewAssignment,
+        on_delete=models.CASCADE,
+        related_name="review",
+        verbose_name=_("assignment"),
+    )
+    accuracy = _score_field(_("content accuracy and curriculum fit"))
+    accuracy_comment = models.TextField(blank=True, max_length=2000)
+    methodology = _score_field(_("methodological value"))
+    methodology_comment = models.TextField(blank=True, max_length=2000)
+    structure = _score_field(_("structure and clarity"))
+    structure_comment = models.TextField(blank=True, max_length=2000)
+    usefulness = _score_field(_("practical usefulness and originality"))
+    usefulness_comment = models.TextField(blank=True, max_length=2000)
+    design = _score_field(_("design and accessibility"))
+    design_comment = models.TextField(blank=True, max_length=2000)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=10, choices=ReviewRound.Decision.choices
+    )
+    summary = models.TextField(_("overall comment"), max_length=5000)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["submitted_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment}: {self.recommendation}"
+
+    @property
+    def average(self) -> float:
+        return sum(getattr(self, key) for key, _label in self.CRITERIA) / len(
+            self.CRITERIA
+        )
+
+    def criteria(self) -> list[tuple[str, int, str]]:
+        return [
+            (label, getattr(self, key), getattr(self, f"{key}_comment"))
+            for key, label in self.CRITERIA
+        ]

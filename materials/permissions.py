@@ -55,3 +55,66 @@ def can_view_collection(user, collection: Collection) -> bool:
 
 def can_edit_collection(user, collection: Collection) -> bool:
     return _is_member(user) and user.pk == collection.owner_id
+
+
+# --- Expert review ---------------------------------------------------------------
+
+
+def is_expert(user) -> bool:
+    # The Experts group (its permission to add reviews).
+    return _is_member(user) and user.has_perm("materials.add_review")
+
+
+def review_conflict(user, material: Material) -> str:
+    """Why ``user`` may not review ``material``: "own", "school", or ""."""
+    if user.pk == material.author_id:
+        return "own"
+    from accounts.models import school_key
+
+    mine = school_key(getattr(getattr(user, "profile", None), "school", ""))
+    theirs = school_key(
+        getattr(getattr(material.author, "profile", None), "school", "")
+    )
+    if mine and mine == theirs:
+        return "school"
+    return ""
+
+
+def can_submit_for_review(user, material: Material) -> bool:
+    # The author, of a published material that is not in review or recommended.
+    return (
+        _is_member(user)
+        and user.pk == material.author_id
+        and material.is_published
+        and not material.is_hidden
+        and material.review_status
+        not in (Material.Review.IN_REVIEW, Material.Review.RECOMMENDED)
+    )
+
+
+def can_see_reviews(user, material: Material) -> bool:
+    # The author and moderators (reviewers see their own through the queue).
+    if not _is_member(user):
+        return False
+    return user.pk == material.author_id or can_moderate_materials(user)
+
+
+def can_see_reviewer_names(user, material: Material) -> bool:
+    # Moderators always; the author unless reviews are blind.
+    from django.conf import settings
+
+    if can_moderate_materials(user):
+        return True
+    return not settings.MATERIALS_BLIND_REVIEW
+
+
+def can_write_review(user, assignment) -> bool:
+    # The assigned expert, while the assignment is open and in time.
+    from django.utils import timezone
+
+    return (
+        _is_member(user)
+        and user.pk == assignment.reviewer_id
+        and assignment.status == assignment.Status.ACTIVE
+        and assignment.due_at > timezone.now()
+    )

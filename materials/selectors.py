@@ -1,6 +1,7 @@
 """Reads for the materials' pages; each owns its joins."""
 
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, When
 from django.http import Http404
 
 from community.models import Grade
@@ -11,6 +12,8 @@ from materials.models import (
     MaterialFile,
     MaterialVersion,
     Rating,
+    ReviewAssignment,
+    ReviewRound,
 )
 from materials.permissions import can_view_collection, can_view_material
 
@@ -48,8 +51,6 @@ def catalogue(
         materials = materials.filter(tags__slug=tag)
     if sort == "rating":
         # An average of one or two ratings says little: those sort last.
-        from django.db.models import Case, IntegerField, When
-
         materials = materials.annotate(
             rated=Case(
                 When(rating_count__gte=MIN_RATINGS_SHOWN, then=1),
@@ -135,3 +136,67 @@ def collection_materials(*, collection: Collection, user) -> QuerySet[Material]:
     if user.is_authenticated and user.pk == collection.owner_id:
         return materials.filter(is_hidden=False).order_by("title", "pk")
     return materials.public().order_by("title", "pk")
+
+
+# --- Expert review ---------------------------------------------------------------
+
+
+def review_queue(*, user) -> QuerySet:
+    """Open requests in the expert's subjects, with free places, not their own.
+
+    Requests from the expert's own school stay out (the service refuses them
+    too); requests already taken by this expert are in their assignments.
+    """
+    school = user.profile.school_key
+    rounds = (
+        ReviewRound.objects.filter(
+            status=ReviewRound.Status.OPEN,
+            material__subject__in=user.profile.subjects.all(),
+        )
+        .exclude(material__author=user)
+        .exclude(assignments__reviewer=user)
+        .annotate(
+            taken=Count(
+                "assignments",
+                filter=Q(
+                    assignments__status__in=[
+                        ReviewAssignment.Status.ACTIVE,
+                        ReviewAssignment.Status.SUBMITTED,
+                    ]
+                ),
+            )
+        )
+        .filter(taken__lt=settings.MATERIALS_REVIEWS_REQUIRED)
+        .select_related("material__author__profile", "material__subject", "version")
+        .order_by("submitted_at", "pk")
+    )
+    if school:
+        rounds = rounds.exclude(material__author__profile__school_key=school)
+    return rounds
+
+
+def assignments_of(*, user) -> list:
+    return list(
+        ReviewAssignment.objects.filter(
+            reviewer=user, status=ReviewAssignment.Status.ACTIVE
+        )
+        .select_related("round__material", "round__version")
+        .order_by("due_at")
+    )
+
+
+def review_rounds_for(*, material: Material) -> list:
+    """The material's review requests, newest first, with their reviews."""
+    return list(
+        ReviewRound.objects.filter(material=material)
+        .select_related("version", "decided_by__profile")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=ReviewAssignment.objects.select_related(
+                    "reviewer__profile", "review"
+                ).order_by("pk"),
+            )
+        )
+        .order_by("-submitted_at", "-pk")
+    )

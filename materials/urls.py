@@ -1,6 +1,6 @@
 from django.urls import path
 
-from materials import views
+from materials import views, views_review
 
 app_name = "materials"
 
@@ -15,6 +15,11 @@ urlpatterns = [
         views.collection_delete,
         name="collection_delete",
     ),
+    path("reviews/", views_review.queue, name="review_queue"),
+    path("reviews/<int:pk>/take/", views_review.take, name="review_take"),
+    path("reviews/a/<int:pk>/", views_review.write, name="review_write"),
+    path("<int:pk>/review/submit/", views_review.submit, name="review_submit"),
+    path("<int:pk>/review/withdraw/", views_review.withdraw, name="review_withdraw"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/version/", views.version_add, name="version_add"),

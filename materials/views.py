@@ -26,6 +26,10 @@ from materials.permissions import (
     can_edit_collection,
     can_edit_material,
     can_rate_material,
+    can_see_reviewer_names,
+    can_see_reviews,
+    can_submit_for_review,
+    is_expert,
 )
 
 PER_PAGE = 20
@@ -68,6 +72,7 @@ def detail(request: HttpRequest, pk: int, rating_form=None, status=200) -> HttpR
             if own_rating
             else None
         )
+    may_see_reviews = can_see_reviews(request.user, material)
     ratings = Paginator(selectors.rating_list(material=material), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -84,6 +89,12 @@ def detail(request: HttpRequest, pk: int, rating_form=None, status=200) -> HttpR
             "own_rating": own_rating,
             "rating_form": rating_form,
             "may_edit": can_edit_material(request.user, material),
+            "may_submit": can_submit_for_review(request.user, material),
+            "may_see_reviews": may_see_reviews,
+            "review_rounds": selectors.review_rounds_for(material=material)
+            if may_see_reviews
+            else [],
+            "show_reviewer_names": can_see_reviewer_names(request.user, material),
             "collections": selectors.collections_of(user=request.user),
             "is_bookmarked": bool(
                 bookmarked_ids(user=request.user, model=Material, ids=[material.pk])
@@ -213,7 +224,11 @@ def mine(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     page = Paginator(materials, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "materials/mine.html", {"page_obj": page})
+    return render(
+        request,
+        "materials/mine.html",
+        {"page_obj": page, "is_expert": is_expert(request.user)},
+    )
 
 
 def download(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:

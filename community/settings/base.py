@@ -161,6 +161,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.digests_send_due_task",
         "schedule": 60.0 * 60,
     },
+    "review-deadlines": {
+        "task": "materials.tasks.review_deadlines_task",
+        "schedule": 60.0 * 60,
+    },
 }
 
 # --- Forums -----------------------------------------------------------------
@@ -183,6 +187,14 @@ MATERIALS_MAX_FILES = 10
 # With nginx in front: the internal location that maps MATERIALS_FILES_ROOT
 # (e.g. "/protected/materials/"); empty: Django sends the file itself.
 MATERIALS_X_ACCEL_PREFIX = env.str("DJANGO_MATERIALS_X_ACCEL_PREFIX", default="")
+# Expert review: how many reviews a submission needs, the reviewers' time,
+# the reminder before the deadline, whether authors see reviewers' names, and
+# the rule: recommended at this average (1-5) when no reviewer says "reject".
+MATERIALS_REVIEWS_REQUIRED = env.int("DJANGO_MATERIALS_REVIEWS_REQUIRED", default=2)
+MATERIALS_REVIEW_DAYS = env.int("DJANGO_MATERIALS_REVIEW_DAYS", default=14)
+MATERIALS_REVIEW_REMINDER_DAYS = 3
+MATERIALS_BLIND_REVIEW = env.bool("DJANGO_MATERIALS_BLIND_REVIEW", default=True)
+MATERIALS_RECOMMEND_THRESHOLD = 4.0
 
 # --- E-mail -----------------------------------------------------------------
 

@@ -32,6 +32,24 @@ from materials.permissions import (
 )
 from materials.uploads import CheckedFile
 
+__all__ = [
+    "FIELDS",
+    "collection_create",
+    "collection_delete",
+    "collection_item_set",
+    "collection_update",
+    "download_record",
+    "material_create",
+    "material_delete",
+    "material_hide",
+    "material_publish",
+    "material_unpublish",
+    "material_update",
+    "material_version_add",
+    "rating_delete",
+    "rating_set",
+]
+
 logger = logging.getLogger(__name__)
 
 FIELDS = [
