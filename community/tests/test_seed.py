@@ -156,3 +156,8 @@ def test_seed_demo_fills_materials_once_with_files_and_ratings():
     fractions = Material.objects.get(title="Дробные числа. Урок для 5-го класса")
     assert fractions.rating_count == 3
     assert fractions.current_version.files.get().name == "Дроби 5 класс.txt"
+    assert fractions.is_recommended
+    assert (
+        fractions.review_rounds.get().assignments.filter(status="submitted").count()
+        == 2
+    )

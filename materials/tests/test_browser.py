@@ -73,3 +73,57 @@ def test_share_a_material_then_a_colleague_downloads_and_rates_it(
     assert_accessible(page)
     material.refresh_from_db()
     assert (material.download_count, material.rating_count) == (1, 1)
+
+
+def _rubric(page, scores: dict[str, int]) -> None:
+    for key, score in scores.items():
+        page.locator(f'input[name="{key}"][value="{score}"]').check()
+
+
+def test_submit_then_two_experts_review_and_the_mark_appears(
+    page, live_server, vocabulary
+):
+    from accounts import services as accounts
+    from community.models import Subject
+    from materials.models import ReviewRound
+    from materials.tests.factories import MaterialFactory
+
+    maths = Subject.objects.get(slug="mathematics")
+    material = MaterialFactory(title="Дроби на пицце", subject=maths)
+    experts = []
+    for name in ("Ирина Петрова", "Елена Смирнова"):
+        user = UserFactory(profile__display_name=name)
+        user.profile.subjects.set([maths])
+        experts.append(accounts.user_grant_role(user=user, role=accounts.EXPERTS))
+
+    browser_log_in(page, live_server, material.author)
+    page.goto(f"{live_server.url}{material.get_absolute_url()}")
+    page.get_by_role("button", name="Отправить на экспертизу").click()
+    page.wait_for_url("**#review")
+    assert page.get_by_text("на экспертизе").first.is_visible()
+    assert ReviewRound.objects.get().status == "open"
+
+    for index, reviewer in enumerate(experts):
+        page.context.clear_cookies()
+        browser_log_in(page, live_server, reviewer)
+        page.goto(f"{live_server.url}/materials/reviews/")
+        if index == 0:
+            assert_accessible(page)
+        page.get_by_role("button", name="Взять на экспертизу").click()
+        page.wait_for_url("**/materials/reviews/a/*/")
+        _rubric(page, {"accuracy": 5, "methodology": 5, "structure": 4,
+                       "usefulness": 5, "design": 4})  # fmt: skip
+        page.locator('input[name="recommendation"][value="recommend"]').check()
+        page.fill("#id_summary", "Полезный урок, беру в работу.")
+        if index == 0:
+            assert_accessible(page)
+        page.get_by_role("button", name="Отправить рецензию").click()
+        page.wait_for_url("**/materials/reviews/")
+
+    page.context.clear_cookies()
+    browser_log_in(page, live_server, material.author)
+    page.goto(f"{live_server.url}{material.get_absolute_url()}")
+    assert page.get_by_text("Рекомендовано экспертами").first.is_visible()
+    assert page.get_by_text("Эксперт 1").is_visible()
+    assert page.get_by_text("Ирина Петрова").count() == 0  # blind review
+    assert_accessible(page)

@@ -228,6 +228,18 @@ MATERIALS = [
     ),
 ]
 
+# The demo experts' reviews of the first material: (expert, overall comment).
+REVIEWS = [
+    (
+        "i.petrov@kollegi.local",
+        "Живой урок: пицца работает лучше любого круга на доске. Рекомендую.",
+    ),
+    (
+        "e.smirnova@kollegi.local",
+        "Понятная структура и хороший рабочий лист; задания грамотно сформулированы.",
+    ),
+]
+
 MODERATOR_EMAIL = "moderator@kollegi.local"
 EXPERT_EMAILS = ["i.petrov@kollegi.local", "e.smirnova@kollegi.local"]
 
@@ -390,3 +402,33 @@ class Command(BaseCommand):
                 material_services.rating_set(
                     material=material, user=users[rater], score=score, comment=comment
                 )
+        self._review_demo_material(users)
+
+    def _review_demo_material(self, users: dict) -> None:
+        """The first demo material goes through expert review and is recommended."""
+        from materials import services as material_services
+        from materials.models import Material
+
+        material = Material.objects.get(title=MATERIALS[0][1])
+        round_ = material_services.review_request(
+            material=material, author=material.author
+        )
+        moderator = users[MODERATOR_EMAIL]
+        for email, summary in REVIEWS:
+            assignment = material_services.review_assign(
+                round_=round_, reviewer=users[email], moderator=moderator
+            )
+            material_services.review_write(
+                assignment=assignment,
+                reviewer=users[email],
+                scores={
+                    "accuracy": 5,
+                    "methodology": 5,
+                    "structure": 4,
+                    "usefulness": 5,
+                    "design": 4,
+                },
+                comments={"structure": "Рабочий лист стоит разбить на два уровня."},
+                recommendation="recommend",
+                summary=summary,
+            )
