@@ -289,7 +289,11 @@ def post_create(*, topic: Topic, author, body: str, quoted: Post | None = None) 
     Raises ValidationError with code "locked" (closed or hidden topic), "empty"
     or "too_long".
     """
-    topic = Topic.objects.select_for_update().select_related("section").get(pk=topic.pk)
+    topic = (
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("section")
+        .get(pk=topic.pk)
+    )
     if not can_reply_topic(author, topic):
         raise ValidationError(_("This topic is closed for replies."), code="locked")
     body = _check_body(body)
@@ -680,7 +684,7 @@ def topic_merge(*, source: Topic, target: Topic, moderator, reason: str = "") ->
         raise ValidationError(_("A topic cannot be merged into itself."), code="same")
     locked = {
         topic.pk: topic
-        for topic in Topic.objects.select_for_update()
+        for topic in Topic.objects.select_for_update(of=("self",))
         .select_related("section")
         .filter(pk__in=[source.pk, target.pk])
     }
@@ -741,7 +745,11 @@ def topic_split(
     """
     section = section or topic.section
     _check_moderates(moderator, topic.section, section)
-    topic = Topic.objects.select_for_update().select_related("section").get(pk=topic.pk)
+    topic = (
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("section")
+        .get(pk=topic.pk)
+    )
     numbers = sorted({int(number) for number in numbers})
     title = title.strip()
     if not title:

@@ -359,7 +359,7 @@ class ReviewRound(models.Model):
     )
     version = models.ForeignKey(
         MaterialVersion,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="+",
         verbose_name=_("version reviewed"),
     )

@@ -114,7 +114,7 @@ def _queue_url() -> str:
 
 def _open_round(round_: ReviewRound) -> ReviewRound:
     locked = (
-        ReviewRound.objects.select_for_update()
+        ReviewRound.objects.select_for_update(of=("self",))
         .select_related("material__author__profile")
         .get(pk=round_.pk)
     )
@@ -235,7 +235,7 @@ def review_write(
     ValidationError (a score outside 1–5, an unknown recommendation, no summary).
     """
     assignment = (
-        ReviewAssignment.objects.select_for_update()
+        ReviewAssignment.objects.select_for_update(of=("self",))
         .select_related("round__material__author")
         .get(pk=assignment.pk)
     )
@@ -350,7 +350,7 @@ def review_decide(
     if decision not in ReviewRound.Decision.values:
         raise ValidationError(_("Choose a decision."), code="decision")
     round_ = (
-        ReviewRound.objects.select_for_update()
+        ReviewRound.objects.select_for_update(of=("self",))
         .select_related("material")
         .get(pk=round_.pk)
     )
@@ -363,7 +363,7 @@ def review_decide(
 def review_withdraw(*, round_: ReviewRound, author) -> ReviewRound:
     """The author takes the material out of review before the decision."""
     round_ = (
-        ReviewRound.objects.select_for_update()
+        ReviewRound.objects.select_for_update(of=("self",))
         .select_related("material")
         .get(pk=round_.pk)
     )

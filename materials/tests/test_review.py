@@ -527,3 +527,17 @@ def test_moderator_assigns_and_decides_in_admin(moderator):
     round_.refresh_from_db()
     assert (round_.decision, round_.decided_by) == ("revise", moderator)
     assert AuditEntry.objects.filter(action="review_revise", actor=moderator).exists()
+
+
+def test_a_material_in_review_can_still_be_deleted_by_its_author(
+    django_capture_on_commit_callbacks,
+):
+    material = MaterialFactory()
+    _two_reviews(_submitted(material))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.material_delete(material=material, actor=material.author)
+
+    assert not Material.objects.exists()
+    assert not ReviewRound.objects.exists()
+    assert AuditEntry.objects.filter(action="review_recommend").exists()
