@@ -45,6 +45,13 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("materials", "add_reviewassignment"),
         ("materials", "view_review"),
         ("community", "view_auditentry"),
+        ("masterclasses", "view_masterclass"),
+        ("masterclasses", "change_masterclass"),
+        ("masterclasses", "view_registration"),
+        ("masterclasses", "view_trustedhost"),
+        ("masterclasses", "add_trustedhost"),
+        ("masterclasses", "delete_trustedhost"),
+        ("masterclasses", "view_certificate"),
     ],
     EXPERTS: [
         ("accounts", "view_profile"),

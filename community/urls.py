@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from community import views
+from masterclasses import views as masterclass_views
 
 # The admin login goes through allauth's, so that its rate limits apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -37,6 +38,12 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("forums/", include("forums.urls")),
     path("materials/", include("materials.urls")),
+    path("masterclasses/", include("masterclasses.urls")),
+    path(
+        "certificates/<str:code>/",
+        masterclass_views.certificate_verify,
+        name="certificate_verify",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "accounts",
     "forums",
     "materials",
+    "masterclasses",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -163,6 +164,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     "review-deadlines": {
         "task": "materials.tasks.review_deadlines_task",
+        "schedule": 60.0 * 60,
+    },
+    # Every 5 minutes: the "in an hour" reminder must not come late.
+    "masterclass-reminders": {
+        "task": "masterclasses.tasks.reminders_task",
+        "schedule": 60.0 * 5,
+    },
+    "masterclass-finish": {
+        "task": "masterclasses.tasks.finish_due_task",
         "schedule": 60.0 * 60,
     },
 }

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Proper names that stay Latin in Russian text.
-ALLOWED_LATIN = {"VK", "ID", "Mail", "ru"}
+ALLOWED_LATIN = {"VK", "ID", "Mail", "ru", "Google"}
 # Names of formats and keys, written in Latin letters in Russian text too.
 ALLOWED_LATIN |= {"JPEG", "PNG", "WebP", "PDF", "ZIP", "JSON", "Markdown", "Ctrl"}
 ALLOWED_LATIN |= {"Word", "PowerPoint", "Excel", "OpenDocument"}

@@ -161,3 +161,18 @@ def test_seed_demo_fills_materials_once_with_files_and_ratings():
         fractions.review_rounds.get().assignments.filter(status="submitted").count()
         == 2
     )
+
+
+def test_seed_demo_fills_past_and_upcoming_master_classes_once():
+    from community.management.commands.seed_demo import MASTERCLASSES
+    from masterclasses.models import Certificate, Feedback, MasterClass, Registration
+
+    seed()
+    seed()
+
+    assert MasterClass.objects.count() == len(MASTERCLASSES)
+    assert MasterClass.objects.filter(status="published").count() == 2
+    assert MasterClass.objects.filter(status="finished").count() == 1
+    assert Registration.objects.filter(status="waitlisted").count() == 1
+    assert Feedback.objects.count() == 2
+    assert Certificate.objects.count() == 3  # two participants and the host

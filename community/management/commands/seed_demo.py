@@ -240,6 +240,50 @@ REVIEWS = [
     ),
 ]
 
+# (host, title, description, subject, format, days from today (negative: past),
+#  hour, capacity, participants, feedback of the past ones as (who, score, text))
+MASTERCLASSES = [
+    (
+        "demo@kollegi.local",
+        "Дроби без страха: игры на уроке математики",
+        "Покажу пять игр, после которых пятиклассники **перестают бояться** дробей.",
+        "mathematics",
+        "online",
+        5,
+        16,
+        30,
+        ["o.kuznetsova@kollegi.local", "d.volkov@kollegi.local"],
+        [],
+    ),
+    (
+        "i.petrov@kollegi.local",
+        "Лабораторная на коленке: физика без кабинета",
+        "Опыты из того, что есть в любом классе.",
+        "physics",
+        "hybrid",
+        12,
+        15,
+        2,
+        ["demo@kollegi.local", "t.sokolova@kollegi.local", "a.lebedev@kollegi.local"],
+        [],
+    ),
+    (
+        "e.smirnova@kollegi.local",
+        "Сочинение ЕГЭ: как научить аргументации",
+        "Разбираем реальные работы и типичные ошибки.",
+        "russian-language",
+        "online",
+        -10,
+        17,
+        None,
+        ["demo@kollegi.local", "m.novikova@kollegi.local"],
+        [
+            ("demo@kollegi.local", 5, "Очень практично, спасибо!"),
+            ("m.novikova@kollegi.local", 4, ""),
+        ],
+    ),
+]
+
 MODERATOR_EMAIL = "moderator@kollegi.local"
 EXPERT_EMAILS = ["i.petrov@kollegi.local", "e.smirnova@kollegi.local"]
 
@@ -278,6 +322,7 @@ class Command(BaseCommand):
             account_services.user_grant_role(user=user, role=account_services.EXPERTS)
         self._fill_forums()
         self._fill_materials()
+        self._fill_masterclasses()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data: {created} new members.")
             if created
@@ -432,3 +477,66 @@ class Command(BaseCommand):
                 recommendation="recommend",
                 summary=summary,
             )
+
+    def _fill_masterclasses(self) -> None:
+        """Past and upcoming master-classes with registrations; added once."""
+        import datetime
+
+        from django.utils import timezone
+
+        from masterclasses import services as mc_services
+        from masterclasses.models import MasterClass, Registration
+
+        if MasterClass.objects.exists():
+            return
+        subjects = {subject.slug: subject for subject in Subject.objects.all()}
+        users = {user.email: user for user in User.objects.all()}
+        moderator = users[MODERATOR_EMAIL]
+        today = timezone.localdate()
+        for (email, title, text, subject, format_, days, hour, capacity, people,
+             feedback) in MASTERCLASSES:  # fmt: skip
+            host = users[email]
+            zone = timezone.get_current_timezone()
+            starts = datetime.datetime.combine(
+                today + datetime.timedelta(days=days), datetime.time(hour), tzinfo=zone
+            )
+            fields = {
+                "title": title,
+                "description": text,
+                "subject": subjects[subject],
+                "format": format_,
+                "room_url": "https://meet.example.org/kollegi-demo",
+                "venue": "Гимназия № 2, кабинет 214" if format_ != "online" else "",
+                "address": "Казань, ул. Пушкина, 12" if format_ != "online" else "",
+                "starts_at": starts,
+                "ends_at": starts + datetime.timedelta(minutes=90),
+                "time_zone": str(zone),
+                "capacity": capacity,
+            }
+            if days > 0:
+                masterclass = mc_services.masterclass_create(host=host, **fields)
+                mc_services.masterclass_approve(
+                    masterclass=masterclass, moderator=moderator
+                )
+                for person in people:
+                    mc_services.register(masterclass=masterclass, user=users[person])
+                continue
+            # A past one: made as it was, then held and finished.
+            masterclass = MasterClass.objects.create(
+                host=host, status=MasterClass.Status.PUBLISHED, **fields
+            )
+            for person in people:
+                Registration.objects.create(
+                    masterclass=masterclass,
+                    user=users[person],
+                    status=Registration.Status.REGISTERED,
+                    attended=True,
+                )
+            for person, score, comment in feedback:
+                mc_services.feedback_leave(
+                    masterclass=masterclass,
+                    user=users[person],
+                    score=score,
+                    comment=comment,
+                )
+            mc_services.masterclass_finish(masterclass=masterclass)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MasterclassesConfig(AppConfig):
+    name = "masterclasses"
+    verbose_name = _("Master-classes")
+
+    def ready(self) -> None:
+        from community.navigation import nav_register
+        from masterclasses import hooks
+
+        hooks.register()
+        nav_register(url_name="masterclasses:list", title=_("Master-classes"), order=30)

@@ -1,0 +1,142 @@
+"""What master-classes tell the community layer and the personal space."""
+
+from django.utils.translation import gettext_lazy as _
+
+REGISTERED = "mc_registered"
+WAITLISTED = "mc_waitlisted"
+PROMOTED = "mc_promoted"
+REMINDER_DAY = "mc_reminder_day"
+REMINDER_HOUR = "mc_reminder_hour"
+CHANGED = "mc_changed"
+CANCELLED = "mc_cancelled"
+NEW_BY_HOST = "mc_new_by_host"
+APPROVED = "mc_approved"
+RETURNED = "mc_returned"
+CERTIFICATE = "mc_certificate"
+MASTERCLASS_ACTIVITY = "masterclass"
+DIGEST_ITEMS = 5
+
+
+def _upcoming_in_subjects(users: list, since) -> dict:
+    """Published master-classes of the next weeks in each reader's subjects."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import Profile
+    from community.notifications import DigestItem
+    from masterclasses.models import MasterClass
+
+    subjects_of: dict[int, set[int]] = {}
+    for user_id, subject_id in Profile.subjects.through.objects.filter(
+        profile__user__in=[user.pk for user in users]
+    ).values_list("profile__user_id", "subject_id"):
+        subjects_of.setdefault(user_id, set()).add(subject_id)
+    wanted = set().union(*subjects_of.values()) if subjects_of else set()
+    now = timezone.now()
+    upcoming = list(
+        MasterClass.objects.filter(
+            status=MasterClass.Status.PUBLISHED,
+            subject__in=wanted,
+            starts_at__gt=now,
+            starts_at__lte=now + datetime.timedelta(days=21),
+        ).order_by("starts_at")[:200]
+    )
+    found = {}
+    for user in users:
+        mine = [
+            masterclass
+            for masterclass in upcoming
+            if masterclass.subject_id in subjects_of.get(user.pk, ())
+            and masterclass.host_id != user.pk
+        ][:DIGEST_ITEMS]
+        if mine:
+            found[user.pk] = [
+                DigestItem(
+                    title=masterclass.title,
+                    url=masterclass.get_absolute_url(),
+                    detail=timezone.localtime(masterclass.starts_at).strftime(
+                        "%d.%m %H:%M"
+                    ),
+                )
+                for masterclass in mine
+            ]
+    return found
+
+
+def _portfolio_certificates(user) -> list:
+    from accounts.portfolio import PortfolioItem
+    from masterclasses.models import Certificate
+
+    return [
+        PortfolioItem(
+            title=certificate.masterclass.title,
+            url=certificate.get_absolute_url(),
+            date=certificate.masterclass.starts_at,
+            detail=f"{certificate.get_kind_display()} · {certificate.number}",
+        )
+        for certificate in Certificate.objects.filter(user=user)
+        .select_related("masterclass")
+        .order_by("-issued_at")[:100]
+    ]
+
+
+def register() -> None:
+    from accounts.bookmarks import bookmarkable_register
+    from accounts.portfolio import portfolio_section_register
+    from community.notifications import (
+        activity_kind_register,
+        digest_section_register,
+        notification_kind_register,
+    )
+    from masterclasses.models import MasterClass
+
+    kinds = [
+        (REGISTERED, _("You are registered for «%(target)s»"),
+         _("You are registered for %(count)s master-classes")),
+        (WAITLISTED, _("The seats of «%(target)s» are taken: you are on the waitlist"),
+         _("You are on %(count)s waitlists")),
+        (PROMOTED, _("A seat came free: you are registered for «%(target)s»"),
+         _("Seats came free in %(count)s master-classes")),
+        (REMINDER_DAY, _("«%(target)s» is tomorrow"),
+         _("%(count)s master-classes tomorrow")),
+        (REMINDER_HOUR, _("«%(target)s» starts within the hour"),
+         _("%(count)s master-classes start within the hour")),
+        (CHANGED, _("«%(target)s» has a new time or place"),
+         _("%(count)s changes in «%(target)s»")),
+        (CANCELLED, _("«%(target)s» is cancelled"),
+         _("%(count)s master-classes are cancelled")),
+        (NEW_BY_HOST, _("%(actor)s announced a master-class: «%(target)s»"),
+         _("%(count)s new master-classes by colleagues you follow")),
+        (APPROVED, _("Your master-class «%(target)s» is published"),
+         _("%(count)s of your master-classes are published")),
+        (RETURNED, _("Your master-class «%(target)s» needs changes"),
+         _("%(count)s of your master-classes need changes")),
+        (CERTIFICATE, _("Your certificate for «%(target)s» is ready"),
+         _("%(count)s certificates are ready")),
+    ]  # fmt: skip
+    for key, one, many in kinds:
+        notification_kind_register(
+            key=key, preference="masterclasses", one=one, many=many
+        )
+    activity_kind_register(
+        MASTERCLASS_ACTIVITY, _("%(actor)s announced the master-class")
+    )
+    digest_section_register(
+        key="upcoming_masterclasses",
+        title=_("Upcoming master-classes in your subjects"),
+        order=30,
+        items=_upcoming_in_subjects,
+    )
+    bookmarkable_register(
+        MasterClass,
+        key="masterclass",
+        label=_("Master-class"),
+        visible_to=lambda user: MasterClass.objects.listed(),
+    )
+    portfolio_section_register(
+        key="certificates",
+        title=_("Master-classes: certificates"),
+        order=25,
+        items=_portfolio_certificates,
+    )

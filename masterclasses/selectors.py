@@ -1,0 +1,149 @@
+"""Reads for master-classes' pages; each owns its joins."""
+
+import calendar
+import datetime
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from masterclasses.models import Certificate, Feedback, MasterClass, Registration
+from masterclasses.permissions import can_view_masterclass
+
+
+def _listed() -> QuerySet[MasterClass]:
+    return MasterClass.objects.listed().select_related("host__profile", "subject")
+
+
+def masterclass_list(
+    *, past: bool = False, subject=None, format: str = "", date_from=None, date_to=None
+) -> QuerySet[MasterClass]:
+    """Upcoming ones soonest first (cancelled left out), or past ones latest first."""
+    now = timezone.now()
+    if past:
+        masterclasses = _listed().filter(ends_at__lte=now).order_by("-starts_at", "-pk")
+    else:
+        masterclasses = (
+            _listed()
+            .filter(ends_at__gt=now)
+            .exclude(status=MasterClass.Status.CANCELLED)
+            .order_by("starts_at", "pk")
+        )
+    if subject is not None:
+        masterclasses = masterclasses.filter(subject=subject)
+    if format:
+        masterclasses = masterclasses.filter(format=format)
+    zone = timezone.get_current_timezone()
+    if date_from:
+        start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=zone)
+        masterclasses = masterclasses.filter(starts_at__gte=start)
+    if date_to:
+        end = datetime.datetime.combine(
+            date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+        )
+        masterclasses = masterclasses.filter(starts_at__lt=end)
+    return masterclasses
+
+
+def month(*, year: int, month_number: int) -> list[list[tuple]]:
+    """Weeks of (date, master-classes that day) in the viewer's time zone."""
+    zone = timezone.get_current_timezone()
+    first = datetime.date(year, month_number, 1)
+    last = datetime.date(year, month_number, calendar.monthrange(year, month_number)[1])
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(
+        last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    by_day: dict[datetime.date, list] = {}
+    for masterclass in (
+        _listed()
+        .exclude(status=MasterClass.Status.CANCELLED)
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .order_by("starts_at")
+    ):
+        by_day.setdefault(
+            timezone.localtime(masterclass.starts_at, zone).date(), []
+        ).append(masterclass)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(
+        year, month_number
+    ):
+        weeks.append(
+            [
+                (day, by_day.get(day, []) if day.month == month_number else [])
+                for day in week
+            ]
+        )
+    return weeks
+
+
+def masterclass_get(*, pk: int, user) -> MasterClass:
+    masterclass = (
+        MasterClass.objects.select_related("host__profile", "subject")
+        .prefetch_related("cohosts__profile")
+        .filter(pk=pk)
+        .first()
+    )
+    if masterclass is None or not can_view_masterclass(user, masterclass):
+        raise Http404
+    return masterclass
+
+
+def registration_of(*, masterclass: MasterClass, user) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Registration.objects.filter(masterclass=masterclass, user=user)
+        .select_related("feedback")
+        .first()
+    )
+
+
+def participants(*, masterclass: MasterClass) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(
+            masterclass=masterclass, status=Registration.Status.REGISTERED
+        )
+        .select_related("user__profile")
+        .order_by("user__profile__display_name", "pk")
+    )
+
+
+def feedback_list(*, masterclass: MasterClass) -> QuerySet[Feedback]:
+    return (
+        Feedback.objects.filter(registration__masterclass=masterclass)
+        .select_related("registration__user__profile")
+        .order_by("-created_at")
+    )
+
+
+def my_registrations(*, user) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("masterclass__subject")
+        .order_by("-masterclass__starts_at")
+    )
+
+
+def feed_masterclasses(*, user) -> list[MasterClass]:
+    """What the personal calendar feed carries: registrations and hosting."""
+    registered = MasterClass.objects.filter(
+        registrations__user=user,
+        registrations__status=Registration.Status.REGISTERED,
+    )
+    hosted = MasterClass.objects.filter(host=user).exclude(
+        status__in=[MasterClass.Status.DRAFT, MasterClass.Status.PROPOSED]
+    )
+    return list((registered | hosted).distinct().order_by("starts_at")[:500])
+
+
+def certificate_get(*, code: str) -> Certificate:
+    certificate = (
+        Certificate.objects.select_related("masterclass__subject")
+        .filter(code=code)
+        .first()
+    )
+    if certificate is None:
+        raise Http404
+    return certificate
