@@ -41,6 +41,24 @@ def moderator_client(client, moderator):
     return client
 
 
+@pytest.fixture
+def vocabulary(db):
+    """Subjects and grades, for transactional tests.
+
+    The data migration fills them, but a transactional test empties every
+    table when it ends; a later transactional test puts them back with this.
+    """
+    from community.models import Grade, Subject
+    from community.vocabulary import GRADES, SUBJECTS
+
+    for model, rows in ((Subject, SUBJECTS), (Grade, GRADES)):
+        for position, (slug, name_en, name_ru) in enumerate(rows):
+            model.objects.get_or_create(
+                slug=slug,
+                defaults={"name_en": name_en, "name_ru": name_ru, "position": position},
+            )
+
+
 # --- Browser tests ------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"

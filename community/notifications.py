@@ -23,6 +23,9 @@ class NotificationKind:
     # "%(actor)s commented on «%(target)s»" / "%(count)s new comments on «%(target)s»"
     one: Promise
     many: Promise
+    # Time-bound news (a reminder an hour before) would come too late in a
+    # digest: members who chose digests get these by e-mail at once.
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,9 @@ _preferences: list[Preferences] = []
 
 
 def notification_kind_register(
-    *, key: str, preference: str, one: Promise, many: Promise
+    *, key: str, preference: str, one: Promise, many: Promise, urgent: bool = False
 ) -> None:
-    _kinds[key] = NotificationKind(key, preference, one, many)
+    _kinds[key] = NotificationKind(key, preference, one, many, urgent)
 
 
 def notification_kind(key: str) -> NotificationKind:

@@ -114,6 +114,8 @@ def notify(
     delivery = preferences().delivery(recipient, info.preference)
     if delivery == "off":
         return None
+    if delivery == "digest" and info.urgent:
+        delivery = "email"
     target_type = ContentType.objects.get_for_model(target) if target else None
     group_key = ""
     if group:

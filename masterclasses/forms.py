@@ -30,6 +30,12 @@ class MasterClassForm(BootstrapFormMixin, forms.ModelForm):
         assume_scheme="https",
         help_text=_("Shown only to registered participants."),
     )
+    cohost_names = forms.CharField(
+        label=_("Co-hosts"),
+        required=False,
+        max_length=500,
+        help_text=_("User names from colleagues' profile addresses, comma-separated."),
+    )
     cover_upload = forms.ImageField(
         label=_("Cover image"),
         required=False,
@@ -83,6 +89,25 @@ class MasterClassForm(BootstrapFormMixin, forms.ModelForm):
             self.fields[name].input_formats = [LOCAL]
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = list(self.instance.tags.all())
+            self.initial["cohost_names"] = ", ".join(
+                user.username for user in self.instance.cohosts.all()
+            )
+
+    def clean_cohost_names(self) -> list:
+        from masterclasses.services import hosts_get
+
+        names = [
+            name.strip().lstrip("@")
+            for name in self.cleaned_data["cohost_names"].split(",")
+            if name.strip()
+        ]
+        users = hosts_get(names)
+        missing = sorted(set(names) - {user.username for user in users})
+        if missing:
+            raise forms.ValidationError(
+                _("No such colleagues: %(names)s.") % {"names": ", ".join(missing)}
+            )
+        return users
 
     def clean(self):
         data = super().clean()

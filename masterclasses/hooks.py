@@ -115,9 +115,14 @@ def register() -> None:
         (CERTIFICATE, _("Your certificate for «%(target)s» is ready"),
          _("%(count)s certificates are ready")),
     ]  # fmt: skip
+    urgent = {PROMOTED, REMINDER_DAY, REMINDER_HOUR, CHANGED, CANCELLED}
     for key, one, many in kinds:
         notification_kind_register(
-            key=key, preference="masterclasses", one=one, many=many
+            key=key,
+            preference="masterclasses",
+            one=one,
+            many=many,
+            urgent=key in urgent,
         )
     activity_kind_register(
         MASTERCLASS_ACTIVITY, _("%(actor)s announced the master-class")

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -134,7 +135,9 @@ def detail(
     return render(request, "masterclasses/detail.html", context, status=status)
 
 
+@transaction.atomic
 def _save_form(request, form, masterclass=None):
+    """One transaction: a refused cover leaves no half-made master-class."""
     data = form.cleaned_data
     fields = {key: data[key] for key in services.FIELDS if key in data}
     fields["time_zone"] = timezone.get_current_timezone_name()
@@ -143,6 +146,7 @@ def _save_form(request, form, masterclass=None):
             host=request.user,
             grades=data["grades"],
             tags=data["tags"],
+            cohosts=data["cohost_names"],
             submit=request.POST.get("submit") == "1",
             **fields,
         )
@@ -154,6 +158,7 @@ def _save_form(request, form, masterclass=None):
             editor=request.user,
             grades=data["grades"],
             tags=data["tags"],
+            cohosts=data["cohost_names"],
             **fields,
         )
     if data.get("cover_upload"):

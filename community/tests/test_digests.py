@@ -96,11 +96,15 @@ def test_period_start_is_the_local_date():
 # --- what is in it ---------------------------------------------------------------
 
 
-def test_digest_holds_grouped_notifications_and_is_sent_once(member):
+def test_digest_holds_grouped_notifications_and_is_sent_once(member, monkeypatch):
     member = reader()
     news_for(member, times=3)
-
-    digests_send_due_task.apply()  # not the morning now: nothing
+    # The beat task at 4 in the morning (whatever the clock of the run says).
+    night = TUESDAY_MORNING_MSK - datetime.timedelta(hours=3)
+    monkeypatch.setattr(digests.timezone, "now", lambda: night)
+    digests_send_due_task.apply()  # not the morning yet: nothing
+    monkeypatch.undo()
+    assert mail.outbox == []
     digests.digests_send_due(now=TUESDAY_MORNING_MSK)
     digests.digests_send_due(now=TUESDAY_MORNING_MSK)  # the task runs twice
 

@@ -6,12 +6,11 @@ from accounts import services as accounts
 from accounts.tests.factories import UserFactory
 from conftest import assert_accessible, browser_log_in
 from masterclasses.models import MasterClass, Registration
-from materials.tests.test_browser import vocabulary  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_propose_approve_register_and_see_the_room(page, live_server, vocabulary):  # noqa: F811
+def test_propose_approve_register_and_see_the_room(page, live_server, vocabulary):
     host = UserFactory(profile__display_name="Анна Морозова")
     colleague = UserFactory(profile__display_name="Иван Петров")
     moderator = accounts.user_grant_role(user=UserFactory(), role=accounts.MODERATORS)

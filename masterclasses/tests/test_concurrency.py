@@ -12,7 +12,7 @@ from masterclasses.tests.factories import MasterClassFactory
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_registrations_never_exceed_the_seats():
+def test_parallel_registrations_never_exceed_the_seats(vocabulary):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises every write by itself")
     masterclass = MasterClassFactory(capacity=3)

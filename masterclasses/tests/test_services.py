@@ -433,3 +433,19 @@ def test_the_beat_finishes_ended_master_classes():
     assert services.masterclasses_finish_due() == 1
     ended.refresh_from_db()
     assert ended.status == MasterClass.Status.FINISHED
+
+
+def test_reminders_go_by_email_even_to_members_who_chose_digests(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    masterclass = MasterClassFactory(starts_at=_in(minutes=40), ends_at=_in(hours=2))
+    member = UserFactory()  # master-class news: in the digest by default
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(masterclass=masterclass, user=member)
+    assert mailoutbox == []  # the registration waits for the digest
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_run(now=timezone.now())
+
+    assert [message.to for message in mailoutbox] == [[member.email]]
+    assert masterclass.title in mailoutbox[0].subject + mailoutbox[0].body

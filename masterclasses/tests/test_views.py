@@ -320,3 +320,55 @@ def test_host_page_keeps_fixed_queries(django_assert_max_num_queries):
         response = client.get(masterclass.get_absolute_url())
 
     assert len(response.context["participants"]) == 55
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "orange").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_cover_and_co_hosts_from_the_form(member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cohost = UserFactory(username="ivan.petrov")
+    response = _client(member).post(
+        reverse("masterclasses:create"),
+        {
+            **_form(cohost_names="@ivan.petrov"),
+            "cover_upload": SimpleUploadedFile("обложка.png", _png(), "image/png"),
+        },
+    )
+
+    masterclass = MasterClass.objects.get()
+    assert response.status_code == 302
+    assert list(masterclass.cohosts.all()) == [cohost]
+    assert masterclass.cover.name.endswith(".png")
+    # A co-host runs it as a host does.
+    assert (
+        _client(cohost)
+        .get(reverse("masterclasses:edit", args=[masterclass.pk]))
+        .status_code
+        == 200
+    )
+
+
+def test_unknown_co_host_or_a_fake_cover_is_a_400(member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    unknown = _client(member).post(
+        reverse("masterclasses:create"), _form(cohost_names="nobody.here")
+    )
+    fake = _client(member).post(
+        reverse("masterclasses:create"),
+        {**_form(), "cover_upload": SimpleUploadedFile("a.png", b"not a picture")},
+    )
+
+    assert unknown.status_code == 400
+    assert "nobody.here" in unknown.content.decode()
+    assert fake.status_code == 400
+    assert not MasterClass.objects.exists()

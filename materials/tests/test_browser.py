@@ -10,20 +10,6 @@ from materials.tests.factories import PDF
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def vocabulary():
-    """Subjects and grades: a transactional test before this one emptied the tables."""
-    from community.models import Grade, Subject
-    from community.vocabulary import GRADES, SUBJECTS
-
-    for model, rows in ((Subject, SUBJECTS), (Grade, GRADES)):
-        for position, (slug, name_en, name_ru) in enumerate(rows):
-            model.objects.get_or_create(
-                slug=slug,
-                defaults={"name_en": name_en, "name_ru": name_ru, "position": position},
-            )
-
-
 def test_share_a_material_then_a_colleague_downloads_and_rates_it(
     page, live_server, tmp_path, vocabulary
 ):
