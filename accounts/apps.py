@@ -13,5 +13,6 @@ class AccountsConfig(AppConfig):
         receivers.connect()
         bookmarks.register_defaults()
         community_hooks.register()
+        community_hooks.register_recognition()
         portfolio.register_defaults()
         nav_register(url_name="accounts:directory", title=_("Colleagues"), order=50)

@@ -133,3 +133,91 @@ def register() -> None:
             language=_language,
         )
     )
+
+
+def _profile_complete(user_ids: list[int]) -> dict[int, int]:
+    """1 when the profile tells colleagues enough: name, school, place,
+    subjects, grades and a few words about oneself."""
+    from django.db.models import Count
+
+    from accounts.models import Profile
+
+    profiles = (
+        Profile.objects.filter(user_id__in=user_ids, deleted_at__isnull=True)
+        .exclude(display_name="")
+        .exclude(school="")
+        .exclude(region="")
+        .exclude(about="")
+        .annotate(
+            subject_count=Count("subjects", distinct=True),
+            grade_count=Count("grades", distinct=True),
+        )
+        .filter(subject_count__gt=0, grade_count__gt=0)
+    )
+    return dict.fromkeys(profiles.values_list("user_id", flat=True), 1)
+
+
+def _days_in_network(user_ids: list[int]) -> dict[int, int]:
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    now = timezone.now()
+    return {
+        pk: (now - joined).days
+        for pk, joined in User.objects.filter(pk__in=user_ids).values_list(
+            "pk", "date_joined"
+        )
+    }
+
+
+def _followers(user_ids: list[int]) -> dict[int, int]:
+    from django.db.models import Count
+
+    from accounts.models import Follow
+
+    return dict(
+        Follow.objects.filter(followee_id__in=user_ids)
+        .values("followee_id")
+        .annotate(count=Count("pk"))
+        .values_list("followee_id", "count")
+    )
+
+
+def _portfolio_badges(user) -> list:
+    from accounts.portfolio import PortfolioItem
+    from community.models import BadgeAward
+
+    return [
+        PortfolioItem(
+            title=str(award.badge.shown_name),
+            url=award.badge.get_absolute_url(),
+            date=award.awarded_at,
+            detail=award.reason,
+        )
+        for award in BadgeAward.objects.filter(user=user, revoked_at__isnull=True)
+        .select_related("badge")
+        .order_by("-awarded_at")[:100]
+    ]
+
+
+def register_recognition() -> None:
+    from accounts.portfolio import portfolio_section_register
+    from community.badges import BadgeRule, badge_measure_register, badge_rule_register
+
+    portfolio_section_register(
+        key="badges", title=_("Badges"), order=40, items=_portfolio_badges
+    )
+
+    badge_measure_register("profile_complete", _profile_complete)
+    badge_measure_register("days_in_network", _days_in_network)
+    badge_measure_register("followers", _followers)
+    for rule in [
+        BadgeRule("profile-complete", "profile_complete", 1, "bronze",
+                  _("Introduced"), _("Filled in the profile for colleagues."), "🙂"),
+        BadgeRule("one-year", "days_in_network", 365, "silver", _("A year with us"),
+                  _("A year in the network."), "🎂"),
+        BadgeRule("first-follower", "followers", 1, "bronze", _("First follower"),
+                  _("A colleague follows the member."), "🤝"),
+    ]:  # fmt: skip
+        badge_rule_register(rule)

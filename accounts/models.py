@@ -138,6 +138,9 @@ class Profile(models.Model):
     indexable = models.BooleanField(
         _("let search engines index my profile"), default=True
     )
+    rankings_opt_out = models.BooleanField(
+        _("leave me out of the members of the month"), default=False
+    )
     digest_frequency = models.CharField(
         _("digest"),
         max_length=10,
@@ -311,6 +314,7 @@ class NotificationSetting(models.Model):
         REVIEWS = "reviews", _("reviews of my materials")
         MASTERCLASSES = "masterclasses", _("master-classes")
         FOLLOWERS = "followers", _("new followers")
+        RECOGNITION = "recognition", _("badges")
 
     class Delivery(models.TextChoices):
         EMAIL = "email", _("by e-mail at once")
@@ -348,6 +352,7 @@ NOTIFICATION_DEFAULTS = {
     NotificationSetting.Kind.REVIEWS: NotificationSetting.Delivery.EMAIL,
     NotificationSetting.Kind.MASTERCLASSES: NotificationSetting.Delivery.DIGEST,
     NotificationSetting.Kind.FOLLOWERS: NotificationSetting.Delivery.SITE,
+    NotificationSetting.Kind.RECOGNITION: NotificationSetting.Delivery.SITE,
 }
 
 

@@ -52,6 +52,13 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("masterclasses", "add_trustedhost"),
         ("masterclasses", "delete_trustedhost"),
         ("masterclasses", "view_certificate"),
+        ("community", "view_badge"),
+        ("community", "add_badge"),
+        ("community", "change_badge"),
+        ("community", "view_badgeaward"),
+        ("community", "add_badgeaward"),
+        ("community", "change_badgeaward"),
+        ("community", "view_monthlycontribution"),
     ],
     EXPERTS: [
         ("accounts", "view_profile"),

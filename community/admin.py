@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from community import digests
 from community.models import (
     AuditEntry,
+    Badge,
+    BadgeAward,
     DigestLog,
     Grade,
     Heartbeat,
@@ -144,3 +148,108 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(Badge)
+class BadgeAdmin(admin.ModelAdmin):
+    """Rule badges come from the apps; moderators add manual ones here."""
+
+    list_display = ["key", "name", "tier", "is_manual", "repeatable"]
+    list_filter = ["is_manual", "tier"]
+    search_fields = ["key", "name"]
+    prepopulated_fields = {"key": ["name"]}
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if obj is not None and not obj.is_manual:
+            return [
+                "key",
+                "name",
+                "description",
+                "icon",
+                "tier",
+                "repeatable",
+                "is_manual",
+            ]
+        return ["is_manual"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.is_manual = True
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class AwardForm(forms.ModelForm):
+    class Meta:
+        model = BadgeAward
+        fields = ["badge", "user", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["badge"].queryset = Badge.objects.filter(is_manual=True)
+        self.fields["reason"].required = True
+
+
+class RevokeForm(forms.ModelForm):
+    class Meta:
+        model = BadgeAward
+        fields = ["revoke_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revoke_reason"].required = True
+
+
+@admin.register(BadgeAward)
+class BadgeAwardAdmin(admin.ModelAdmin):
+    """Award a manual badge with "Add"; to take one back, open it, write the
+    reason and save (the award stays on record, with the audit log entry)."""
+
+    list_display = ["badge", "user", "awarded_at", "awarded_by", "revoked_at"]
+    list_select_related = ["badge", "user", "awarded_by"]
+    list_filter = ["badge", "revoked_at"]
+    search_fields = ["user__email", "user__profile__display_name", "reason"]
+    autocomplete_fields = ["user"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = RevokeForm if obj is not None else AwardForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if obj is None:
+            return []
+        fields = ["badge", "user", "occurrence", "awarded_at", "awarded_by", "reason"]
+        return [*fields, "revoke_reason"] if obj.revoked_at else fields
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        if obj is None:
+            return ["badge", "user", "reason"]
+        fields = ["badge", "user", "occurrence", "awarded_at", "awarded_by", "reason"]
+        return [*fields, "revoke_reason"]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        from community import recognition
+
+        try:
+            if change:
+                recognition.badge_revoke(
+                    award=BadgeAward.objects.get(pk=obj.pk),
+                    moderator=request.user,
+                    reason=form.cleaned_data["revoke_reason"],
+                )
+                return
+            award = recognition.badge_award_manual(
+                badge=form.cleaned_data["badge"],
+                user=form.cleaned_data["user"],
+                moderator=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+            return
+        obj.pk = award.pk

@@ -258,3 +258,141 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.target_title}"
+
+
+class Badge(models.Model):
+    """A badge: one of the rules apps register (``key``), or a manual one."""
+
+    class Tier(models.TextChoices):
+        BRONZE = "bronze", _("bronze")
+        SILVER = "silver", _("silver")
+        GOLD = "gold", _("gold")
+
+    key = models.SlugField(_("key"), max_length=60, unique=True)
+    # Rule badges read their name and description from the registry (and so
+    # from the translations); manual ones keep what the moderator wrote.
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=300)
+    icon = models.CharField(_("icon"), max_length=8, default="★")
+    tier = models.CharField(_("tier"), max_length=6, choices=Tier.choices)
+    repeatable = models.BooleanField(_("can be earned more than once"), default=False)
+    is_manual = models.BooleanField(_("awarded by moderators"), default=False)
+
+    class Meta:
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
+        ordering = ["is_manual", "key"]
+
+    def __str__(self) -> str:
+        return str(self.shown_name)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("badge", kwargs={"key": self.key})
+
+    @property
+    def shown_name(self):
+        from community.badges import badge_rule
+
+        rule = badge_rule(self.key)
+        return rule.name if rule else self.name
+
+    @property
+    def shown_description(self):
+        from community.badges import badge_rule
+
+        rule = badge_rule(self.key)
+        return rule.description if rule else self.description
+
+
+class BadgeAward(models.Model):
+    """A badge held by a member; a once-only badge has occurrence 1 only.
+
+    The unique (badge, user, occurrence) is what keeps two evaluations running
+    at the same moment from awarding a badge twice. A revoked award stays, with
+    who revoked it and why, and is not awarded again by the rules.
+    """
+
+    badge = models.ForeignKey(
+        Badge, on_delete=models.CASCADE, related_name="awards", verbose_name=_("badge")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="badge_awards",
+        verbose_name=_("member"),
+    )
+    occurrence = models.PositiveIntegerField(_("time earned"), default=1)
+    awarded_at = models.DateTimeField(_("awarded"), default=timezone.now)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("awarded by"),
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    is_featured = models.BooleanField(_("shown next to the name"), default=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revoke_reason = models.CharField(
+        _("reason for revoking"), max_length=300, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("badge award")
+        verbose_name_plural = _("badge awards")
+        ordering = ["-awarded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["badge", "user", "occurrence"],
+                name="community_badge_award_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.badge} → {self.user}"
+
+
+class MonthlyContribution(models.Model):
+    """Points for helping colleagues in one month, computed by a task."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    month = models.DateField(_("month"))
+    points = models.PositiveIntegerField(_("points"))
+    # Copied from the profile when computed: the boards filter without joins.
+    subjects = models.ManyToManyField(Subject, blank=True, related_name="+")
+    region = models.CharField(_("region"), max_length=40, blank=True)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("monthly contribution")
+        verbose_name_plural = _("monthly contributions")
+        ordering = ["-month", "-points", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "month"], name="community_contribution_once_a_month"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["month", "-points"]),
+            models.Index(fields=["month", "region", "-points"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.month:%Y-%m}: {self.points}"

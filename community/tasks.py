@@ -73,3 +73,37 @@ def digest_send_task(user_id: int, period: str, period_start: str) -> None:
     digests.digest_send_for_user_id(
         user_id=user_id, period=period, period_start=period_start
     )
+
+
+@shared_task
+def badges_evaluate_task(user_ids: list[int]) -> int:
+    """After an action that may earn a badge: evaluate those members."""
+    from community import recognition
+
+    return len(recognition.badges_evaluate(user_ids=user_ids))
+
+
+@shared_task
+def badges_nightly_task() -> int:
+    """Nightly, by beat: catch anything the per-action runs missed."""
+    from community import recognition
+
+    return recognition.badges_evaluate_everyone()
+
+
+@shared_task
+def contributions_task() -> int:
+    """Nightly, by beat: this month's contribution points (and, on the 1st,
+    last month's final ones)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from community import recognition
+
+    today = timezone.localdate()
+    counted = recognition.contributions_compute(month=today)
+    if today.day == 1:
+        previous = today - datetime.timedelta(days=1)
+        counted += recognition.contributions_compute(month=previous)
+    return counted

@@ -11,4 +11,5 @@ class ForumsConfig(AppConfig):
         from forums import hooks
 
         hooks.register()
+        hooks.register_recognition()
         nav_register(url_name="forums:index", title=_("Forums"), order=10)

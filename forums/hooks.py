@@ -131,3 +131,106 @@ def register() -> None:
         order=20,
         items=_portfolio_answers,
     )
+
+
+def _posts_written(user_ids: list[int]) -> dict[int, int]:
+    from django.db.models import Count
+
+    from forums.models import Post
+
+    rows = (
+        Post.objects.filter(
+            author_id__in=user_ids, is_pending=False, is_deleted=False, is_hidden=False
+        )
+        .values("author_id")
+        .annotate(count=Count("pk"))
+        .values_list("author_id", "count")
+    )
+    return dict(rows)
+
+
+def _useful_received(user_ids: list[int]) -> dict[int, int]:
+    from django.db.models import Sum
+
+    from forums.models import Post
+
+    rows = (
+        Post.objects.filter(author_id__in=user_ids, is_deleted=False, is_hidden=False)
+        .values("author_id")
+        .annotate(total=Sum("useful_count"))
+        .values_list("author_id", "total")
+    )
+    return {user_id: total or 0 for user_id, total in rows}
+
+
+def _answers_accepted(user_ids: list[int]) -> dict[int, int]:
+    from django.db.models import Count
+
+    from forums.models import Topic
+
+    rows = (
+        Topic.objects.filter(accepted_post__author_id__in=user_ids, is_hidden=False)
+        .values("accepted_post__author_id")
+        .annotate(count=Count("pk"))
+        .values_list("accepted_post__author_id", "count")
+    )
+    return dict(rows)
+
+
+def _contribution(start, end) -> dict[int, int]:
+    """A "useful" reaction received: 1 point; an accepted answer: 5."""
+    from django.db.models import Count
+
+    from forums.models import Reaction, Topic
+
+    points: dict[int, int] = {}
+    for user_id, count in (
+        Reaction.objects.filter(
+            kind="useful", created_at__gte=start, created_at__lt=end
+        )
+        .exclude(post__author_id=None)
+        .values("post__author_id")
+        .annotate(count=Count("pk"))
+        .values_list("post__author_id", "count")
+    ):
+        points[user_id] = points.get(user_id, 0) + count
+    for user_id, count in (
+        Topic.objects.filter(
+            accepted_post__isnull=False,
+            accepted_post__created_at__gte=start,
+            accepted_post__created_at__lt=end,
+        )
+        .values("accepted_post__author_id")
+        .annotate(count=Count("pk"))
+        .values_list("accepted_post__author_id", "count")
+    ):
+        points[user_id] = points.get(user_id, 0) + 5 * count
+    return points
+
+
+def register_recognition() -> None:
+    from community.badges import (
+        BadgeRule,
+        badge_measure_register,
+        badge_rule_register,
+        contribution_source_register,
+    )
+
+    badge_measure_register("forum_posts", _posts_written)
+    badge_measure_register("useful_received", _useful_received)
+    badge_measure_register("answers_accepted", _answers_accepted)
+    for rule in [
+        BadgeRule("first-post", "forum_posts", 1, "bronze", _("First post"),
+                  _("Wrote a first message on the forums."), "✍"),
+        BadgeRule("useful-10", "useful_received", 10, "bronze", _("Helpful"),
+                  _("Colleagues marked the member's posts useful 10 times."), "👍"),
+        BadgeRule("useful-50", "useful_received", 50, "silver", _("Very useful"),
+                  _("Colleagues marked the member's posts useful 50 times."), "👍"),
+        BadgeRule("useful-200", "useful_received", 200, "gold", _("Indispensable"),
+                  _("Colleagues marked the member's posts useful 200 times."), "👍"),
+        BadgeRule("accepted-answer", "answers_accepted", 1, "silver", _("Answer"),
+                  _("Gave an answer a colleague accepted; earned for each."), "✔",
+                  repeatable=True),
+    ]:  # fmt: skip
+        badge_rule_register(rule)
+    contribution_source_register("forums", _contribution)

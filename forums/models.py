@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -212,6 +213,7 @@ class Reaction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
         verbose_name = _("reaction")

@@ -99,7 +99,21 @@ def topic_get(*, pk: int, user, follow_merged: bool = False) -> Topic:
 
 
 def post_list_for_topic(*, topic: Topic) -> QuerySet[Post]:
-    return Post.objects.filter(topic=topic).select_related("author__profile")
+    """The topic's posts with their authors and the badges they chose to show."""
+    from community.models import BadgeAward
+
+    featured = BadgeAward.objects.filter(
+        is_featured=True, revoked_at__isnull=True
+    ).select_related("badge")
+    return (
+        Post.objects.filter(topic=topic)
+        .select_related("author__profile")
+        .prefetch_related(
+            Prefetch(
+                "author__badge_awards", queryset=featured, to_attr="featured_badges"
+            )
+        )
+    )
 
 
 def page_of_post(post: Post) -> int:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import can_mention_member
 from community import services as community
 from community.markdown import render_markdown
+from community.recognition import badges_check
 from forums import hooks
 from forums.models import (
     ModerationLog,
@@ -64,6 +65,7 @@ def _mentioned_users(body: str, *, author) -> list:
 def _after_post(post: Post, *, quoted: Post | None = None) -> None:
     """Watching, notifications and the feed for a new post (inside the transaction)."""
     topic = post.topic
+    badges_check(user=post.author)
     TopicWatch.objects.get_or_create(user=post.author, topic=topic)
     mentioned = _mentioned_users(post.body, author=post.author)
     told = {post.author_id}
@@ -452,6 +454,7 @@ def answer_accept(*, topic: Topic, post: Post | None, actor) -> Topic:
     topic.accepted_post = post
     topic.save(update_fields=["accepted_post"])
     if post is not None:
+        badges_check(user=post.author)
         section = topic.section
         community.activity_record(
             actor=post.author,
@@ -487,6 +490,8 @@ def reaction_toggle(*, post: Post, user, kind: str) -> bool:
         return False
     Reaction.objects.create(post=post, user=user, kind=kind)
     Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
+    if kind == Reaction.Kind.USEFUL:
+        badges_check(user=post.author)
     return True
 
 

@@ -145,3 +145,76 @@ def register() -> None:
         order=25,
         items=_portfolio_certificates,
     )
+
+
+def _held(user_ids: list[int]) -> dict[int, int]:
+    from django.db.models import Count
+
+    from masterclasses.models import MasterClass
+
+    return dict(
+        MasterClass.objects.filter(
+            host_id__in=user_ids, status=MasterClass.Status.FINISHED
+        )
+        .values("host_id")
+        .annotate(count=Count("pk"))
+        .values_list("host_id", "count")
+    )
+
+
+def _attended(user_ids: list[int]) -> dict[int, int]:
+    from django.db.models import Count
+
+    from masterclasses.models import MasterClass, Registration
+
+    return dict(
+        Registration.objects.filter(
+            user_id__in=user_ids,
+            attended=True,
+            masterclass__status=MasterClass.Status.FINISHED,
+        )
+        .values("user_id")
+        .annotate(count=Count("pk"))
+        .values_list("user_id", "count")
+    )
+
+
+def _contribution(start, end) -> dict[int, int]:
+    """A master-class held (with at least one attendee): 10 points."""
+    from django.db.models import Count, Q
+
+    from masterclasses.models import MasterClass
+
+    held = (
+        MasterClass.objects.filter(
+            status=MasterClass.Status.FINISHED, ends_at__gte=start, ends_at__lt=end
+        )
+        .annotate(came=Count("registrations", filter=Q(registrations__attended=True)))
+        .filter(came__gt=0)
+    )
+    points: dict[int, int] = {}
+    for host_id in held.values_list("host_id", flat=True):
+        points[host_id] = points.get(host_id, 0) + 10
+    return points
+
+
+def register_recognition() -> None:
+    from community.badges import (
+        BadgeRule,
+        badge_measure_register,
+        badge_rule_register,
+        contribution_source_register,
+    )
+
+    badge_measure_register("masterclasses_held", _held)
+    badge_measure_register("masterclasses_attended", _attended)
+    for rule in [
+        BadgeRule("masterclass-held", "masterclasses_held", 1, "silver",
+                  _("Master-class held"),
+                  _("Held a master-class for colleagues; earned for each."), "🎓",
+                  repeatable=True),
+        BadgeRule("masterclasses-5", "masterclasses_attended", 5, "bronze",
+                  _("Keen learner"), _("Attended 5 master-classes."), "📚"),
+    ]:  # fmt: skip
+        badge_rule_register(rule)
+    contribution_source_register("masterclasses", _contribution)

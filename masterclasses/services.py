@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from community import services as community
 from community.markdown import render_markdown
+from community.recognition import badges_check
 from masterclasses import hooks
 from masterclasses.models import (
     CalendarFeed,
@@ -659,6 +660,9 @@ def masterclass_finish(*, masterclass: MasterClass, actor=None) -> list[Certific
         )
     for host in [masterclass.host, *masterclass.cohosts.all()]:
         issued.append(_certificate(masterclass, host, Certificate.Kind.CONDUCTING))
+        badges_check(user=host)
+    for registration in attendees:
+        badges_check(user=registration.user)
     return [certificate for certificate in issued if certificate is not None]
 
 

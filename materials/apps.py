@@ -11,4 +11,5 @@ class MaterialsConfig(AppConfig):
         from materials import hooks
 
         hooks.register()
+        hooks.register_recognition()
         nav_register(url_name="materials:catalogue", title=_("Materials"), order=20)

@@ -177,3 +177,84 @@ def register() -> None:
         order=15,
         items=_portfolio_materials,
     )
+
+
+def _count_by(queryset, field: str) -> dict[int, int]:
+    from django.db.models import Count
+
+    return dict(
+        queryset.values(field).annotate(count=Count("pk")).values_list(field, "count")
+    )
+
+
+def _published(user_ids: list[int]) -> dict[int, int]:
+    from materials.models import Material
+
+    return _count_by(
+        Material.objects.public().filter(author_id__in=user_ids), "author_id"
+    )
+
+
+def _recommended(user_ids: list[int]) -> dict[int, int]:
+    from materials.models import Material
+
+    return _count_by(
+        Material.objects.public().filter(
+            author_id__in=user_ids, review_status=Material.Review.RECOMMENDED
+        ),
+        "author_id",
+    )
+
+
+def _reviews_done(user_ids: list[int]) -> dict[int, int]:
+    from materials.models import Review
+
+    return _count_by(
+        Review.objects.filter(assignment__reviewer_id__in=user_ids),
+        "assignment__reviewer_id",
+    )
+
+
+def _contribution(start, end) -> dict[int, int]:
+    """A material recommended by experts: 10 points; a review done: 5."""
+    from materials.models import Review, ReviewRound
+
+    points: dict[int, int] = {}
+    recommended = ReviewRound.objects.filter(
+        decision=ReviewRound.Decision.RECOMMEND,
+        decided_at__gte=start,
+        decided_at__lt=end,
+    )
+    for user_id, count in _count_by(recommended, "material__author_id").items():
+        points[user_id] = points.get(user_id, 0) + 10 * count
+    reviews = Review.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    for user_id, count in _count_by(reviews, "assignment__reviewer_id").items():
+        points[user_id] = points.get(user_id, 0) + 5 * count
+    return points
+
+
+def register_recognition() -> None:
+    from community.badges import (
+        BadgeRule,
+        badge_measure_register,
+        badge_rule_register,
+        contribution_source_register,
+    )
+
+    badge_measure_register("materials_published", _published)
+    badge_measure_register("materials_recommended", _recommended)
+    badge_measure_register("reviews_done", _reviews_done)
+    for rule in [
+        BadgeRule("first-material", "materials_published", 1, "bronze",
+                  _("First material"), _("Shared a first teaching material."), "📄"),
+        BadgeRule("recommended-material", "materials_recommended", 1, "gold",
+                  _("Recommended by experts"),
+                  _("A material recommended by experts; earned for each."), "🏅",
+                  repeatable=True),
+        BadgeRule("reviewer-5", "reviews_done", 5, "silver", _("Reviewer"),
+                  _("Reviewed 5 colleagues' materials."), "🔍"),
+        BadgeRule("reviewer-25", "reviews_done", 25, "gold", _("Senior reviewer"),
+                  _("Reviewed 25 colleagues' materials."), "🔍"),
+    ]:  # fmt: skip
+        badge_rule_register(rule)
+    contribution_source_register("materials", _contribution)

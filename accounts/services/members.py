@@ -22,6 +22,7 @@ from accounts.roles import EXPERTS, MODERATORS, ROLE_PERMISSIONS, STAFF_ROLES
 from community.images import image_clean
 from community.markdown import render_markdown
 from community.models import Grade, Subject
+from community.recognition import badges_check
 
 __all__ = [
     "EXPERTS",
@@ -189,6 +190,7 @@ PRIVACY_FIELDS = (
     "location_visibility",
     "listed_in_directory",
     "indexable",
+    "rankings_opt_out",
 )
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_SIDE = 400
@@ -226,6 +228,7 @@ def profile_update(
         profile.interests.set(
             sorted({tag.strip()[:100] for tag in interests if tag.strip()})
         )
+    badges_check(user=profile.user)
     return profile
 
 

@@ -11,6 +11,7 @@ from accounts.bookmarks import bookmarkable_get
 from accounts.models import Block, Bookmark, Follow, User
 from accounts.permissions import can_follow_member
 from community import services as community
+from community.recognition import badges_check
 
 __all__ = [
     "block_create",
@@ -32,6 +33,7 @@ def follow_create(*, follower: User, followee: User) -> Follow:
         raise ValidationError(_("You cannot follow this member."), code="not_allowed")
     follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
     if created:
+        badges_check(user=followee)
         community.notify(
             recipient=followee,
             kind=community_hooks.FOLLOW,

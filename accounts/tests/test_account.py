@@ -92,9 +92,9 @@ def test_notification_settings_page_saves_choices(member_client, member):
     response = member_client.post(url, data)
 
     assert response.status_code == 302
-    assert (
-        NotificationSetting.objects.filter(user=member, delivery="digest").count() == 5
-    )
+    assert NotificationSetting.objects.filter(
+        user=member, delivery="digest"
+    ).count() == len(Kind.values)
     assert Profile.objects.get(user=member).digest_frequency == "never"
 
 

@@ -175,6 +175,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "masterclasses.tasks.finish_due_task",
         "schedule": 60.0 * 60,
     },
+    # Nightly (every 24 hours from beat's start): badges anything missed,
+    # and the month's contribution points.
+    "badges-nightly": {
+        "task": "community.tasks.badges_nightly_task",
+        "schedule": 60.0 * 60 * 24,
+    },
+    "contributions": {
+        "task": "community.tasks.contributions_task",
+        "schedule": 60.0 * 60 * 24,
+    },
 }
 
 # --- Forums -----------------------------------------------------------------

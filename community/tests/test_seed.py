@@ -176,3 +176,13 @@ def test_seed_demo_fills_past_and_upcoming_master_classes_once():
     assert Registration.objects.filter(status="waitlisted").count() == 1
     assert Feedback.objects.count() == 2
     assert Certificate.objects.count() == 3  # two participants and the host
+
+
+def test_seed_demo_awards_earned_badges_and_counts_the_month():
+    from community.models import BadgeAward, MonthlyContribution
+
+    seed()
+
+    keys = set(BadgeAward.objects.values_list("badge__key", flat=True))
+    assert {"first-post", "first-material", "recommended-material"} <= keys
+    assert MonthlyContribution.objects.exists()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors_relations import bookmark_holders
 from community import services as community
 from community.markdown import render_markdown
+from community.recognition import badges_check
 from materials import hooks
 from materials.models import (
     Collection,
@@ -190,6 +191,7 @@ def material_publish(*, material: Material, actor) -> Material:
     material.status = Material.Status.PUBLISHED
     material.published_at = material.published_at or timezone.now()
     material.save(update_fields=["status", "published_at"])
+    badges_check(user=material.author)
     if not material.is_hidden:
         _activity(material)
     return material

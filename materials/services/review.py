@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import services as community
+from community.recognition import badges_check
 from materials import hooks
 from materials.models import (
     Material,
@@ -260,6 +261,7 @@ def review_write(
     )
     assignment.status = ReviewAssignment.Status.SUBMITTED
     assignment.save(update_fields=["status"])
+    badges_check(user=reviewer)
     round_ = ReviewRound.objects.select_for_update().get(pk=assignment.round_id)
     material = round_.material
     community.notify(
@@ -325,6 +327,7 @@ def _decide(round_: ReviewRound, *, decision: str, actor, note: str) -> ReviewRo
     material = round_.material
     material.review_status = STATUS_AFTER[decision]
     material.save(update_fields=["review_status"])
+    badges_check(user=material.author)
     community.audit(
         actor=actor, action=f"review_{decision}", target=material, reason=note
     )

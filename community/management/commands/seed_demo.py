@@ -323,6 +323,7 @@ class Command(BaseCommand):
         self._fill_forums()
         self._fill_materials()
         self._fill_masterclasses()
+        self._recognise()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data: {created} new members.")
             if created
@@ -540,3 +541,12 @@ class Command(BaseCommand):
                     comment=comment,
                 )
             mc_services.masterclass_finish(masterclass=masterclass)
+
+    def _recognise(self) -> None:
+        """The badges the demo members have earned, and this month's points."""
+        from django.utils import timezone
+
+        from community import recognition
+
+        recognition.badges_evaluate_everyone()
+        recognition.contributions_compute(month=timezone.localdate())

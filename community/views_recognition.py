@@ -1,0 +1,106 @@
+"""Recognition pages: every badge, its holders, and the members of the month."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community import recognition
+from community.models import Badge, BadgeAward, MonthlyContribution, Subject
+from community.vocabulary import Region
+
+LIVE = Q(awards__revoked_at__isnull=True)
+
+
+def badge_list(request: HttpRequest) -> HttpResponse:
+    recognition.badges_sync()
+    badges = Badge.objects.annotate(
+        holders=Count("awards__user", filter=LIVE, distinct=True)
+    ).order_by("is_manual", "tier", "key")
+    return render(request, "community/badges.html", {"badges": badges})
+
+
+def badge_detail(request: HttpRequest, key: str) -> HttpResponse:
+    badge = get_object_or_404(Badge, key=key)
+    awards = (
+        BadgeAward.objects.filter(badge=badge, revoked_at__isnull=True)
+        .select_related("user__profile")
+        .order_by("-awarded_at", "-pk")
+    )
+    page = Paginator(awards, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "community/badge_detail.html", {"badge": badge, "page_obj": page}
+    )
+
+
+def _month(value: str | None) -> datetime.date:
+    today = timezone.localdate().replace(day=1)
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        chosen = datetime.date(year, month, 1)
+    except ValueError:
+        return today
+    return chosen if chosen <= today else today
+
+
+def members_of_the_month(request: HttpRequest) -> HttpResponse:
+    """Who helped colleagues most this month: overall, by subject, by region."""
+    month = _month(request.GET.get("month"))
+    rows = (
+        MonthlyContribution.objects.filter(month=month)
+        .select_related("user__profile")
+        .order_by("-points", "pk")
+    )
+    subject = Subject.objects.filter(slug=request.GET.get("subject", "")).first()
+    region = request.GET.get("region", "")
+    if subject is not None:
+        rows = rows.filter(subjects=subject)
+    if region in Region.values:
+        rows = rows.filter(region=region)
+    else:
+        region = ""
+    previous = (month - datetime.timedelta(days=1)).replace(day=1)
+    return render(
+        request,
+        "community/members_of_the_month.html",
+        {
+            "page_obj": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "month": month,
+            "previous": previous,
+            "subjects": Subject.objects.all(),
+            "subject": subject,
+            "regions": Region.choices,
+            "region": region,
+        },
+    )
+
+
+@login_required
+def badges_mine(request: HttpRequest) -> HttpResponse:
+    """The member's badges; up to two chosen to show next to the name."""
+    awards = list(
+        BadgeAward.objects.filter(user=request.user, revoked_at__isnull=True)
+        .select_related("badge")
+        .order_by("-awarded_at")
+    )
+    status = 200
+    if request.method == "POST":
+        chosen = [int(pk) for pk in request.POST.getlist("featured") if pk.isdigit()]
+        try:
+            recognition.badges_feature(user=request.user, award_ids=chosen)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            status = 400
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("badges_mine")
+    return render(
+        request, "community/badges_mine.html", {"awards": awards}, status=status
+    )
