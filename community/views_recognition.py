@@ -91,6 +91,7 @@ def badges_mine(request: HttpRequest) -> HttpResponse:
         .order_by("-awarded_at")
     )
     status = 200
+    chosen = [award.pk for award in awards if award.is_featured]
     if request.method == "POST":
         chosen = [int(pk) for pk in request.POST.getlist("featured") if pk.isdigit()]
         try:
@@ -102,5 +103,8 @@ def badges_mine(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("badges_mine")
     return render(
-        request, "community/badges_mine.html", {"awards": awards}, status=status
+        request,
+        "community/badges_mine.html",
+        {"awards": awards, "chosen": chosen},  # the member's choice, kept on error
+        status=status,
     )

@@ -137,7 +137,13 @@ def test_beat_starts_and_stores_its_schedule_in_postgresql():
         assert beat.poll() is None, "celery beat exited"
     finally:
         beat.terminate()
-        output, _ = beat.communicate(timeout=30)
+        try:
+            output, _ = beat.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            # Cleanup only: beat has been seen (2 runs in ~10) to hang on SIGTERM
+            # after its database connection was closed under it.
+            beat.kill()
+            output, _ = beat.communicate(timeout=30)
         print(output)
     assert stored, "beat did not store its schedule in the database scheduler"
 
