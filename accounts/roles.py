@@ -59,6 +59,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("community", "add_badgeaward"),
         ("community", "change_badgeaward"),
         ("community", "view_monthlycontribution"),
+        ("community", "view_report"),
+        ("community", "change_report"),
     ],
     EXPERTS: [
         ("accounts", "view_profile"),

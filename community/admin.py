@@ -14,6 +14,7 @@ from community.models import (
     Grade,
     Heartbeat,
     Notification,
+    Report,
     Subject,
 )
 from community.notifications import preferences
@@ -253,3 +254,52 @@ class BadgeAwardAdmin(admin.ModelAdmin):
             self.message_user(request, error.messages[0], messages.ERROR)
             return
         obj.pk = award.pk
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Open reports first; hide the item or dismiss, and the reporters hear."""
+
+    list_display = ["created_at", "reason", "target_title", "reporter", "status"]
+    list_select_related = ["reporter"]
+    list_filter = ["status", "reason", "target_type", "created_at"]
+    search_fields = ["target_title", "text", "reporter__email"]
+    readonly_fields = [field.name for field in Report._meta.fields]
+    actions = ["hide_content", "dismiss"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def _resolve(self, request: HttpRequest, queryset: QuerySet, *, hide: bool) -> None:
+        from community import reporting
+
+        done = 0
+        for report in queryset.filter(status=Report.Status.OPEN):
+            report.refresh_from_db()
+            if report.status != Report.Status.OPEN:
+                continue  # resolved with another report on the same item
+            try:
+                done += reporting.report_resolve(
+                    report=report,
+                    moderator=request.user,
+                    hide=hide,
+                    note=str(_("from the admin site")),
+                )
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], messages.ERROR)
+        self.message_user(
+            request,
+            _("Reports resolved: %(count)d.") % {"count": done},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Hide the content"), permissions=["change"])
+    def hide_content(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._resolve(request, queryset, hide=True)
+
+    @admin.action(description=_("Dismiss: nothing wrong"), permissions=["change"])
+    def dismiss(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._resolve(request, queryset, hide=False)

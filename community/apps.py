@@ -10,9 +10,22 @@ class CommunityConfig(AppConfig):
         from community.navigation import nav_register
         from community.notifications import notification_kind_register
         from community.recognition import BADGE_AWARDED
+        from community.reporting import REPORT_ACTIONED, REPORT_DISMISSED
 
         nav_register(url_name="home", title=_("Home"), order=0)
         nav_register(url_name="badges", title=_("Recognition"), order=60)
+        notification_kind_register(
+            key=REPORT_ACTIONED,
+            preference="replies",
+            one=_("Thank you: «%(target)s» is hidden after your report"),
+            many=_("%(count)s items you reported are hidden"),
+        )
+        notification_kind_register(
+            key=REPORT_DISMISSED,
+            preference="replies",
+            one=_("A moderator read your report on «%(target)s» and left it as it is"),
+            many=_("%(count)s of your reports were read and left as they are"),
+        )
         notification_kind_register(
             key=BADGE_AWARDED,
             preference="recognition",

@@ -396,3 +396,63 @@ class MonthlyContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.month:%Y-%m}: {self.points}"
+
+
+class Report(models.Model):
+    """A member's report about something that breaks the rules."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("spam or advertising")
+        RUDENESS = "rudeness", _("rudeness or ridicule")
+        COPYRIGHT = "copyright", _("copyright infringement")
+        MISINFORMATION = "misinformation", _("false information")
+        OTHER = "other", _("something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DISMISSED = "dismissed", _("dismissed")
+        ACTIONED = "actioned", _("content hidden")
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reports_made",
+        verbose_name=_("reported by"),
+    )
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    target_title = models.CharField(_("item"), max_length=200)
+    target_url = models.CharField(_("link"), max_length=500)
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    text = models.CharField(_("details"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolution = models.CharField(_("moderator's note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "target_type", "target_id"],
+                condition=models.Q(status="open"),
+                name="community_one_open_report_per_item",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.target_title}"

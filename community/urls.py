@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-from community import views, views_recognition
+from community import views, views_recognition, views_reports
 from masterclasses import views as masterclass_views
 
 # The admin login goes through allauth's, so that its rate limits apply there too.
@@ -17,6 +17,7 @@ admin.site.index_title = _("Moderation")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("report/<slug:key>/<int:pk>/", views_reports.report, name="report"),
     path("badges/", views_recognition.badge_list, name="badges"),
     path("badges/mine/", views_recognition.badges_mine, name="badges_mine"),
     path("badges/<slug:key>/", views_recognition.badge_detail, name="badge"),

@@ -12,4 +12,5 @@ class ForumsConfig(AppConfig):
 
         hooks.register()
         hooks.register_recognition()
+        hooks.register_reports()
         nav_register(url_name="forums:index", title=_("Forums"), order=10)

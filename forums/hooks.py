@@ -208,6 +208,35 @@ def _contribution(start, end) -> dict[int, int]:
     return points
 
 
+def register_reports() -> None:
+    from community.reports import reportable_register
+    from forums import services
+    from forums.models import Post, Topic
+
+    reportable_register(
+        Post,
+        key="forum_post",
+        label=_("Forum message"),
+        visible_to=lambda user: Post.objects.filter(
+            is_hidden=False, is_deleted=False, is_pending=False, topic__is_hidden=False
+        ),
+        owner_id=lambda post: post.author_id,
+        hide=lambda post, moderator, reason: services.post_hide(
+            post=post, moderator=moderator, reason=reason
+        ),
+    )
+    reportable_register(
+        Topic,
+        key="forum_topic",
+        label=_("Forum topic"),
+        visible_to=lambda user: Topic.objects.filter(is_hidden=False, is_pending=False),
+        owner_id=lambda topic: topic.author_id,
+        hide=lambda topic, moderator, reason: services.topic_moderate(
+            topic=topic, moderator=moderator, hidden=True, reason=reason
+        ),
+    )
+
+
 def register_recognition() -> None:
     from community.badges import (
         BadgeRule,

@@ -12,4 +12,5 @@ class MaterialsConfig(AppConfig):
 
         hooks.register()
         hooks.register_recognition()
+        hooks.register_reports()
         nav_register(url_name="materials:catalogue", title=_("Materials"), order=20)

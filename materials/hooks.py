@@ -233,6 +233,23 @@ def _contribution(start, end) -> dict[int, int]:
     return points
 
 
+def register_reports() -> None:
+    from community.reports import reportable_register
+    from materials import services
+    from materials.models import Material
+
+    reportable_register(
+        Material,
+        key="material",
+        label=_("Material"),
+        visible_to=lambda user: Material.objects.public(),
+        owner_id=lambda material: material.author_id,
+        hide=lambda material, moderator, reason: services.material_hide(
+            material=material, moderator=moderator
+        ),
+    )
+
+
 def register_recognition() -> None:
     from community.badges import (
         BadgeRule,

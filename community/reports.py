@@ -1,0 +1,49 @@
+"""The registry of what members can report, and how a moderator hides it.
+
+Apps register their kinds in ``AppConfig.ready()`` with
+``reportable_register``: the model, who may see it, who wrote it (a member
+cannot report their own), and the app's own service that hides it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Reportable:
+    key: str
+    model: type[Model]
+    label: Promise
+    visible_to: Callable[[object], QuerySet]
+    owner_id: Callable[[Model], int | None]
+    # hide(obj, moderator, reason): the app's service, with its own checks.
+    hide: Callable[[Model, object, str], object]
+
+
+_registry: dict[str, Reportable] = {}
+
+
+def reportable_register(
+    model: type[Model],
+    *,
+    key: str,
+    label: Promise,
+    visible_to: Callable[[object], QuerySet],
+    owner_id: Callable[[Model], int | None],
+    hide: Callable[[Model, object, str], object],
+) -> None:
+    _registry[key] = Reportable(key, model, label, visible_to, owner_id, hide)
+
+
+def reportable_get(key: str) -> Reportable | None:
+    return _registry.get(key)
+
+
+def reportable_for_model(model: type[Model]) -> Reportable | None:
+    for item in _registry.values():
+        if item.model is model:
+            return item
+    return None

@@ -1,0 +1,183 @@
+"""Reports: members tell the moderators; moderators hide or dismiss."""
+
+import pytest
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from community import reporting
+from community.models import AuditEntry, Notification, Report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post():
+    from forums.tests.factories import PostFactory
+
+    return PostFactory(body="Обидные слова")
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_member_reports_once_per_item(member, post):
+    report = reporting.report_create(
+        reporter=member, key="forum_post", object_id=post.pk, reason="rudeness"
+    )
+
+    assert (report.target, report.status) == (post, "open")
+    assert report.target_url == post.get_absolute_url()
+    with pytest.raises(ValidationError) as twice:
+        reporting.report_create(
+            reporter=member, key="forum_post", object_id=post.pk, reason="spam"
+        )
+    assert twice.value.code == "twice"
+
+
+@pytest.mark.parametrize(
+    ("reason", "text", "code"),
+    [("maybe", "", "reason"), ("other", "  ", "text")],
+)
+def test_bad_reasons_are_refused(member, post, reason, text, code):
+    with pytest.raises(ValidationError) as error:
+        reporting.report_create(
+            reporter=member,
+            key="forum_post",
+            object_id=post.pk,
+            reason=reason,
+            text=text,
+        )
+
+    assert error.value.code == code
+    assert not Report.objects.exists()
+
+
+def test_own_hidden_or_unknown_items_cannot_be_reported(post):
+    from forums.tests.factories import PostFactory
+
+    with pytest.raises(ValidationError):
+        reporting.report_create(
+            reporter=post.author, key="forum_post", object_id=post.pk, reason="spam"
+        )
+    hidden = PostFactory(is_hidden=True)
+    with pytest.raises(ObjectDoesNotExist):
+        reporting.report_create(
+            reporter=UserFactory(), key="forum_post", object_id=hidden.pk, reason="spam"
+        )
+    with pytest.raises(ObjectDoesNotExist):
+        reporting.report_create(
+            reporter=UserFactory(), key="nothing", object_id=1, reason="spam"
+        )
+
+
+def test_hiding_resolves_every_report_on_the_item_and_tells_the_reporters(
+    moderator, post
+):
+    first, second = UserFactory(), UserFactory()
+    report = reporting.report_create(
+        reporter=first, key="forum_post", object_id=post.pk, reason="rudeness"
+    )
+    reporting.report_create(
+        reporter=second, key="forum_post", object_id=post.pk, reason="spam"
+    )
+
+    with pytest.raises(PermissionDenied):
+        reporting.report_resolve(report=report, moderator=first, hide=True)
+    resolved = reporting.report_resolve(
+        report=report, moderator=moderator, hide=True, note="Грубость"
+    )
+
+    post.refresh_from_db()
+    assert resolved == 2
+    assert post.is_hidden
+    assert set(Report.objects.values_list("status", flat=True)) == {"actioned"}
+    for reporter in (first, second):
+        assert Notification.objects.filter(
+            recipient=reporter, kind=reporting.REPORT_ACTIONED
+        ).exists()
+    assert AuditEntry.objects.filter(action="report_hide", actor=moderator).exists()
+
+
+def test_dismissing_leaves_the_item_and_tells_the_reporter(moderator, member, post):
+    report = reporting.report_create(
+        reporter=member, key="forum_post", object_id=post.pk, reason="spam"
+    )
+
+    reporting.report_resolve(report=report, moderator=moderator, hide=False)
+
+    post.refresh_from_db()
+    assert not post.is_hidden
+    assert Report.objects.get().status == "dismissed"
+    assert Notification.objects.filter(
+        recipient=member, kind=reporting.REPORT_DISMISSED
+    ).exists()
+    # Resolved: the member may report it again if it happens again.
+    reporting.report_create(
+        reporter=member, key="forum_post", object_id=post.pk, reason="spam"
+    )
+
+
+def test_materials_and_topics_are_reportable_and_hidden_by_their_services(moderator):
+    from forums.tests.factories import TopicFactory
+    from materials.tests.factories import MaterialFactory
+
+    material, topic = MaterialFactory(), TopicFactory()
+    for key, item in (("material", material), ("forum_topic", topic)):
+        report = reporting.report_create(
+            reporter=UserFactory(), key=key, object_id=item.pk, reason="copyright"
+        )
+        reporting.report_resolve(report=report, moderator=moderator, hide=True)
+        item.refresh_from_db()
+        assert item.is_hidden, key
+
+
+def test_the_report_page_keeps_the_text_on_bad_input(member, post):
+    url = reverse("report", args=["forum_post", post.pk])
+    client = _client(member)
+
+    page = client.get(url)
+    bad = client.post(url, {"reason": "other", "text": ""}, HTTP_ACCEPT_LANGUAGE="ru")
+    good = client.post(url, {"reason": "other", "text": "Оскорбление коллеги"})
+
+    assert page.status_code == 200
+    assert bad.status_code == 400
+    assert good.status_code == 302
+    assert Report.objects.get().text == "Оскорбление коллеги"
+    assert Client().get(url).status_code == 302  # to the login page
+    assert client.get(reverse("report", args=["forum_post", 999999])).status_code == 404
+
+
+def test_the_report_link_is_on_others_posts_only(member, post):
+    url = reverse("report", args=["forum_post", post.pk])
+    topic_url = post.topic.get_absolute_url()
+
+    assert url in _client(member).get(topic_url).content.decode()
+    assert url not in _client(post.author).get(topic_url).content.decode()
+
+
+def test_moderators_resolve_in_admin(moderator, member, post):
+    report = reporting.report_create(
+        reporter=member, key="forum_post", object_id=post.pk, reason="rudeness"
+    )
+
+    response = _client(moderator).post(
+        reverse("admin:community_report_changelist"),
+        {"action": "hide_content", "_selected_action": [report.pk]},
+    )
+
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.is_hidden
+
+
+def test_report_page_reads_in_russian(member, post):
+    from community.tests.test_i18n import english_words
+
+    page = _client(member).get(reverse("report", args=["forum_post", post.pk]))
+
+    assert english_words(page.content.decode()) == set()
