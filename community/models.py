@@ -440,6 +440,9 @@ class Report(models.Model):
         verbose_name=_("resolved by"),
     )
     resolution = models.CharField(_("moderator's note"), max_length=500, blank=True)
+    # The item was hidden by enough established members' reports: a dismissal
+    # shows it again.
+    auto_hidden = models.BooleanField(_("hidden by reports"), default=False)
 
     class Meta:
         verbose_name = _("report")

@@ -1,5 +1,8 @@
 """Every write of reports: members report, moderators resolve."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -35,7 +38,7 @@ def report_create(*, reporter, key: str, object_id: int, reason: str, text: str 
         raise ValidationError(_("You cannot report your own message."), code="own")
     try:
         with transaction.atomic():
-            return Report.objects.create(
+            report = Report.objects.create(
                 reporter=reporter,
                 target_type=ContentType.objects.get_for_model(target),
                 target_id=target.pk,
@@ -49,6 +52,40 @@ def report_create(*, reporter, key: str, object_id: int, reason: str, text: str 
             _("You have already reported this; a moderator will look at it."),
             code="twice",
         ) from error
+    _auto_hide_if_reported_enough(kind, target, report)
+    return report
+
+
+def _auto_hide_if_reported_enough(kind, target, report: Report) -> None:
+    """Enough established members' reports hide the item until a moderator looks."""
+    needed = settings.MODERATION_AUTOHIDE_REPORTS
+    if not needed:
+        return
+    established = timezone.now() - datetime.timedelta(
+        days=settings.MODERATION_ESTABLISHED_DAYS
+    )
+    open_reports = Report.objects.filter(
+        target_type=report.target_type,
+        target_id=report.target_id,
+        status=Report.Status.OPEN,
+    )
+    reporters = (
+        open_reports.filter(
+            reporter__is_active=True, reporter__date_joined__lte=established
+        )
+        .values("reporter_id")
+        .distinct()
+        .count()
+    )
+    if reporters >= needed and not open_reports.filter(auto_hidden=True).exists():
+        kind.auto_hide(target, True)
+        open_reports.update(auto_hidden=True)
+        community.audit(
+            actor=None,
+            action="report_auto_hide",
+            target=report,
+            reason=str(reporters),
+        )
 
 
 @transaction.atomic
@@ -60,9 +97,9 @@ def report_resolve(*, report: Report, moderator, hide: bool, note: str = "") -> 
     """
     if not (moderator.is_superuser or moderator.has_perm("community.change_report")):
         raise PermissionDenied
+    kind = reportable_for_model(report.target_type.model_class())
+    target = report.target
     if hide:
-        kind = reportable_for_model(report.target_type.model_class())
-        target = report.target
         if kind is None or target is None:
             raise ValidationError(_("The item is gone."), code="gone")
         kind.hide(target, moderator, note or report.get_reason_display())
@@ -75,6 +112,13 @@ def report_resolve(*, report: Report, moderator, hide: bool, note: str = "") -> 
         )
         .select_related("reporter")
     )
+    if (
+        not hide
+        and kind is not None
+        and target is not None
+        and any(item.auto_hidden for item in reports)
+    ):
+        kind.auto_hide(target, False)  # the reports were wrong: show it again
     status = Report.Status.ACTIONED if hide else Report.Status.DISMISSED
     now = timezone.now()
     for item in reports:

@@ -21,6 +21,8 @@ class Reportable:
     owner_id: Callable[[Model], int | None]
     # hide(obj, moderator, reason): the app's service, with its own checks.
     hide: Callable[[Model, object, str], object]
+    # auto_hide(obj, hidden): hidden by reports until a moderator looks.
+    auto_hide: Callable[[Model, bool], object]
 
 
 _registry: dict[str, Reportable] = {}
@@ -34,8 +36,11 @@ def reportable_register(
     visible_to: Callable[[object], QuerySet],
     owner_id: Callable[[Model], int | None],
     hide: Callable[[Model, object, str], object],
+    auto_hide: Callable[[Model, bool], object],
 ) -> None:
-    _registry[key] = Reportable(key, model, label, visible_to, owner_id, hide)
+    _registry[key] = Reportable(
+        key, model, label, visible_to, owner_id, hide, auto_hide
+    )
 
 
 def reportable_get(key: str) -> Reportable | None:

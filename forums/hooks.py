@@ -224,6 +224,9 @@ def register_reports() -> None:
         hide=lambda post, moderator, reason: services.post_hide(
             post=post, moderator=moderator, reason=reason
         ),
+        auto_hide=lambda post, hidden: services.post_hide_by_reports(
+            post=post, hidden=hidden
+        ),
     )
     reportable_register(
         Topic,
@@ -233,6 +236,9 @@ def register_reports() -> None:
         owner_id=lambda topic: topic.author_id,
         hide=lambda topic, moderator, reason: services.topic_moderate(
             topic=topic, moderator=moderator, hidden=True, reason=reason
+        ),
+        auto_hide=lambda topic, hidden: services.topic_hide_by_reports(
+            topic=topic, hidden=hidden
         ),
     )
 

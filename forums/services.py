@@ -421,6 +421,17 @@ def post_hide(*, post: Post, moderator, reason: str, hidden: bool = True) -> Pos
     """A moderator hides (or restores) a post; the log says who and why."""
     if not can_moderate_section(moderator, post.topic.section):
         raise PermissionDenied
+    return _post_set_hidden(post, hidden=hidden, moderator=moderator, reason=reason)
+
+
+def post_hide_by_reports(*, post: Post, hidden: bool = True) -> Post:
+    """Reports of established members hide a post until a moderator looks."""
+    return _post_set_hidden(
+        post, hidden=hidden, moderator=None, reason=_("reported by colleagues")
+    )
+
+
+def _post_set_hidden(post: Post, *, hidden: bool, moderator, reason: str) -> Post:
     if post.is_hidden != hidden:
         post.is_hidden = hidden
         post.save(update_fields=["is_hidden"])
@@ -430,7 +441,8 @@ def post_hide(*, post: Post, moderator, reason: str, hidden: bool = True) -> Pos
             _reply_activity(post)
         _log(
             moderator=moderator,
-            action="hide" if hidden else "restore",
+            action=("hide" if hidden else "restore")
+            + ("" if moderator else "_automatic"),
             post=post,
             reason=reason,
         )
@@ -807,3 +819,21 @@ def topic_split(
     _log(moderator=moderator, action="split", topic=topic, reason=reason)
     _log(moderator=moderator, action="split", topic=new, reason=reason)
     return new
+
+
+def topic_hide_by_reports(*, topic: Topic, hidden: bool = True) -> Topic:
+    """Reports of established members hide a topic until a moderator looks."""
+    if topic.is_hidden != hidden:
+        topic.is_hidden = hidden
+        topic.save(update_fields=["is_hidden"])
+        if hidden:
+            community.activity_remove(kind=hooks.TOPIC_ACTIVITY, target=topic)
+        elif not topic.is_pending:
+            _topic_activity(topic)
+        _log(
+            moderator=None,
+            action="hide_automatic" if hidden else "restore_automatic",
+            topic=topic,
+            reason=_("reported by colleagues"),
+        )
+    return topic

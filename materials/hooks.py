@@ -247,6 +247,9 @@ def register_reports() -> None:
         hide=lambda material, moderator, reason: services.material_hide(
             material=material, moderator=moderator
         ),
+        auto_hide=lambda material, hidden: services.material_hide_by_reports(
+            material=material, hidden=hidden
+        ),
     )
 
 

@@ -187,6 +187,13 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Moderation ---------------------------------------------------------------
+
+# Content reported by this many established members (in the network for at
+# least MODERATION_ESTABLISHED_DAYS) is hidden until a moderator looks; 0: never.
+MODERATION_AUTOHIDE_REPORTS = env.int("DJANGO_MODERATION_AUTOHIDE_REPORTS", default=3)
+MODERATION_ESTABLISHED_DAYS = 30
+
 # --- Forums -----------------------------------------------------------------
 
 # A new member's first posts wait for a moderator (0 turns this off).

@@ -181,3 +181,75 @@ def test_report_page_reads_in_russian(member, post):
     page = _client(member).get(reverse("report", args=["forum_post", post.pk]))
 
     assert english_words(page.content.decode()) == set()
+
+
+def _established():
+    import datetime
+
+    from django.utils import timezone
+
+    return UserFactory(date_joined=timezone.now() - datetime.timedelta(days=60))
+
+
+def _report(user, post, reason="rudeness"):
+    return reporting.report_create(
+        reporter=user, key="forum_post", object_id=post.pk, reason=reason
+    )
+
+
+def test_three_established_members_hide_it_until_a_moderator_looks(
+    settings, moderator, post
+):
+    settings.MODERATION_AUTOHIDE_REPORTS = 3
+    _report(_established(), post)
+    _report(UserFactory(), post)  # a newcomer's report does not count
+    _report(_established(), post)
+    post.refresh_from_db()
+    assert not post.is_hidden
+
+    report = _report(_established(), post)
+
+    post.refresh_from_db()
+    assert post.is_hidden
+    assert AuditEntry.objects.filter(action="report_auto_hide").count() == 1
+    from forums.models import ModerationLog
+
+    assert ModerationLog.objects.get(post=post).action == "hide_automatic"
+    # The moderator finds nothing wrong: the post is back.
+    reporting.report_resolve(report=report, moderator=moderator, hide=False)
+    post.refresh_from_db()
+    assert not post.is_hidden
+
+
+def test_a_moderator_confirms_an_automatic_hide(settings, moderator, post):
+    settings.MODERATION_AUTOHIDE_REPORTS = 1
+    report = _report(_established(), post)
+
+    reporting.report_resolve(report=report, moderator=moderator, hide=True)
+
+    post.refresh_from_db()
+    assert post.is_hidden
+    assert Report.objects.get().status == "actioned"
+
+
+def test_auto_hide_can_be_switched_off(settings, post):
+    settings.MODERATION_AUTOHIDE_REPORTS = 0
+    for _index in range(5):
+        _report(_established(), post)
+
+    post.refresh_from_db()
+    assert not post.is_hidden
+
+
+def test_auto_hide_works_for_materials_and_topics(settings):
+    from forums.tests.factories import TopicFactory
+    from materials.tests.factories import MaterialFactory
+
+    settings.MODERATION_AUTOHIDE_REPORTS = 2
+    for key, item in (("material", MaterialFactory()), ("forum_topic", TopicFactory())):
+        for _index in range(2):
+            reporting.report_create(
+                reporter=_established(), key=key, object_id=item.pk, reason="spam"
+            )
+        item.refresh_from_db()
+        assert item.is_hidden, key

@@ -43,6 +43,7 @@ __all__ = [
     "material_create",
     "material_delete",
     "material_hide",
+    "material_hide_by_reports",
     "material_publish",
     "material_unpublish",
     "material_update",
@@ -267,6 +268,15 @@ def material_hide(*, material: Material, moderator, hidden: bool = True) -> Mate
 
     if not can_moderate_materials(moderator):
         raise PermissionDenied
+    return _material_set_hidden(material, hidden=hidden)
+
+
+def material_hide_by_reports(*, material: Material, hidden: bool = True) -> Material:
+    """Reports of established members hide a material until a moderator looks."""
+    return _material_set_hidden(material, hidden=hidden)
+
+
+def _material_set_hidden(material: Material, *, hidden: bool) -> Material:
     if material.is_hidden != hidden:
         material.is_hidden = hidden
         material.save(update_fields=["is_hidden"])
