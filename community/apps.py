@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,12 +8,26 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
+        from community.inbox import InboxSource, inbox_source_register
+        from community.models import Report
         from community.navigation import nav_register
         from community.notifications import notification_kind_register
         from community.recognition import BADGE_AWARDED
         from community.reporting import REPORT_ACTIONED, REPORT_DISMISSED
 
         nav_register(url_name="home", title=_("Home"), order=0)
+        inbox_source_register(
+            InboxSource(
+                key="reports",
+                label=_("Open reports"),
+                count=lambda: Report.objects.filter(status=Report.Status.OPEN).count(),
+                url=lambda: (
+                    reverse("admin:community_report_changelist") + "?status__exact=open"
+                ),
+                permission="community.change_report",
+                order=10,
+            )
+        )
         nav_register(url_name="badges", title=_("Recognition"), order=60)
         notification_kind_register(
             key=REPORT_ACTIONED,

@@ -11,6 +11,7 @@ class ForumsConfig(AppConfig):
         from forums import hooks
 
         hooks.register()
+        hooks.register_inbox()
         hooks.register_recognition()
         hooks.register_reports()
         nav_register(url_name="forums:index", title=_("Forums"), order=10)

@@ -269,3 +269,23 @@ def register_recognition() -> None:
     ]:  # fmt: skip
         badge_rule_register(rule)
     contribution_source_register("forums", _contribution)
+
+
+def register_inbox() -> None:
+    from django.urls import reverse
+
+    from community.inbox import InboxSource, inbox_source_register
+    from forums.models import Post
+
+    inbox_source_register(
+        InboxSource(
+            key="forum_premoderation",
+            label=_("Forum messages awaiting moderation"),
+            count=lambda: Post.objects.filter(is_pending=True).count(),
+            url=lambda: (
+                reverse("admin:forums_post_changelist") + "?is_pending__exact=1"
+            ),
+            permission="forums.change_post",
+            order=20,
+        )
+    )

@@ -11,5 +11,6 @@ class MasterclassesConfig(AppConfig):
         from masterclasses import hooks
 
         hooks.register()
+        hooks.register_inbox()
         hooks.register_recognition()
         nav_register(url_name="masterclasses:list", title=_("Master-classes"), order=30)

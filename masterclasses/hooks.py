@@ -218,3 +218,26 @@ def register_recognition() -> None:
     ]:  # fmt: skip
         badge_rule_register(rule)
     contribution_source_register("masterclasses", _contribution)
+
+
+def register_inbox() -> None:
+    from django.urls import reverse
+
+    from community.inbox import InboxSource, inbox_source_register
+    from masterclasses.models import MasterClass
+
+    inbox_source_register(
+        InboxSource(
+            key="masterclass_proposals",
+            label=_("Master-class proposals"),
+            count=lambda: MasterClass.objects.filter(
+                status=MasterClass.Status.PROPOSED
+            ).count(),
+            url=lambda: (
+                reverse("admin:masterclasses_masterclass_changelist")
+                + "?status__exact=proposed"
+            ),
+            permission="masterclasses.change_masterclass",
+            order=40,
+        )
+    )

@@ -11,6 +11,7 @@ class MaterialsConfig(AppConfig):
         from materials import hooks
 
         hooks.register()
+        hooks.register_inbox()
         hooks.register_recognition()
         hooks.register_reports()
         nav_register(url_name="materials:catalogue", title=_("Materials"), order=20)

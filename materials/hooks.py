@@ -278,3 +278,54 @@ def register_recognition() -> None:
     ]:  # fmt: skip
         badge_rule_register(rule)
     contribution_source_register("materials", _contribution)
+
+
+def register_inbox() -> None:
+    from django.conf import settings
+    from django.db.models import Count, Q
+    from django.urls import reverse
+
+    from community.inbox import InboxSource, inbox_source_register
+    from materials.models import ReviewAssignment, ReviewRound
+
+    def waiting_for_reviewers() -> int:
+        return (
+            ReviewRound.objects.filter(status=ReviewRound.Status.OPEN)
+            .annotate(
+                taken=Count(
+                    "assignments",
+                    filter=Q(
+                        assignments__status__in=[
+                            ReviewAssignment.Status.ACTIVE,
+                            ReviewAssignment.Status.SUBMITTED,
+                        ]
+                    ),
+                )
+            )
+            .filter(taken__lt=settings.MATERIALS_REVIEWS_REQUIRED)
+            .count()
+        )
+
+    changelist = "admin:materials_reviewround_changelist"
+    inbox_source_register(
+        InboxSource(
+            key="materials_reviewers",
+            label=_("Materials waiting for reviewers"),
+            count=waiting_for_reviewers,
+            url=lambda: reverse(changelist) + "?status__exact=open",
+            permission="materials.change_reviewround",
+            order=30,
+        )
+    )
+    inbox_source_register(
+        InboxSource(
+            key="materials_decisions",
+            label=_("Expert reviews waiting for a moderator's decision"),
+            count=lambda: ReviewRound.objects.filter(
+                status=ReviewRound.Status.AWAITING
+            ).count(),
+            url=lambda: reverse(changelist) + "?status__exact=awaiting",
+            permission="materials.change_reviewround",
+            order=31,
+        )
+    )

@@ -40,3 +40,11 @@ def can(context: template.Context, predicate: str, *args: object) -> bool:
         raise template.TemplateSyntaxError(f"{predicate!r} is not a can_* predicate")
     function = import_string(f"{app}.permissions.{name}")
     return function(context["request"].user, *args)
+
+
+@register.inclusion_tag("admin/partials/inbox.html", takes_context=True)
+def moderation_inbox(context) -> dict:
+    """The moderation inbox for the admin index: what waits, and where."""
+    from community.inbox import inbox_for
+
+    return {"rows": inbox_for(context["request"].user)}
