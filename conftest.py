@@ -49,14 +49,9 @@ def vocabulary(db):
     table when it ends; a later transactional test puts them back with this.
     """
     from community.models import Grade, Subject
-    from community.vocabulary import GRADES, SUBJECTS
+    from community.vocabulary import vocabulary_fill
 
-    for model, rows in ((Subject, SUBJECTS), (Grade, GRADES)):
-        for position, (slug, name_en, name_ru) in enumerate(rows):
-            model.objects.get_or_create(
-                slug=slug,
-                defaults={"name_en": name_en, "name_ru": name_ru, "position": position},
-            )
+    vocabulary_fill(Subject, Grade)
 
 
 # --- Browser tests ------------------------------------------------------------

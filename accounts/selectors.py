@@ -147,3 +147,13 @@ def blocked_user_ids(*, viewer) -> set[int]:
     return set(
         Block.objects.filter(blocker=viewer).values_list("blocked_id", flat=True)
     )
+
+
+def subject_ids_by_member(*, user_ids: list[int]) -> dict[int, set[int]]:
+    """The subjects each member teaches, for a batch (one query)."""
+    found: dict[int, set[int]] = {}
+    for user_id, subject_id in Profile.subjects.through.objects.filter(
+        profile__user__in=user_ids
+    ).values_list("profile__user_id", "subject_id"):
+        found.setdefault(user_id, set()).add(subject_id)
+    return found

@@ -87,7 +87,8 @@ def badges_evaluate(*, user_ids: list[int], dry_run: bool = False) -> list[tuple
         .values_list("badge_id", "user_id", "top")
     }
     new = []
-    User = get_user_model()
+    awards_made: list[BadgeAward] = []
+    members: dict = {}  # loaded once, for the notifications of new awards
     for rule in rules:
         badge = badges[rule.key]
         for user_id in user_ids:
@@ -98,9 +99,15 @@ def badges_evaluate(*, user_ids: list[int], dry_run: bool = False) -> list[tuple
                     continue
                 award = _award(badge, user_id, occurrence)
                 if award is not None:
-                    award.user = User.objects.get(pk=user_id)
-                    _tell(award)
                     new.append((rule.key, user_id, occurrence))
+                    members.setdefault(user_id, None)
+                    award.user_id = user_id
+                    awards_made.append(award)
+    if awards_made:
+        members = get_user_model().objects.in_bulk(list(members))
+        for award in awards_made:
+            award.user = members[award.user_id]
+            _tell(award)
     return new
 
 

@@ -1,8 +1,14 @@
 """Reads for the community layer's pages: notifications and the activity feed."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from community.models import ActivityEvent, Notification
+from community.models import (
+    ActivityEvent,
+    Badge,
+    BadgeAward,
+    MonthlyContribution,
+    Notification,
+)
 
 
 def notification_list_for_user(*, user) -> QuerySet[Notification]:
@@ -27,3 +33,42 @@ def feed_for_user(
             Q(actor_id__in=followed_ids) | Q(subjects__in=subject_ids)
         ).distinct()
     return events.order_by("-created_at", "-pk")
+
+
+def badges_with_holders() -> QuerySet:
+    """Every badge with how many members hold it (revoked awards left out)."""
+    return Badge.objects.annotate(
+        holders=Count(
+            "awards__user", filter=Q(awards__revoked_at__isnull=True), distinct=True
+        )
+    ).order_by("is_manual", "tier", "key")
+
+
+def badge_holders(*, badge) -> QuerySet:
+    return (
+        BadgeAward.objects.filter(badge=badge, revoked_at__isnull=True)
+        .select_related("user__profile")
+        .order_by("-awarded_at", "-pk")
+    )
+
+
+def badges_of(*, user) -> QuerySet:
+    """A member's badges, newest first (for the profile and the chooser)."""
+    return (
+        BadgeAward.objects.filter(user=user, revoked_at__isnull=True)
+        .select_related("badge")
+        .order_by("-awarded_at")
+    )
+
+
+def members_of_the_month(*, month, subject=None, region: str = "") -> QuerySet:
+    rows = (
+        MonthlyContribution.objects.filter(month=month)
+        .select_related("user__profile")
+        .order_by("-points", "pk")
+    )
+    if subject is not None:
+        rows = rows.filter(subjects=subject)
+    if region:
+        rows = rows.filter(region=region)
+    return rows

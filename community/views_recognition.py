@@ -6,35 +6,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community import recognition
-from community.models import Badge, BadgeAward, MonthlyContribution, Subject
+from community import recognition, selectors
+from community.models import Badge, Subject
 from community.vocabulary import Region
 
 LIVE = Q(awards__revoked_at__isnull=True)
 
 
 def badge_list(request: HttpRequest) -> HttpResponse:
-    recognition.badges_sync()
-    badges = Badge.objects.annotate(
-        holders=Count("awards__user", filter=LIVE, distinct=True)
-    ).order_by("is_manual", "tier", "key")
-    return render(request, "community/badges.html", {"badges": badges})
+    recognition.badges_sync()  # rule badges show before anyone earns them
+    return render(
+        request, "community/badges.html", {"badges": selectors.badges_with_holders()}
+    )
 
 
 def badge_detail(request: HttpRequest, key: str) -> HttpResponse:
     badge = get_object_or_404(Badge, key=key)
-    awards = (
-        BadgeAward.objects.filter(badge=badge, revoked_at__isnull=True)
-        .select_related("user__profile")
-        .order_by("-awarded_at", "-pk")
+    page = Paginator(selectors.badge_holders(badge=badge), 50).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(awards, 50).get_page(request.GET.get("page"))
     return render(
         request, "community/badge_detail.html", {"badge": badge, "page_obj": page}
     )
@@ -53,19 +49,11 @@ def _month(value: str | None) -> datetime.date:
 def members_of_the_month(request: HttpRequest) -> HttpResponse:
     """Who helped colleagues most this month: overall, by subject, by region."""
     month = _month(request.GET.get("month"))
-    rows = (
-        MonthlyContribution.objects.filter(month=month)
-        .select_related("user__profile")
-        .order_by("-points", "pk")
-    )
     subject = Subject.objects.filter(slug=request.GET.get("subject", "")).first()
     region = request.GET.get("region", "")
-    if subject is not None:
-        rows = rows.filter(subjects=subject)
-    if region in Region.values:
-        rows = rows.filter(region=region)
-    else:
+    if region not in Region.values:
         region = ""
+    rows = selectors.members_of_the_month(month=month, subject=subject, region=region)
     previous = (month - datetime.timedelta(days=1)).replace(day=1)
     return render(
         request,
@@ -85,11 +73,7 @@ def members_of_the_month(request: HttpRequest) -> HttpResponse:
 @login_required
 def badges_mine(request: HttpRequest) -> HttpResponse:
     """The member's badges; up to two chosen to show next to the name."""
-    awards = list(
-        BadgeAward.objects.filter(user=request.user, revoked_at__isnull=True)
-        .select_related("badge")
-        .order_by("-awarded_at")
-    )
+    awards = list(selectors.badges_of(user=request.user))
     status = 200
     chosen = [award.pk for award in awards if award.is_featured]
     if request.method == "POST":

@@ -246,3 +246,13 @@ GRADES: list[tuple[str, str, str]] = [
     ("college", "College (vocational education)", "СПО / колледж"),
     ("additional-education", "Additional education", "Дополнительное образование"),
 ]
+
+
+def vocabulary_fill(subject_model, grade_model) -> None:
+    """Put the subjects and grades in (for tests that emptied the tables)."""
+    for model, rows in ((subject_model, SUBJECTS), (grade_model, GRADES)):
+        for position, (slug, name_en, name_ru) in enumerate(rows):
+            model.objects.update_or_create(
+                slug=slug,
+                defaults={"name_en": name_en, "name_ru": name_ru, "position": position},
+            )

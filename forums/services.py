@@ -752,8 +752,10 @@ def topic_split(
     moderator,
     section: Section | None = None,
     reason: str = "",
+    to_end: bool = False,
 ) -> Topic:
-    """Move the chosen replies into a new topic, in their order.
+    """Move the chosen replies (with ``to_end``: and every later one) into a
+    new topic, in their order.
 
     The rest of the old topic is numbered again without gaps, so that every
     permalink still finds its page. Raises PermissionDenied unless the
@@ -768,6 +770,9 @@ def topic_split(
         .get(pk=topic.pk)
     )
     numbers = sorted({int(number) for number in numbers})
+    if to_end and numbers:
+        last = topic.posts.aggregate(top=Max("number"))["top"] or 0
+        numbers = list(range(numbers[0], last + 1))
     title = title.strip()
     if not title:
         raise ValidationError(_("Give the new topic a title."), code="title")

@@ -529,14 +529,11 @@ def topic_split(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        numbers = data["numbers"]
-        if data["to_end"]:
-            last = topic.posts.order_by("-number").values_list("number", flat=True)
-            numbers = range(min(numbers), last.first() + 1)
         try:
             new = services.topic_split(
                 topic=topic,
-                numbers=numbers,
+                numbers=data["numbers"],
+                to_end=data["to_end"],
                 title=data["title"],
                 section=data["section"],
                 moderator=request.user,

@@ -147,3 +147,22 @@ def certificate_get(*, code: str) -> Certificate:
     if certificate is None:
         raise Http404
     return certificate
+
+
+def materials_of(*, masterclass: MasterClass):
+    """The library materials the host attached, those anyone may see."""
+    from materials.models import Material
+
+    return Material.objects.public().filter(masterclasses=masterclass)
+
+
+def hosted_by(*, user) -> QuerySet[MasterClass]:
+    return MasterClass.objects.filter(host=user).order_by("-starts_at")
+
+
+def certificates_of(*, user) -> QuerySet[Certificate]:
+    return (
+        Certificate.objects.filter(user=user)
+        .select_related("masterclass")
+        .order_by("-issued_at")
+    )

@@ -124,7 +124,7 @@ def detail(
         "google_link": calendars.google_link(masterclass),
         "yandex_link": calendars.yandex_link(masterclass),
         "grades": masterclass.grades.all(),
-        "materials": masterclass.materials.filter(status="published", is_hidden=False),
+        "materials": selectors.materials_of(masterclass=masterclass),
         "is_bookmarked": bool(
             bookmarked_ids(user=request.user, model=MasterClass, ids=[masterclass.pk])
         ),
@@ -448,12 +448,8 @@ def mine(request: HttpRequest) -> HttpResponse:
         "masterclasses/mine.html",
         {
             "page_obj": page,
-            "hosted": MasterClass.objects.filter(host=request.user).order_by(
-                "-starts_at"
-            )[:50],
-            "certificates": Certificate.objects.filter(user=request.user)
-            .select_related("masterclass")
-            .order_by("-issued_at")[:50],
+            "hosted": selectors.hosted_by(user=request.user)[:50],
+            "certificates": selectors.certificates_of(user=request.user)[:50],
             "feed_url": request.build_absolute_uri(
                 reverse("masterclasses:feed", args=[feed.token])
             ),

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from markdownx.widgets import MarkdownxWidget
 from taggit.forms import TagField
 
-from community.forms import BootstrapFormMixin
+from community.forms import BootstrapFormMixin, bootstrap_widgets
 from community.models import Grade, Subject
 from materials.models import Licence, Material
 from materials.uploads import file_check
@@ -207,14 +207,8 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
             max_length=5000,
             widget=forms.Textarea(attrs={"rows": 5}),
         )
-        for field in self.fields.values():
-            widget = field.widget
-            css = (
-                "form-check-input"
-                if isinstance(widget, forms.RadioSelect)
-                else "form-control"
-            )
-            widget.attrs["class"] = css
+        # Added after the mixin styled the form's declared fields.
+        bootstrap_widgets(self.fields.values())
 
     def scores(self) -> dict[str, int]:
         from materials.models import Review

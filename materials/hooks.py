@@ -54,15 +54,11 @@ def _portfolio_reviews(user) -> list:
 
 def _new_in_subjects(users: list, since) -> dict:
     """New materials in each reader's subjects (two queries per batch)."""
-    from accounts.models import Profile
+    from accounts.selectors import subject_ids_by_member
     from community.notifications import DigestItem
     from materials.models import Material
 
-    subjects_of: dict[int, set[int]] = {}
-    for user_id, subject_id in Profile.subjects.through.objects.filter(
-        profile__user__in=[user.pk for user in users]
-    ).values_list("profile__user_id", "subject_id"):
-        subjects_of.setdefault(user_id, set()).add(subject_id)
+    subjects_of = subject_ids_by_member(user_ids=[user.pk for user in users])
     wanted = set().union(*subjects_of.values()) if subjects_of else set()
     materials = (
         Material.objects.public()

@@ -119,7 +119,6 @@ class Material(models.Model):
     )
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
     rating_count = models.PositiveIntegerField(_("ratings"), default=0)
-    rating_sum = models.PositiveIntegerField(default=0)
     # The average, kept with the counters so the catalogue can sort by it.
     rating_average = models.DecimalField(
         _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True

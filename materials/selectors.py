@@ -65,6 +65,15 @@ def catalogue(
     ).distinct()
 
 
+def materials_of(*, user) -> QuerySet[Material]:
+    """The member's own materials, drafts and hidden ones included."""
+    return (
+        Material.objects.filter(author=user)
+        .select_related("subject")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def material_get(*, pk: int, user) -> Material:
     material = (
         Material.objects.select_related("author__profile", "subject", "current_version")

@@ -218,12 +218,9 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """The member's own materials, drafts included."""
-    materials = (
-        Material.objects.filter(author=request.user)
-        .select_related("subject")
-        .order_by("-created_at", "-pk")
+    page = Paginator(selectors.materials_of(user=request.user), PER_PAGE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(materials, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "materials/mine.html",

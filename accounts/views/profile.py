@@ -13,7 +13,7 @@ from accounts import selectors, services
 from accounts.forms import AvatarForm, DirectoryFilterForm, PrivacyForm, ProfileForm
 from accounts.models import Visibility
 from accounts.permissions import can_see_detail, can_view_profile
-from community.models import BadgeAward
+from community import selectors as community_selectors
 from community.vocabulary import Region
 
 PER_PAGE = 20
@@ -31,11 +31,7 @@ def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
         show_location=can_see_detail(viewer, profile, profile.location_visibility),
         region_label=Region(profile.region).label if profile.region else "",
         latest_posts=selectors.post_list_latest_for_profile(profile=profile),
-        badge_awards=BadgeAward.objects.filter(
-            user=profile.user, revoked_at__isnull=True
-        )
-        .select_related("badge")
-        .order_by("-awarded_at")[:50],
+        badge_awards=community_selectors.badges_of(user=profile.user)[:50],
     )
     return render(request, "accounts/profile_detail.html", context)
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, F, Sum
+from django.db.models import Avg, Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -303,12 +303,10 @@ def download_record(*, material: Material, user) -> bool:
 
 def _ratings_recount(material: Material) -> None:
     totals = Rating.objects.filter(material=material).aggregate(
-        count=Count("pk"), total=Sum("score"), average=Avg("score")
+        count=Count("pk"), average=Avg("score")
     )
     Material.objects.filter(pk=material.pk).update(
-        rating_count=totals["count"],
-        rating_sum=totals["total"] or 0,
-        rating_average=totals["average"],
+        rating_count=totals["count"], rating_average=totals["average"]
     )
 
 
