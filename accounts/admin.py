@@ -4,11 +4,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import BlogComment, BlogPost, Profile, User
+from accounts.permissions import can_moderate_blogs, can_moderate_profiles
 
 
 class ProfileInline(admin.StackedInline):
@@ -97,10 +100,48 @@ class UserAdmin(DjangoUserAdmin):
         "revoke_expert",
     ]
 
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.append(
+                (_("Record with the moderators"), {"fields": ["moderation_record"]})
+            )
+        return fieldsets
+
+    @admin.display(description=_("sanctions"))
+    def moderation_record(self, user: User):
+        """The member's warnings and suspensions, and a link to give one."""
+        from community.models import Sanction
+        from community.sanctions import FOREVER, is_restricted
+
+        given = Sanction.objects.filter(member=user).count()
+        if not is_restricted(user):
+            state = _("may write")
+        elif user.restricted_until == FOREVER:
+            state = _("banned")
+        else:
+            state = _("suspended until %(until)s") % {
+                "until": date_format(
+                    timezone.localtime(user.restricted_until), "DATETIME_FORMAT"
+                )
+            }
+        return format_html(
+            '{} — <a href="{}?member__id__exact={}">{}</a> · '
+            '<a href="{}?member={}">{}</a>',
+            state,
+            reverse("admin:community_sanction_changelist"),
+            user.pk,
+            _("all sanctions: %(count)d") % {"count": given},
+            reverse("admin:community_sanction_add"),
+            user.pk,
+            _("warn, suspend or ban"),
+        )
+
     def get_readonly_fields(
         self, request: HttpRequest, obj: User | None = None
     ) -> list[str]:
         readonly = list(super().get_readonly_fields(request, obj))
+        readonly.append("moderation_record")
         if not request.user.is_superuser:
             # Moderators may change users; without this they could tick
             # is_superuser on themselves. Roles go through the actions.
@@ -159,6 +200,7 @@ class ProfileAdmin(admin.ModelAdmin):
         "category",
         "is_methodist",
         "is_mentor",
+        "is_hidden",
     ]
     list_select_related = ["user"]
     search_fields = [
@@ -177,6 +219,7 @@ class ProfileAdmin(admin.ModelAdmin):
         "is_methodist",
         "is_mentor",
         "listed_in_directory",
+        "is_hidden",
     ]
     fields = [
         "user",
@@ -196,13 +239,32 @@ class ProfileAdmin(admin.ModelAdmin):
         "location_visibility",
         "listed_in_directory",
         "indexable",
+        "is_hidden",
         "deleted_at",
     ]
-    readonly_fields = ["user", "deleted_at"]
+    readonly_fields = ["user", "is_hidden", "deleted_at"]
     filter_horizontal = ["subjects", "grades"]
+    actions = ["hide_selected", "show_selected"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # Profiles come with accounts.
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return can_moderate_profiles(request.user)
+
+    @admin.action(description=_("Hide selected"), permissions=["moderate"])
+    def hide_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for profile in queryset:
+            services.profile_hide(profile=profile, moderator=request.user, reason="")
+        self.message_user(request, _("Done."), messages.SUCCESS)
+
+    @admin.action(description=_("Show selected again"), permissions=["moderate"])
+    def show_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for profile in queryset:
+            services.profile_hide(
+                profile=profile, moderator=request.user, reason="", hidden=False
+            )
+        self.message_user(request, _("Done."), messages.SUCCESS)
 
     def save_model(
         self, request: HttpRequest, obj: Profile, form: object, change: bool
@@ -220,7 +282,7 @@ class ProfileAdmin(admin.ModelAdmin):
             if name in changed
         }
         fresh = Profile.objects.get(pk=obj.pk)
-        services.profile_update(profile=fresh, **m2m, **changed)
+        services.profile_update(profile=fresh, editor=request.user, **m2m, **changed)
         if privacy:
             services.profile_privacy_update(profile=fresh, **privacy)
 
@@ -236,9 +298,16 @@ class ProfileAdmin(admin.ModelAdmin):
 
 @admin.register(BlogPost)
 class BlogPostAdmin(admin.ModelAdmin):
-    list_display = ["title", "author", "status", "published_at", "comment_count"]
+    list_display = [
+        "title",
+        "author",
+        "status",
+        "is_hidden",
+        "published_at",
+        "comment_count",
+    ]
     list_select_related = ["author"]
-    list_filter = ["status", "comments_closed", "published_at"]
+    list_filter = ["status", "is_hidden", "comments_closed", "published_at"]
     search_fields = ["title", "body", "author__email", "author__profile__display_name"]
     readonly_fields = ["author", "slug", "body_html", "published_at", "comment_count"]
     fields = [
@@ -248,15 +317,34 @@ class BlogPostAdmin(admin.ModelAdmin):
         "body",
         "status",
         "comments_closed",
+        "is_hidden",
         "published_at",
     ]
     date_hierarchy = "published_at"
+    actions = ["hide_selected", "show_selected"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # Moderators read and delete; members write their own posts.
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return can_moderate_blogs(request.user)
+
+    @admin.action(description=_("Hide selected"), permissions=["moderate"])
+    def hide_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for post in queryset:
+            services.post_hide(post=post, moderator=request.user, reason="")
+        self.message_user(request, _("Done."), messages.SUCCESS)
+
+    @admin.action(description=_("Show selected again"), permissions=["moderate"])
+    def show_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for post in queryset:
+            services.post_hide(
+                post=post, moderator=request.user, reason="", hidden=False
+            )
+        self.message_user(request, _("Done."), messages.SUCCESS)
 
     def delete_model(self, request: HttpRequest, obj: BlogPost) -> None:
         services.post_delete(post=obj, actor=request.user)
@@ -268,17 +356,36 @@ class BlogPostAdmin(admin.ModelAdmin):
 
 @admin.register(BlogComment)
 class BlogCommentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "post", "author", "created_at"]
+    list_display = ["__str__", "post", "author", "is_hidden", "created_at"]
     list_select_related = ["post", "author"]
+    list_filter = ["is_hidden"]
     search_fields = ["body", "author__email", "post__title"]
-    readonly_fields = ["post", "author", "body", "created_at"]
+    readonly_fields = ["post", "author", "body", "is_hidden", "created_at"]
     fields = readonly_fields
+    actions = ["hide_selected", "show_selected"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return can_moderate_blogs(request.user)
+
+    @admin.action(description=_("Hide selected"), permissions=["moderate"])
+    def hide_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for comment in queryset.select_related("post"):
+            services.comment_hide(comment=comment, moderator=request.user, reason="")
+        self.message_user(request, _("Done."), messages.SUCCESS)
+
+    @admin.action(description=_("Show selected again"), permissions=["moderate"])
+    def show_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for comment in queryset.select_related("post"):
+            services.comment_hide(
+                comment=comment, moderator=request.user, reason="", hidden=False
+            )
+        self.message_user(request, _("Done."), messages.SUCCESS)
 
     def delete_model(self, request: HttpRequest, obj: BlogComment) -> None:
         services.comment_delete(comment=obj, actor=request.user)

@@ -14,5 +14,6 @@ class AccountsConfig(AppConfig):
         bookmarks.register_defaults()
         community_hooks.register()
         community_hooks.register_recognition()
+        community_hooks.register_reports()
         portfolio.register_defaults()
         nav_register(url_name="accounts:directory", title=_("Colleagues"), order=50)

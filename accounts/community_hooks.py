@@ -221,3 +221,61 @@ def register_recognition() -> None:
                   _("A colleague follows the member."), "🤝"),
     ]:  # fmt: skip
         badge_rule_register(rule)
+
+
+def register_reports() -> None:
+    from accounts import services
+    from accounts.models import BlogComment, BlogPost, Profile
+    from community.reports import reportable_register
+
+    reportable_register(
+        BlogPost,
+        key="blog_post",
+        label=_("Blog post"),
+        visible_to=lambda user: (
+            BlogPost.objects.published()
+            .filter(author__is_active=True, author__profile__deleted_at__isnull=True)
+            .select_related("author")
+        ),
+        owner_id=lambda post: post.author_id,
+        hide=lambda post, moderator, reason: services.post_hide(
+            post=post, moderator=moderator, reason=reason
+        ),
+        auto_hide=lambda post, hidden: services.post_hide_by_reports(
+            post=post, hidden=hidden
+        ),
+    )
+    reportable_register(
+        BlogComment,
+        key="blog_comment",
+        label=_("Comment"),
+        visible_to=lambda user: BlogComment.objects.filter(
+            is_hidden=False,
+            post__status=BlogPost.Status.PUBLISHED,
+            post__is_hidden=False,
+        ).select_related("post__author"),
+        owner_id=lambda comment: comment.author_id,
+        hide=lambda comment, moderator, reason: services.comment_hide(
+            comment=comment, moderator=moderator, reason=reason
+        ),
+        auto_hide=lambda comment, hidden: services.comment_hide_by_reports(
+            comment=comment, hidden=hidden
+        ),
+    )
+    reportable_register(
+        Profile,
+        key="profile",
+        label=_("Profile"),
+        visible_to=lambda user: Profile.objects.filter(
+            is_hidden=False,
+            user__is_active=True,
+            deleted_at__isnull=True,
+        ).select_related("user"),
+        owner_id=lambda profile: profile.user_id,
+        hide=lambda profile, moderator, reason: services.profile_hide(
+            profile=profile, moderator=moderator, reason=reason
+        ),
+        auto_hide=lambda profile, hidden: services.profile_hide_by_reports(
+            profile=profile, hidden=hidden
+        ),
+    )

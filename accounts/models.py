@@ -20,6 +20,14 @@ class User(AbstractUser):
         _("last time on the site"), null=True, blank=True
     )
     previous_visit_at = models.DateTimeField(_("previous visit"), null=True, blank=True)
+    # Copied from the member's sanctions (community.sanctions): every page
+    # knows without a query whether the member may write. A ban is open-ended.
+    restricted_until = models.DateTimeField(
+        _("may not write until"), null=True, blank=True, editable=False
+    )
+    has_unread_warning = models.BooleanField(
+        _("has an unread warning"), default=False, editable=False
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -141,6 +149,8 @@ class Profile(models.Model):
     rankings_opt_out = models.BooleanField(
         _("leave me out of the members of the month"), default=False
     )
+    # Hidden by a moderator (or by colleagues' reports): others see the name only.
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
     digest_frequency = models.CharField(
         _("digest"),
         max_length=10,
@@ -358,15 +368,18 @@ NOTIFICATION_DEFAULTS = {
 
 class BlogPostQuerySet(models.QuerySet):
     def published(self) -> "BlogPostQuerySet":
-        return self.filter(status=BlogPost.Status.PUBLISHED)
+        """What everyone sees: published, and not hidden by a moderator."""
+        return self.filter(status=BlogPost.Status.PUBLISHED, is_hidden=False)
 
-    def visible_to(self, user) -> "BlogPostQuerySet":
-        """Published posts for everyone; the author also sees own drafts."""
+    def visible_to(self, user, *, moderator: bool = False) -> "BlogPostQuerySet":
+        """Published posts for everyone; the author also sees own drafts and
+        hidden posts; a ``moderator`` also sees others' hidden ones."""
+        shown = models.Q(status=BlogPost.Status.PUBLISHED)
+        if not moderator:
+            shown &= models.Q(is_hidden=False)
         if user.is_authenticated:
-            return self.filter(
-                models.Q(status=BlogPost.Status.PUBLISHED) | models.Q(author=user)
-            )
-        return self.published()
+            return self.filter(shown | models.Q(author=user))
+        return self.filter(shown)
 
 
 class BlogPost(models.Model):
@@ -391,6 +404,7 @@ class BlogPost(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     comments_closed = models.BooleanField(_("comments closed"), default=False)
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -448,6 +462,7 @@ class BlogComment(models.Model):
     )
     body = models.TextField(_("comment"), max_length=10_000)
     body_html = models.TextField(editable=False)
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -457,7 +472,10 @@ class BlogComment(models.Model):
         indexes = [models.Index(fields=["post", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.author_id} on {self.post_id}"
+        return _("Comment on %(title)s") % {"title": self.post.title}
+
+    def get_absolute_url(self) -> str:
+        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
 
 
 def user_display(user) -> str:

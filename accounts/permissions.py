@@ -29,6 +29,21 @@ def can_view_profile(user, profile: Profile) -> bool:
     return profile.user.is_active and not profile.is_deleted
 
 
+def can_moderate_profiles(user) -> bool:
+    # The Moderators group (and superusers).
+    return _is_moderator(user)
+
+
+def can_see_hidden_profile(user, profile: Profile) -> bool:
+    # A profile hidden by a moderator: its owner and moderators see it all,
+    # others only the name.
+    if not profile.is_hidden:
+        return True
+    if _is_member(user) and user.pk == profile.user_id:
+        return True
+    return can_moderate_profiles(user)
+
+
 def can_see_detail(user, profile: Profile, visibility: str) -> bool:
     """Whether ``user`` sees a detail of ``profile`` guarded by ``visibility``."""
     if _is_member(user) and user.pk == profile.user_id:
@@ -70,11 +85,21 @@ def can_message_member(user, other: User) -> bool:
     return can_mention_member(user, other) and user.pk != other.pk
 
 
+def can_moderate_blogs(user) -> bool:
+    # The Moderators group (and superusers): hide and show posts and comments.
+    return _is_member(user) and (
+        user.is_superuser or user.has_perm("accounts.change_blogpost")
+    )
+
+
 def can_view_post(user, post: BlogPost) -> bool:
-    # Published posts for everyone; drafts only for their author.
-    if post.is_published:
+    # Published posts for everyone; drafts only for their author; posts hidden
+    # by a moderator for their author and moderators.
+    if post.is_published and not post.is_hidden:
         return True
-    return _is_member(user) and user.pk == post.author_id
+    if _is_member(user) and user.pk == post.author_id:
+        return True
+    return post.is_published and can_moderate_blogs(user)
 
 
 def can_edit_post(user, post: BlogPost) -> bool:
@@ -92,6 +117,7 @@ def can_comment_post(user, post: BlogPost) -> bool:
     return (
         _is_member(user)
         and post.is_published
+        and not post.is_hidden
         and not post.comments_closed
         and not is_blocked_by(user, post.author)
     )

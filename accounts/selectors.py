@@ -89,10 +89,14 @@ def profile_list_for_directory(
     region: str = "",
     category: str | None = None,
 ) -> QuerySet[Profile]:
-    """Members listed in the directory, filtered; hidden and deleted ones left out."""
+    """Members listed in the directory, filtered; unlisted, deleted and hidden
+    (by a moderator) ones left out."""
     profiles = (
         Profile.objects.filter(
-            user__is_active=True, deleted_at__isnull=True, listed_in_directory=True
+            user__is_active=True,
+            deleted_at__isnull=True,
+            listed_in_directory=True,
+            is_hidden=False,
         )
         .select_related("user")
         .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by()))

@@ -1,8 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from community import digests
@@ -15,6 +21,8 @@ from community.models import (
     Heartbeat,
     Notification,
     Report,
+    RequestTrace,
+    Sanction,
     Subject,
 )
 from community.notifications import preferences
@@ -256,16 +264,78 @@ class BadgeAwardAdmin(admin.ModelAdmin):
         obj.pk = award.pk
 
 
+class KindFilter(admin.RelatedOnlyFieldListFilter):
+    """Only the kinds that have reports, named as the models are."""
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     """Open reports first; hide the item or dismiss, and the reporters hear."""
 
-    list_display = ["created_at", "reason", "target_title", "reporter", "status"]
-    list_select_related = ["reporter"]
-    list_filter = ["status", "reason", "target_type", "created_at"]
+    list_display = ["created_at", "reason", "item", "text", "reporter", "status"]
+    list_select_related = ["reporter", "target_type"]
+    list_filter = ["status", "reason", ("target_type", KindFilter), "created_at"]
     search_fields = ["target_title", "text", "reporter__email"]
-    readonly_fields = [field.name for field in Report._meta.fields]
+    readonly_fields = [
+        "content",
+        "context",
+        *[field.name for field in Report._meta.fields],
+    ]
     actions = ["hide_content", "dismiss"]
+
+    @admin.display(description=_("item"), ordering="target_title")
+    def item(self, report: Report):
+        return format_html(
+            '<a href="{}">{}</a>', report.target_url, report.target_title
+        )
+
+    @admin.display(description=_("what was reported"))
+    def content(self, report: Report):
+        """The words as written, plain text: a preview, never the page's HTML."""
+        target = report.target
+        if target is None:
+            return _("The item is gone.")
+        for name in ("body", "text", "summary", "about", "description", "reason"):
+            value = getattr(target, name, None)
+            if isinstance(value, str) and value.strip():
+                return format_html(
+                    '<div style="white-space: pre-wrap">{}</div>',
+                    Truncator(value).chars(2000),
+                )
+        return str(target)
+
+    @admin.display(description=_("context"))
+    def context(self, report: Report):
+        """Where it was said, who wrote it and their record with the moderators."""
+        from community.models import Sanction
+        from community.reports import reportable_for_model
+
+        target = report.target
+        if target is None:
+            return "—"
+        kind = reportable_for_model(type(target))
+        parts = [str(kind.label) if kind else target._meta.verbose_name]
+        for name in ("topic", "post", "material", "masterclass"):
+            parent = getattr(target, name, None)
+            if isinstance(parent, models.Model):
+                parts.append(f"{parent._meta.verbose_name}: «{parent}»")
+                break
+        owner_id = kind.owner_id(target) if kind else None
+        if owner_id:
+            author = get_user_model().objects.filter(pk=owner_id).first()
+            sanctions = Sanction.objects.filter(member_id=owner_id).count()
+            parts.append(
+                _("author: %(author)s, in the network since %(joined)s")
+                % {"author": author, "joined": date_format(author.date_joined)}
+            )
+            parts.append(
+                _("their warnings and suspensions: %(count)d") % {"count": sanctions}
+            )
+        others = Report.objects.filter(
+            target_type=report.target_type, target_id=report.target_id
+        ).count()
+        parts.append(_("reports on this item: %(count)d") % {"count": others})
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -303,3 +373,131 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.action(description=_("Dismiss: nothing wrong"), permissions=["change"])
     def dismiss(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._resolve(request, queryset, hide=False)
+
+
+class SanctionForm(forms.ModelForm):
+    """Checked here as the service will check it, so errors show on the form."""
+
+    class Meta:
+        model = Sanction
+        fields = ["member", "kind", "reason", "ends_at"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "ends_at": _("For a suspension only: when the member may write again."),
+        }
+
+    moderator = None
+
+    def clean(self):
+        from django.utils import timezone
+
+        from community.sanctions import can_sanction
+
+        data = super().clean()
+        member = data.get("member")
+        if member is not None and not can_sanction(self.moderator, member):
+            self.add_error("member", _("You cannot give this member a sanction."))
+        if data.get("kind") == Sanction.Kind.SUSPENSION:
+            ends_at = data.get("ends_at")
+            if ends_at is None or ends_at <= timezone.now():
+                self.add_error("ends_at", _("A suspension needs an end in the future."))
+        return data
+
+
+@admin.register(Sanction)
+class SanctionAdmin(admin.ModelAdmin):
+    """Warn, suspend or ban here; a given sanction is lifted, never edited."""
+
+    form = SanctionForm
+    list_display = [
+        "created_at",
+        "member",
+        "kind",
+        "ends_at",
+        "lifted_at",
+        "created_by",
+    ]
+    list_select_related = ["member", "created_by"]
+    list_filter = ["kind", ("lifted_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["member__email", "member__username", "reason"]
+    autocomplete_fields = ["member"]
+    actions = ["lift"]
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.moderator = request.user
+        return form
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if obj is None:
+            return []
+        return [field.name for field in Sanction._meta.fields]
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        from community.sanctions import sanction_give
+
+        if change:
+            return
+        given = sanction_give(
+            member=form.cleaned_data["member"],
+            moderator=request.user,
+            kind=form.cleaned_data["kind"],
+            reason=form.cleaned_data["reason"],
+            until=form.cleaned_data.get("ends_at"),
+        )
+        obj.pk = given.pk
+        obj.created_at = given.created_at
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Lift the selected sanctions"), permissions=["change"])
+    def lift(self, request: HttpRequest, queryset: QuerySet) -> None:
+        from django.core.exceptions import PermissionDenied
+
+        from community.sanctions import sanction_lift
+
+        done = 0
+        for sanction in queryset.filter(lifted_at__isnull=True).select_related(
+            "member"
+        ):
+            try:
+                sanction_lift(
+                    sanction=sanction,
+                    moderator=request.user,
+                    reason=str(_("lifted in the admin site")),
+                )
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    _("You cannot lift the sanction of %(member)s.")
+                    % {"member": sanction.member},
+                    messages.ERROR,
+                )
+            else:
+                done += 1
+        self.message_user(
+            request,
+            _("Sanctions lifted: %(count)d.") % {"count": done},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(RequestTrace)
+class RequestTraceAdmin(admin.ModelAdmin):
+    """Read-only: several accounts behind one address? Kept for a limited time."""
+
+    list_display = ["created_at", "user", "action", "ip_address", "user_agent"]
+    list_select_related = ["user"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["ip_address", "user__email", "user__username"]
+    readonly_fields = [field.name for field in RequestTrace._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

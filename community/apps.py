@@ -14,6 +14,7 @@ class CommunityConfig(AppConfig):
         from community.notifications import notification_kind_register
         from community.recognition import BADGE_AWARDED
         from community.reporting import REPORT_ACTIONED, REPORT_DISMISSED
+        from community.sanctions import SANCTION_GIVEN, SANCTION_LIFTED
 
         nav_register(url_name="home", title=_("Home"), order=0)
         inbox_source_register(
@@ -40,6 +41,21 @@ class CommunityConfig(AppConfig):
             preference="replies",
             one=_("A moderator read your report on «%(target)s» and left it as it is"),
             many=_("%(count)s of your reports were read and left as they are"),
+        )
+        # Urgent: by e-mail at once even for members who read digests.
+        notification_kind_register(
+            key=SANCTION_GIVEN,
+            preference="replies",
+            one=_("A moderator's decision about your account: %(target)s"),
+            many=_("%(count)s moderators' decisions about your account"),
+            urgent=True,
+        )
+        notification_kind_register(
+            key=SANCTION_LIFTED,
+            preference="replies",
+            one=_("A moderator lifted a restriction on your account: %(target)s"),
+            many=_("%(count)s restrictions on your account were lifted"),
+            urgent=True,
         )
         notification_kind_register(
             key=BADGE_AWARDED,

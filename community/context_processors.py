@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from community.navigation import nav_sections
+from community.sanctions import is_restricted, restriction_in_force, warnings_unread
 from community.selectors import notification_unread_count
 
 
@@ -13,4 +14,9 @@ def site(request: HttpRequest) -> dict:
         context["unread_notifications"] = SimpleLazyObject(
             lambda: notification_unread_count(user=user)
         )
+        # No query unless the member is restricted or has an unread warning.
+        if is_restricted(user):
+            context["restriction"] = restriction_in_force(user)
+        if user.has_unread_warning:
+            context["warnings_unread"] = warnings_unread(user)
     return context

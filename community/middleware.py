@@ -53,3 +53,62 @@ class TimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class TraceMiddleware:
+    """Keep the address and browser of every accepted write (a POST that did not fail).
+
+    Only for abuse checks by moderators (several accounts behind one
+    address); deleted after ``MODERATION_TRACE_DAYS`` by a nightly task.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "POST" and response.status_code < 400:
+            from allauth.account.adapter import get_adapter
+            from django.core.exceptions import PermissionDenied
+
+            from community.services import trace_record
+
+            match = getattr(request, "resolver_match", None)
+            try:
+                address = get_adapter(request).get_client_ip(request)
+            except PermissionDenied:
+                address = None
+            trace_record(
+                user=getattr(request, "user", None),
+                action=match.view_name if match else request.path,
+                ip_address=address,
+                user_agent=request.headers.get("user-agent", ""),
+            )
+        return response
+
+
+class ParticipationMiddleware:
+    """A suspended or banned member who tries to write is told why and until when."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        from django.template.response import TemplateResponse
+
+        from community.sanctions import ParticipationRestricted, restriction_in_force
+
+        if not isinstance(exception, ParticipationRestricted):
+            return None
+        response = TemplateResponse(
+            request,
+            "community/restricted.html",
+            {"restriction": restriction_in_force(exception.user)},
+            status=403,
+        )
+        return response.render()

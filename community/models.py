@@ -459,3 +459,100 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.target_title}"
+
+
+class Sanction(models.Model):
+    """A moderator's warning, suspension or ban of a member.
+
+    A suspension or a ban keeps the member from writing (posting, reacting,
+    registering) while they can still read; a warning only tells them. The
+    row stays when it ends or is lifted: the member's record for moderators.
+    """
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("warning")
+        SUSPENSION = "suspension", _("suspension")
+        BAN = "ban", _("ban")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sanctions",
+        verbose_name=_("member"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(_("reason, shown to the member"), max_length=1000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("moderator"),
+    )
+    created_at = models.DateTimeField(_("given"), default=timezone.now)
+    # A suspension ends on its own; a ban and a warning have no end.
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(
+        _("read by the member"), null=True, blank=True
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+    lift_reason = models.CharField(_("why lifted"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("sanction")
+        verbose_name_plural = _("sanctions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["member", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="suspension")
+                | models.Q(ends_at__isnull=False),
+                name="community_suspension_has_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.member}"
+
+    def is_in_force(self, now=None) -> bool:
+        if self.kind == self.Kind.WARNING or self.lifted_at is not None:
+            return False
+        return self.ends_at is None or self.ends_at > (now or timezone.now())
+
+
+class RequestTrace(models.Model):
+    """Where a write came from (address, browser), kept for abuse checks only.
+
+    Moderators look for several accounts behind one address; the retention
+    task deletes traces after ``DJANGO_MODERATION_TRACE_DAYS``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    action = models.CharField(_("action"), max_length=40)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("request trace")
+        verbose_name_plural = _("request traces")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["ip_address", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.ip_address}"

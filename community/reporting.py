@@ -11,7 +11,11 @@ from django.utils.translation import gettext as _
 
 from community import services as community
 from community.models import Report
-from community.reports import reportable_for_model, reportable_get
+from community.reports import (
+    can_resolve_report,
+    reportable_for_model,
+    reportable_get,
+)
 
 REPORT_ACTIONED = "report_actioned"
 REPORT_DISMISSED = "report_dismissed"
@@ -42,7 +46,7 @@ def report_create(*, reporter, key: str, object_id: int, reason: str, text: str 
                 reporter=reporter,
                 target_type=ContentType.objects.get_for_model(target),
                 target_id=target.pk,
-                target_title=str(target)[:200],
+                target_title=(kind.title(target) if kind.title else str(target))[:200],
                 target_url=target.get_absolute_url(),
                 reason=reason,
                 text=text[:1000],
@@ -95,10 +99,10 @@ def report_resolve(*, report: Report, moderator, hide: bool, note: str = "") -> 
     Every open report on the same item is resolved with it and each reporter
     hears the outcome. Returns how many reports were resolved.
     """
-    if not (moderator.is_superuser or moderator.has_perm("community.change_report")):
-        raise PermissionDenied
     kind = reportable_for_model(report.target_type.model_class())
     target = report.target
+    if not can_resolve_report(moderator, kind, target):
+        raise PermissionDenied
     if hide:
         if kind is None or target is None:
             raise ValidationError(_("The item is gone."), code="gone")

@@ -23,6 +23,11 @@ class Reportable:
     hide: Callable[[Model, object, str], object]
     # auto_hide(obj, hidden): hidden by reports until a moderator looks.
     auto_hide: Callable[[Model, bool], object]
+    # moderated_by(user, obj): a moderator of part of the site (a forum
+    # section's) who may resolve reports on this item; site moderators always may.
+    moderated_by: Callable[[object, Model], bool] | None = None
+    # title(obj): how moderators and the reporter see the item named; str() if None.
+    title: Callable[[Model], str] | None = None
 
 
 _registry: dict[str, Reportable] = {}
@@ -37,9 +42,11 @@ def reportable_register(
     owner_id: Callable[[Model], int | None],
     hide: Callable[[Model, object, str], object],
     auto_hide: Callable[[Model, bool], object],
+    moderated_by: Callable[[object, Model], bool] | None = None,
+    title: Callable[[Model], str] | None = None,
 ) -> None:
     _registry[key] = Reportable(
-        key, model, label, visible_to, owner_id, hide, auto_hide
+        key, model, label, visible_to, owner_id, hide, auto_hide, moderated_by, title
     )
 
 
@@ -52,3 +59,17 @@ def reportable_for_model(model: type[Model]) -> Reportable | None:
         if item.model is model:
             return item
     return None
+
+
+def can_resolve_report(user, kind: Reportable | None, target: Model | None) -> bool:
+    # Site moderators; for some kinds also the moderators of the item's part.
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser or user.has_perm("community.change_report"):
+        return True
+    return bool(
+        kind is not None
+        and target is not None
+        and kind.moderated_by is not None
+        and kind.moderated_by(user, target)
+    )

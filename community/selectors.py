@@ -72,3 +72,10 @@ def members_of_the_month(*, month, subject=None, region: str = "") -> QuerySet:
     if region:
         rows = rows.filter(region=region)
     return rows
+
+
+def sanctions_of_member(*, user):
+    """A member's own record: warnings, suspensions and bans, newest first."""
+    from community.models import Sanction
+
+    return Sanction.objects.filter(member=user).order_by("-created_at", "-pk")

@@ -17,7 +17,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from community.images import image_clean
-from community.models import ActivityEvent, AuditEntry, Heartbeat, Notification
+from community.models import (
+    ActivityEvent,
+    AuditEntry,
+    Heartbeat,
+    Notification,
+    RequestTrace,
+)
 from community.notifications import notification_kind, preferences
 
 
@@ -271,3 +277,24 @@ def audit(*, actor, action: str, target: Model, reason: str = "") -> AuditEntry:
         target_title=str(target)[:200],
         reason=reason[:500],
     )
+
+
+def trace_record(*, user, action: str, ip_address: str | None, user_agent: str):
+    """Keep where a write came from, for abuse checks (deleted after a while)."""
+    return RequestTrace.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        action=action[:40],
+        ip_address=ip_address or None,
+        user_agent=user_agent[:300],
+    )
+
+
+def traces_purge(*, now=None) -> int:
+    """Delete traces older than MODERATION_TRACE_DAYS; returns how many."""
+    import datetime
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(
+        days=settings.MODERATION_TRACE_DAYS
+    )
+    deleted, _by_model = RequestTrace.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -84,6 +84,12 @@ def badges_evaluate_task(user_ids: list[int]) -> int:
 
 
 @shared_task
+def traces_purge_task() -> int:
+    """Nightly, by beat: addresses and browsers are kept only so long."""
+    return services.traces_purge()
+
+
+@shared_task
 def badges_nightly_task() -> int:
     """Nightly, by beat: catch anything the per-action runs missed."""
     from community import recognition

@@ -18,6 +18,15 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("report/<slug:key>/<int:pk>/", views_reports.report, name="report"),
+    path(
+        "reports/<int:pk>/resolve/", views_reports.report_resolve, name="report_resolve"
+    ),
+    path("my-standing/", views_reports.standing, name="standing"),
+    path(
+        "my-standing/<int:pk>/read/",
+        views_reports.warning_acknowledge,
+        name="warning_acknowledge",
+    ),
     path("badges/", views_recognition.badge_list, name="badges"),
     path("badges/mine/", views_recognition.badges_mine, name="badges_mine"),
     path("badges/<slug:key>/", views_recognition.badge_detail, name="badge"),

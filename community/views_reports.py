@@ -4,15 +4,22 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from community import reporting
+from community import reporting, sanctions, selectors
 from community.forms import BootstrapFormMixin
-from community.models import Report
-from community.reports import reportable_get
+from community.models import Report, Sanction
+from community.reports import (
+    can_resolve_report,
+    reportable_for_model,
+    reportable_get,
+)
 
 
 class ReportForm(BootstrapFormMixin, forms.Form):
@@ -62,3 +69,58 @@ def report(request: HttpRequest, key: str, pk: int) -> HttpResponse:
         {"form": form, "target": target, "kind": kind},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def standing(request: HttpRequest) -> HttpResponse:
+    """The member's record with the moderators: why, and until when."""
+    page = Paginator(selectors.sanctions_of_member(user=request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "community/standing.html", {"page_obj": page})
+
+
+@login_required
+@require_POST
+def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    warning = get_object_or_404(
+        Sanction, pk=pk, member=request.user, kind=Sanction.Kind.WARNING
+    )
+    sanctions.warning_acknowledge(sanction=warning, member=request.user)
+    back = request.headers.get("referer", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "standing"
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hide or dismiss from a page of the site (a section moderator's list)."""
+    report = get_object_or_404(Report, pk=pk)
+    kind = reportable_for_model(report.target_type.model_class())
+    if not can_resolve_report(request.user, kind, report.target):
+        raise Http404
+    decision = request.POST.get("decision")
+    if decision not in ("hide", "dismiss"):
+        return HttpResponseBadRequest(_("Choose to hide the content or dismiss."))
+    if report.status == Report.Status.OPEN:
+        try:
+            reporting.report_resolve(
+                report=report,
+                moderator=request.user,
+                hide=decision == "hide",
+                note=request.POST.get("note", "")[:500],
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Done: the reporters are told."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = report.target_url
+    return redirect(back)

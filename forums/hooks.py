@@ -212,6 +212,7 @@ def register_reports() -> None:
     from community.reports import reportable_register
     from forums import services
     from forums.models import Post, Topic
+    from forums.permissions import can_moderate_section
 
     reportable_register(
         Post,
@@ -227,6 +228,8 @@ def register_reports() -> None:
         auto_hide=lambda post, hidden: services.post_hide_by_reports(
             post=post, hidden=hidden
         ),
+        moderated_by=lambda user, post: can_moderate_section(user, post.topic.section),
+        title=lambda post: f"{post.topic.title} — #{post.number}",
     )
     reportable_register(
         Topic,
@@ -240,6 +243,7 @@ def register_reports() -> None:
         auto_hide=lambda topic, hidden: services.topic_hide_by_reports(
             topic=topic, hidden=hidden
         ),
+        moderated_by=lambda user, topic: can_moderate_section(user, topic.section),
     )
 
 

@@ -203,3 +203,52 @@ def sections_moderated_by(user) -> QuerySet[Section]:
     if user.is_superuser or user.has_perm("forums.change_topic"):
         return sections
     return sections.filter(moderators=user)
+
+
+def section_open_reports(*, section: Section):
+    """Open reports on the posts and topics of one section, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from community.models import Report
+
+    post_type, topic_type = ContentType.objects.get_for_models(Post, Topic).values()
+    return (
+        Report.objects.filter(status=Report.Status.OPEN)
+        .filter(
+            Q(
+                target_type=post_type,
+                target_id__in=Post.objects.filter(topic__section=section).values("pk"),
+            )
+            | Q(
+                target_type=topic_type,
+                target_id__in=Topic.objects.filter(section=section).values("pk"),
+            )
+        )
+        .select_related("reporter__profile")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def section_get(*, slug: str, user) -> Section:
+    """The section, knowing in the same query whether ``user`` moderates it."""
+    from django.db.models import Exists, OuterRef
+
+    sections = Section.objects.select_related("parent")
+    if user.is_authenticated:
+        sections = sections.annotate(
+            user_moderates=Exists(
+                Section.moderators.through.objects.filter(
+                    section_id=OuterRef("pk"), user_id=user.pk
+                )
+            )
+        )
+    section = sections.filter(slug=slug).first()
+    if section is None:
+        raise Http404
+    if user.is_authenticated:
+        # can_moderate_section reads its answer from here: no second query.
+        section.__dict__.setdefault("_moderator_answers", {})[user.pk] = (
+            section.user_moderates
+        )
+    return section

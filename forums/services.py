@@ -16,6 +16,7 @@ from accounts.permissions import can_mention_member
 from community import services as community
 from community.markdown import render_markdown
 from community.recognition import badges_check
+from community.sanctions import participation_check
 from forums import hooks
 from forums.models import (
     ModerationLog,
@@ -110,7 +111,7 @@ def _after_post(post: Post, *, quoted: Post | None = None) -> None:
 
 def _needs_premoderation(author) -> bool:
     """A new member's first posts wait for a moderator (a safe space for all)."""
-    required = settings.FORUMS_PREMODERATED_POSTS
+    required = settings.MODERATION_PREMODERATED_POSTS
     if not required or author.is_staff or author.has_perm("forums.change_topic"):
         return False
     published = Post.objects.filter(
@@ -123,16 +124,16 @@ def _check_rate(author, *, topics: bool) -> None:
     """New members write at most so many topics and replies an hour."""
     now = timezone.now()
     if author.date_joined < now - datetime.timedelta(
-        days=settings.FORUMS_NEW_MEMBER_DAYS
+        days=settings.MODERATION_NEW_MEMBER_DAYS
     ):
         return
     hour_ago = now - datetime.timedelta(hours=1)
     if topics:
         count = Topic.objects.filter(author=author, created_at__gte=hour_ago).count()
-        limit = settings.FORUMS_NEW_MEMBER_TOPICS_PER_HOUR
+        limit = settings.MODERATION_NEW_MEMBER_TOPICS_PER_HOUR
     else:
         count = Post.objects.filter(author=author, created_at__gte=hour_ago).count()
-        limit = settings.FORUMS_NEW_MEMBER_POSTS_PER_HOUR
+        limit = settings.MODERATION_NEW_MEMBER_POSTS_PER_HOUR
     if count >= limit:
         raise ValidationError(
             _("New members write a little slower: please try again in an hour."),
@@ -164,6 +165,7 @@ def topic_create(
     Raises PermissionDenied when the member may not write here, ValidationError
     on an empty or too long text or title.
     """
+    participation_check(author)
     if not can_create_topic(author, section):
         raise PermissionDenied
     body = _check_body(body)
@@ -291,6 +293,7 @@ def post_create(*, topic: Topic, author, body: str, quoted: Post | None = None) 
     Raises ValidationError with code "locked" (closed or hidden topic), "empty"
     or "too_long".
     """
+    participation_check(author)
     topic = (
         Topic.objects.select_for_update(of=("self",))
         .select_related("section")
@@ -379,6 +382,7 @@ def post_edit(*, post: Post, editor, body: str, reason: str = "") -> Post:
 
     Raises PermissionDenied, or ValidationError on an empty or too long text.
     """
+    participation_check(editor)
     if not can_edit_post(editor, post):
         raise PermissionDenied
     body = _check_body(body)
@@ -395,12 +399,19 @@ def post_edit(*, post: Post, editor, body: str, reason: str = "") -> Post:
 
 
 def _log(*, moderator, action: str, topic=None, post=None, reason: str = "") -> None:
+    """The topic's own moderation history, and the site's audit log."""
     ModerationLog.objects.create(
         moderator=moderator,
         action=action,
         topic=topic or (post.topic if post else None),
         post=post,
         reason=reason[:300],
+    )
+    community.audit(
+        actor=moderator,
+        action=f"forum_{'post' if post else 'topic'}_{action}",
+        target=post or topic,
+        reason=reason,
     )
 
 
@@ -491,6 +502,7 @@ def answer_accept(*, topic: Topic, post: Post | None, actor) -> Topic:
 @transaction.atomic
 def reaction_toggle(*, post: Post, user, kind: str) -> bool:
     """Say "thank you" or "useful" (or take it back); returns whether it is on."""
+    participation_check(user)
     if kind not in Reaction.Kind.values:
         raise ValidationError(_("Unknown reaction."), code="kind")
     if not can_react_post(user, post):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("s/<slug:slug>/new/", views.topic_create, name="topic_create"),
     path("s/<slug:slug>/read/", views.section_mark_read, name="section_mark_read"),
     path("s/<slug:slug>/watch/", views.section_watch, name="section_watch"),
+    path("s/<slug:slug>/reports/", views.section_reports, name="section_reports"),
     path("t/<int:pk>/", views.topic_detail, name="topic"),
     path("t/<int:pk>/reply/", views.reply, name="reply"),
     path("t/<int:pk>/moderate/", views.topic_moderate, name="topic_moderate"),

@@ -107,7 +107,7 @@ def tag_watch(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    section = get_object_or_404(Section.objects.select_related("parent"), slug=slug)
+    section = selectors.section_get(slug=slug, user=request.user)
     topics = selectors.topic_list_for_section(section=section, user=request.user)
     page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -118,10 +118,25 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page_obj": page,
             "children": section.children.all(),
             "may_create": can_create_topic(request.user, section),
+            "may_moderate": can_moderate_section(request.user, section),
             "is_watching": selectors.is_watching_section(
                 section=section, user=request.user
             ),
         },
+    )
+
+
+@login_required
+def section_reports(request: HttpRequest, slug: str) -> HttpResponse:
+    """Open reports in the section, for its moderators (a 404 for others)."""
+    section = get_object_or_404(Section, slug=slug)
+    if not can_moderate_section(request.user, section):
+        raise Http404
+    page = Paginator(
+        selectors.section_open_reports(section=section), TOPICS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request, "forums/section_reports.html", {"section": section, "page_obj": page}
     )
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from masterclasses import services
 from masterclasses.models import Certificate, MasterClass, Registration, TrustedHost
+from masterclasses.permissions import can_moderate_masterclasses
 
 
 @admin.register(MasterClass)
@@ -23,16 +24,36 @@ class MasterClassAdmin(admin.ModelAdmin):
         "format",
         "starts_at",
         "registered_count",
+        "is_hidden",
     ]
     list_select_related = ["host"]
-    list_filter = ["status", "format", "subject"]
+    list_filter = ["status", "is_hidden", "format", "subject"]
     search_fields = ["title", "host__email", "host__profile__display_name"]
     date_hierarchy = "starts_at"
     exclude = ["grades", "cohosts", "materials"]
-    actions = ["approve"]
+    actions = ["approve", "hide_selected", "show_selected"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return can_moderate_masterclasses(request.user)
+
+    @admin.action(description=_("Hide selected"), permissions=["moderate"])
+    def hide_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for masterclass in queryset:
+            services.masterclass_hide(
+                masterclass=masterclass, moderator=request.user, reason=""
+            )
+        self.message_user(request, _("Done."), messages.SUCCESS)
+
+    @admin.action(description=_("Show selected again"), permissions=["moderate"])
+    def show_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for masterclass in queryset:
+            services.masterclass_hide(
+                masterclass=masterclass, moderator=request.user, reason="", hidden=False
+            )
+        self.message_user(request, _("Done."), messages.SUCCESS)
 
     @admin.action(description=_("Approve and publish"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet) -> None:

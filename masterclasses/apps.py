@@ -13,4 +13,5 @@ class MasterclassesConfig(AppConfig):
         hooks.register()
         hooks.register_inbox()
         hooks.register_recognition()
+        hooks.register_reports()
         nav_register(url_name="masterclasses:list", title=_("Master-classes"), order=30)

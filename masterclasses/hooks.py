@@ -33,6 +33,7 @@ def _upcoming_in_subjects(users: list, since) -> dict:
     upcoming = list(
         MasterClass.objects.filter(
             status=MasterClass.Status.PUBLISHED,
+            is_hidden=False,
             subject__in=wanted,
             starts_at__gt=now,
             starts_at__lte=now + datetime.timedelta(days=21),
@@ -214,6 +215,26 @@ def register_recognition() -> None:
     ]:  # fmt: skip
         badge_rule_register(rule)
     contribution_source_register("masterclasses", _contribution)
+
+
+def register_reports() -> None:
+    from community.reports import reportable_register
+    from masterclasses import services
+    from masterclasses.models import MasterClass
+
+    reportable_register(
+        MasterClass,
+        key="masterclass",
+        label=_("Master-class"),
+        visible_to=lambda user: MasterClass.objects.listed(),
+        owner_id=lambda masterclass: masterclass.host_id,
+        hide=lambda masterclass, moderator, reason: services.masterclass_hide(
+            masterclass=masterclass, moderator=moderator, reason=reason
+        ),
+        auto_hide=lambda masterclass, hidden: services.masterclass_hide_by_reports(
+            masterclass=masterclass, hidden=hidden
+        ),
+    )
 
 
 def register_inbox() -> None:

@@ -19,13 +19,15 @@ def _code() -> str:
 
 class MasterClassQuerySet(models.QuerySet):
     def listed(self) -> "MasterClassQuerySet":
-        """What the public list shows: published, finished and cancelled ones."""
+        """What the public list shows: published, finished and cancelled ones,
+        not hidden by a moderator."""
         return self.filter(
             status__in=[
                 MasterClass.Status.PUBLISHED,
                 MasterClass.Status.FINISHED,
                 MasterClass.Status.CANCELLED,
-            ]
+            ],
+            is_hidden=False,
         )
 
 
@@ -91,6 +93,8 @@ class MasterClass(models.Model):
     return_note = models.CharField(
         _("moderator's comment"), max_length=1000, blank=True
     )
+    # Hidden by a moderator (or by reports): only its hosts and moderators see it.
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
     recording_url = models.URLField(_("recording"), blank=True, max_length=500)
     materials = models.ManyToManyField(
         "materials.Material",

@@ -23,8 +23,9 @@ def is_host(user, masterclass: MasterClass) -> bool:
 
 
 def can_view_masterclass(user, masterclass: MasterClass) -> bool:
-    # Listed ones: everyone; drafts and proposals: the hosts and moderators.
-    if masterclass.status in (
+    # Listed ones: everyone; drafts, proposals and those hidden by a moderator:
+    # the hosts and moderators.
+    if not masterclass.is_hidden and masterclass.status in (
         MasterClass.Status.PUBLISHED,
         MasterClass.Status.FINISHED,
         MasterClass.Status.CANCELLED,
@@ -59,5 +60,6 @@ def can_register(user, masterclass: MasterClass) -> bool:
     return (
         _is_member(user)
         and masterclass.status == MasterClass.Status.PUBLISHED
+        and not masterclass.is_hidden
         and not is_host(user, masterclass)
     )

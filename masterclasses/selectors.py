@@ -119,7 +119,7 @@ def feedback_list(*, masterclass: MasterClass) -> QuerySet[Feedback]:
 
 def my_registrations(*, user) -> QuerySet[Registration]:
     return (
-        Registration.objects.filter(user=user)
+        Registration.objects.filter(user=user, masterclass__is_hidden=False)
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("masterclass__subject")
         .order_by("-masterclass__starts_at")
@@ -131,6 +131,7 @@ def feed_masterclasses(*, user) -> list[MasterClass]:
     registered = MasterClass.objects.filter(
         registrations__user=user,
         registrations__status=Registration.Status.REGISTERED,
+        is_hidden=False,
     )
     hosted = MasterClass.objects.filter(host=user).exclude(
         status__in=[MasterClass.Status.DRAFT, MasterClass.Status.PROPOSED]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from community import services as community
 from community.markdown import render_markdown
 from community.recognition import badges_check
+from community.sanctions import participation_check
 from masterclasses import hooks
 from masterclasses.models import (
     CalendarFeed,
@@ -106,6 +107,7 @@ def masterclass_create(
 
     Raises ValidationError (a dict by field) on bad times, places or seats.
     """
+    participation_check(host)
     if not host.is_authenticated:
         raise PermissionDenied
     masterclass = MasterClass(host=host, **{key: fields[key] for key in fields})
@@ -124,6 +126,7 @@ def masterclass_create(
 
 def masterclass_submit(*, masterclass: MasterClass, actor) -> MasterClass:
     """A draft goes to the moderators (or straight out, for a trusted host)."""
+    participation_check(actor)
     if not can_edit_masterclass(actor, masterclass):
         raise PermissionDenied
     if masterclass.status != MasterClass.Status.DRAFT:
@@ -136,13 +139,7 @@ def masterclass_submit(*, masterclass: MasterClass, actor) -> MasterClass:
     return masterclass
 
 
-def _publish(masterclass: MasterClass, *, actor) -> MasterClass:
-    from accounts.models import Follow
-
-    masterclass.status = MasterClass.Status.PUBLISHED
-    masterclass.return_note = ""
-    masterclass.save(update_fields=["status", "return_note", "updated_at"])
-    community.audit(actor=actor, action="masterclass_publish", target=masterclass)
+def _activity_record(masterclass: MasterClass) -> None:
     community.activity_record(
         actor=masterclass.host,
         kind=hooks.MASTERCLASS_ACTIVITY,
@@ -151,6 +148,17 @@ def _publish(masterclass: MasterClass, *, actor) -> MasterClass:
         url=masterclass.get_absolute_url(),
         subjects=[masterclass.subject],
     )
+
+
+def _publish(masterclass: MasterClass, *, actor) -> MasterClass:
+    from accounts.models import Follow
+
+    masterclass.status = MasterClass.Status.PUBLISHED
+    masterclass.return_note = ""
+    masterclass.save(update_fields=["status", "return_note", "updated_at"])
+    community.audit(actor=actor, action="masterclass_publish", target=masterclass)
+    if not masterclass.is_hidden:
+        _activity_record(masterclass)
     followers = (
         Follow.objects.filter(followee=masterclass.host)
         .select_related("follower")
@@ -247,6 +255,7 @@ def masterclass_update(
     More seats move the first waiting members in. Raises ValidationError (a
     dict by field), e.g. seats below the registrations already made.
     """
+    participation_check(editor)
     if not can_edit_masterclass(editor, masterclass):
         raise PermissionDenied
     masterclass = MasterClass.objects.select_for_update().get(pk=masterclass.pk)
@@ -326,6 +335,63 @@ def masterclass_cancel(
     return masterclass
 
 
+# --- Moderation -------------------------------------
+# A moderator's call is always put on record (confirming an automatic hide is a
+# decision too); an automatic hide or restore only when it changes something.
+
+
+@transaction.atomic
+def masterclass_hide(
+    *, masterclass: MasterClass, moderator, reason: str, hidden: bool = True
+) -> MasterClass:
+    """A moderator hides a master-class (or shows it again): only its hosts and
+    moderators see it then; it leaves the lists, calendars and feeds.
+
+    Raises PermissionDenied for anyone but a moderator.
+    """
+    if not can_moderate_masterclasses(moderator):
+        raise PermissionDenied
+    return _masterclass_set_hidden(
+        masterclass, hidden=hidden, moderator=moderator, reason=reason
+    )
+
+
+@transaction.atomic
+def masterclass_hide_by_reports(
+    *, masterclass: MasterClass, hidden: bool = True
+) -> MasterClass:
+    """Reports of established members hide a master-class until a moderator looks."""
+    return _masterclass_set_hidden(
+        masterclass, hidden=hidden, moderator=None, reason=_("reported by colleagues")
+    )
+
+
+def _masterclass_set_hidden(
+    masterclass: MasterClass, *, hidden: bool, moderator, reason: str
+) -> MasterClass:
+    changed = masterclass.is_hidden != hidden
+    if changed:
+        masterclass.is_hidden = hidden
+        masterclass.save(update_fields=["is_hidden"])
+        if hidden:
+            community.activity_remove(
+                kind=hooks.MASTERCLASS_ACTIVITY, target=masterclass
+            )
+        elif masterclass.status in (
+            MasterClass.Status.PUBLISHED,
+            MasterClass.Status.FINISHED,
+        ):
+            _activity_record(masterclass)
+    if changed or moderator is not None:
+        community.audit(
+            actor=moderator,
+            action="masterclass_hide" if hidden else "masterclass_restore",
+            target=masterclass,
+            reason=reason,
+        )
+    return masterclass
+
+
 # --- Registration -------------------------------------
 
 
@@ -348,6 +414,7 @@ def register(*, masterclass: MasterClass, user) -> Registration:
     more seats than there are. Raises ValidationError: outside the window,
     already registered or waiting, a host, not published.
     """
+    participation_check(user)
     masterclass = MasterClass.objects.select_for_update().get(pk=masterclass.pk)
     if not can_register(user, masterclass):
         raise ValidationError(
@@ -488,6 +555,7 @@ def reminders_run(*, now: datetime.datetime | None = None) -> tuple[int, int]:
         due = Registration.objects.filter(
             status=Registration.Status.REGISTERED,
             masterclass__status=MasterClass.Status.PUBLISHED,
+            masterclass__is_hidden=False,
             masterclass__starts_at__gt=after,
             masterclass__starts_at__lte=until,
             **{f"{field}__isnull": True},
@@ -569,6 +637,7 @@ def feedback_leave(
     *, masterclass: MasterClass, user, score: int, comment: str = ""
 ) -> Feedback:
     """An attendee rates the master-class (again: the earlier feedback is replaced)."""
+    participation_check(user)
     registration = Registration.objects.filter(
         masterclass=masterclass, user=user, attended=True
     ).first()

@@ -87,9 +87,8 @@ def detail(
 ) -> HttpResponse:
     masterclass = selectors.masterclass_get(pk=pk, user=request.user)
     registration = selectors.registration_of(masterclass=masterclass, user=request.user)
-    hosting = is_host(request.user, masterclass) or can_moderate_masterclasses(
-        request.user
-    )
+    hosts_it = is_host(request.user, masterclass)
+    hosting = hosts_it or can_moderate_masterclasses(request.user)
     now = timezone.now()
     forms = forms or {}
     attended = registration is not None and registration.attended
@@ -104,6 +103,7 @@ def detail(
         "may_edit": can_edit_masterclass(request.user, masterclass),
         "show_room": can_see_room(request.user, masterclass, registration),
         "hosting": hosting,
+        "hosts_it": hosts_it,
         "running": masterclass.starts_at - services.CHECKIN_EARLY
         <= now
         <= masterclass.ends_at,

@@ -15,7 +15,9 @@ from materials.models import (
     Review,
     ReviewAssignment,
     ReviewRound,
+    TakedownRequest,
 )
+from materials.permissions import can_moderate_materials
 
 
 class VersionInline(admin.TabularInline):
@@ -255,13 +257,108 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    list_display = ["assignment", "recommendation", "submitted_at"]
+    list_display = ["assignment", "recommendation", "is_hidden", "submitted_at"]
     list_select_related = ["assignment__round__material", "assignment__reviewer"]
-    list_filter = ["recommendation"]
+    list_filter = ["recommendation", "is_hidden"]
     readonly_fields = [field.name for field in Review._meta.fields]
+    actions = ["hide_selected", "show_selected"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return can_moderate_materials(request.user)
+
+    @admin.action(description=_("Hide selected"), permissions=["moderate"])
+    def hide_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for review in queryset.select_related("assignment__round__material"):
+            services.review_hide(review=review, moderator=request.user, reason="")
+        self.message_user(request, _("Done."), messages.SUCCESS)
+
+    @admin.action(description=_("Show selected again"), permissions=["moderate"])
+    def show_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for review in queryset.select_related("assignment__round__material"):
+            services.review_hide(
+                review=review, moderator=request.user, reason="", hidden=False
+            )
+        self.message_user(request, _("Done."), messages.SUCCESS)
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    """Requests a moderator has to act on: new ones and those the author answered."""
+
+    title = _("needs a moderator")
+    parameter_name = "waiting"
+
+    def lookups(self, request: HttpRequest, model_admin):
+        return [("1", _("yes"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet):
+        if self.value() == "1":
+            return queryset.filter(
+                status__in=[
+                    TakedownRequest.Status.OPEN,
+                    TakedownRequest.Status.ANSWERED,
+                ]
+            )
+        return queryset
+
+
+@admin.register(TakedownRequest)
+class TakedownRequestAdmin(admin.ModelAdmin):
+    """Uphold (hide the material), reject, or after the author's answer restore."""
+
+    list_display = ["created_at", "material_title", "name", "email", "status"]
+    list_filter = [WaitingFilter, "status", "created_at"]
+    search_fields = ["material_title", "name", "email", "organisation"]
+    actions = ["uphold", "reject"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet, *, uphold: bool):
+        from materials.services.takedown import takedown_decide
+
+        done = 0
+        for takedown in queryset:
+            try:
+                takedown_decide(
+                    request=takedown,
+                    moderator=request.user,
+                    uphold=uphold,
+                    note=str(_("decided in the admin site")),
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{takedown}: {error.messages[0]}", messages.ERROR
+                )
+            else:
+                done += 1
+        self.message_user(
+            request,
+            _("Requests decided: %(count)d.") % {"count": done},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Uphold: hide the material (or keep it hidden after an answer)"),
+        permissions=["change"],
+    )
+    def uphold(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, uphold=True)
+
+    @admin.action(
+        description=_("Reject (or show the material again after an answer)"),
+        permissions=["change"],
+    )
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, uphold=False)

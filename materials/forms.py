@@ -221,3 +221,45 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
         return {
             key: self.cleaned_data[f"{key}_comment"] for key, _label in Review.CRITERIA
         }
+
+
+class TakedownForm(BootstrapFormMixin, forms.Form):
+    """A rights holder's request; the service checks it again."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address for our answer"), max_length=254)
+    organisation = forms.CharField(
+        label=_("Organisation (publisher, school), if you write for one"),
+        max_length=200,
+        required=False,
+    )
+    work = forms.CharField(
+        label=_("The original work and your rights to it"),
+        help_text=_("Title, author, where it was published; who holds the rights."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    details = forms.CharField(
+        label=_("What the material copies"),
+        help_text=_("Which file and pages; what is taken from the work."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    confirmed = forms.BooleanField(
+        label=_(
+            "I confirm in good faith that I hold the rights or act for the holder,"
+            " and that the information is accurate."
+        )
+    )
+
+
+class TakedownAnswerForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Your answer to the moderators"),
+        help_text=_(
+            "For example: you are the author of the work, have the holder's"
+            " permission, or the licence allows sharing."
+        ),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

@@ -36,7 +36,7 @@ def _portfolio_reviews(user) -> list:
     from materials.models import Review
 
     reviews = (
-        Review.objects.filter(assignment__reviewer=user)
+        Review.objects.filter(assignment__reviewer=user, is_hidden=False)
         .select_related("assignment__round__material")
         .order_by("-submitted_at")[:100]
     )
@@ -108,6 +108,21 @@ def register() -> None:
         preference="reviews",
         one=_("%(actor)s rated your material «%(target)s»"),
         many=_("%(count)s new ratings of your material «%(target)s»"),
+    )
+    # Urgent: an author must hear at once that their material is hidden.
+    notification_kind_register(
+        key="takedown_upheld",
+        preference="reviews",
+        one=_("«%(target)s» is hidden after a copyright request: you can answer"),
+        many=_("%(count)s of your materials are hidden after copyright requests"),
+        urgent=True,
+    )
+    notification_kind_register(
+        key="takedown_restored",
+        preference="reviews",
+        one=_("«%(target)s» is shown again after your answer"),
+        many=_("%(count)s of your materials are shown again"),
+        urgent=True,
     )
     notification_kind_register(
         key=NEW_VERSION,
@@ -229,10 +244,25 @@ def _contribution(start, end) -> dict[int, int]:
     return points
 
 
+def _reviews_visible_to(user):
+    """Reviews as the material's page shows them: to its author and moderators."""
+    from materials.models import Review, ReviewAssignment
+    from materials.permissions import can_moderate_materials
+
+    reviews = Review.objects.filter(
+        is_hidden=False, assignment__status=ReviewAssignment.Status.SUBMITTED
+    ).select_related("assignment__round__material")
+    if can_moderate_materials(user):
+        return reviews
+    if not user.is_authenticated:
+        return reviews.none()
+    return reviews.filter(assignment__round__material__author=user)
+
+
 def register_reports() -> None:
     from community.reports import reportable_register
     from materials import services
-    from materials.models import Material
+    from materials.models import Material, Review
 
     reportable_register(
         Material,
@@ -245,6 +275,19 @@ def register_reports() -> None:
         ),
         auto_hide=lambda material, hidden: services.material_hide_by_reports(
             material=material, hidden=hidden
+        ),
+    )
+    reportable_register(
+        Review,
+        key="material_review",
+        label=_("Expert review"),
+        visible_to=_reviews_visible_to,
+        owner_id=lambda review: review.assignment.reviewer_id,
+        hide=lambda review, moderator, reason: services.review_hide(
+            review=review, moderator=moderator, reason=reason
+        ),
+        auto_hide=lambda review, hidden: services.review_hide_by_reports(
+            review=review, hidden=hidden
         ),
     )
 
@@ -282,7 +325,7 @@ def register_inbox() -> None:
     from django.urls import reverse
 
     from community.inbox import InboxSource, inbox_source_register
-    from materials.models import ReviewAssignment, ReviewRound
+    from materials.models import ReviewAssignment, ReviewRound, TakedownRequest
 
     def waiting_for_reviewers() -> int:
         return (
@@ -303,6 +346,23 @@ def register_inbox() -> None:
         )
 
     changelist = "admin:materials_reviewround_changelist"
+    inbox_source_register(
+        InboxSource(
+            key="materials_takedowns",
+            label=_("Copyright takedown requests"),
+            count=lambda: TakedownRequest.objects.filter(
+                status__in=[
+                    TakedownRequest.Status.OPEN,
+                    TakedownRequest.Status.ANSWERED,
+                ]
+            ).count(),
+            url=lambda: (
+                reverse("admin:materials_takedownrequest_changelist") + "?waiting=1"
+            ),
+            permission="materials.change_takedownrequest",
+            order=15,
+        )
+    )
     inbox_source_register(
         InboxSource(
             key="materials_reviewers",

@@ -7,6 +7,7 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -489,6 +490,8 @@ class Review(models.Model):
         _("recommendation"), max_length=10, choices=ReviewRound.Decision.choices
     )
     summary = models.TextField(_("overall comment"), max_length=5000)
+    # Hidden by a moderator (or by reports): gone from the material's page.
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 
     class Meta:
@@ -497,7 +500,17 @@ class Review(models.Model):
         ordering = ["submitted_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.assignment}: {self.recommendation}"
+        # Never the reviewer's name: reviews may be blind, and reports and
+        # the audit log show this.
+        return _("Expert review of %(title)s") % {
+            "title": self.assignment.round.material.title
+        }
+
+    def get_absolute_url(self) -> str:
+        url = reverse(
+            "materials:detail", kwargs={"pk": self.assignment.round.material_id}
+        )
+        return f"{url}#review-{self.pk}"
 
     @property
     def average(self) -> float:
@@ -510,3 +523,58 @@ class Review(models.Model):
             (label, getattr(self, key), getattr(self, f"{key}_comment"))
             for key, label in self.CRITERIA
         ]
+
+
+class TakedownRequest(models.Model):
+    """A copyright holder's request to take a material down (no account needed)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("waiting for a moderator")
+        UPHELD = "upheld", _("material hidden")
+        REJECTED = "rejected", _("rejected")
+        ANSWERED = "answered", _("the author answered")
+        RESTORED = "restored", _("material shown again")
+
+    material = models.ForeignKey(
+        Material,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="takedown_requests",
+        verbose_name=_("material"),
+    )
+    material_title = models.CharField(_("material"), max_length=200)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    work = models.TextField(
+        _("the original work and the rights to it"), max_length=5000
+    )
+    details = models.TextField(_("what the material copies"), max_length=5000)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_note = models.TextField(_("moderator's note"), blank=True, max_length=1000)
+    author_answer = models.TextField(
+        _("the author's answer"), blank=True, max_length=5000
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("takedown request")
+        verbose_name_plural = _("takedown requests")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.material_title} ({self.name})"

@@ -194,18 +194,20 @@ def assignments_of(*, user) -> list:
     )
 
 
-def review_rounds_for(*, material: Material) -> list:
-    """The material's review requests, newest first, with their reviews."""
+def review_rounds_for(*, material: Material, hidden_too: bool = False) -> list:
+    """The material's review requests, newest first, with their reviews.
+
+    Reviews hidden by a moderator are left out unless ``hidden_too`` (for
+    moderators).
+    """
+    assignments = ReviewAssignment.objects.select_related(
+        "reviewer__profile", "review"
+    ).order_by("pk")
+    if not hidden_too:
+        assignments = assignments.exclude(review__is_hidden=True)
     return list(
         ReviewRound.objects.filter(material=material)
         .select_related("version", "decided_by__profile")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=ReviewAssignment.objects.select_related(
-                    "reviewer__profile", "review"
-                ).order_by("pk"),
-            )
-        )
+        .prefetch_related(Prefetch("assignments", queryset=assignments))
         .order_by("-submitted_at", "-pk")
     )

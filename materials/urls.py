@@ -1,6 +1,6 @@
 from django.urls import path
 
-from materials import views, views_review
+from materials import views, views_review, views_takedown
 
 app_name = "materials"
 
@@ -21,6 +21,16 @@ urlpatterns = [
     path("<int:pk>/review/submit/", views_review.submit, name="review_submit"),
     path("<int:pk>/review/withdraw/", views_review.withdraw, name="review_withdraw"),
     path("<int:pk>/", views.detail, name="detail"),
+    path(
+        "<int:pk>/copyright/",
+        views_takedown.request_takedown,
+        name="takedown",
+    ),
+    path(
+        "copyright/<int:pk>/answer/",
+        views_takedown.answer,
+        name="takedown_answer",
+    ),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/version/", views.version_add, name="version_add"),
     path("<int:pk>/publish/", views.publish, name="publish"),

@@ -25,6 +25,7 @@ from materials.permissions import (
     can_create_material,
     can_edit_collection,
     can_edit_material,
+    can_moderate_materials,
     can_rate_material,
     can_see_reviewer_names,
     can_see_reviews,
@@ -91,7 +92,9 @@ def detail(request: HttpRequest, pk: int, rating_form=None, status=200) -> HttpR
             "may_edit": can_edit_material(request.user, material),
             "may_submit": can_submit_for_review(request.user, material),
             "may_see_reviews": may_see_reviews,
-            "review_rounds": selectors.review_rounds_for(material=material)
+            "review_rounds": selectors.review_rounds_for(
+                material=material, hidden_too=can_moderate_materials(request.user)
+            )
             if may_see_reviews
             else [],
             "show_reviewer_names": can_see_reviewer_names(request.user, material),

@@ -16,15 +16,19 @@ from accounts.permissions import (
     can_delete_comment,
     can_delete_post,
     can_edit_post,
+    can_moderate_blogs,
     is_blocked_by,
 )
 from community import services as community
 from community.markdown import render_markdown
+from community.sanctions import participation_check
 
 BLOG_POST_ACTIVITY = "blog_post"
 
 
 def _activity_record(post: BlogPost) -> None:
+    if post.is_hidden:
+        return  # hidden by a moderator: out of the feeds until shown again
     subjects = []
     profile = getattr(post.author, "profile", None)
     if profile is not None:
@@ -42,9 +46,13 @@ def _activity_record(post: BlogPost) -> None:
 __all__ = [
     "comment_create",
     "comment_delete",
+    "comment_hide",
+    "comment_hide_by_reports",
     "post_comments_set",
     "post_create",
     "post_delete",
+    "post_hide",
+    "post_hide_by_reports",
     "post_publish",
     "post_unpublish",
     "post_update",
@@ -91,6 +99,7 @@ def post_create(
 
     Raises ValidationError when a field is invalid.
     """
+    participation_check(author)
     post = BlogPost(
         author=author,
         title=title.strip(),
@@ -121,6 +130,7 @@ def post_update(
 
     Raises PermissionDenied for anyone but the author, ValidationError on bad input.
     """
+    participation_check(actor)
     if not can_edit_post(actor, post):
         raise PermissionDenied
     post.title = title.strip()
@@ -135,6 +145,7 @@ def post_update(
 @transaction.atomic
 def post_publish(*, post: BlogPost, actor: User) -> BlogPost:
     """Publish a draft; the first publication date is kept on later ones."""
+    participation_check(actor)
     if not can_edit_post(actor, post):
         raise PermissionDenied
     if post.is_published:
@@ -185,6 +196,7 @@ def comment_create(*, post: BlogPost, author: User, body: str) -> BlogComment:
     commenter, "closed" when comments are closed or the post is not published,
     and "invalid" on an empty or too long text.
     """
+    participation_check(author)
     if not can_comment_post(author, post):
         if is_blocked_by(author, post.author):
             raise ValidationError(
@@ -214,7 +226,108 @@ def comment_delete(*, comment: BlogComment, actor: User) -> None:
     if not can_delete_comment(actor, comment):
         raise PermissionDenied
     post_id = comment.post_id
+    counted = not comment.is_hidden  # a hidden comment is no longer counted
     comment.delete()
-    BlogPost.objects.filter(pk=post_id, comment_count__gt=0).update(
-        comment_count=F("comment_count") - 1
+    if counted:
+        BlogPost.objects.filter(pk=post_id, comment_count__gt=0).update(
+            comment_count=F("comment_count") - 1
+        )
+
+
+# --- Moderation ------------------------------------------------------------------
+# A moderator's call is always put on record (confirming an automatic hide is a
+# decision too); an automatic hide or restore only when it changes something.
+
+
+@transaction.atomic
+def post_hide(
+    *, post: BlogPost, moderator: User, reason: str, hidden: bool = True
+) -> BlogPost:
+    """A moderator hides a post (or shows it again): only its author and
+    moderators see it then, and it leaves the feeds.
+
+    Raises PermissionDenied for anyone but a moderator.
+    """
+    if not can_moderate_blogs(moderator):
+        raise PermissionDenied
+    return _post_set_hidden(post, hidden=hidden, moderator=moderator, reason=reason)
+
+
+@transaction.atomic
+def post_hide_by_reports(*, post: BlogPost, hidden: bool = True) -> BlogPost:
+    """Reports of established members hide a post until a moderator looks."""
+    return _post_set_hidden(
+        post, hidden=hidden, moderator=None, reason=_("reported by colleagues")
     )
+
+
+def _post_set_hidden(
+    post: BlogPost, *, hidden: bool, moderator: User | None, reason: str
+) -> BlogPost:
+    changed = post.is_hidden != hidden
+    if changed:
+        post.is_hidden = hidden
+        post.save(update_fields=["is_hidden"])
+        if hidden:
+            community.activity_remove(kind=BLOG_POST_ACTIVITY, target=post)
+        elif post.is_published:
+            _activity_record(post)
+    if changed or moderator is not None:
+        community.audit(
+            actor=moderator,
+            action="blog_post_hide" if hidden else "blog_post_restore",
+            target=post,
+            reason=reason,
+        )
+    return post
+
+
+@transaction.atomic
+def comment_hide(
+    *, comment: BlogComment, moderator: User, reason: str, hidden: bool = True
+) -> BlogComment:
+    """A moderator hides a comment (or shows it again): others see that it
+    was hidden, and it is not counted.
+
+    Raises PermissionDenied for anyone but a moderator.
+    """
+    if not can_moderate_blogs(moderator):
+        raise PermissionDenied
+    return _comment_set_hidden(
+        comment, hidden=hidden, moderator=moderator, reason=reason
+    )
+
+
+@transaction.atomic
+def comment_hide_by_reports(
+    *, comment: BlogComment, hidden: bool = True
+) -> BlogComment:
+    """Reports of established members hide a comment until a moderator looks."""
+    return _comment_set_hidden(
+        comment, hidden=hidden, moderator=None, reason=_("reported by colleagues")
+    )
+
+
+def _comment_set_hidden(
+    comment: BlogComment, *, hidden: bool, moderator: User | None, reason: str
+) -> BlogComment:
+    changed = comment.is_hidden != hidden
+    if changed:
+        comment.is_hidden = hidden
+        comment.save(update_fields=["is_hidden"])
+        if hidden:
+            BlogPost.objects.filter(pk=comment.post_id, comment_count__gt=0).update(
+                comment_count=F("comment_count") - 1
+            )
+        else:
+            BlogPost.objects.filter(pk=comment.post_id).update(
+                comment_count=F("comment_count") + 1
+            )
+    if changed or moderator is not None:
+        community.audit(
+            actor=moderator,
+            action="blog_comment_hide" if hidden else "blog_comment_restore",
+            target=comment,
+            reason=reason,
+        )
+    return comment

@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from allauth.utils import generate_unique_username
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -18,11 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile, User
+from accounts.permissions import can_moderate_profiles
 from accounts.roles import EXPERTS, MODERATORS, ROLE_PERMISSIONS, STAFF_ROLES
+from community import services as community
 from community.images import image_clean
 from community.markdown import render_markdown
 from community.models import Grade, Subject
 from community.recognition import badges_check
+from community.sanctions import participation_check
 
 __all__ = [
     "EXPERTS",
@@ -34,6 +37,8 @@ __all__ = [
     "profile_avatar_remove",
     "profile_avatar_set",
     "profile_ensure",
+    "profile_hide",
+    "profile_hide_by_reports",
     "profile_privacy_update",
     "profile_set_language",
     "profile_update",
@@ -203,13 +208,17 @@ def profile_update(
     subjects: Iterable[Subject] | None = None,
     grades: Iterable[Grade] | None = None,
     interests: Iterable[str] | None = None,
+    editor=None,
     **fields: object,
 ) -> Profile:
     """Change what the member shows colleagues; ``about`` is rendered here, once.
 
     Only the named fields change. Raises ValidationError on an invalid value
-    (nothing is saved then).
+    (nothing is saved then), ParticipationRestricted when ``editor`` (the
+    member on their own page; a moderator in the admin site) may not write.
     """
+    if editor is not None:
+        participation_check(editor)
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
@@ -261,6 +270,7 @@ def profile_avatar_set(*, profile: Profile, upload: UploadedFile) -> Profile:
     refused or failed upload leaves the previous avatar and no new file.
     Raises ValidationError (codes "too_large", "not_image", "format").
     """
+    participation_check(profile.user)
     clean = image_clean(
         upload,
         max_bytes=AVATAR_MAX_BYTES,
@@ -315,3 +325,47 @@ def visit_touch(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(**fields)
     for name, value in fields.items():
         setattr(user, name, value)
+
+
+# --- Moderation ------------------------------------------------------------------
+
+
+@transaction.atomic
+def profile_hide(
+    *, profile: Profile, moderator: User, reason: str, hidden: bool = True
+) -> Profile:
+    """A moderator hides a member's profile (or shows it again): others see
+    only the name then. The call is always put on record.
+
+    Raises PermissionDenied for anyone but a moderator.
+    """
+    if not can_moderate_profiles(moderator):
+        raise PermissionDenied
+    return _profile_set_hidden(
+        profile, hidden=hidden, moderator=moderator, reason=reason
+    )
+
+
+@transaction.atomic
+def profile_hide_by_reports(*, profile: Profile, hidden: bool = True) -> Profile:
+    """Reports of established members hide a profile until a moderator looks."""
+    return _profile_set_hidden(
+        profile, hidden=hidden, moderator=None, reason=_("reported by colleagues")
+    )
+
+
+def _profile_set_hidden(
+    profile: Profile, *, hidden: bool, moderator: User | None, reason: str
+) -> Profile:
+    changed = profile.is_hidden != hidden
+    if changed:
+        profile.is_hidden = hidden
+        profile.save(update_fields=["is_hidden"])
+    if changed or moderator is not None:
+        community.audit(
+            actor=moderator,
+            action="profile_hide" if hidden else "profile_restore",
+            target=profile,
+            reason=reason,
+        )
+    return profile

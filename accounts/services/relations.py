@@ -12,6 +12,7 @@ from accounts.models import Block, Bookmark, Follow, User
 from accounts.permissions import can_follow_member
 from community import services as community
 from community.recognition import badges_check
+from community.sanctions import participation_check
 
 __all__ = [
     "block_create",
@@ -29,6 +30,7 @@ def follow_create(*, follower: User, followee: User) -> Follow:
     Raises ValidationError (code "not_allowed") for oneself, or when the
     colleague has blocked the follower.
     """
+    participation_check(follower)
     if not can_follow_member(follower, followee):
         raise ValidationError(_("You cannot follow this member."), code="not_allowed")
     follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)

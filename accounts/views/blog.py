@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, selectors_blog, selectors_relations, services
 from accounts.forms_blog import CommentForm, PostForm
 from accounts.models import BlogComment, BlogPost
-from accounts.permissions import can_comment_post, can_edit_post
+from accounts.permissions import can_comment_post, can_edit_post, can_moderate_blogs
 
 PER_PAGE = 20
 COMMENTS_PER_PAGE = 50
@@ -40,8 +40,12 @@ def _post_page(
     status: int = 200,
 ) -> HttpResponse:
     profile = selectors.profile_get_for_space(username=post.author.username)
+    may_moderate = can_moderate_blogs(request.user)
     comments = Paginator(
-        selectors_blog.comment_list_for_post(post=post), COMMENTS_PER_PAGE
+        selectors_blog.comment_list_for_post(
+            post=post, viewer=request.user, moderator=may_moderate
+        ),
+        COMMENTS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     context = selectors.space_context(viewer=request.user, profile=profile, tab="blog")
     context.update(
@@ -49,6 +53,7 @@ def _post_page(
         page_obj=comments,
         blocked_ids=selectors.blocked_user_ids(viewer=request.user),
         may_comment=can_comment_post(request.user, post),
+        may_moderate=may_moderate,
         comment_form=comment_form or CommentForm(),
         is_bookmarked=bool(
             selectors_relations.bookmarked_ids(

@@ -12,7 +12,11 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import AvatarForm, DirectoryFilterForm, PrivacyForm, ProfileForm
 from accounts.models import Visibility
-from accounts.permissions import can_see_detail, can_view_profile
+from accounts.permissions import (
+    can_see_detail,
+    can_see_hidden_profile,
+    can_view_profile,
+)
 from community import selectors as community_selectors
 from community.vocabulary import Region
 
@@ -25,7 +29,12 @@ def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
     if not can_view_profile(viewer, profile):
         raise Http404
     context = selectors.space_context(viewer=viewer, profile=profile, tab="profile")
+    if not can_see_hidden_profile(viewer, profile):
+        # Hidden by a moderator: others see the name and a notice only.
+        context["profile_shown"] = False
+        return render(request, "accounts/profile_detail.html", context)
     context.update(
+        profile_shown=True,
         show_email=can_see_detail(viewer, profile, profile.email_visibility),
         show_school=can_see_detail(viewer, profile, profile.school_visibility),
         show_location=can_see_detail(viewer, profile, profile.location_visibility),
@@ -94,6 +103,7 @@ def settings_profile(request: HttpRequest) -> HttpResponse:
         try:
             services.profile_update(
                 profile=profile,
+                editor=request.user,
                 subjects=data.pop("subjects"),
                 grades=data.pop("grades"),
                 interests=data.pop("interests"),

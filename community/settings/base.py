@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "community.middleware.TraceMiddleware",
+    # Innermost: a service's refusal to a suspended member becomes a page.
+    "community.middleware.ParticipationMiddleware",
 ]
 
 ROOT_URLCONF = "community.urls"
@@ -185,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.contributions_task",
         "schedule": 60.0 * 60 * 24,
     },
+    "traces-purge": {
+        "task": "community.tasks.traces_purge_task",
+        "schedule": 60.0 * 60 * 24,
+    },
 }
 
 # --- Moderation ---------------------------------------------------------------
@@ -192,16 +199,22 @@ CELERY_BEAT_SCHEDULE = {
 # Content reported by this many established members (in the network for at
 # least MODERATION_ESTABLISHED_DAYS) is hidden until a moderator looks; 0: never.
 MODERATION_AUTOHIDE_REPORTS = env.int("DJANGO_MODERATION_AUTOHIDE_REPORTS", default=3)
-MODERATION_ESTABLISHED_DAYS = 30
-
-# --- Forums -----------------------------------------------------------------
-
-# A new member's first posts wait for a moderator (0 turns this off).
-FORUMS_PREMODERATED_POSTS = env.int("DJANGO_FORUMS_PREMODERATED_POSTS", default=2)
-# New members (joined less than this many days ago) write at most so often.
-FORUMS_NEW_MEMBER_DAYS = 7
-FORUMS_NEW_MEMBER_TOPICS_PER_HOUR = 3
-FORUMS_NEW_MEMBER_POSTS_PER_HOUR = 10
+MODERATION_ESTABLISHED_DAYS = env.int("DJANGO_MODERATION_ESTABLISHED_DAYS", default=30)
+# New members' limits, all here. A new member's first forum posts wait for a
+# moderator (0 turns this off); for their first days they write at most so often.
+MODERATION_PREMODERATED_POSTS = env.int(
+    "DJANGO_MODERATION_PREMODERATED_POSTS", default=2
+)
+MODERATION_NEW_MEMBER_DAYS = env.int("DJANGO_MODERATION_NEW_MEMBER_DAYS", default=7)
+MODERATION_NEW_MEMBER_TOPICS_PER_HOUR = env.int(
+    "DJANGO_MODERATION_NEW_MEMBER_TOPICS_PER_HOUR", default=3
+)
+MODERATION_NEW_MEMBER_POSTS_PER_HOUR = env.int(
+    "DJANGO_MODERATION_NEW_MEMBER_POSTS_PER_HOUR", default=10
+)
+# Addresses and browsers of writes (kept for abuse checks) are deleted after
+# so many days by a nightly task.
+MODERATION_TRACE_DAYS = env.int("DJANGO_MODERATION_TRACE_DAYS", default=90)
 
 # --- Materials ----------------------------------------------------------------
 

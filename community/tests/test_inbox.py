@@ -32,6 +32,14 @@ def test_the_inbox_counts_every_kind_of_work(moderator):
     material = MaterialFactory()
     materials.review_request(material=material, author=material.author)
     MasterClassFactory(status=MasterClass.Status.PROPOSED)
+    materials.takedown_request(
+        material=MaterialFactory(),
+        name="Издательство",
+        email="rights@example.org",
+        work="Учебник",
+        details="Копия",
+        confirmed=True,
+    )
 
     counts = {source.key: count for source, count in inbox_for(moderator)}
 
@@ -41,6 +49,7 @@ def test_the_inbox_counts_every_kind_of_work(moderator):
         "materials_reviewers": 1,
         "materials_decisions": 0,
         "masterclass_proposals": 1,
+        "materials_takedowns": 1,
     }
 
 

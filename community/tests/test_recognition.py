@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _no_premoderation(settings):
-    settings.FORUMS_PREMODERATED_POSTS = 0
+    settings.MODERATION_PREMODERATED_POSTS = 0
 
 
 def _held(user) -> list[str]:

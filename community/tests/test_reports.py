@@ -4,6 +4,8 @@ import pytest
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.tests.factories import UserFactory
 from community import reporting
@@ -253,3 +255,61 @@ def test_auto_hide_works_for_materials_and_topics(settings):
             )
         item.refresh_from_db()
         assert item.is_hidden, key
+
+
+def test_the_report_shows_moderators_the_words_and_their_context(
+    moderator, member, post, django_assert_max_num_queries
+):
+    from community.sanctions import sanction_give
+    from forums.tests.factories import PostFactory
+
+    sanction_give(member=post.author, moderator=moderator, kind="warning", reason="x")
+    report = reporting.report_create(
+        reporter=member, key="forum_post", object_id=post.pk, reason="rudeness"
+    )
+    client = _client(moderator)
+
+    page = client.get(
+        reverse("admin:community_report_change", args=[report.pk])
+    ).content.decode()
+
+    assert "Обидные слова" in page  # the words, not just the title
+    assert post.topic.title in page  # where they were written
+    with translation.override("ru"):
+        record = gettext("their warnings and suspensions: %(count)d") % {"count": 1}
+    assert record in page  # the author's record with the moderators
+    for index in range(50):
+        reporting.report_create(
+            reporter=UserFactory(),
+            key="forum_post",
+            object_id=post.pk if index % 2 else PostFactory().pk,
+            reason="spam",
+        )
+    with django_assert_max_num_queries(15):
+        listing = client.get(reverse("admin:community_report_changelist"))
+    assert listing.status_code == 200
+
+
+def test_every_hide_and_restore_is_in_the_audit_log(moderator, member, post):
+    from forums import services as forums
+    from materials import services as materials
+    from materials.tests.factories import MaterialFactory
+
+    material = MaterialFactory()
+    report = reporting.report_create(
+        reporter=member, key="forum_post", object_id=post.pk, reason="rudeness"
+    )
+    reporting.report_resolve(
+        report=report, moderator=moderator, hide=True, note="Грубо"
+    )
+    post.refresh_from_db()
+    forums.post_hide(post=post, moderator=moderator, reason="Исправлено", hidden=False)
+    materials.material_hide(material=material, moderator=moderator)
+
+    entries = {
+        (entry.action, entry.target_id): entry for entry in AuditEntry.objects.all()
+    }
+    hide = entries[("forum_post_hide", post.pk)]
+    assert (hide.actor, hide.reason) == (moderator, "Грубо")
+    assert entries[("forum_post_restore", post.pk)].reason == "Исправлено"
+    assert entries[("material_hide", material.pk)].actor == moderator

@@ -8,4 +8,4 @@ def _no_premoderation_unless_asked(settings, request):
     Tests marked ``premoderation`` run with the site's default (2 posts).
     """
     if "premoderation" not in request.keywords:
-        settings.FORUMS_PREMODERATED_POSTS = 0
+        settings.MODERATION_PREMODERATED_POSTS = 0

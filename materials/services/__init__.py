@@ -1,9 +1,10 @@
 """Every write to materials.
 
 One module per concern; each lists its public services in ``__all__``:
-``library`` (materials, files, versions, downloads, ratings, collections) and
-``review`` (the expert review workflow).
+``library`` (materials, files, versions, downloads, ratings, collections),
+``review`` (the expert review workflow) and ``takedown`` (copyright requests).
 """
 
 from materials.services.library import *  # noqa: F403
 from materials.services.review import *  # noqa: F403
+from materials.services.takedown import *  # noqa: F403

@@ -14,6 +14,7 @@ from accounts.selectors_relations import bookmark_holders
 from community import services as community
 from community.markdown import render_markdown
 from community.recognition import badges_check
+from community.sanctions import participation_check
 from materials import hooks
 from materials.models import (
     Collection,
@@ -128,6 +129,7 @@ def material_create(
     Raises PermissionDenied, or ValidationError (no rights confirmation, no
     files, a bad field).
     """
+    participation_check(author)
     if not can_create_material(author):
         raise PermissionDenied
     material = Material(author=author, **{key: fields[key] for key in fields})
@@ -154,6 +156,7 @@ def material_update(
     *, material: Material, editor, grades=None, tags=None, **fields
 ) -> Material:
     """Change a material's description (files change through a new version)."""
+    participation_check(editor)
     if not can_edit_material(editor, material):
         raise PermissionDenied
     for key in FIELDS:
@@ -185,6 +188,7 @@ def _activity(material: Material) -> None:
 @transaction.atomic
 def material_publish(*, material: Material, actor) -> Material:
     """Show a draft in the catalogue and the feeds."""
+    participation_check(actor)
     if not can_edit_material(actor, material):
         raise PermissionDenied
     if material.is_published:
@@ -234,6 +238,7 @@ def material_version_add(
 
     Members who bookmarked the material hear of it.
     """
+    participation_check(author)
     if not can_edit_material(author, material):
         raise PermissionDenied
     material = Material.objects.select_for_update().get(pk=material.pk)
@@ -268,11 +273,23 @@ def material_hide(*, material: Material, moderator, hidden: bool = True) -> Mate
 
     if not can_moderate_materials(moderator):
         raise PermissionDenied
+    if material.is_hidden != hidden:
+        community.audit(
+            actor=moderator,
+            action="material_hide" if hidden else "material_restore",
+            target=material,
+        )
     return _material_set_hidden(material, hidden=hidden)
 
 
 def material_hide_by_reports(*, material: Material, hidden: bool = True) -> Material:
     """Reports of established members hide a material until a moderator looks."""
+    if material.is_hidden != hidden:
+        community.audit(
+            actor=None,
+            action=f"material_{'hide' if hidden else 'restore'}_automatic",
+            target=material,
+        )
     return _material_set_hidden(material, hidden=hidden)
 
 
@@ -313,6 +330,7 @@ def _ratings_recount(material: Material) -> None:
 @transaction.atomic
 def rating_set(*, material: Material, user, score: int, comment: str = "") -> Rating:
     """Rate a material 1–5 (again: the earlier rating is replaced)."""
+    participation_check(user)
     if not can_rate_material(user, material):
         raise PermissionDenied
     if not 1 <= int(score) <= 5:
@@ -350,6 +368,7 @@ def rating_delete(*, material: Material, user, actor=None) -> None:
 def collection_create(
     *, owner, title: str, description: str = "", is_public: bool = False
 ) -> Collection:
+    participation_check(owner)
     if not owner.is_authenticated:
         raise PermissionDenied
     collection = Collection(
@@ -364,6 +383,7 @@ def collection_create(
 
 
 def collection_update(*, collection: Collection, editor, **fields) -> Collection:
+    participation_check(editor)
     if not can_edit_collection(editor, collection):
         raise PermissionDenied
     for key in ("title", "description", "is_public"):
@@ -385,6 +405,7 @@ def collection_item_set(
     *, collection: Collection, material: Material, editor, present: bool
 ) -> None:
     """Put a material in a collection (or take it out)."""
+    participation_check(editor)
     if not can_edit_collection(editor, collection):
         raise PermissionDenied
     if present:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from community import services as community
 from community.recognition import badges_check
+from community.sanctions import participation_check
 from materials import hooks
 from materials.models import (
     Material,
@@ -33,6 +34,8 @@ __all__ = [
     "review_assign",
     "review_deadlines_run",
     "review_decide",
+    "review_hide",
+    "review_hide_by_reports",
     "review_request",
     "review_take",
     "review_withdraw",
@@ -188,6 +191,7 @@ def review_take(*, round_: ReviewRound, reviewer) -> ReviewAssignment:
     Raises ValidationError naming the reason: not an expert, own material,
     same school, another subject, already taken, no free place, closed.
     """
+    participation_check(reviewer)
     round_ = _open_round(round_)
     _check_reviewer(reviewer, round_, subject_required=True)
     assignment = _assignment_create(round_, reviewer)
@@ -235,6 +239,7 @@ def review_write(
     Raises PermissionDenied (not the reviewer, late, already submitted) or
     ValidationError (a score outside 1–5, an unknown recommendation, no summary).
     """
+    participation_check(reviewer)
     assignment = (
         ReviewAssignment.objects.select_for_update(of=("self",))
         .select_related("round__material__author")
@@ -445,3 +450,45 @@ def review_deadlines_run(*, now: datetime.datetime | None = None) -> tuple[int, 
                     group=False,
                 )
     return reminded, expired
+
+
+# --- Moderation ------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_hide(
+    *, review: Review, moderator, reason: str, hidden: bool = True
+) -> Review:
+    """A moderator hides a review (or shows it again): it leaves the material's
+    page. The call is always put on record.
+
+    Raises PermissionDenied for anyone but a moderator.
+    """
+    if not can_moderate_materials(moderator):
+        raise PermissionDenied
+    return _review_set_hidden(review, hidden=hidden, moderator=moderator, reason=reason)
+
+
+@transaction.atomic
+def review_hide_by_reports(*, review: Review, hidden: bool = True) -> Review:
+    """Reports hide a review until a moderator looks."""
+    return _review_set_hidden(
+        review, hidden=hidden, moderator=None, reason=_("reported by colleagues")
+    )
+
+
+def _review_set_hidden(
+    review: Review, *, hidden: bool, moderator, reason: str
+) -> Review:
+    changed = review.is_hidden != hidden
+    if changed:
+        review.is_hidden = hidden
+        review.save(update_fields=["is_hidden"])
+    if changed or moderator is not None:
+        community.audit(
+            actor=moderator,
+            action="material_review_hide" if hidden else "material_review_restore",
+            target=review,
+            reason=reason,
+        )
+    return review
