@@ -271,7 +271,7 @@ def register_reports() -> None:
         visible_to=lambda user: Material.objects.public(),
         owner_id=lambda material: material.author_id,
         hide=lambda material, moderator, reason: services.material_hide(
-            material=material, moderator=moderator
+            material=material, moderator=moderator, reason=reason
         ),
         auto_hide=lambda material, hidden: services.material_hide_by_reports(
             material=material, hidden=hidden

@@ -304,7 +304,7 @@ def test_every_hide_and_restore_is_in_the_audit_log(moderator, member, post):
     )
     post.refresh_from_db()
     forums.post_hide(post=post, moderator=moderator, reason="Исправлено", hidden=False)
-    materials.material_hide(material=material, moderator=moderator)
+    materials.material_hide(material=material, moderator=moderator, reason="Спам")
 
     entries = {
         (entry.action, entry.target_id): entry for entry in AuditEntry.objects.all()
@@ -312,4 +312,31 @@ def test_every_hide_and_restore_is_in_the_audit_log(moderator, member, post):
     hide = entries[("forum_post_hide", post.pk)]
     assert (hide.actor, hide.reason) == (moderator, "Грубо")
     assert entries[("forum_post_restore", post.pk)].reason == "Исправлено"
-    assert entries[("material_hide", material.pk)].actor == moderator
+    material_hide = entries[("material_hide", material.pk)]
+    assert (material_hide.actor, material_hide.reason) == (moderator, "Спам")
+
+
+def test_the_report_list_filters_by_kind_and_age(moderator, member, post):
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from materials.tests.factories import MaterialFactory
+
+    material = MaterialFactory()
+    for key, pk in (("forum_post", post.pk), ("material", material.pk)):
+        reporting.report_create(reporter=member, key=key, object_id=pk, reason="spam")
+    Report.objects.filter(target_id=material.pk).update(
+        created_at=timezone.now() - timezone.timedelta(days=40)
+    )
+    client = _client(moderator)
+    url = reverse("admin:community_report_changelist")
+    material_type = ContentType.objects.get_for_model(material)
+
+    by_kind = client.get(url, {"target_type__id__exact": material_type.pk})
+    week_ago = timezone.localtime() - timezone.timedelta(days=7)
+    recent = client.get(url, {"created_at__gte": str(week_ago)})  # "Past 7 days"
+
+    assert [row.pk for row in by_kind.context["cl"].result_list] == [
+        Report.objects.get(target_id=material.pk, target_type=material_type).pk
+    ]
+    assert [row.target_id for row in recent.context["cl"].result_list] == [post.pk]

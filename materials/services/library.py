@@ -267,8 +267,10 @@ def material_version_add(
     return version
 
 
-def material_hide(*, material: Material, moderator, hidden: bool = True) -> Material:
-    """A moderator hides (or shows again) a material."""
+def material_hide(
+    *, material: Material, moderator, hidden: bool = True, reason: str = ""
+) -> Material:
+    """A moderator hides (or shows again) a material; the audit log says why."""
     from materials.permissions import can_moderate_materials
 
     if not can_moderate_materials(moderator):
@@ -278,6 +280,7 @@ def material_hide(*, material: Material, moderator, hidden: bool = True) -> Mate
             actor=moderator,
             action="material_hide" if hidden else "material_restore",
             target=material,
+            reason=reason,
         )
     return _material_set_hidden(material, hidden=hidden)
 

@@ -123,7 +123,11 @@ def takedown_decide(
     if uphold:
         status = TakedownRequest.Status.UPHELD
         if material is not None and not answered:
-            material_hide(material=material, moderator=moderator)
+            material_hide(
+                material=material,
+                moderator=moderator,
+                reason=_("copyright request from %(name)s") % {"name": request.name},
+            )
     else:
         status = (
             TakedownRequest.Status.RESTORED
@@ -131,7 +135,12 @@ def takedown_decide(
             else TakedownRequest.Status.REJECTED
         )
         if material is not None and answered:
-            material_hide(material=material, moderator=moderator, hidden=False)
+            material_hide(
+                material=material,
+                moderator=moderator,
+                hidden=False,
+                reason=_("restored after the author's answer"),
+            )
     request.status = status
     request.decided_at = timezone.now()
     request.decided_by = moderator
