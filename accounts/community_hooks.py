@@ -279,3 +279,38 @@ def register_reports() -> None:
             profile=profile, hidden=hidden
         ),
     )
+
+
+def register_discovery() -> None:
+    """Blog posts in a tag's feed; blog posts and public profiles in the sitemap."""
+    from accounts.feeds import tag_entries
+    from accounts.sitemaps import BlogPostSitemap, ProfileSitemap
+    from community.feeds import tag_feed_source_register
+    from community.sitemaps import sitemap_register
+
+    tag_feed_source_register(key="blog_posts", entries=tag_entries)
+    sitemap_register(key="blog", sitemap=BlogPostSitemap, order=50)
+    sitemap_register(key="members", sitemap=ProfileSitemap, order=60)
+
+
+def register_tags() -> None:
+    """Blog posts, and members by their interests, on a tag's page."""
+    from accounts import selectors, selectors_blog
+    from community.tags import tagged_source_register
+
+    tagged_source_register(
+        key="blog_posts",
+        label=_("Blog posts"),
+        order=40,
+        items=lambda user, tag: selectors_blog.post_list_for_tag(tag=tag),
+        template="accounts/partials/_tagged_post.html",
+    )
+    tagged_source_register(
+        key="members",
+        label=_("Colleagues"),
+        order=50,
+        items=lambda user, tag: selectors.profile_list_for_interest(
+            tag=tag, viewer=user
+        ),
+        template="accounts/partials/_tagged_member.html",
+    )

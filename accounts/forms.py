@@ -3,12 +3,11 @@ from django.core.validators import MaxValueValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
-from taggit.forms import TagField
 
 from accounts import services
 from accounts.models import Profile, User
 from accounts.services.members import PRIVACY_FIELDS
-from community.forms import BootstrapFormMixin
+from community.forms import BootstrapFormMixin, TagField
 from community.models import Grade, Subject
 from community.vocabulary import Region
 

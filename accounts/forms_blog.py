@@ -3,10 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
-from taggit.forms import TagField
 
 from accounts.models import BlogComment, BlogPost
-from community.forms import BootstrapFormMixin
+from community.forms import BootstrapFormMixin, TagField
 
 
 class PostForm(BootstrapFormMixin, forms.ModelForm):

@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Block, BlogPost, Follow, Profile, User
+from accounts.permissions import can_moderate_profiles
 from community.models import Grade, Subject
 
 LATEST_POSTS_ON_PROFILE = 5
@@ -161,3 +162,22 @@ def subject_ids_by_member(*, user_ids: list[int]) -> dict[int, set[int]]:
     ).values_list("profile__user_id", "subject_id"):
         found.setdefault(user_id, set()).add(subject_id)
     return found
+
+
+def profile_list_for_interest(*, tag, viewer) -> QuerySet[Profile]:
+    """Members with ``tag`` among their interests, as the directory lists them
+    (unlisted ones, and those hidden by a moderator, left out), plus the
+    viewer themself; hidden ones also for moderators. Deleted never."""
+    shown = Q(listed_in_directory=True)
+    if not can_moderate_profiles(viewer):
+        shown &= Q(is_hidden=False)
+    if viewer.is_authenticated:
+        shown |= Q(user_id=viewer.pk)
+    return (
+        Profile.objects.filter(
+            shown, interests=tag, user__is_active=True, deleted_at__isnull=True
+        )
+        .select_related("user")
+        .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by()))
+        .order_by("display_name", "pk")
+    )

@@ -54,3 +54,18 @@ def comment_list_for_post(
     if viewer is not None and viewer.is_authenticated:
         return comments.filter(Q(is_hidden=False) | Q(author=viewer))
     return comments.filter(is_hidden=False)
+
+
+def post_list_for_tag(*, tag) -> QuerySet[BlogPost]:
+    """Published posts carrying ``tag`` (not hidden, their authors' blogs
+    open), newest first, with the author's name."""
+    return (
+        BlogPost.objects.published()
+        .filter(
+            tags=tag,
+            author__is_active=True,
+            author__profile__deleted_at__isnull=True,
+        )
+        .select_related("author__profile")
+        .order_by("-published_at", "-pk")
+    )

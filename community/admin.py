@@ -11,7 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from community import digests
+# admin_tags replaces taggit's Tag admin with one that merges tags.
+from community import admin_tags, digests  # noqa: F401
 from community.models import (
     AuditEntry,
     Badge,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -556,3 +557,50 @@ class RequestTrace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.ip_address}"
+
+
+class SearchEntry(models.Model):
+    """One searchable row of an app (a topic, a post, a material …), as search sees it.
+
+    Written by ``community.search.search_index`` from the services that change
+    the row; only what may be shown is here (hidden, draft, private rows are
+    removed), so a search reads this table alone. On PostgreSQL
+    ``search_vector`` holds the weighted Russian tsvector (GIN-indexed, with
+    a trigram index on the title); on SQLite ``folded`` serves containment.
+    """
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("everyone")
+        MEMBERS = "members", _("members only")
+
+    kind = models.CharField(_("kind"), max_length=20)
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    target_id = models.PositiveBigIntegerField()
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    tags = models.CharField(_("tags"), max_length=500, blank=True)
+    url = models.CharField(_("link"), max_length=500)
+    # ",3,7," and ",grade-5,grade-6,": filters by containment on both databases.
+    subjects = models.CharField(max_length=200, blank=True)
+    grades = models.CharField(max_length=300, blank=True)
+    date = models.DateTimeField(_("date"))
+    audience = models.CharField(
+        max_length=10, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    author_id = models.PositiveBigIntegerField(null=True, blank=True)
+    folded = models.TextField(blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target_type", "target_id"], name="community_search_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "-date"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"

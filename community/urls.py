@@ -5,7 +5,15 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-from community import views, views_recognition, views_reports
+from community import (
+    views,
+    views_recognition,
+    views_reports,
+    views_search,
+    views_tags,
+)
+from community.feeds import TagFeed
+from community.views_discovery import robots_txt, sitemap_index, sitemap_section
 from masterclasses import views as masterclass_views
 
 # The admin login goes through allauth's, so that its rate limits apply there too.
@@ -17,6 +25,14 @@ admin.site.index_title = _("Moderation")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_index, name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
+    path("tags/<str:slug>/feed/rss/", TagFeed(), name="tag_feed_rss"),
+    path("tags/<str:slug>/feed/atom/", TagFeed(atom=True), name="tag_feed_atom"),
+    path("tags/suggest/", views_tags.tag_suggest, name="tag_suggest"),
+    path("tags/<str:slug>/", views_tags.tag_detail, name="tag"),
+    path("search/", views_search.search_page, name="search"),
     path("report/<slug:key>/<int:pk>/", views_reports.report, name="report"),
     path(
         "reports/<int:pk>/resolve/", views_reports.report_resolve, name="report_resolve"

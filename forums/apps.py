@@ -8,10 +8,13 @@ class ForumsConfig(AppConfig):
 
     def ready(self) -> None:
         from community.navigation import nav_register
-        from forums import hooks
+        from forums import hooks, search_documents
 
         hooks.register()
         hooks.register_inbox()
         hooks.register_recognition()
         hooks.register_reports()
+        hooks.register_discovery()
+        hooks.register_tags()
+        search_documents.register()
         nav_register(url_name="forums:index", title=_("Forums"), order=10)

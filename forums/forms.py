@@ -6,9 +6,8 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
-from taggit.forms import TagField
 
-from community.forms import BootstrapFormMixin
+from community.forms import BootstrapFormMixin, TagField
 from forums.models import Post, Section, Topic
 
 

@@ -293,3 +293,34 @@ def register_inbox() -> None:
             order=20,
         )
     )
+
+
+def register_discovery() -> None:
+    """Topics in a tag's feed; sections and topics in the sitemap."""
+    from community.feeds import tag_feed_source_register
+    from community.sitemaps import sitemap_register
+    from forums.feeds import tag_entries
+    from forums.sitemaps import SectionSitemap, TopicSitemap
+
+    tag_feed_source_register(key="topics", entries=tag_entries)
+    sitemap_register(key="forum-sections", sitemap=SectionSitemap, order=10)
+    sitemap_register(key="forum-topics", sitemap=TopicSitemap, order=20)
+
+
+def register_tags() -> None:
+    """Topics on a tag's page; watches follow a tag merged into another."""
+    from community.tags import tag_merge_hook_register, tagged_source_register
+    from forums import selectors, services
+
+    tagged_source_register(
+        key="topics",
+        label=_("Forum topics"),
+        order=10,
+        items=lambda user, tag: selectors.topic_list_for_tag(tag=tag, user=user),
+        template="forums/partials/_tagged_topic.html",
+    )
+    tag_merge_hook_register(
+        lambda sources, target: services.tag_watches_merge(
+            sources=sources, target=target
+        )
+    )

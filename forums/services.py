@@ -17,6 +17,7 @@ from community import services as community
 from community.markdown import render_markdown
 from community.recognition import badges_check
 from community.sanctions import participation_check
+from community.search import search_index, search_index_many
 from forums import hooks
 from forums.models import (
     ModerationLog,
@@ -209,6 +210,7 @@ def topic_create(
         TopicWatch.objects.get_or_create(user=author, topic=topic)
     else:
         _topic_published(topic, post)
+    search_index(topic)
     return topic
 
 
@@ -325,6 +327,7 @@ def post_create(*, topic: Topic, author, body: str, quoted: Post | None = None) 
         quoted = None
     if not pending:
         _reply_published(post, quoted=quoted)
+    search_index(post)
     return post
 
 
@@ -357,6 +360,7 @@ def post_approve(*, post: Post, moderator) -> Post:
     else:
         _reply_published(post)
     _log(moderator=moderator, action="approve", post=post)
+    _search_post(post)
     return post
 
 
@@ -373,6 +377,7 @@ def post_reject(*, post: Post, moderator, reason: str = "") -> Post:
     if post.number == 1:
         Topic.objects.filter(pk=post.topic_id).update(is_pending=False, is_hidden=True)
     _log(moderator=moderator, action="reject", post=post, reason=reason)
+    _search_post(post)
     return post
 
 
@@ -395,7 +400,25 @@ def post_edit(*, post: Post, editor, body: str, reason: str = "") -> Post:
     post.save(update_fields=["body", "body_html", "edited_at"])
     if editor.pk != post.author_id:
         _log(moderator=editor, action="edit", post=post, reason=reason)
+    _search_post(post)
     return post
+
+
+def _search_post(post: Post) -> None:
+    # The opening post is searched as its topic.
+    search_index(post.topic if post.number == 1 else post)
+
+
+def _search_topics(*topics: Topic) -> None:
+    """A topic's visibility, section or posts changed: its replies follow it."""
+    search_index_many(
+        [
+            *topics,
+            *Post.objects.filter(topic__in=topics, number__gt=1).select_related(
+                "topic__section"
+            ),
+        ]
+    )
 
 
 def _log(*, moderator, action: str, topic=None, post=None, reason: str = "") -> None:
@@ -425,6 +448,7 @@ def post_delete(*, post: Post, actor, reason: str = "") -> Post:
         _post_activity_remove(post)
         if actor.pk != post.author_id:
             _log(moderator=actor, action="delete", post=post, reason=reason)
+    _search_post(post)
     return post
 
 
@@ -457,6 +481,7 @@ def _post_set_hidden(post: Post, *, hidden: bool, moderator, reason: str) -> Pos
             post=post,
             reason=reason,
         )
+    _search_post(post)
     return post
 
 
@@ -605,6 +630,8 @@ def topic_moderate(
             community.activity_remove(kind=hooks.TOPIC_ACTIVITY, target=topic)
         elif not topic.is_pending:
             _topic_activity(topic)
+    if "is_hidden" in changed:
+        _search_topics(topic)
     return topic
 
 
@@ -624,6 +651,7 @@ def topic_move(*, topic: Topic, section: Section, moderator, reason: str = "") -
     # Counted again: a topic waiting for moderation was never counted.
     _section_recount(old_section_id, section.pk)
     _log(moderator=moderator, action="move", topic=topic, reason=reason)
+    _search_topics(topic)
     return topic
 
 
@@ -671,6 +699,26 @@ def tag_watch_set(*, user, tag, watching: bool) -> None:
         TagWatch.objects.get_or_create(user=user, tag=tag)
     else:
         TagWatch.objects.filter(user=user, tag=tag).delete()
+
+
+def tag_watches_merge(*, sources, target) -> int:
+    """Tags merged into ``target``: their watchers watch ``target`` now, once
+    each (community.tags.tag_merge runs this before deleting ``sources``, and
+    checks the moderator). Returns how many watches moved."""
+    watching = set(
+        TagWatch.objects.filter(tag=target).values_list("user_id", flat=True)
+    )
+    moving = []
+    for pk, user_id in (
+        TagWatch.objects.filter(tag__in=[tag.pk for tag in sources])
+        .order_by("pk")
+        .values_list("pk", "user_id")
+    ):
+        if user_id not in watching:
+            watching.add(user_id)
+            moving.append(pk)
+    # The others (already watching the target) go with their tags.
+    return TagWatch.objects.filter(pk__in=moving).update(tag=target)
 
 
 def _topic_recount(topic: Topic) -> None:
@@ -752,6 +800,7 @@ def topic_merge(*, source: Topic, target: Topic, moderator, reason: str = "") ->
     _section_recount(source.section_id, target.section_id)
     _log(moderator=moderator, action="merge", topic=source, reason=reason)
     _log(moderator=moderator, action="merge", topic=target, reason=reason)
+    _search_topics(source, target)
     return target
 
 
@@ -835,6 +884,7 @@ def topic_split(
     _section_recount(topic.section_id, new.section_id)
     _log(moderator=moderator, action="split", topic=topic, reason=reason)
     _log(moderator=moderator, action="split", topic=new, reason=reason)
+    _search_topics(topic, new)
     return new
 
 
@@ -853,4 +903,5 @@ def topic_hide_by_reports(*, topic: Topic, hidden: bool = True) -> Topic:
             topic=topic,
             reason=_("reported by colleagues"),
         )
+    _search_topics(topic)
     return topic

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from forums import views
+from forums.feeds import SectionFeed
 
 app_name = "forums"
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("tag/<str:slug>/", views.tag_detail, name="tag"),
     path("tag/<str:slug>/watch/", views.tag_watch, name="tag_watch"),
     path("s/<slug:slug>/", views.section_detail, name="section"),
+    path("s/<slug:slug>/feed/rss/", SectionFeed(), name="section_feed_rss"),
+    path("s/<slug:slug>/feed/atom/", SectionFeed(atom=True), name="section_feed_atom"),
     path("s/<slug:slug>/new/", views.topic_create, name="topic_create"),
     path("s/<slug:slug>/read/", views.section_mark_read, name="section_mark_read"),
     path("s/<slug:slug>/watch/", views.section_watch, name="section_watch"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from accounts.selectors_relations import bookmarked_ids
-from forums import selectors, services
+from forums import selectors, selectors_public, services
 from forums.forms import (
     PostEditForm,
     ReplyForm,
@@ -181,6 +181,10 @@ def _topic_page(
         "forums/topic_detail.html",
         {
             "topic": topic,
+            # For the page's description: the first page holds the opening post.
+            "opening_post": selectors_public.topic_opening(
+                topic=topic, loaded=page.object_list if page.number == 1 else ()
+            ),
             "accepted_answer": accepted_answer,
             "is_watching": selectors.is_watching(topic=topic, user=request.user),
             "page_obj": page,

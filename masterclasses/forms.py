@@ -3,9 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
-from taggit.forms import TagField
 
-from community.forms import BootstrapFormMixin
+from community.forms import BootstrapFormMixin, TagField
 from community.models import Grade, Subject
 from masterclasses.models import MasterClass
 

@@ -258,3 +258,28 @@ def register_inbox() -> None:
             order=40,
         )
     )
+
+
+def register_discovery() -> None:
+    """Master-classes in a tag's feed and in the sitemap."""
+    from community.feeds import tag_feed_source_register
+    from community.sitemaps import sitemap_register
+    from masterclasses.feeds import tag_entries
+    from masterclasses.sitemaps import MasterClassSitemap
+
+    tag_feed_source_register(key="masterclasses", entries=tag_entries)
+    sitemap_register(key="masterclasses", sitemap=MasterClassSitemap, order=40)
+
+
+def register_tags() -> None:
+    """Listed master-classes on a tag's page."""
+    from community.tags import tagged_source_register
+    from masterclasses import selectors
+
+    tagged_source_register(
+        key="masterclasses",
+        label=_("Master-classes"),
+        order=30,
+        items=lambda user, tag: selectors.masterclass_list_for_tag(tag=tag),
+        template="masterclasses/partials/_tagged_masterclass.html",
+    )

@@ -80,7 +80,7 @@ def month(*, year: int, month_number: int) -> list[list[tuple]]:
 def masterclass_get(*, pk: int, user) -> MasterClass:
     masterclass = (
         MasterClass.objects.select_related("host__profile", "subject")
-        .prefetch_related("cohosts__profile")
+        .prefetch_related("cohosts__profile", "tags")
         .filter(pk=pk)
         .first()
     )
@@ -167,3 +167,8 @@ def certificates_of(*, user) -> QuerySet[Certificate]:
         .select_related("masterclass")
         .order_by("-issued_at")
     )
+
+
+def masterclass_list_for_tag(*, tag) -> QuerySet[MasterClass]:
+    """Listed ones carrying ``tag`` (as on the public list), latest first."""
+    return _listed().filter(tags=tag).order_by("-starts_at", "-pk")

@@ -15,6 +15,7 @@ from community import services as community
 from community.markdown import render_markdown
 from community.recognition import badges_check
 from community.sanctions import participation_check
+from community.search import search_index
 from masterclasses import hooks
 from masterclasses.models import (
     CalendarFeed,
@@ -121,6 +122,7 @@ def masterclass_create(
     masterclass.cohosts.set([user for user in cohosts if user.pk != host.pk])
     if submit:
         masterclass_submit(masterclass=masterclass, actor=host)
+    search_index(masterclass)
     return masterclass
 
 
@@ -173,6 +175,7 @@ def _publish(masterclass: MasterClass, *, actor) -> MasterClass:
             target_title=masterclass.title,
             url=masterclass.get_absolute_url(),
         )
+    search_index(masterclass)
     return masterclass
 
 
@@ -221,6 +224,7 @@ def masterclass_return(
         url=masterclass.get_absolute_url(),
         group=False,
     )
+    search_index(masterclass)
     return masterclass
 
 
@@ -295,6 +299,7 @@ def masterclass_update(
             )
     if "capacity" in changed:
         _promote(masterclass)
+    search_index(masterclass)
     return masterclass
 
 
@@ -332,6 +337,7 @@ def masterclass_cancel(
                 url=masterclass.get_absolute_url(),
                 group=False,
             )
+    search_index(masterclass)
     return masterclass
 
 
@@ -389,6 +395,7 @@ def _masterclass_set_hidden(
             target=masterclass,
             reason=reason,
         )
+    search_index(masterclass)
     return masterclass
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from masterclasses import views
+from masterclasses.feeds import UpcomingFeed
 
 app_name = "masterclasses"
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("calendar/<int:year>/<int:month>/", views.month, name="month"),
     path("new/", views.create, name="create"),
     path("mine/", views.mine, name="mine"),
+    path("feed/rss/", UpcomingFeed(), name="feed_rss"),
+    path("feed/atom/", UpcomingFeed(atom=True), name="feed_atom"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("certificate/<int:pk>.pdf", views.certificate_download, name="certificate"),
     path("<int:pk>/", views.detail, name="detail"),

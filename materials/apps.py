@@ -8,10 +8,13 @@ class MaterialsConfig(AppConfig):
 
     def ready(self) -> None:
         from community.navigation import nav_register
-        from materials import hooks
+        from materials import hooks, search_documents
 
         hooks.register()
         hooks.register_inbox()
         hooks.register_recognition()
         hooks.register_reports()
+        hooks.register_discovery()
+        hooks.register_tags()
+        search_documents.register()
         nav_register(url_name="materials:catalogue", title=_("Materials"), order=20)

@@ -6,9 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from markdownx.widgets import MarkdownxWidget
-from taggit.forms import TagField
 
-from community.forms import BootstrapFormMixin, bootstrap_widgets
+from community.forms import BootstrapFormMixin, TagField, bootstrap_widgets
 from community.models import Grade, Subject
 from materials.models import Licence, Material
 from materials.uploads import file_check

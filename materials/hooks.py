@@ -385,3 +385,28 @@ def register_inbox() -> None:
             order=31,
         )
     )
+
+
+def register_discovery() -> None:
+    """Materials in a tag's feed and in the sitemap."""
+    from community.feeds import tag_feed_source_register
+    from community.sitemaps import sitemap_register
+    from materials.feeds import tag_entries
+    from materials.sitemaps import MaterialSitemap
+
+    tag_feed_source_register(key="materials", entries=tag_entries)
+    sitemap_register(key="materials", sitemap=MaterialSitemap, order=30)
+
+
+def register_tags() -> None:
+    """Published materials on a tag's page."""
+    from community.tags import tagged_source_register
+    from materials import selectors
+
+    tagged_source_register(
+        key="materials",
+        label=_("Materials"),
+        order=20,
+        items=lambda user, tag: selectors.catalogue(tag=tag.slug),
+        template="materials/partials/_tagged_material.html",
+    )

@@ -1,12 +1,15 @@
 from django.urls import path
 
 from materials import views, views_review, views_takedown
+from materials.feeds import MaterialFeed
 
 app_name = "materials"
 
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("new/", views.create, name="create"),
+    path("feed/rss/", MaterialFeed(), name="feed_rss"),
+    path("feed/atom/", MaterialFeed(atom=True), name="feed_atom"),
     path("mine/", views.mine, name="mine"),
     path("collections/", views.collections, name="collections"),
     path("collections/<int:pk>/", views.collection_detail, name="collection"),

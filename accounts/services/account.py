@@ -24,6 +24,7 @@ from accounts.models import (
     Profile,
     User,
 )
+from community.search import search_index_many
 
 PROFILE_ERASED_FIELDS = (
     "display_name",
@@ -236,6 +237,10 @@ def account_delete(*, user: User) -> None:
         ]
     )
     user.groups.clear()
+    # The profile leaves search; the posts that stay have a new address.
+    search_index_many(
+        [profile, *BlogPost.objects.filter(author=user).select_related("author")]
+    )
     if avatar:
         transaction.on_commit(lambda: default_storage.delete(avatar))
 

@@ -22,6 +22,7 @@ from accounts.permissions import (
 from community import services as community
 from community.markdown import render_markdown
 from community.sanctions import participation_check
+from community.search import search_index, search_remove
 
 BLOG_POST_ACTIVITY = "blog_post"
 
@@ -115,6 +116,7 @@ def post_create(
     post.tags.set(_clean_tags(tags))
     if post.is_published:
         _activity_record(post)
+    search_index(post)
     return post
 
 
@@ -139,6 +141,7 @@ def post_update(
     post.full_clean(exclude=["author"])
     post.save(update_fields=["title", "body", "body_html", "updated_at"])
     post.tags.set(_clean_tags(tags))
+    search_index(post)
     return post
 
 
@@ -154,6 +157,7 @@ def post_publish(*, post: BlogPost, actor: User) -> BlogPost:
     post.published_at = post.published_at or timezone.now()
     post.save(update_fields=["status", "published_at", "updated_at"])
     _activity_record(post)
+    search_index(post)
     return post
 
 
@@ -166,6 +170,7 @@ def post_unpublish(*, post: BlogPost, actor: User) -> BlogPost:
         post.status = BlogPost.Status.DRAFT
         post.save(update_fields=["status", "updated_at"])
         community.activity_remove(kind=BLOG_POST_ACTIVITY, target=post)
+    search_index(post)
     return post
 
 
@@ -185,6 +190,7 @@ def post_delete(*, post: BlogPost, actor: User) -> None:
     if not can_delete_post(actor, post):
         raise PermissionDenied
     community.activity_remove(kind=BLOG_POST_ACTIVITY, target=post)
+    search_remove(post)
     post.delete()
 
 
@@ -279,6 +285,7 @@ def _post_set_hidden(
             target=post,
             reason=reason,
         )
+    search_index(post)
     return post
 
 

@@ -26,6 +26,7 @@ from community.markdown import render_markdown
 from community.models import Grade, Subject
 from community.recognition import badges_check
 from community.sanctions import participation_check
+from community.search import search_index
 
 __all__ = [
     "EXPERTS",
@@ -73,6 +74,7 @@ def profile_ensure(*, user: User, display_name: str = "") -> Profile:
     )
     profile.full_clean(exclude=["user"])
     profile.save()
+    search_index(profile)
     return profile
 
 
@@ -135,6 +137,7 @@ def member_create(
     profile.save()
     profile.subjects.set(subjects)
     profile.grades.set(grades)
+    search_index(profile)
     return user
 
 
@@ -238,6 +241,7 @@ def profile_update(
             sorted({tag.strip()[:100] for tag in interests if tag.strip()})
         )
     badges_check(user=profile.user)
+    search_index(profile)
     return profile
 
 
@@ -254,6 +258,7 @@ def profile_privacy_update(*, profile: Profile, **fields: object) -> Profile:
         setattr(profile, name, value)
     profile.full_clean(exclude=["user", "avatar"])
     profile.save(update_fields=[*fields, "updated_at"])
+    search_index(profile)
     return profile
 
 
@@ -368,4 +373,5 @@ def _profile_set_hidden(
             target=profile,
             reason=reason,
         )
+    search_index(profile)
     return profile

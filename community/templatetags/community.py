@@ -20,11 +20,14 @@ def markdown_filter(text: str) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def query_replace(context: template.Context, **changes: object) -> str:
-    """The current query string with some parameters replaced (for pagination)."""
+    """The current query string with some parameters replaced (None drops one)."""
     request = context.get("request")
     query = request.GET.copy() if request is not None else QueryDict(mutable=True)
     for key, value in changes.items():
-        query[key] = str(value)
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
     return query.urlencode()
 
 

@@ -20,3 +20,17 @@ def test_digest_benchmark_runs_on_a_small_population():
     assert result.returncode == 0, result.stderr
     assert "members: 40" in result.stdout
     assert "members/s" in result.stdout
+
+
+def test_the_large_community_generator_fills_searchable_rows(db):
+    sys.path.insert(0, str(ROOT))
+    from bench.community_data import fill
+    from community.models import SearchEntry
+    from forums.models import Post
+
+    counts = fill(scale=0.0002, batch=50)
+
+    assert counts["posts"] == Post.objects.count() == 200
+    kinds = set(SearchEntry.objects.values_list("kind", flat=True))
+    assert kinds == {"members", "topics", "posts", "materials", "masterclasses"}
+    assert SearchEntry.objects.filter(kind="posts").count() == 200 - counts["topics"]

@@ -16,6 +16,8 @@ ALLOWED_LATIN = {"VK", "ID", "Mail", "ru", "Google"}
 # Names of formats and keys, written in Latin letters in Russian text too.
 ALLOWED_LATIN |= {"JPEG", "PNG", "WebP", "PDF", "ZIP", "JSON", "Markdown", "Ctrl"}
 ALLOWED_LATIN |= {"Word", "PowerPoint", "Excel", "OpenDocument"}
+# Feed formats: «Подписаться через RSS», «Atom».
+ALLOWED_LATIN |= {"RSS", "Atom"}
 # Licence names: "CC BY-NC-SA 4.0".
 ALLOWED_LATIN |= {"CC", "BY", "SA", "NC", "ND"}
 # Addresses are data, not interface text.

@@ -15,6 +15,7 @@ from community import services as community
 from community.markdown import render_markdown
 from community.recognition import badges_check
 from community.sanctions import participation_check
+from community.search import search_index, search_remove
 from materials import hooks
 from materials.models import (
     Collection,
@@ -144,6 +145,7 @@ def material_create(
     material.save(update_fields=["current_version"])
     if publish:
         material_publish(material=material, actor=author)
+    search_index(material)
     return material
 
 
@@ -171,6 +173,7 @@ def material_update(
         material.tags.set(_clean_tags(tags))
     if material.is_published and not material.is_hidden:
         _activity(material)
+    search_index(material)
     return material
 
 
@@ -199,6 +202,7 @@ def material_publish(*, material: Material, actor) -> Material:
     badges_check(user=material.author)
     if not material.is_hidden:
         _activity(material)
+    search_index(material)
     return material
 
 
@@ -211,6 +215,7 @@ def material_unpublish(*, material: Material, actor) -> Material:
         material.status = Material.Status.DRAFT
         material.save(update_fields=["status"])
         community.activity_remove(kind=hooks.MATERIAL_ACTIVITY, target=material)
+    search_index(material)
     return material
 
 
@@ -225,6 +230,7 @@ def material_delete(*, material: Material, actor) -> None:
         )
     )
     community.activity_remove(kind=hooks.MATERIAL_ACTIVITY, target=material)
+    search_remove(material)
     Material.objects.filter(pk=material.pk).update(current_version=None)
     material.delete()
     _storage_delete_later(names)
@@ -304,6 +310,7 @@ def _material_set_hidden(material: Material, *, hidden: bool) -> Material:
             community.activity_remove(kind=hooks.MATERIAL_ACTIVITY, target=material)
         elif material.is_published:
             _activity(material)
+    search_index(material)
     return material
 
 

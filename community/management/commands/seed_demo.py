@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts import services as account_services
 from accounts.models import BlogComment, BlogPost, User
 from community.models import Grade, Subject
+from community.search import search_kinds, search_rebuild
 
 DEMO_PASSWORD = "kollegi-demo-2026"  # noqa: S105 - demo accounts only
 
@@ -324,6 +325,9 @@ class Command(BaseCommand):
         self._fill_materials()
         self._fill_masterclasses()
         self._recognise()
+        # Some demo rows are made directly; the search box should find them all.
+        for kind in search_kinds():
+            search_rebuild(kind)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data: {created} new members.")
             if created

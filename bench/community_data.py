@@ -1,0 +1,265 @@
+"""A large community for benchmarks: members, forums, materials, master-classes.
+
+    from bench.community_data import fill
+    fill(scale=1.0)   # 10,000 members, 50,000 topics, 1,000,000 posts, 100,000
+                      # materials, 5,000 master-classes, and their search entries
+
+Rows are made with ``bulk_create`` in batches (the services would take hours
+for a million posts); the search entries are written by
+``community.search.search_index_many`` from the same in-memory rows, as the
+services would write them. Text is Russian, drawn from a teacher's vocabulary
+with a Zipf-like frequency, so that the full-text index has realistic
+lexemes and selectivity. Repeatable: the random generator is seeded.
+"""
+
+import datetime
+import random
+from collections.abc import Callable
+
+VOCABULARY = """
+урок урока уроке уроки уроков учитель учителя учителей ученик ученика ученики
+учеников класс класса классе классы классов школа школы школе школ задача задачи
+задач задание задания заданий дроби дробей дробь дробные числа число чисел
+уравнение уравнения уравнений математика математике математики геометрия
+геометрии треугольник треугольника площадь периметр физика физике физики
+опыт опыта опыты лабораторная работа работы работу химия химии реакция
+биология биологии клетка растения фотосинтез история истории войны революция
+литература литературы роман поэма стихотворение сочинение сочинения эссе
+аргумент аргументы русский язык языка орфография пунктуация причастие
+причастия деепричастие английский грамматика лексика чтение текст текста
+тексты проект проекта проекты олимпиада олимпиады олимпиаде подготовка
+подготовки экзамен экзамена ЕГЭ ОГЭ ВПР контрольная проверочная тест теста
+тесты вопрос вопросы ответ ответы методика методики методический приём
+приёмы игра игры игровые мотивация внимание дисциплина родители родителей
+собрание собрания классный руководитель оценка оценки оценивание критерии
+критериев рубрика портфолио аттестация категория категории наставник
+наставничество семинар вебинар мастер-класс конференция презентация слайды
+доска интерактивная цифровые ресурсы платформа электронный журнал домашнее
+задание домашние повторение закрепление объяснение пример примеры решение
+решения ошибка ошибки ошибок правило правила таблица схема карточки кроссворд
+викторина эксперимент наблюдение исследование результаты вывод выводы
+пятый шестой седьмой восьмой девятый десятый одиннадцатый начальная школа
+первоклассники дошкольники психология инклюзия адаптация ФГОС программа
+рабочая программа планирование тематическое календарное четверть каникулы
+"""
+LINKING = "и в на с по для как что это не но о из к у от до за при"
+FIRST_NAMES = """Анна Мария Елена Ольга Татьяна Наталья Ирина Светлана Марина Галина
+Иван Сергей Алексей Дмитрий Андрей Михаил Николай Павел Юрий Владимир"""
+LAST_NAMES = """Иванов Петров Смирнов Кузнецов Соколов Попов Лебедев Козлов Новиков
+Морозов Волков Соловьёв Васильев Зайцев Павлов Семёнов Голубев Виноградов
+Богданов Воробьёв Фёдоров Михайлов Беляев Тарасов Белов Комаров Орлов Киселёв"""
+WORDS, LINKS = VOCABULARY.split(), LINKING.split()
+NAMES, SURNAMES = FIRST_NAMES.split(), LAST_NAMES.split()
+
+SCALE_1 = {
+    "members": 10_000,
+    "sections": 40,
+    "topics": 50_000,
+    "posts": 1_000_000,
+    "materials": 100_000,
+    "masterclasses": 5_000,
+}
+
+
+class Text:
+    """Sentences from the vocabulary, frequent words more often."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.weights = [1 / (rank + 8) for rank in range(len(WORDS))]
+
+    def words(self, count: int) -> list[str]:
+        chosen = self.rng.choices(WORDS, weights=self.weights, k=count)
+        for index in range(2, count, 4):
+            chosen[index] = self.rng.choice(LINKS)
+        return chosen
+
+    def title(self) -> str:
+        words = self.words(self.rng.randint(3, 8))
+        return " ".join(words).capitalize()
+
+    def paragraph(self, low: int = 20, high: int = 80) -> str:
+        words = self.words(self.rng.randint(low, high))
+        sentences, start = [], 0
+        while start < len(words):
+            length = self.rng.randint(6, 14)
+            sentences.append(" ".join(words[start : start + length]).capitalize() + ".")
+            start += length
+        return " ".join(sentences)
+
+
+def _batches(total: int, size: int):
+    for start in range(0, total, size):
+        yield start, min(size, total - start)
+
+
+def fill(
+    scale: float = 1.0,
+    *,
+    batch: int = 5000,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, int]:
+    """Fill the (empty) database; returns how many rows of each kind."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+    from taggit.models import Tag
+
+    from accounts.models import Profile, User
+    from community.models import Grade, Subject
+    from community.search import search_index_many
+    from forums.models import Post, Section, Topic
+    from masterclasses.models import MasterClass
+    from materials.models import Licence, Material
+
+    counts = {key: max(1, int(value * scale)) for key, value in SCALE_1.items()}
+    tell = progress or (lambda label, done, total: None)
+    rng = random.Random(2026)  # noqa: S311 - repeatable bench data, not secrets
+    text = Text(rng)
+    now = timezone.now()
+    subjects = list(Subject.objects.all())
+    password = make_password("bench-password-2026")
+    no_tags = Tag.objects.none()
+
+    # Members.
+    members: list[int] = []
+    for start, size in _batches(counts["members"], batch):
+        users = User.objects.bulk_create(
+            User(
+                username=f"teacher{n}",
+                email=f"teacher{n}@school.example",
+                password=password,
+                date_joined=now - datetime.timedelta(days=rng.randint(40, 2000)),
+            )
+            for n in range(start, start + size)
+        )
+        profiles = Profile.objects.bulk_create(
+            Profile(
+                user=user,
+                display_name=f"{rng.choice(NAMES)} {rng.choice(SURNAMES)}",
+                about=text.paragraph(10, 40),
+                about_html=f"<p>{text.paragraph(10, 40)}</p>",
+                school=f"Школа № {rng.randint(1, 2000)}",
+                city="Москва",
+            )
+            for user in users
+        )
+        for profile, user in zip(profiles, users, strict=True):
+            profile.user = user
+            profile._prefetched_objects_cache = {
+                "interests": no_tags,
+                "subjects": Subject.objects.none(),
+                "grades": Grade.objects.none(),
+            }
+        search_index_many(profiles)
+        members.extend(user.pk for user in users)
+        tell("members", start + size, counts["members"])
+
+    # Forum sections, topics and posts: posts spread over topics, numbered.
+    sections = [
+        Section.objects.create(
+            title=f"{subjects[n % len(subjects)].name_ru}: раздел {n + 1}",
+            slug=f"bench-{n + 1}",
+            subject=subjects[n % len(subjects)],
+        )
+        for n in range(counts["sections"])
+    ]
+    replies_per_topic = max(1, counts["posts"] // counts["topics"])
+    posts_made = 0
+    topic_batch = max(1, batch // replies_per_topic)
+    for _start, size in _batches(counts["topics"], topic_batch):
+        topics = Topic.objects.bulk_create(
+            Topic(
+                section=rng.choice(sections),
+                author_id=rng.choice(members),
+                title=text.title(),
+                reply_count=replies_per_topic - 1,
+                last_post_at=now - datetime.timedelta(minutes=rng.randint(1, 10**6)),
+            )
+            for _n in range(size)
+        )
+        posts = []
+        for topic in topics:
+            for number in range(1, replies_per_topic + 1):
+                body = text.paragraph()
+                posts.append(
+                    Post(
+                        topic=topic,
+                        author_id=rng.choice(members),
+                        number=number,
+                        body=body,
+                        body_html=f"<p>{body}</p>",
+                    )
+                )
+        posts = Post.objects.bulk_create(posts)
+        for topic in topics:
+            topic._prefetched_objects_cache = {"tags": no_tags}
+            topic.opening_posts = []
+        for post in posts:
+            if post.number == 1:
+                post.topic.opening_posts = [post]
+        search_index_many([*topics, *(post for post in posts if post.number > 1)])
+        posts_made += len(posts)
+        tell("posts", posts_made, counts["topics"] * replies_per_topic)
+    counts["posts"] = posts_made
+
+    # Materials.
+    kinds = [choice for choice, _label in Material.Kind.choices]
+    for start, size in _batches(counts["materials"], batch):
+        made = Material.objects.bulk_create(
+            Material(
+                author_id=rng.choice(members),
+                title=text.title(),
+                summary=text.paragraph(8, 20)[:300],
+                description=text.paragraph(40, 120),
+                description_html=f"<p>{text.paragraph(40, 120)}</p>",
+                subject=rng.choice(subjects),
+                kind=rng.choice(kinds),
+                licence=Licence.CC_BY,
+                rights_confirmed=True,
+                status=Material.Status.PUBLISHED,
+                published_at=now - datetime.timedelta(minutes=rng.randint(1, 10**6)),
+            )
+            for _n in range(size)
+        )
+        for material in made:
+            material._prefetched_objects_cache = {
+                "tags": no_tags,
+                "grades": Grade.objects.none(),
+            }
+        search_index_many(made)
+        tell("materials", start + size, counts["materials"])
+
+    # Master-classes: upcoming and past.
+    for start, size in _batches(counts["masterclasses"], batch):
+        made = []
+        for _n in range(size):
+            starts = now + datetime.timedelta(hours=rng.randint(-24 * 300, 24 * 60))
+            made.append(
+                MasterClass(
+                    host_id=rng.choice(members),
+                    title=text.title(),
+                    description=text.paragraph(),
+                    description_html=f"<p>{text.paragraph()}</p>",
+                    subject=rng.choice(subjects),
+                    format=MasterClass.Format.ONLINE,
+                    room_url="https://meet.example.org/room",
+                    starts_at=starts,
+                    ends_at=starts + datetime.timedelta(minutes=90),
+                    time_zone="Europe/Moscow",
+                    capacity=rng.randint(10, 100),
+                    status=(
+                        MasterClass.Status.FINISHED
+                        if starts < now
+                        else MasterClass.Status.PUBLISHED
+                    ),
+                )
+            )
+        made = MasterClass.objects.bulk_create(made)
+        for masterclass in made:
+            masterclass._prefetched_objects_cache = {
+                "tags": no_tags,
+                "grades": Grade.objects.none(),
+            }
+        search_index_many(made)
+        tell("masterclasses", start + size, counts["masterclasses"])
+    return counts

@@ -1,0 +1,394 @@
+"""One search across the network: the registry, the index and the query.
+
+Apps register each searchable model in ``AppConfig.ready()`` with
+``searchable_register``: how a row reads for search (``document``, or None
+when nobody but its author and moderators may see it) and the queryset that
+loads rows for a rebuild. Their services call ``search_index(obj)`` after a
+write that changes the row or who may see it, and ``search_remove(obj)``
+before deleting it: the index is kept current by the code that writes, not
+by signals.
+
+On PostgreSQL each entry has a weighted ``tsvector`` in the ``russian``
+configuration (title A, tags B, text C; a reply's title D), GIN-indexed, and
+a query is every word as a stemmed prefix (``дроби 5 класс`` finds «Дробные
+числа. Урок для 5-го класса»), ranked by relevance, then freshness. When it
+finds nothing, titles and names are matched by trigram word similarity, so a
+typo still finds. On SQLite (the embedded default) a word matches by
+case-folded containment of a crude stem.
+"""
+
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html import unescape
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, transaction
+from django.db.models import Count, F, Model, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeString
+
+from community.models import SearchEntry
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 8
+BODY_LIMIT = 20_000
+SNIPPET_LENGTH = 240
+
+# Trigram word similarity for titles and names; index-assisted with «%>».
+SearchEntry._meta.get_field("title").register_lookup(TrigramWordSimilar)
+
+
+@dataclass
+class SearchDocument:
+    """What search knows of a row: its words, filters and where it leads."""
+
+    title: str
+    url: str
+    date: datetime.datetime
+    body: str = ""
+    tags: Iterable[str] = ()
+    subject_ids: Iterable[int] = ()
+    grade_slugs: Iterable[str] = ()
+    author_id: int | None = None
+    members_only: bool = False
+    # A reply carries its topic's title for display; it should not outrank the topic.
+    title_weight: str = "A"
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    key: str
+    label: Promise
+    model: type[Model]
+    document: Callable[[Model], SearchDocument | None]
+    # Every row that may be indexed, with what ``document`` reads loaded.
+    queryset: Callable[[], QuerySet]
+    order: int = 50
+
+
+_kinds: dict[str, SearchKind] = {}
+
+
+def searchable_register(kind: SearchKind) -> None:
+    _kinds[kind.key] = kind
+
+
+def search_kinds() -> list[SearchKind]:
+    return sorted(_kinds.values(), key=lambda kind: kind.order)
+
+
+def _kind_for(model: type[Model]) -> SearchKind | None:
+    for kind in _kinds.values():
+        if kind.model is model:
+            return kind
+    return None
+
+
+# --- writing the index --------------------------------------------------------
+
+
+def plain_text(html: str) -> str:
+    """Rendered, sanitised HTML back to words (the index and snippets are text)."""
+    return " ".join(unescape(strip_tags(html)).split())
+
+
+def _fold(text: str) -> str:
+    return text.casefold().replace("ё", "е")
+
+
+def _entry_values(kind: SearchKind, document: SearchDocument) -> dict:
+    tags = " ".join(tag for tag in document.tags if tag)
+    body = document.body[:BODY_LIMIT]
+    title = document.title[:300]
+    subjects = ",".join(str(pk) for pk in document.subject_ids)
+    grades = ",".join(document.grade_slugs)
+    return {
+        "kind": kind.key,
+        "title": title,
+        "body": body,
+        "tags": tags[:500],
+        "url": document.url[:500],
+        "subjects": f",{subjects}," if subjects else "",
+        "grades": f",{grades}," if grades else "",
+        "date": document.date,
+        "audience": (
+            SearchEntry.Audience.MEMBERS
+            if document.members_only
+            else SearchEntry.Audience.EVERYONE
+        ),
+        "author_id": document.author_id,
+        # Only SQLite searches the folded text; PostgreSQL keeps its rows narrow.
+        "folded": (
+            "" if connection.vendor == "postgresql" else _fold(f"{title} {tags} {body}")
+        ),
+    }
+
+
+def _vector(title_weight: str = "A"):
+    """The weighted Russian tsvector of an entry's own columns."""
+    return (
+        SearchVector("title", weight=title_weight, config="russian")
+        + SearchVector("tags", weight="B", config="russian")
+        + SearchVector("body", weight="C", config="russian")
+    )
+
+
+def search_index(obj: Model) -> None:
+    """Bring ``obj``'s entry up to date: written, changed, or gone if now unseen."""
+    search_index_many([obj])
+
+
+@transaction.atomic
+def search_index_many(objects: Iterable[Model]) -> int:
+    """Index a batch of rows of registered kinds; returns how many are searchable."""
+    objects = list(objects)
+    if not objects:
+        return 0
+    stale: list[tuple[int, int]] = []
+    fresh: list[SearchEntry] = []
+    low_titles: list[SearchEntry] = []
+    for obj in objects:
+        kind = _kind_for(type(obj))
+        if kind is None:
+            raise LookupError(f"{type(obj).__name__} is not registered for search")
+        content_type = ContentType.objects.get_for_model(obj)
+        stale.append((content_type.pk, obj.pk))
+        document = kind.document(obj)
+        if document is None:
+            continue
+        entry = SearchEntry(
+            target_type=content_type, target_id=obj.pk, **_entry_values(kind, document)
+        )
+        (low_titles if document.title_weight != "A" else fresh).append(entry)
+    by_type: dict[int, list[int]] = {}
+    for type_id, pk in stale:
+        by_type.setdefault(type_id, []).append(pk)
+    for type_id, pks in by_type.items():
+        SearchEntry.objects.filter(target_type_id=type_id, target_id__in=pks).delete()
+    created = SearchEntry.objects.bulk_create([*fresh, *low_titles])
+    if connection.vendor == "postgresql":
+        for entries, weight in ((fresh, "A"), (low_titles, "D")):
+            if entries:
+                SearchEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+                    search_vector=_vector(weight)
+                )
+    return len(created)
+
+
+def search_remove(obj: Model) -> None:
+    """Take a row out of search (call before deleting it)."""
+    SearchEntry.objects.filter(
+        target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk
+    ).delete()
+
+
+def search_reindex_objects(objects: Iterable[Model]) -> int:
+    """Index rows again after a change elsewhere (tags merged, a topic moved)."""
+    return search_index_many(objects)
+
+
+def search_rebuild(
+    kind: SearchKind,
+    *,
+    batch_size: int = 1000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Index every row of a kind again, in batches by primary key."""
+    content_type = ContentType.objects.get_for_model(kind.model)
+    done = 0
+    last_pk = 0
+    queryset = kind.queryset().order_by("pk")
+    while True:
+        batch = list(queryset.filter(pk__gt=last_pk)[:batch_size])
+        if not batch:
+            break
+        last_pk = batch[-1].pk
+        done += search_index_many(batch)
+        if progress is not None:
+            progress(len(batch))
+    # Rows gone meanwhile (deleted without a service call) leave no entry behind.
+    SearchEntry.objects.filter(target_type=content_type).exclude(
+        target_id__in=kind.model._default_manager.values("pk")
+    ).delete()
+    return done
+
+
+# --- reading ------------------------------------------------------------------
+
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query: letters and digits only, at most MAX_WORDS."""
+    return WORD.findall(text)[:MAX_WORDS]
+
+
+def _crude_stem(word: str) -> str:
+    """For containment on SQLite: «дроби» → «дроб», «класса» → «клас»."""
+    word = _fold(word)
+    if len(word) >= 6 and word.isalpha():
+        return word[:-2]
+    if len(word) == 5 and word.isalpha():
+        return word[:-1]
+    return word
+
+
+@dataclass
+class SearchFilters:
+    subject_id: int | None = None
+    grade_slug: str = ""
+    since: datetime.datetime | None = None
+
+
+@dataclass
+class SearchResults:
+    """The matches of one kind, ranked, and the count of every kind."""
+
+    entries: QuerySet
+    kind: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    similar: bool = False  # found by trigram similarity, not by the words
+
+
+def _visible(user) -> QuerySet:
+    entries = SearchEntry.objects.all()
+    if not user.is_authenticated:
+        entries = entries.filter(audience=SearchEntry.Audience.EVERYONE)
+    return entries
+
+
+def _filtered(entries: QuerySet, filters: SearchFilters) -> QuerySet:
+    if filters.subject_id:
+        entries = entries.filter(subjects__contains=f",{filters.subject_id},")
+    if filters.grade_slug:
+        entries = entries.filter(grades__contains=f",{filters.grade_slug},")
+    if filters.since:
+        entries = entries.filter(date__gte=filters.since)
+    return entries
+
+
+def _tsquery(words: list[str]) -> SearchQuery:
+    # Each word a stemmed prefix, all required: «дроби» matches «дробные».
+    return SearchQuery(
+        " & ".join(f"{word}:*" for word in words), config="russian", search_type="raw"
+    )
+
+
+def _matching(entries: QuerySet, words: list[str]) -> QuerySet:
+    if connection.vendor == "postgresql":
+        query = _tsquery(words)
+        return (
+            entries.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-date", "-pk")
+        )
+    for word in words:
+        entries = entries.filter(folded__contains=_crude_stem(word))
+    return entries.order_by("-date", "-pk")
+
+
+def _similar(entries: QuerySet, text: str) -> QuerySet:
+    if connection.vendor != "postgresql":
+        return entries.none()
+    return entries.filter(title__trigram_word_similar=text).order_by("-date", "-pk")
+
+
+def search(
+    *, text: str, user, kind: str | None = None, filters: SearchFilters | None = None
+) -> SearchResults:
+    """Search what ``user`` may see; ``kind`` picks the tab (None: the first with hits).
+
+    Two queries: the counts per kind, then (paginated by the caller) the ranked
+    entries of one kind. Raises nothing on odd input: no words, no results.
+    """
+    filters = filters or SearchFilters()
+    words = query_words(text[:MAX_QUERY_LENGTH])
+    base = _filtered(_visible(user), filters)
+    if not words:
+        return SearchResults(entries=base.none())
+    matched = _matching(base, words)
+    similar = False
+    counts = _counts(matched)
+    if not counts:
+        matched = _similar(base, " ".join(words))
+        counts = _counts(matched)
+        similar = bool(counts)
+    if kind is None:
+        kind = next((item.key for item in search_kinds() if counts.get(item.key)), "")
+    return SearchResults(
+        entries=matched.filter(kind=kind), kind=kind, counts=counts, similar=similar
+    )
+
+
+def _counts(entries: QuerySet) -> dict[str, int]:
+    return dict(entries.order_by().values_list("kind").annotate(count=Count("pk")))
+
+
+def snippet(entry: SearchEntry, words: list[str]) -> SafeString:
+    """Some words around the first match, escaped, with the matches marked."""
+    text = entry.body or entry.tags
+    if not text:
+        return format_html("")
+    stems = [_crude_stem(word) for word in words if word]
+    lowered = text.lower().replace("ё", "е")
+    if len(lowered) != len(text):  # a letter whose lower case is longer
+        lowered = text
+    start = min(
+        (found for found in (lowered.find(stem) for stem in stems) if found >= 0),
+        default=0,
+    )
+    begin = max(0, start - SNIPPET_LENGTH // 3)
+    if begin:
+        space = text.find(" ", begin)
+        begin = space + 1 if 0 <= space < start else begin
+    piece = text[begin : begin + SNIPPET_LENGTH]
+    folded_piece = lowered[begin : begin + SNIPPET_LENGTH]
+    marks = sorted(
+        (match.start(), match.end())
+        for stem in stems
+        if stem
+        for match in re.finditer(re.escape(stem), folded_piece)
+    )
+    # Plain strings are escaped by format_html; the marks are built by it.
+    parts: list[str] = ["… " if begin else ""]
+    position = 0
+    for mark_start, mark_end in marks:
+        if mark_start < position:
+            continue
+        # The mark runs to the end of the word: «дроб» marks «дробные».
+        while mark_end < len(piece) and piece[mark_end].isalnum():
+            mark_end += 1
+        parts.append(piece[position:mark_start])
+        parts.append(format_html("<mark>{}</mark>", piece[mark_start:mark_end]))
+        position = mark_end
+    parts.append(piece[position:])
+    parts.append(" …" if begin + SNIPPET_LENGTH < len(text) else "")
+    return format_html("{}" * len(parts), *parts)
+
+
+def since_for(period: str) -> datetime.datetime | None:
+    days = {"week": 7, "month": 31, "year": 366}.get(period)
+    return timezone.now() - datetime.timedelta(days=days) if days else None
+
+
+__all__ = [
+    "SearchDocument",
+    "SearchFilters",
+    "SearchKind",
+    "plain_text",
+    "search",
+    "search_index",
+    "search_index_many",
+    "search_rebuild",
+    "search_reindex_objects",
+    "search_remove",
+    "searchable_register",
+    "snippet",
+]

@@ -1,0 +1,232 @@
+"""Tags across the network: the page of a tag, suggestions, and merging two tags.
+
+Every app's tags live in taggit's one ``Tag`` table. Apps say what they have
+under a tag in ``AppConfig.ready()`` with ``tagged_source_register``: a key, a
+label, an order, ``items(user, tag)`` (the queryset of what ``user`` may see,
+ordered, with what the row template reads loaded) and the template of one
+row, which gets the row as ``item``. The community layer imports no domain
+model.
+
+Merging tags moves every tagged item to the surviving tag; apps that keep
+their own rows pointing at tags (the forums' tag watches) register a hook
+with ``tag_merge_hook_register`` that moves theirs.
+"""
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from taggit.models import Tag, TaggedItem
+
+from community.search import search_kinds, search_reindex_objects
+from community.services import audit
+
+SUGGESTIONS = 10
+# Longer than any tag's name (taggit's 100) plus quotes and spaces around it.
+MAX_QUERY_LENGTH = 200
+MAX_TOKEN_LENGTH = 100
+PER_PAGE = 20
+# Rows per UPDATE/SELECT … IN (…) when a merge moves many.
+BATCH = 500
+
+
+# --- The registry -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaggedSource:
+    key: str
+    label: Promise
+    # (user, tag) -> what user may see under the tag, ordered, rows loaded for
+    # the template in a fixed number of queries.
+    items: Callable[[object, Tag], QuerySet]
+    order: int = 50
+    # One row of the list (a <li>), given the row as ``item``.
+    template: str = "community/partials/_tagged_item.html"
+
+
+_sources: dict[str, TaggedSource] = {}
+_merge_hooks: list[Callable[[list[Tag], Tag], None]] = []
+
+
+def tagged_source_register(
+    *,
+    key: str,
+    label: Promise,
+    items: Callable[[object, Tag], QuerySet],
+    order: int = 50,
+    template: str = "community/partials/_tagged_item.html",
+) -> None:
+    """Show what an app has under a tag on the tag's page (call from ready())."""
+    _sources[key] = TaggedSource(key, label, items, order, template)
+
+
+def tagged_sources() -> list[TaggedSource]:
+    return sorted(_sources.values(), key=lambda source: source.order)
+
+
+def tag_merge_hook_register(hook: Callable[[list[Tag], Tag], None]) -> None:
+    """``hook(sources, target)`` moves the app's own rows from the merged tags
+    to the surviving one; it runs in the merge's transaction, before the
+    sources are deleted."""
+    if hook not in _merge_hooks:
+        _merge_hooks.append(hook)
+
+
+# --- Reads ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaggedKind:
+    source: TaggedSource
+    count: int
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told the count already made: no second COUNT query."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+def tag_page(*, tag: Tag, user, kind: str | None, page: str | None) -> dict:
+    """What ``/tags/<slug>/`` shows: each kind with its count (one COUNT
+    query each) and one page of the chosen kind (the first kind with
+    anything, unless ``kind`` names one)."""
+    kinds = [
+        TaggedKind(source, source.items(user, tag).count())
+        for source in tagged_sources()
+    ]
+    chosen = next((item for item in kinds if item.source.key == kind), None)
+    if chosen is None:
+        chosen = next((item for item in kinds if item.count), None) or (
+            kinds[0] if kinds else None
+        )
+    page_obj = None
+    if chosen is not None:
+        paginator = _CountedPaginator(
+            chosen.source.items(user, tag), PER_PAGE, count=chosen.count
+        )
+        page_obj = paginator.get_page(page)
+    return {"tag": tag, "kinds": kinds, "chosen": chosen, "page_obj": page_obj}
+
+
+def suggest_token(query: str) -> str:
+    """The tag being typed: the last comma-separated part, without quotes;
+    empty when there is nothing sensible to look up."""
+    if not query or len(query) > MAX_QUERY_LENGTH:
+        return ""
+    token = query.rsplit(",", 1)[-1].strip().strip('"').strip()
+    if len(token) > MAX_TOKEN_LENGTH:
+        return ""
+    # Control characters (NUL breaks PostgreSQL) and the like: no tag has them.
+    if any(unicodedata.category(char).startswith("C") for char in token):
+        return ""
+    return token
+
+
+def tag_suggestions(*, query: str, limit: int = SUGGESTIONS) -> list[str]:
+    """Names of existing tags starting with the token being typed, whatever
+    its case, the most used first (one query).
+
+    SQLite folds only ASCII letters in LIKE, so the usual spellings of a
+    Cyrillic prefix (дроби, Дроби, ДРОБИ) are matched as well.
+    """
+    token = suggest_token(query)
+    if not token:
+        return []
+    condition = Q(name__istartswith=token)
+    for variant in {token.lower(), token.capitalize(), token.upper(), token.title()}:
+        condition |= Q(name__startswith=variant)
+    return list(
+        Tag.objects.filter(condition)
+        .annotate(uses=Count("taggit_taggeditem_items"))
+        .order_by("-uses", "name")
+        .values_list("name", flat=True)[:limit]
+    )
+
+
+# --- Permissions ------------------------------------------------------------------
+
+
+def can_merge_tags(user) -> bool:
+    # The Moderators group (taggit.change_tag) and superusers.
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm("taggit.change_tag"))
+    )
+
+
+# --- Merging --------------------------------------------------------------------
+
+
+def _reindex(pairs: Iterable[tuple[int, int]]) -> None:
+    """Index the merged tags' objects again: their entries carry tag names."""
+    kinds = {kind.model: kind for kind in search_kinds()}
+    ids_by_type: dict[int, set[int]] = {}
+    for type_id, object_id in pairs:
+        ids_by_type.setdefault(type_id, set()).add(object_id)
+    objects = []
+    for type_id, ids in ids_by_type.items():
+        kind = kinds.get(ContentType.objects.get_for_id(type_id).model_class())
+        if kind is None:
+            continue
+        ids = sorted(ids)
+        for start in range(0, len(ids), BATCH):
+            objects.extend(kind.queryset().filter(pk__in=ids[start : start + BATCH]))
+    search_reindex_objects(objects)
+
+
+@transaction.atomic
+def tag_merge(*, sources: Iterable[Tag], target: Tag, moderator) -> Tag:
+    """Put everything tagged with ``sources`` under ``target`` and delete them.
+
+    An object tagged with several of them ends up tagged once. The apps' merge
+    hooks move their own rows; the decision goes into the moderation log.
+    """
+    if not can_merge_tags(moderator):
+        raise PermissionDenied
+    merged = sorted(
+        {tag.pk: tag for tag in sources if tag.pk != target.pk}.values(),
+        key=lambda tag: tag.name.lower(),
+    )
+    if not merged:
+        raise ValidationError(_("Choose at least one other tag to merge into it."))
+    merged_ids = [tag.pk for tag in merged]
+    tagged = set(
+        TaggedItem.objects.filter(tag=target).values_list(
+            "content_type_id", "object_id"
+        )
+    )
+    moving: list[int] = []
+    touched: set[tuple[int, int]] = set()
+    for pk, type_id, object_id in (
+        TaggedItem.objects.filter(tag_id__in=merged_ids)
+        .order_by("pk")
+        .values_list("pk", "content_type_id", "object_id")
+    ):
+        touched.add((type_id, object_id))
+        if (type_id, object_id) not in tagged:
+            tagged.add((type_id, object_id))
+            moving.append(pk)
+    # The rest (the object has the target already) goes with the sources.
+    for start in range(0, len(moving), BATCH):
+        TaggedItem.objects.filter(pk__in=moving[start : start + BATCH]).update(
+            tag=target
+        )
+    for hook in _merge_hooks:
+        hook(merged, target)
+    names = ", ".join(tag.name for tag in merged)
+    Tag.objects.filter(pk__in=merged_ids).delete()
+    audit(actor=moderator, action="tag_merge", target=target, reason=names)
+    _reindex(touched)
+    return target

@@ -1,0 +1,113 @@
+"""The site search page: one box, tabs per kind, filters, highlighted snippets."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from community import search
+from community.forms import BootstrapFormMixin
+from community.models import Grade, Subject
+
+PER_PAGE = 20
+
+
+class SearchForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=search.MAX_QUERY_LENGTH,
+        required=False,
+        error_messages={
+            "max_length": _(
+                "The search is too long: at most %(limit_value)d characters."
+            )
+        },
+    )
+    kind = forms.CharField(required=False, widget=forms.HiddenInput)
+    subject = forms.ModelChoiceField(
+        label=_("Subject"),
+        queryset=Subject.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("any subject"),
+    )
+    grade = forms.ModelChoiceField(
+        label=_("Grade"),
+        queryset=Grade.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("any grade"),
+    )
+    period = forms.ChoiceField(
+        label=_("When"),
+        required=False,
+        choices=[
+            ("", _("any time")),
+            ("week", _("this week")),
+            ("month", _("this month")),
+            ("year", _("this year")),
+        ],
+    )
+
+    def clean_q(self) -> str:
+        text = " ".join(self.cleaned_data["q"].split())
+        if text and not search.query_words(text):
+            raise forms.ValidationError(
+                _("Type a word or a number to search for."), code="no_words"
+            )
+        return text
+
+    def clean_kind(self) -> str:
+        kind = self.cleaned_data["kind"]
+        return kind if kind in {item.key for item in search.search_kinds()} else ""
+
+
+class _Counted:
+    """A queryset whose size is already known: the paginator does not count again."""
+
+    def __init__(self, queryset, count: int) -> None:
+        self.queryset, self._count = queryset, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, item):
+        return self.queryset[item]
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "kinds": search.search_kinds()}
+    if not request.GET.get("q", "").strip():
+        return render(request, "community/search.html", context)
+    if not form.is_valid():
+        return render(request, "community/search.html", context, status=400)
+    data = form.cleaned_data
+    results = search.search(
+        text=data["q"],
+        user=request.user,
+        kind=data["kind"] or None,
+        filters=search.SearchFilters(
+            subject_id=data["subject"].pk if data["subject"] else None,
+            grade_slug=data["grade"].slug if data["grade"] else "",
+            since=search.since_for(data["period"]),
+        ),
+    )
+    page = Paginator(
+        _Counted(results.entries, results.counts.get(results.kind, 0)), PER_PAGE
+    ).get_page(request.GET.get("page"))
+    words = search.query_words(data["q"])
+    context.update(
+        results=results,
+        page_obj=page,
+        rows=[(entry, search.snippet(entry, words)) for entry in page],
+        tabs=[
+            (kind, results.counts.get(kind.key, 0)) for kind in search.search_kinds()
+        ],
+        total=sum(results.counts.values()),
+    )
+    return render(request, "community/search.html", context)

@@ -1,0 +1,66 @@
+"""Reads for feeds, the sitemap and link previews: what anyone may see.
+
+A topic is public when it is neither hidden (merged topics are hidden too)
+nor waiting for a moderator; its opening text only when that post is not
+deleted, hidden or waiting either.
+"""
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from forums.models import Post, Section, Topic
+
+
+def _public_topics() -> QuerySet[Topic]:
+    return Topic.objects.filter(is_hidden=False, is_pending=False)
+
+
+def _visible_opening() -> QuerySet[Post]:
+    return Post.objects.filter(
+        number=1, is_deleted=False, is_hidden=False, is_pending=False
+    )
+
+
+def _for_feed(topics: QuerySet[Topic], limit: int) -> list[Topic]:
+    """Newest first, with the author, the tags and the opening text: 2 queries."""
+    opening = _visible_opening().filter(topic=OuterRef("pk")).values("body_html")[:1]
+    return list(
+        topics.select_related("author__profile")
+        .prefetch_related("tags")
+        .annotate(opening_html=Subquery(opening))
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def topics_new_in_section(*, section: Section, limit: int) -> list[Topic]:
+    """The section's newest public topics, its subsections' included."""
+    topics = _public_topics().filter(Q(section=section) | Q(section__parent=section))
+    return _for_feed(topics, limit)
+
+
+def topics_new_with_tag(*, tag, limit: int) -> list[Topic]:
+    return _for_feed(_public_topics().filter(tags=tag), limit)
+
+
+def section_for_feed(*, slug: str) -> Section:
+    """The section by its address; raises Section.DoesNotExist."""
+    return Section.objects.get(slug=slug)
+
+
+def sections_for_sitemap() -> QuerySet[Section]:
+    return Section.objects.order_by("pk")
+
+
+def topics_for_sitemap() -> QuerySet[Topic]:
+    return _public_topics().order_by("pk").only("pk", "last_post_at")
+
+
+def topic_opening(*, topic: Topic, loaded=()) -> Post | None:
+    """The topic's opening post if everyone may read it, else None.
+
+    ``loaded``: posts the page has already read (the first page holds it).
+    """
+    for post in loaded:
+        if post.number == 1:
+            visible = not (post.is_deleted or post.is_hidden or post.is_pending)
+            return post if visible else None
+    return _visible_opening().filter(topic=topic).only("pk", "body_html").first()

@@ -1,0 +1,39 @@
+"""Reads for feeds and the sitemap: master-classes anyone may see.
+
+Published and finished ones not hidden by a moderator; drafts, proposals,
+cancelled and hidden ones never.
+"""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from masterclasses.models import MasterClass
+
+PUBLIC_STATUSES = [MasterClass.Status.PUBLISHED, MasterClass.Status.FINISHED]
+
+
+def _public() -> QuerySet[MasterClass]:
+    return MasterClass.objects.filter(status__in=PUBLIC_STATUSES, is_hidden=False)
+
+
+def _for_feed(masterclasses: QuerySet[MasterClass]) -> QuerySet[MasterClass]:
+    """With the host and the tags: 2 queries."""
+    return masterclasses.select_related("host__profile").prefetch_related("tags")
+
+
+def masterclasses_upcoming(*, limit: int) -> list[MasterClass]:
+    """Those not over yet, soonest first."""
+    upcoming = _public().filter(
+        status=MasterClass.Status.PUBLISHED, ends_at__gt=timezone.now()
+    )
+    return list(_for_feed(upcoming).order_by("starts_at", "pk")[:limit])
+
+
+def masterclasses_new_with_tag(*, tag, limit: int) -> list[MasterClass]:
+    """The newest announced under ``tag``."""
+    tagged = _public().filter(tags=tag)
+    return list(_for_feed(tagged).order_by("-created_at", "-pk")[:limit])
+
+
+def masterclasses_for_sitemap() -> QuerySet[MasterClass]:
+    return _public().order_by("pk").only("pk", "updated_at")
