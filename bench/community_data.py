@@ -13,6 +13,7 @@ lexemes and selectivity. Repeatable: the random generator is seeded.
 """
 
 import datetime
+import itertools
 import random
 from collections.abc import Callable
 
@@ -61,21 +62,56 @@ SCALE_1 = {
 }
 
 
-class Text:
-    """Sentences from the vocabulary, frequent words more often."""
+COMMON = """можно нужно очень было будет есть ещё уже только тоже всегда сейчас
+время год дети детей вот так там здесь когда если чтобы потому хорошо много
+свой свои этот эти который которые сказать делать знать думаю спасибо коллеги"""
+CONSONANTS, VOWELS = "бвгджзклмнпрстфхчш", "аеиоуя"
+ENDINGS = ["", "ость", "ение", "ный", "ать", "ка", "ник", "ация", "ов", "ами"]
 
-    def __init__(self, rng: random.Random) -> None:
+
+class Text:
+    """Sentences with a Zipf-like spread over 30,000 words, as real text has.
+
+    The most frequent words are everyday ones; a teacher's vocabulary sits
+    at ranks from 40 to about 8,000 (so «фотосинтез» is rare and «урок» is
+    common); the long tail is made-up Russian-looking words. Titles draw
+    mostly on the teacher's vocabulary.
+    """
+
+    def __init__(self, rng: random.Random, tail: int = 30_000) -> None:
         self.rng = rng
-        self.weights = [1 / (rank + 8) for rank in range(len(WORDS))]
+        made: set[str] = set()
+        while len(made) < tail:
+            syllables = "".join(
+                rng.choice(CONSONANTS) + rng.choice(VOWELS)
+                for _ in range(rng.randint(2, 4))
+            )
+            made.add(syllables + rng.choice(ENDINGS))
+        long_tail = sorted(made)
+        rng.shuffle(long_tail)
+        vocabulary = COMMON.split() + long_tail
+        teacher = WORDS[:]
+        rng.shuffle(teacher)
+        rank = 40.0
+        for word in teacher:
+            vocabulary.insert(int(rank), word)
+            rank *= 1.018
+        self.vocabulary = vocabulary
+        self.cumulative = list(
+            itertools.accumulate(1 / (rank + 3) for rank in range(len(vocabulary)))
+        )
 
     def words(self, count: int) -> list[str]:
-        chosen = self.rng.choices(WORDS, weights=self.weights, k=count)
+        chosen = self.rng.choices(self.vocabulary, cum_weights=self.cumulative, k=count)
         for index in range(2, count, 4):
             chosen[index] = self.rng.choice(LINKS)
         return chosen
 
     def title(self) -> str:
-        words = self.words(self.rng.randint(3, 8))
+        words = self.rng.sample(WORDS, self.rng.randint(2, 4)) + self.words(
+            self.rng.randint(1, 3)
+        )
+        self.rng.shuffle(words)
         return " ".join(words).capitalize()
 
     def paragraph(self, low: int = 20, high: int = 80) -> str:

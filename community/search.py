@@ -18,6 +18,7 @@ case-folded containment of a crude stem.
 """
 
 import datetime
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from html import unescape
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, Model, QuerySet
 from django.utils import timezone
@@ -172,6 +174,7 @@ def search_index_many(objects: Iterable[Model]) -> int:
     for type_id, pks in by_type.items():
         SearchEntry.objects.filter(target_type_id=type_id, target_id__in=pks).delete()
     created = SearchEntry.objects.bulk_create([*fresh, *low_titles])
+    _counts_expire()
     if connection.vendor == "postgresql":
         for entries, weight in ((fresh, "A"), (low_titles, "D")):
             if entries:
@@ -186,6 +189,7 @@ def search_remove(obj: Model) -> None:
     SearchEntry.objects.filter(
         target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk
     ).delete()
+    _counts_expire()
 
 
 def search_reindex_objects(objects: Iterable[Model]) -> int:
@@ -315,10 +319,17 @@ def search(
         return SearchResults(entries=base.none())
     matched = _matching(base, words)
     similar = False
-    counts = _counts(matched)
+    key = (
+        tuple(words),
+        filters.subject_id,
+        filters.grade_slug,
+        filters.since.date() if filters.since else None,
+        user.is_authenticated,
+    )
+    counts = _counts_cached(matched, key)
     if not counts:
         matched = _similar(base, " ".join(words))
-        counts = _counts(matched)
+        counts = _counts_cached(matched, ("similar", *key))
         similar = bool(counts)
     if kind is None:
         kind = next((item.key for item in search_kinds() if counts.get(item.key)), "")
@@ -329,6 +340,32 @@ def search(
 
 def _counts(entries: QuerySet) -> dict[str, int]:
     return dict(entries.order_by().values_list("kind").annotate(count=Count("pk")))
+
+
+# Counting every match is most of a search's time on a large index; the
+# counts of a query are kept until the index changes (a generation number
+# that every index write moves on), so paging and switching tabs reuse them.
+GENERATION_KEY = "search:generation"
+COUNTS_TIMEOUT = 10 * 60
+
+
+def _counts_expire() -> None:
+    def expire() -> None:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, 1, None)
+
+    expire()
+    transaction.on_commit(expire)  # and again once others can read the change
+
+
+def _counts_cached(entries: QuerySet, key: tuple) -> dict[str, int]:
+    generation = cache.get_or_set(GENERATION_KEY, 1, None)
+    digest = hashlib.sha256(repr((generation, key)).encode()).hexdigest()[:32]
+    return cache.get_or_set(
+        f"search:counts:{digest}", lambda: _counts(entries), COUNTS_TIMEOUT
+    )
 
 
 def snippet(entry: SearchEntry, words: list[str]) -> SafeString:

@@ -280,3 +280,15 @@ def test_the_stored_vector_is_indexed_and_follows_an_edit(member):
     assert "gin_trgm_ops" in indexes
     search_index(material)  # twice is harmless
     assert SearchEntry.objects.count() == 1
+
+
+def test_counts_are_kept_until_the_index_changes(django_assert_num_queries):
+    _material(title="Дроби")
+    search(text="дроби", user=AnonymousUser())
+
+    with django_assert_num_queries(0):  # the next page or tab: counts known
+        again = search(text="дроби", user=AnonymousUser(), kind="materials")
+    assert again.counts == {"materials": 1}
+
+    _material(title="Дроби снова")
+    assert search(text="дроби", user=AnonymousUser()).counts == {"materials": 2}
