@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate lint format messages clean
+.PHONY: run test install migrate lint format messages clean bench
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ run: migrate
 ## The whole suite (browser tests are skipped, with the reason, where Chromium is absent)
 test: install
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+## Benchmarks (not in CI): pages under load and search, against the
+## PostgreSQL and Redis of DATABASE_URL / REDIS_URL; results in bench/results/
+bench: install
+	$(PY) bench/pages.py
+	$(PY) bench/search.py
 
 lint: install
 	$(PY) -m ruff check .

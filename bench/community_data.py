@@ -59,6 +59,11 @@ SCALE_1 = {
     "posts": 1_000_000,
     "materials": 100_000,
     "masterclasses": 5_000,
+    # One long topic: a page deep inside it is the heaviest forum page.
+    "long_topic_posts": 2_000,
+    "ratings": 200_000,
+    "registrations": 100_000,
+    "notifications": 200_000,
 }
 
 
@@ -298,4 +303,90 @@ def fill(
             }
         search_index_many(made)
         tell("masterclasses", start + size, counts["masterclasses"])
+    counts.update(_fill_extras(counts, members, sections, text, rng, batch, tell))
     return counts
+
+
+def _fill_extras(counts, members, sections, text, rng, batch, tell) -> dict[str, int]:
+    """The long topic, ratings, registrations and notifications."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from community.models import Notification
+    from community.search import search_index_many
+    from forums.models import Post, Topic
+    from masterclasses.models import MasterClass, Registration
+    from materials.models import Material, Rating
+
+    now = timezone.now()
+    made: dict[str, int] = {}
+    long_topic = Topic.objects.create(
+        section=sections[0],
+        author_id=members[0],
+        title="Большая тема: как мы готовимся к ЕГЭ по математике",
+        reply_count=counts["long_topic_posts"] - 1,
+        last_post_at=now,
+    )
+    for start, size in _batches(counts["long_topic_posts"], batch):
+        posts = Post.objects.bulk_create(
+            Post(
+                topic=long_topic,
+                author_id=rng.choice(members),
+                number=number,
+                body=(body := text.paragraph()),
+                body_html=f"<p>{body}</p>",
+            )
+            for number in range(start + 1, start + size + 1)
+        )
+        search_index_many(post for post in posts if post.number > 1)
+    made["long_topic"] = long_topic.pk
+
+    material_ids = list(Material.objects.values_list("pk", flat=True))
+    pairs = set()
+    target = min(counts["ratings"], len(material_ids) * len(members) // 2)
+    while len(pairs) < target:
+        pairs.add((rng.choice(material_ids), rng.choice(members)))
+    pairs = sorted(pairs)
+    for start, size in _batches(len(pairs), batch):
+        Rating.objects.bulk_create(
+            Rating(material_id=material, user_id=user, score=rng.randint(3, 5))
+            for material, user in pairs[start : start + size]
+        )
+        tell("ratings", start + size, len(pairs))
+    made["ratings"] = len(pairs)
+
+    masterclass_ids = list(MasterClass.objects.values_list("pk", flat=True))
+    per_class = max(1, counts["registrations"] // max(1, len(masterclass_ids)))
+    registrations = [
+        Registration(
+            masterclass_id=masterclass,
+            user_id=user,
+            status=Registration.Status.REGISTERED,
+        )
+        for masterclass in masterclass_ids
+        for user in rng.sample(members, min(per_class, len(members)))
+    ]
+    for start, size in _batches(len(registrations), batch):
+        Registration.objects.bulk_create(registrations[start : start + size])
+        tell("registrations", start + size, len(registrations))
+    made["registrations"] = len(registrations)
+
+    topic_type = ContentType.objects.get_for_model(Topic)
+    topics = list(Topic.objects.values_list("pk", "title")[:5000])
+    for start, size in _batches(counts["notifications"], batch):
+        Notification.objects.bulk_create(
+            Notification(
+                recipient_id=rng.choice(members),
+                kind="forum_reply",
+                actor_id=rng.choice(members),
+                target_type=topic_type,
+                target_id=(topic := rng.choice(topics))[0],
+                target_title=topic[1][:200],
+                url=f"/forums/t/{topic[0]}/",
+                read_at=None if rng.random() < 0.3 else now,
+            )
+            for _n in range(size)
+        )
+        tell("notifications", start + size, counts["notifications"])
+    made["notifications"] = counts["notifications"]
+    return made
