@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from community import services as community
 from community.badges import badge_rules, contribution_sources, measures_for
 from community.models import Badge, BadgeAward, MonthlyContribution
+from community.pagecache import page_cache_invalidate
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ def badges_evaluate(*, user_ids: list[int], dry_run: bool = False) -> list[tuple
         for award in awards_made:
             award.user = members[award.user_id]
             _tell(award)
+    if new and not dry_run:
+        page_cache_invalidate()
     return new
 
 
@@ -162,6 +165,7 @@ def badge_award_manual(*, badge: Badge, user, moderator, reason: str) -> BadgeAw
     award.user = user
     community.audit(actor=moderator, action="badge_award", target=award, reason=reason)
     _tell(award)
+    page_cache_invalidate()
     return award
 
 
@@ -183,6 +187,7 @@ def badge_revoke(*, award: BadgeAward, moderator, reason: str) -> BadgeAward:
         community.audit(
             actor=moderator, action="badge_revoke", target=award, reason=reason
         )
+    page_cache_invalidate()
     return award
 
 
@@ -196,6 +201,7 @@ def badges_feature(*, user, award_ids: list[int]) -> None:
         raise PermissionDenied
     mine.exclude(pk__in=award_ids).update(is_featured=False)
     mine.filter(pk__in=award_ids).update(is_featured=True)
+    page_cache_invalidate()
 
 
 def _month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:

@@ -36,6 +36,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString
 
 from community.models import SearchEntry
+from community.pagecache import page_cache_invalidate
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -350,6 +351,9 @@ COUNTS_TIMEOUT = 10 * 60
 
 
 def _counts_expire() -> None:
+    # What search finds changed: so did the pages that list it.
+    page_cache_invalidate()
+
     def expire() -> None:
         try:
             cache.incr(GENERATION_KEY)

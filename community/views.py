@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services as account_services
 from community import selectors, services
@@ -50,18 +50,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def language_set(request: HttpRequest) -> HttpResponse:
-    """Switch the interface language; a member's choice is kept in the profile."""
-    language = request.POST.get("language", "")
+    """Switch the interface language; a member's choice is kept in the profile.
+
+    Visitors switch with a link (GET: only the cookie changes), so their pages
+    carry no form and can be cached; members post the form.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    language = data.get("language", "")
     if language not in dict(settings.LANGUAGES):
         return HttpResponseBadRequest(_("This language is not offered."))
-    next_url = request.POST.get("next", "")
+    next_url = data.get("next", "")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "/"
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and request.method == "POST":
         account_services.profile_set_language(user=request.user, language=language)
     response = HttpResponseRedirect(next_url)
     response.set_cookie(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import can_mention_member
 from community import services as community
 from community.markdown import render_markdown
+from community.pagecache import page_cache_invalidate
 from community.recognition import badges_check
 from community.sanctions import participation_check
 from community.search import search_index, search_index_many
@@ -521,6 +522,7 @@ def answer_accept(*, topic: Topic, post: Post | None, actor) -> Topic:
             url=post.get_absolute_url(),
             group=False,
         )
+    page_cache_invalidate()
     return topic
 
 
@@ -534,6 +536,7 @@ def reaction_toggle(*, post: Post, user, kind: str) -> bool:
         raise PermissionDenied
     counter = f"{kind}_count"
     deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+    page_cache_invalidate()  # the counts under the post change either way
     if deleted:
         Post.objects.filter(pk=post.pk).update(**{counter: F(counter) - 1})
         return False
@@ -632,6 +635,7 @@ def topic_moderate(
             _topic_activity(topic)
     if "is_hidden" in changed:
         _search_topics(topic)
+    page_cache_invalidate()
     return topic
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from community import services as community
 from community.markdown import render_markdown
+from community.pagecache import page_cache_invalidate
 from community.recognition import badges_check
 from community.sanctions import participation_check
 from community.search import search_index
@@ -459,6 +460,7 @@ def register(*, masterclass: MasterClass, user) -> Registration:
         url=masterclass.get_absolute_url(),
         group=False,
     )
+    page_cache_invalidate()
     return registration
 
 
@@ -542,6 +544,7 @@ def registration_cancel(*, masterclass: MasterClass, user) -> Registration:
         and masterclass.status == MasterClass.Status.PUBLISHED
     ):
         _promote(masterclass)
+    page_cache_invalidate()
     return registration
 
 
@@ -739,6 +742,7 @@ def masterclass_finish(*, masterclass: MasterClass, actor=None) -> list[Certific
         badges_check(user=host)
     for registration in attendees:
         badges_check(user=registration.user)
+    page_cache_invalidate()
     return [certificate for certificate in issued if certificate is not None]
 
 

@@ -21,6 +21,7 @@ from accounts.permissions import (
 )
 from community import services as community
 from community.markdown import render_markdown
+from community.pagecache import page_cache_invalidate
 from community.sanctions import participation_check
 from community.search import search_index, search_remove
 
@@ -223,6 +224,7 @@ def comment_create(*, post: BlogPost, author: User, body: str) -> BlogComment:
         target_title=post.title,
         url=f"{post.get_absolute_url()}#comment-{comment.pk}",
     )
+    page_cache_invalidate()
     return comment
 
 
@@ -238,6 +240,7 @@ def comment_delete(*, comment: BlogComment, actor: User) -> None:
         BlogPost.objects.filter(pk=post_id, comment_count__gt=0).update(
             comment_count=F("comment_count") - 1
         )
+    page_cache_invalidate()
 
 
 # --- Moderation ------------------------------------------------------------------
@@ -337,4 +340,5 @@ def _comment_set_hidden(
             target=comment,
             reason=reason,
         )
+    page_cache_invalidate()
     return comment

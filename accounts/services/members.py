@@ -24,6 +24,7 @@ from community import services as community
 from community.images import image_clean
 from community.markdown import render_markdown
 from community.models import Grade, Subject
+from community.pagecache import page_cache_invalidate
 from community.recognition import badges_check
 from community.sanctions import participation_check
 from community.search import search_index
@@ -295,6 +296,7 @@ def profile_avatar_set(*, profile: Profile, upload: UploadedFile) -> Profile:
         default_storage.delete(stored)
         profile.avatar.name = previous
         raise
+    page_cache_invalidate()
     return profile
 
 
@@ -310,6 +312,7 @@ def profile_avatar_remove(*, profile: Profile) -> Profile:
         profile.avatar.name = ""
         profile.save(update_fields=["avatar", "updated_at"])
         _storage_delete_later(previous)
+    page_cache_invalidate()
     return profile
 
 

@@ -11,6 +11,7 @@ from accounts.bookmarks import bookmarkable_get
 from accounts.models import Block, Bookmark, Follow, User
 from accounts.permissions import can_follow_member
 from community import services as community
+from community.pagecache import page_cache_invalidate
 from community.recognition import badges_check
 from community.sanctions import participation_check
 
@@ -42,11 +43,13 @@ def follow_create(*, follower: User, followee: User) -> Follow:
             actor=follower,
             url=follower.get_absolute_url(),
         )
+    page_cache_invalidate()
     return follow
 
 
 def follow_delete(*, follower: User, followee: User) -> None:
     Follow.objects.filter(follower=follower, followee=followee).delete()
+    page_cache_invalidate()
 
 
 @transaction.atomic

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     # After authentication: a member's own language wins over the cookie.
     "community.middleware.LanguageMiddleware",
     "community.middleware.TimezoneMiddleware",
+    # Anonymous visitors' pages from the cache (after language and time zone).
+    "community.pagecache.AnonymousPageCacheMiddleware",
     "accounts.middleware.VisitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

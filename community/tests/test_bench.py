@@ -29,8 +29,16 @@ def test_the_large_community_generator_fills_searchable_rows(db):
     from forums.models import Post
 
     counts = fill(scale=0.0002, batch=50)
+    assert (
+        counts["long_topic_posts"]
+        == Post.objects.filter(topic_id=counts["long_topic"]).count()
+    )
 
-    assert counts["posts"] == Post.objects.count() == 200
+    assert counts["posts"] + counts["long_topic_posts"] == Post.objects.count()
     kinds = set(SearchEntry.objects.values_list("kind", flat=True))
     assert kinds == {"members", "topics", "posts", "materials", "masterclasses"}
-    assert SearchEntry.objects.filter(kind="posts").count() == 200 - counts["topics"]
+    replies = counts["posts"] - counts["topics"] + counts["long_topic_posts"] - 1
+    assert SearchEntry.objects.filter(kind="posts").count() == replies
+    assert counts["ratings"] > 0
+    assert counts["registrations"] > 0
+    assert counts["notifications"] > 0

@@ -147,8 +147,24 @@ def test_language_set_unknown_language_is_bad_request(client):
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
-def test_language_set_get_is_not_allowed(client):
-    assert client.get(LANGUAGE_URL, {"language": "en"}).status_code == 405
+def test_a_visitor_switches_language_with_a_link(client):
+    page = client.get("/").content.decode()
+    assert f'href="{LANGUAGE_URL}?language=en&amp;next=/"' in page
+    assert 'name="csrfmiddlewaretoken"' not in page  # the page can be cached
+
+    response = client.get(LANGUAGE_URL, {"language": "en", "next": "/forums/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/forums/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert client.put(LANGUAGE_URL, {"language": "en"}).status_code == 405
+
+
+def test_a_link_does_not_change_a_members_profile(member_client, member):
+    member_client.get(LANGUAGE_URL, {"language": "en", "next": "/"})
+
+    member.profile.refresh_from_db()
+    assert member.profile.language == "ru"
 
 
 def test_language_set_member_choice_is_stored_in_profile(member_client, member):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors_relations import bookmark_holders
 from community import services as community
 from community.markdown import render_markdown
+from community.pagecache import page_cache_invalidate
 from community.recognition import badges_check
 from community.sanctions import participation_check
 from community.search import search_index, search_remove
@@ -270,6 +271,7 @@ def material_version_add(
                 target_title=material.title,
                 url=material.get_absolute_url(),
             )
+    page_cache_invalidate()
     return version
 
 
@@ -360,6 +362,7 @@ def rating_set(*, material: Material, user, score: int, comment: str = "") -> Ra
             target_title=material.title,
             url=material.get_absolute_url(),
         )
+    page_cache_invalidate()
     return rating
 
 
@@ -373,6 +376,7 @@ def rating_delete(*, material: Material, user, actor=None) -> None:
         raise PermissionDenied
     Rating.objects.filter(material=material, user=user).delete()
     _ratings_recount(material)
+    page_cache_invalidate()
 
 
 def collection_create(
