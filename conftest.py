@@ -141,6 +141,10 @@ def browser_log_in(page, live_server, user) -> None:
     from django.conf import settings
     from django.test import Client
 
+    # The live server shares SQLite's connection with this thread: let the
+    # browser's last requests (a favicon, a late fetch) finish before writing.
+    page.wait_for_load_state("networkidle")
+
     client = Client()
     client.force_login(user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value

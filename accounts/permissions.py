@@ -13,7 +13,9 @@ def _is_member(user) -> bool:
 
 def _is_moderator(user) -> bool:
     return _is_member(user) and (
-        user.is_superuser or user.has_perm("accounts.change_profile")
+        user.is_superuser
+        # Moderators are staff: members pay no permission query here.
+        or (user.is_staff and user.has_perm("accounts.change_profile"))
     )
 
 
@@ -88,7 +90,9 @@ def can_message_member(user, other: User) -> bool:
 def can_moderate_blogs(user) -> bool:
     # The Moderators group (and superusers): hide and show posts and comments.
     return _is_member(user) and (
-        user.is_superuser or user.has_perm("accounts.change_blogpost")
+        user.is_superuser
+        # Moderators are staff: members pay no permission query here.
+        or (user.is_staff and user.has_perm("accounts.change_blogpost"))
     )
 
 

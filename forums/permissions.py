@@ -11,7 +11,8 @@ def can_moderate_section(user, section: Section) -> bool:
     # The Moderators group (site-wide) or a moderator named for this section.
     if not _is_member(user):
         return False
-    if user.is_superuser or user.has_perm("forums.change_topic"):
+    # Moderators are staff: members pay no permission query here.
+    if user.is_superuser or (user.is_staff and user.has_perm("forums.change_topic")):
         return True
     # Asked once per post on a topic page: remember the answer on the section.
     cache = section.__dict__.setdefault("_moderator_answers", {})

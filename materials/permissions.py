@@ -10,7 +10,9 @@ def _is_member(user) -> bool:
 def can_moderate_materials(user) -> bool:
     # The Moderators group (and superusers).
     return _is_member(user) and (
-        user.is_superuser or user.has_perm("materials.change_material")
+        user.is_superuser
+        # Moderators are staff: members pay no permission query here.
+        or (user.is_staff and user.has_perm("materials.change_material"))
     )
 
 
