@@ -8,7 +8,10 @@ from accounts import services
 
 
 class VisitMiddleware:
-    """Touch the member's visit (a write at most every few minutes)."""
+    """Touch the member's visit: in the cache, so a GET writes no row.
+
+    ``accounts.tasks.visits_flush_task`` (beat) writes it to the ``User`` row.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

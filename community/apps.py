@@ -8,6 +8,7 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
+        from community import receivers
         from community.inbox import InboxSource, inbox_source_register
         from community.models import Report
         from community.navigation import nav_register
@@ -16,6 +17,7 @@ class CommunityConfig(AppConfig):
         from community.reporting import REPORT_ACTIONED, REPORT_DISMISSED
         from community.sanctions import SANCTION_GIVEN, SANCTION_LIFTED
 
+        receivers.connect(self)
         nav_register(url_name="home", title=_("Home"), order=0)
         inbox_source_register(
             InboxSource(

@@ -6,7 +6,9 @@ production, shared by every web host) under a generation number. The services
 that change what visitors see call ``page_cache_invalidate()``, which moves
 the generation on: every cached page is stale at once, and pages are rendered
 again on demand. Responses that set a cookie (a form's CSRF token, a message)
-are never kept, nor anything but a plain 200 GET.
+are never kept, nor anything but a plain 200 GET. A page served from the
+cache counts again what its rendering counted (``community.pending``: a topic
+view).
 """
 
 import hashlib
@@ -17,6 +19,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+from community import pending
 
 GENERATION_KEY = "pages:generation"
 TIMEOUT = 10 * 60
@@ -77,12 +81,16 @@ class AnonymousPageCacheMiddleware:
         key = _key(request)
         cached = cache.get(key)
         if cached is not None:
+            # What the page counted when rendered (a topic view) counts again.
+            pending.replay(getattr(cached, "pending_counted", ()))
             cached["X-Page-Cache"] = "hit"
             return cached
-        response = self.get_response(request)
+        with pending.recording() as counted:
+            response = self.get_response(request)
         if _cacheable_response(response):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
+            response.pending_counted = counted
             cache.set(key, response, TIMEOUT)
             response["X-Page-Cache"] = "miss"
         return response

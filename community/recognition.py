@@ -3,11 +3,12 @@
 import datetime
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from community import services as community
@@ -29,17 +30,23 @@ def _can_award(user) -> bool:
 
 
 def badges_sync() -> dict[str, Badge]:
-    """The rule badges as rows (names and tiers follow the registry)."""
+    """The rule badges as rows (names and tiers follow the registry).
+
+    Run after every migrate (``community.receivers``) and by every evaluation
+    (nightly, after actions), never by a page. Names are kept in the site's
+    language whoever runs it, so a second run writes nothing.
+    """
     badges = {badge.key: badge for badge in Badge.objects.filter(is_manual=False)}
     for rule in badge_rules():
         badge = badges.get(rule.key)
-        wanted = {
-            "name": str(rule.name)[:100],
-            "description": str(rule.description)[:300],
-            "icon": rule.icon,
-            "tier": rule.tier,
-            "repeatable": rule.repeatable,
-        }
+        with translation.override(settings.LANGUAGE_CODE):
+            wanted = {
+                "name": str(rule.name)[:100],
+                "description": str(rule.description)[:300],
+                "icon": rule.icon,
+                "tier": rule.tier,
+                "repeatable": rule.repeatable,
+            }
         if badge is None:
             badge, _created = Badge.objects.get_or_create(key=rule.key, defaults=wanted)
             badges[rule.key] = badge

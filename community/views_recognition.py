@@ -20,7 +20,8 @@ LIVE = Q(awards__revoked_at__isnull=True)
 
 
 def badge_list(request: HttpRequest) -> HttpResponse:
-    recognition.badges_sync()  # rule badges show before anyone earns them
+    # Rule badges are rows from migrate on (community.receivers) and are kept
+    # in step nightly: the page shows them before anyone earns one.
     return render(
         request, "community/badges.html", {"badges": selectors.badges_with_holders()}
     )

@@ -16,6 +16,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
+from community import pending
 from forums.models import (
     Post,
     Section,
@@ -31,6 +32,10 @@ from forums.permissions import can_view_topic
 NEW_WITHOUT_VISIT = datetime.timedelta(days=7)
 
 POSTS_PER_PAGE = 20
+
+# Topic page views wait in the cache (``community.pending``) until
+# ``services.topic_views_flush`` adds them to ``Topic.view_count``.
+TOPIC_VIEWS = "forums.topic-views"
 
 
 def section_list() -> list[Section]:
@@ -120,15 +125,24 @@ def page_of_post(post: Post) -> int:
     return (post.number - 1) // POSTS_PER_PAGE + 1
 
 
-def last_read_number(*, topic: Topic, user) -> int:
+def read_position(*, topic: Topic, user) -> int | None:
+    """The number of the last post the member has read; None: never opened."""
     if not user.is_authenticated:
-        return 0
+        return None
     return (
         TopicRead.objects.filter(topic=topic, user=user)
         .values_list("last_read_number", flat=True)
         .first()
-        or 0
     )
+
+
+def last_read_number(*, topic: Topic, user) -> int:
+    return read_position(topic=topic, user=user) or 0
+
+
+def topic_views(*, topic: Topic) -> int:
+    """Views written so far plus those waiting in the cache: one cache read."""
+    return topic.view_count + pending.counter_pending(TOPIC_VIEWS, topic.pk)
 
 
 def is_watching(*, topic: Topic, user) -> bool:

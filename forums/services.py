@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_mention_member
+from community import pending
 from community import services as community
 from community.markdown import render_markdown
 from community.pagecache import page_cache_invalidate
 from community.recognition import badges_check
 from community.sanctions import participation_check
 from community.search import search_index, search_index_many
-from forums import hooks
+from forums import hooks, selectors
 from forums.models import (
     ModerationLog,
     Post,
@@ -547,21 +548,60 @@ def reaction_toggle(*, post: Post, user, kind: str) -> bool:
     return True
 
 
-def topic_read_mark(*, user, topic: Topic, number: int) -> None:
-    """Remember that the member has read the topic up to post ``number``."""
+_UNKNOWN = object()
+
+
+def topic_read_mark(*, user, topic: Topic, number: int, read_to=_UNKNOWN) -> None:
+    """Remember that the member has read the topic up to post ``number``.
+
+    The one write a GET makes (the topic page), and only when the position
+    moves forward: then one statement, an INSERT the first time (a second tab
+    inserting at the same moment wins) or an UPDATE that never moves back.
+    ``read_to`` is the position the caller has already read
+    (``selectors.read_position``; None: never opened); without it one query
+    finds it.
+    """
     if not user.is_authenticated:
         return
-    read, created = TopicRead.objects.get_or_create(
-        user=user, topic=topic, defaults={"last_read_number": number}
-    )
-    if not created and read.last_read_number < number:
-        TopicRead.objects.filter(pk=read.pk, last_read_number__lt=number).update(
-            last_read_number=number
+    if read_to is _UNKNOWN:
+        read_to = selectors.read_position(topic=topic, user=user)
+    if read_to is None:
+        TopicRead.objects.bulk_create(
+            [TopicRead(user=user, topic=topic, last_read_number=number)],
+            ignore_conflicts=True,
         )
+    elif read_to < number:
+        TopicRead.objects.filter(
+            user=user, topic=topic, last_read_number__lt=number
+        ).update(last_read_number=number)
 
 
 def topic_view_count(*, topic: Topic) -> None:
-    Topic.objects.filter(pk=topic.pk).update(view_count=F("view_count") + 1)
+    """Count a view of the topic page, in the cache: a GET writes no row.
+
+    ``topic_views_flush`` (beat, every minute) adds the counts to
+    ``Topic.view_count``; the page shows both (``selectors.topic_views``).
+    """
+    pending.counter_add(selectors.TOPIC_VIEWS, topic.pk)
+
+
+def _topic_views_write(counts: dict[int, int]) -> None:
+    """One UPDATE per distinct count (most topics have one or two views a minute)."""
+    by_count: dict[int, list[int]] = {}
+    for pk, count in counts.items():
+        by_count.setdefault(count, []).append(pk)
+    with transaction.atomic():
+        for count, pks in by_count.items():
+            Topic.objects.filter(pk__in=pks).update(view_count=F("view_count") + count)
+
+
+def topic_views_flush() -> int:
+    """Add the views waiting in the cache to ``Topic.view_count``; returns how many.
+
+    Each view is added once: a second run (or one running at the same time)
+    finds nothing left, and views counted while it runs wait for the next.
+    """
+    return pending.counters_flush(selectors.TOPIC_VIEWS, _topic_views_write)
 
 
 def _mark_topics_read(*, user, topics) -> int:

@@ -161,13 +161,18 @@ def _topic_page(
     page.object_list = list(page.object_list)
     for post in page.object_list:
         post.topic = topic  # the permission checks per post read the topic's section
-    last_read = selectors.last_read_number(topic=topic, user=request.user)
+    read_to = selectors.read_position(topic=topic, user=request.user)
+    last_read = read_to or 0
     if request.user.is_authenticated and status == 200 and page.object_list:
+        # The one write of a GET: only when the member reads on (one statement).
         services.topic_read_mark(
-            user=request.user, topic=topic, number=page.object_list[-1].number
+            user=request.user,
+            topic=topic,
+            number=page.object_list[-1].number,
+            read_to=read_to,
         )
     if status == 200 and request.method == "GET":
-        services.topic_view_count(topic=topic)
+        services.topic_view_count(topic=topic)  # in the cache, not the database
     accepted_answer = None
     if topic.accepted_post_id:
         accepted_answer = (
@@ -189,6 +194,7 @@ def _topic_page(
             "is_watching": selectors.is_watching(topic=topic, user=request.user),
             "page_obj": page,
             "last_read": last_read,
+            "view_count": selectors.topic_views(topic=topic),
             "reply_form": reply_form or ReplyForm(),
             "may_reply": can_reply_topic(request.user, topic),
             "may_accept": can_accept_answer(request.user, topic),

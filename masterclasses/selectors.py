@@ -3,11 +3,19 @@
 import calendar
 import datetime
 
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from masterclasses.models import Certificate, Feedback, MasterClass, Registration
+from masterclasses.models import (
+    CalendarFeed,
+    Certificate,
+    Feedback,
+    MasterClass,
+    Registration,
+)
 from masterclasses.permissions import can_view_masterclass
 
 
@@ -137,6 +145,36 @@ def feed_masterclasses(*, user) -> list[MasterClass]:
         status__in=[MasterClass.Status.DRAFT, MasterClass.Status.PROPOSED]
     )
     return list((registered | hosted).distinct().order_by("starts_at")[:500])
+
+
+_FEED_SIGNER = signing.Signer(salt="masterclasses.calendar-feed", sep=".")
+
+
+def calendar_feed_token(*, user) -> str:
+    """The member's secret calendar address.
+
+    Until the member asks for a new one (``services.calendar_feed_for`` with
+    ``reset``, a POST) it is derived from the account, signed with the
+    secret key, so showing it writes nothing.
+    """
+    token = (
+        CalendarFeed.objects.filter(user=user).values_list("token", flat=True).first()
+    )
+    return token or _FEED_SIGNER.sign(str(user.pk))
+
+
+def calendar_feed_owner(*, token: str):
+    """Whose calendar the address opens; None for an unknown or replaced one."""
+    found = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if found is not None:
+        return found.user
+    try:
+        user_id = int(_FEED_SIGNER.unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+    if CalendarFeed.objects.filter(user_id=user_id).exists():
+        return None  # the member has made a new address since
+    return get_user_model().objects.filter(pk=user_id).first()
 
 
 def certificate_get(*, code: str) -> Certificate:

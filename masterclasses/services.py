@@ -761,7 +761,11 @@ def masterclasses_finish_due(*, now: datetime.datetime | None = None) -> int:
 
 
 def calendar_feed_for(*, user, reset: bool = False) -> CalendarFeed:
-    """The member's secret calendar address (a new one when ``reset``)."""
+    """The member's secret calendar address as a row (a new one when ``reset``).
+
+    Until the member asks for a new address the page shows one derived from
+    the account (``selectors.calendar_feed_token``); a row replaces it.
+    """
     import secrets
 
     feed = CalendarFeed.objects.filter(user=user).first()

@@ -27,7 +27,7 @@ from masterclasses.forms import (
     ListFilterForm,
     MasterClassForm,
 )
-from masterclasses.models import CalendarFeed, Certificate, MasterClass, Registration
+from masterclasses.models import Certificate, MasterClass, Registration
 from masterclasses.permissions import (
     can_edit_masterclass,
     can_moderate_masterclasses,
@@ -439,7 +439,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             request, _("The calendar address is new; the old one no longer works.")
         )
         return redirect("masterclasses:mine")
-    feed = services.calendar_feed_for(user=request.user)
+    token = selectors.calendar_feed_token(user=request.user)  # a GET writes nothing
     page = Paginator(selectors.my_registrations(user=request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -451,7 +451,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "hosted": selectors.hosted_by(user=request.user)[:50],
             "certificates": selectors.certificates_of(user=request.user)[:50],
             "feed_url": request.build_absolute_uri(
-                reverse("masterclasses:feed", args=[feed.token])
+                reverse("masterclasses:feed", args=[token])
             ),
         },
     )
@@ -459,11 +459,11 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The personal calendar: no login, the secret address is the key."""
-    found = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if found is None or not found.user.is_active:
+    owner = selectors.calendar_feed_owner(token=token)
+    if owner is None or not owner.is_active:
         raise Http404
     body = calendars.ics_for(
-        selectors.feed_masterclasses(user=found.user),
+        selectors.feed_masterclasses(user=owner),
         name=_("Kollegi: my master-classes"),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,6 +1,7 @@
 """Members: creation, profiles, staff roles."""
 
 import datetime
+import logging
 import uuid
 from collections.abc import Iterable
 
@@ -8,6 +9,7 @@ from allauth.account.models import EmailAddress
 from allauth.utils import generate_unique_username
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Profile, User
 from accounts.permissions import can_moderate_profiles
 from accounts.roles import EXPERTS, MODERATORS, ROLE_PERMISSIONS, STAFF_ROLES
+from community import pending
 from community import services as community
 from community.images import image_clean
 from community.markdown import render_markdown
@@ -48,11 +51,14 @@ __all__ = [
     "user_grant_role",
     "user_revoke_role",
     "visit_touch",
+    "visits_flush",
 ]
+
+logger = logging.getLogger(__name__)
 
 # A pause this long between two requests starts a new visit.
 VISIT_GAP = datetime.timedelta(minutes=30)
-# While the member reads, "last seen" is written at most this often.
+# While the member reads, "last seen" moves (in the cache) at most this often.
 VISIT_TOUCH = datetime.timedelta(minutes=2)
 
 
@@ -316,23 +322,71 @@ def profile_avatar_remove(*, profile: Profile) -> Profile:
     return profile
 
 
+VISITS = "accounts.visits"
+# The visit kept in the cache outlives any pause of beat; it is written to the
+# database by ``visits_flush`` within minutes.
+VISIT_KEPT = 7 * 24 * 60 * 60
+
+
+def _visit_key(user_id: int) -> str:
+    return f"visit:{user_id}"
+
+
 def visit_touch(*, user: User) -> None:
-    """Note that the member is on the site, at most one write every few minutes.
+    """Note that the member is on the site: in the cache, never in the database.
 
     After a pause of ``VISIT_GAP`` a new visit starts: the time the last one
     ended becomes ``previous_visit_at``, from which "new since my last visit"
-    counts (the forums use it).
+    counts (the forums use it). Called on every request of a signed-in member
+    (``VisitMiddleware``) and on login: one cache read, and a cache write at
+    most every ``VISIT_TOUCH``. ``visits_flush`` (beat) writes the times to the
+    ``User`` row; until then the cache holds what the row does not have yet,
+    and ``user`` gets it here, so the request already sees the current visit.
     """
+    key = _visit_key(user.pk)
+    try:
+        kept = cache.get(key)
+    except Exception:
+        logger.exception("visits: the cache is not answering")
+        return
+    if kept is not None and (user.last_seen_at is None or kept[0] > user.last_seen_at):
+        user.last_seen_at, user.previous_visit_at = kept
     now = timezone.now()
     seen = user.last_seen_at
     if seen is not None and now - seen < VISIT_TOUCH:
         return
-    fields = {"last_seen_at": now}
     if seen is None or now - seen >= VISIT_GAP:
-        fields["previous_visit_at"] = seen
-    User.objects.filter(pk=user.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(user, name, value)
+        user.previous_visit_at = seen
+    user.last_seen_at = now
+    try:
+        cache.set(key, (now, user.previous_visit_at), VISIT_KEPT)
+        pending.mark(VISITS, user.pk)
+    except Exception:
+        logger.exception("visits: the cache is not answering")
+
+
+def _visits_write(user_ids: list[int]) -> None:
+    kept = cache.get_many([_visit_key(pk) for pk in user_ids])
+    with transaction.atomic():
+        for pk in user_ids:
+            visit = kept.get(_visit_key(pk))
+            if visit is None:
+                continue
+            seen, previous = visit
+            # Never back in time: a later visit may have been written already.
+            User.objects.filter(
+                Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=seen), pk=pk
+            ).update(last_seen_at=seen, previous_visit_at=previous)
+
+
+def visits_flush() -> int:
+    """Write the visit times kept in the cache to the members' rows.
+
+    Safe twice: a row already holding a visit's time is left alone. A visit
+    noted while this runs is written by the next run. Returns how many
+    members were looked at.
+    """
+    return pending.flush(VISITS, _visits_write)
 
 
 # --- Moderation ------------------------------------------------------------------

@@ -163,6 +163,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.heartbeat_record_task",
         "schedule": 60.0,
     },
+    # GET requests write nothing: what they note waits in the cache until these
+    # write it (topic views every minute, members' visit times every 2 minutes).
+    "topic-views": {
+        "task": "forums.tasks.topic_views_flush_task",
+        "schedule": 60.0,
+    },
+    "visits": {
+        "task": "accounts.tasks.visits_flush_task",
+        "schedule": 60.0 * 2,
+    },
     # Every hour: members whose local time is the digest hour get theirs.
     "digests": {
         "task": "community.tasks.digests_send_due_task",

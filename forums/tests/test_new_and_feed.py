@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts import services as accounts
 from accounts.models import User
+from accounts.tasks import visits_flush_task
 from accounts.tests.factories import UserFactory
 from community.models import ActivityEvent
 from forums import hooks, selectors, services
@@ -39,7 +40,8 @@ def _topic(title: str, *, last_post_at, replies: int = 0) -> Topic:
 def _logged_in(user) -> Client:
     client = Client()
     client.force_login(user)
-    _last_visit(user, _ago(days=1))  # the login started a visit; set the previous one
+    visits_flush_task()  # the login started a visit (in the cache): written now
+    _last_visit(user, _ago(days=1))  # ... then set the previous one
     return client
 
 

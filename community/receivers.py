@@ -1,0 +1,24 @@
+"""Hooks into code we do not own (Django's migrate); each body is one service."""
+
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.signals import post_migrate
+
+
+def badges_sync_after_migrate(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs):
+    """Rule badges become rows on every migrate (so on every deploy), not on a GET."""
+    from community import recognition
+    from community.models import Badge
+
+    if using != DEFAULT_DB_ALIAS:
+        return
+    if Badge._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrated back past the badges
+    recognition.badges_sync()
+
+
+def connect(app_config) -> None:
+    post_migrate.connect(
+        badges_sync_after_migrate, sender=app_config, dispatch_uid="badges_sync"
+    )

@@ -1,0 +1,193 @@
+"""No GET request writes to the database.
+
+Every main page is loaded anonymously and by a signed-in member while the SQL
+is captured; no INSERT, UPDATE or DELETE may run. What a GET used to write now
+waits in the cache and a beat task writes it (topic views, visit times), or is
+written where it belongs (rule badges: on migrate and nightly).
+
+The one deliberate exception on a page is the member's read position in a
+topic: opening a page of posts not read before moves it, in one statement
+(see ``forums.services.topic_read_mark``); re-reading writes nothing. The last
+test pins that down. (A file download, an action rather than a page, counts
+the member's download once a day.)
+"""
+
+import datetime
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.tasks import visits_flush_task
+from accounts.tests.factories import BlogPostFactory, UserFactory
+from community.models import Badge
+from forums import selectors as forum_selectors
+from forums import services as forum_services
+from forums.models import Topic
+from forums.tasks import topic_views_flush_task
+from forums.tests.factories import PostFactory, SectionFactory, TopicFactory
+from masterclasses.tests.factories import MasterClassFactory
+from materials.tests.factories import MaterialFactory
+
+pytestmark = pytest.mark.django_db
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+def _writes(queries) -> list[str]:
+    return [
+        query["sql"] for query in queries.captured_queries if WRITE.match(query["sql"])
+    ]
+
+
+@pytest.fixture
+def site():
+    """One of each main page, with enough posts for a topic's second page."""
+    author = UserFactory()
+    section = SectionFactory()
+    topic = TopicFactory(section=section, author=author, title="Дроби в 5 классе")
+    replies = forum_selectors.POSTS_PER_PAGE + 5
+    for number in range(2, replies + 2):
+        PostFactory(topic=topic, author=author, number=number)
+    Topic.objects.filter(pk=topic.pk).update(reply_count=replies)
+    topic.refresh_from_db()
+    topic.tags.add("дроби")
+    material = MaterialFactory(author=author)
+    masterclass = MasterClassFactory(host=author)
+    blog_post = BlogPostFactory(author=author)
+    badge = Badge.objects.filter(is_manual=False).order_by("key").first()
+    return {
+        "home": reverse("home"),
+        "forum index": reverse("forums:index"),
+        "section": section.get_absolute_url(),
+        "topic, page 2": f"{topic.get_absolute_url()}?page=2",
+        "unanswered": reverse("forums:unanswered"),
+        "materials": reverse("materials:catalogue"),
+        "material": material.get_absolute_url(),
+        "master-classes": reverse("masterclasses:list"),
+        "master-class": masterclass.get_absolute_url(),
+        "profile": author.get_absolute_url(),
+        "blog post": blog_post.get_absolute_url(),
+        "search": reverse("search") + "?" + urlencode({"q": "дроби"}),
+        "tag": reverse("tag", kwargs={"slug": "дроби"}),
+        "forum tag": reverse("forums:tag", kwargs={"slug": "дроби"}),
+        "badges": reverse("badges"),
+        "badge": badge.get_absolute_url(),
+        "members of the month": reverse("members_of_the_month"),
+        "members": reverse("accounts:directory"),
+        "_topic": topic,
+    }
+
+
+MEMBER_PAGES = {
+    "new since my visit": "forums:new",
+    "my badges": "badges_mine",
+    "notifications": "notifications",
+    "bookmarks": "accounts:bookmarks",
+    "my materials": "materials:mine",
+    "my master-classes": "masterclasses:mine",
+}
+
+
+def _load_all(client: Client, pages: dict[str, str]) -> dict[str, list[str]]:
+    found = {}
+    for name, url in pages.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (name, url, response.status_code)
+        if writes := _writes(queries):
+            found[name] = writes
+    return found
+
+
+def _pages(site: dict) -> dict[str, str]:
+    return {name: url for name, url in site.items() if not name.startswith("_")}
+
+
+def _away(member, *, minutes: int) -> None:
+    """The member's last request was ``minutes`` ago (in the row and the cache)."""
+    visits_flush_task()
+    User.objects.filter(pk=member.pk).update(
+        last_seen_at=timezone.now() - datetime.timedelta(minutes=minutes)
+    )
+    cache.clear()
+
+
+def test_session_is_saved_only_when_changed():
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+
+
+def test_anonymous_get_writes_nothing_and_makes_no_session(site):
+    client = Client()
+
+    found = _load_all(client, _pages(site))
+    # Twice: the second visit must not write what the first did not.
+    found.update(_load_all(client, _pages(site)))
+
+    assert found == {}
+    assert settings.SESSION_COOKIE_NAME not in client.cookies
+    assert not Session.objects.exists()
+    # What the pages noted is written by the tasks: both views of the topic
+    # (the second served from the page cache).
+    topic_views_flush_task()
+    assert Topic.objects.get(pk=site["_topic"].pk).view_count == 2
+
+
+def test_member_get_writes_nothing(site):
+    member = UserFactory()
+    topic = site["_topic"]
+    # The member has read the topic before (reading on is the documented exception).
+    forum_services.topic_read_mark(
+        user=member, topic=topic, number=topic.reply_count + 1
+    )
+    client = Client()
+    client.force_login(member)
+    _away(member, minutes=45)  # so the first page starts a new visit
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    pages = {
+        **_pages(site),
+        **{name: reverse(url_name) for name, url_name in MEMBER_PAGES.items()},
+    }
+
+    found = _load_all(client, pages)
+    found.update(_load_all(client, pages))
+
+    assert found == {}
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value == session_key
+    # The visit and the views were noted, and the tasks write them.
+    visits_flush_task()
+    topic_views_flush_task()
+    member.refresh_from_db()
+    assert member.previous_visit_at is not None
+    assert member.last_seen_at > timezone.now() - datetime.timedelta(minutes=1)
+    assert Topic.objects.get(pk=topic.pk).view_count == 2
+
+
+def test_reading_on_in_a_topic_is_one_statement_and_rereading_none(site):
+    member = UserFactory()
+    topic = site["_topic"]
+    client = Client()
+    client.force_login(member)
+    url = site["topic, page 2"]
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+
+    writes = _writes(first)
+    assert len(writes) == 1
+    assert "forums_topicread" in writes[0]
+    assert _writes(again) == []
+    assert forum_selectors.last_read_number(topic=topic, user=member) == (
+        topic.reply_count + 1
+    )
