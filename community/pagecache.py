@@ -16,11 +16,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from community import pending
+from community.generations import generation as generation_of
+from community.generations import generation_bump
 
 GENERATION_KEY = "pages:generation"
 TIMEOUT = 10 * 60
@@ -29,20 +30,11 @@ SKIPPED_PREFIXES = ("/admin/", "/accounts/", "/healthz", "/media/", "/static/")
 
 def page_cache_invalidate() -> None:
     """Public content changed: every cached page is rendered again when asked for."""
-
-    def bump() -> None:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 1, None)
-
-    bump()
-    # Again after commit: a page rendered meanwhile from the old rows is dropped.
-    transaction.on_commit(bump)
+    generation_bump(GENERATION_KEY)
 
 
 def _key(request: HttpRequest) -> str:
-    generation = cache.get_or_set(GENERATION_KEY, 1, None)
+    generation = generation_of(GENERATION_KEY)
     path = request.get_full_path()
     digest = hashlib.sha256(path.encode()).hexdigest()[:40]
     scheme = "https" if request.is_secure() else "http"

@@ -60,17 +60,21 @@ def restriction_in_force(user) -> Sanction | None:
     """The sanction that keeps the member from writing now: a ban, else the longest."""
     if not is_restricted(user):
         return None
+    return max(_in_force(user), key=lambda item: item.ends_at or FOREVER, default=None)
+
+
+def _in_force(member) -> list[Sanction]:
+    """The suspensions and bans that stop the member from writing now."""
     now = timezone.now()
-    sanctions = [
+    return [
         sanction
         for sanction in Sanction.objects.filter(
-            member=user,
+            member=member,
             kind__in=[Sanction.Kind.SUSPENSION, Sanction.Kind.BAN],
             lifted_at__isnull=True,
         )
         if sanction.is_in_force(now)
     ]
-    return max(sanctions, key=lambda item: item.ends_at or FOREVER, default=None)
 
 
 def warnings_unread(user) -> list[Sanction]:
@@ -84,16 +88,7 @@ def warnings_unread(user) -> list[Sanction]:
 
 
 def _restriction_refresh(member) -> None:
-    now = timezone.now()
-    ends = [
-        sanction.ends_at or FOREVER
-        for sanction in Sanction.objects.filter(
-            member=member,
-            kind__in=[Sanction.Kind.SUSPENSION, Sanction.Kind.BAN],
-            lifted_at__isnull=True,
-        )
-        if sanction.is_in_force(now)
-    ]
+    ends = [sanction.ends_at or FOREVER for sanction in _in_force(member)]
     member.restricted_until = max(ends, default=None)
     member.has_unread_warning = Sanction.objects.filter(
         member=member, kind=Sanction.Kind.WARNING, acknowledged_at__isnull=True

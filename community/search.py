@@ -35,6 +35,8 @@ from django.utils.functional import Promise
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString
 
+from community.generations import generation as generation_of
+from community.generations import generation_bump
 from community.models import SearchEntry
 from community.pagecache import page_cache_invalidate
 
@@ -353,19 +355,11 @@ COUNTS_TIMEOUT = 10 * 60
 def _counts_expire() -> None:
     # What search finds changed: so did the pages that list it.
     page_cache_invalidate()
-
-    def expire() -> None:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 1, None)
-
-    expire()
-    transaction.on_commit(expire)  # and again once others can read the change
+    generation_bump(GENERATION_KEY)
 
 
 def _counts_cached(entries: QuerySet, key: tuple) -> dict[str, int]:
-    generation = cache.get_or_set(GENERATION_KEY, 1, None)
+    generation = generation_of(GENERATION_KEY)
     digest = hashlib.sha256(repr((generation, key)).encode()).hexdigest()[:32]
     return cache.get_or_set(
         f"search:counts:{digest}", lambda: _counts(entries), COUNTS_TIMEOUT

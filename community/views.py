@@ -26,6 +26,7 @@ from community.health import health_report
 from community.markdown import MAX_LENGTH, render_markdown
 from community.models import Notification
 from community.notifications import feed_interests
+from community.redirects import safe_next
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -61,11 +62,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     language = data.get("language", "")
     if language not in dict(settings.LANGUAGES):
         return HttpResponseBadRequest(_("This language is not offered."))
-    next_url = data.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
+    next_url = safe_next(request, data.get("next", ""), "/")
     if request.user.is_authenticated and request.method == "POST":
         account_services.profile_set_language(user=request.user, language=language)
     response = HttpResponseRedirect(next_url)

@@ -7,7 +7,6 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from community import reporting, sanctions, selectors
 from community.forms import BootstrapFormMixin
 from community.models import Report, Sanction
+from community.redirects import safe_next
 from community.reports import (
     can_resolve_report,
     reportable_for_model,
@@ -87,12 +87,7 @@ def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         Sanction, pk=pk, member=request.user, kind=Sanction.Kind.WARNING
     )
     sanctions.warning_acknowledge(sanction=warning, member=request.user)
-    back = request.headers.get("referer", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = "standing"
-    return redirect(back)
+    return redirect(safe_next(request, request.headers.get("referer", ""), "standing"))
 
 
 @login_required
@@ -118,9 +113,4 @@ def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.messages[0])
         else:
             messages.success(request, _("Done: the reporters are told."))
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = report.target_url
-    return redirect(back)
+    return redirect(safe_next(request, request.POST.get("next", ""), report.target_url))
