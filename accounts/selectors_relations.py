@@ -1,7 +1,7 @@
 """Reads about follows, blocks and bookmarks."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.bookmarks import bookmarkable_for_model, bookmarkables
 from accounts.models import Block, Bookmark, Follow, User
@@ -73,3 +73,17 @@ def bookmark_holders(*, target) -> QuerySet[User]:
         bookmarks__content_type=ContentType.objects.get_for_model(target),
         bookmarks__object_id=target.pk,
     ).order_by("pk")
+
+
+def bookmarked_expression(*, user, model: type) -> Exists:
+    """For annotating rows of ``model``: has the member bookmarked each one?
+
+    Saves the separate query of ``bookmarked_ids`` where one row is read anyway.
+    """
+    return Exists(
+        Bookmark.objects.filter(
+            user=user,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=OuterRef("pk"),
+        )
+    )

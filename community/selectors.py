@@ -1,5 +1,6 @@
 """Reads for the community layer's pages: notifications and the activity feed."""
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from community.models import (
@@ -15,8 +16,20 @@ def notification_list_for_user(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("actor__profile")
 
 
+# The header shows the count on every page: it waits in the cache until a
+# service changes it (``services.notification_unread_forget``).
+UNREAD_KEY = "notifications:unread:{}"
+UNREAD_TIMEOUT = 10 * 60
+
+
 def notification_unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    key = UNREAD_KEY.format(user.pk)
+    count = cache.get(key)
+    if count is None:
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        count = unread.count()
+        cache.set(key, count, UNREAD_TIMEOUT)
+    return count
 
 
 def feed_for_user(

@@ -6,6 +6,7 @@ from allauth.account.utils import user_display
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -25,6 +26,7 @@ from community.models import (
     RequestTrace,
 )
 from community.notifications import notification_kind, preferences
+from community.selectors import UNREAD_KEY
 
 
 def heartbeat_record(*, name: str) -> Heartbeat:
@@ -154,6 +156,7 @@ def notify(
             group_key=group_key,
             updated_at=now,
         )
+        notification_unread_forget(user_pk=recipient.pk)
     if delivery == "email":
         from community.tasks import notification_email_task
 
@@ -162,17 +165,28 @@ def notify(
     return notification
 
 
+def notification_unread_forget(*, user_pk: int) -> None:
+    """The member's unread count changed: drop the cached one now and again
+    after commit (a page counting meanwhile saw the old rows)."""
+    key = UNREAD_KEY.format(user_pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def notification_mark_read(*, notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        notification_unread_forget(user_pk=notification.recipient_id)
 
 
 def notification_mark_all_read(*, user) -> int:
     """Mark every unread notification of the member read; returns how many."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    notification_unread_forget(user_pk=user.pk)
+    return count
 
 
 def unsubscribe_token(*, user, preference: str) -> str:

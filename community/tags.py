@@ -18,13 +18,13 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
+from community.paging import CountedPaginator
 from community.search import search_kinds, search_reindex_objects
 from community.services import audit
 
@@ -89,14 +89,6 @@ class TaggedKind:
     count: int
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told the count already made: no second COUNT query."""
-
-    def __init__(self, object_list, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.count = count
-
-
 def tag_page(*, tag: Tag, user, kind: str | None, page: str | None) -> dict:
     """What ``/tags/<slug>/`` shows: each kind with its count (one COUNT
     query each) and one page of the chosen kind (the first kind with
@@ -112,7 +104,7 @@ def tag_page(*, tag: Tag, user, kind: str | None, page: str | None) -> dict:
         )
     page_obj = None
     if chosen is not None:
-        paginator = _CountedPaginator(
+        paginator = CountedPaginator(
             chosen.source.items(user, tag), PER_PAGE, count=chosen.count
         )
         page_obj = paginator.get_page(page)

@@ -145,6 +145,11 @@ class PostAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Posts are hidden, never deleted: a topic's posts stay numbered 1..n
+        # without gaps (its pages are ranges of numbers) and counted.
+        return False
+
     @admin.action(description=_("Hide"), permissions=["change"])
     def hide(self, request: HttpRequest, queryset: QuerySet) -> None:
         for post in queryset.select_related("topic__section"):

@@ -1,9 +1,12 @@
 """Reads for forum pages; each owns its joins."""
 
 import datetime
+from dataclasses import dataclass
 
+from django.core.paginator import Page
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -17,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from community import pending
+from community.paging import CountedPaginator
 from forums.models import (
     Post,
     Section,
@@ -86,38 +90,139 @@ def topic_list_unanswered(*, user) -> QuerySet[Topic]:
     return _with_read(topics, user)
 
 
-def topic_get(*, pk: int, user, follow_merged: bool = False) -> Topic:
+def _viewer_annotations(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
+    """What the topic page asks about the member, read with the topic itself:
+    how far they have read, whether they watch it, bookmarked it or moderate
+    its section, and the number of its last post (posts are numbered without
+    gaps, so it is the count)."""
+    from accounts.selectors_relations import bookmarked_expression
+
+    last_number = (
+        Post.objects.filter(topic=OuterRef("pk")).order_by("-number").values("number")
+    )
+    topics = topics.annotate(post_total=Subquery(last_number[:1]))
+    if not user.is_authenticated:
+        return topics
+    return topics.annotate(
+        viewer_read_to=Subquery(
+            TopicRead.objects.filter(user=user, topic=OuterRef("pk")).values(
+                "last_read_number"
+            )[:1]
+        ),
+        viewer_watching=Exists(
+            TopicWatch.objects.filter(user=user, topic=OuterRef("pk"))
+        ),
+        viewer_bookmarked=bookmarked_expression(user=user, model=Topic),
+        viewer_moderates=Exists(
+            Section.moderators.through.objects.filter(
+                section=OuterRef("section_id"), user=user.pk
+            )
+        ),
+    )
+
+
+def topic_get(
+    *, pk: int, user, follow_merged: bool = False, for_page: bool = False
+) -> Topic:
     """The topic the member may see, or 404.
 
     With ``follow_merged``, a merged topic gives the topic it went into (the
-    caller redirects there).
+    caller redirects there). With ``for_page``, the topic carries what its page
+    asks about the member (``topic_page``), in the same query.
     """
     topics = Topic.objects.select_related("section", "author__profile", "accepted_post")
+    if for_page:
+        topics = _viewer_annotations(topics, user)
     topic = topics.filter(pk=pk).first()
     for _hop in range(5):
         if topic is None or not (follow_merged and topic.merged_into_id):
             break
         topic = topics.filter(pk=topic.merged_into_id).first()
+    if topic is not None and getattr(topic, "viewer_moderates", None) is not None:
+        # The permission checks ask this once per post: answer from the query.
+        topic.section.__dict__["_moderator_answers"] = {user.pk: topic.viewer_moderates}
     if topic is None or not can_view_topic(user, topic):
         raise Http404
     return topic
 
 
-def post_list_for_topic(*, topic: Topic) -> QuerySet[Post]:
-    """The topic's posts with their authors and the badges they chose to show."""
+def _with_authors(posts: QuerySet[Post]) -> QuerySet[Post]:
     from community.models import BadgeAward
 
     featured = BadgeAward.objects.filter(
         is_featured=True, revoked_at__isnull=True
     ).select_related("badge")
-    return (
-        Post.objects.filter(topic=topic)
-        .select_related("author__profile")
-        .prefetch_related(
-            Prefetch(
-                "author__badge_awards", queryset=featured, to_attr="featured_badges"
-            )
+    return posts.select_related("author__profile").prefetch_related(
+        Prefetch("author__badge_awards", queryset=featured, to_attr="featured_badges")
+    )
+
+
+def post_list_for_topic(*, topic: Topic) -> QuerySet[Post]:
+    """The topic's posts with their authors and the badges they chose to show."""
+    return _with_authors(Post.objects.filter(topic=topic))
+
+
+class _NumberedPaginator(CountedPaginator):
+    """A topic's posts are numbered 1..count without gaps: the count is known
+    and a page is a range of numbers (an index range, not an OFFSET)."""
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        first = (number - 1) * self.per_page
+        posts = self.object_list.filter(
+            number__gt=first, number__lte=first + self.per_page
         )
+        return self._get_page(posts, number, self)
+
+
+@dataclass(frozen=True)
+class TopicPage:
+    page_obj: Page
+    accepted_answer: Post | None
+    opening_post: Post | None
+    last_read: int | None
+    is_watching: bool
+    is_bookmarked: bool
+
+
+def topic_page(*, topic: Topic, user, page_number) -> TopicPage:
+    """One page of a topic read with ``topic_get(for_page=True)``: its posts,
+    the accepted answer (shown after the opening post) and the opening post
+    (for the page's description) in one query, their authors' badges in a
+    second."""
+    paginator = _NumberedPaginator(
+        Post.objects.filter(topic=topic), POSTS_PER_PAGE, count=topic.post_total or 0
+    )
+    if page_number == "last":
+        page_number = paginator.num_pages
+    page = paginator.get_page(page_number)
+    first = (page.number - 1) * POSTS_PER_PAGE
+    wanted = Q(number__gt=first, number__lte=first + POSTS_PER_PAGE) | Q(number=1)
+    if topic.accepted_post_id and page.number == 1:
+        wanted |= Q(pk=topic.accepted_post_id)
+    loaded = list(_with_authors(Post.objects.filter(wanted, topic=topic)))
+    for post in loaded:
+        post.topic = topic  # the permission checks per post read the topic's section
+    page.object_list = [
+        post for post in loaded if first < post.number <= first + POSTS_PER_PAGE
+    ]
+    opening = next((post for post in loaded if post.number == 1), None)
+    if opening is not None and (
+        opening.is_deleted or opening.is_hidden or opening.is_pending
+    ):
+        opening = None
+    accepted = None
+    if page.number == 1:
+        accepted = next(
+            (post for post in loaded if post.pk == topic.accepted_post_id), None
+        )
+    return TopicPage(
+        page_obj=page,
+        accepted_answer=accepted,
+        opening_post=opening,
+        last_read=getattr(topic, "viewer_read_to", None),
+        is_watching=bool(getattr(topic, "viewer_watching", False)),
+        is_bookmarked=bool(getattr(topic, "viewer_bookmarked", False)),
     )
 
 

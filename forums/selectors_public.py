@@ -52,15 +52,3 @@ def sections_for_sitemap() -> QuerySet[Section]:
 
 def topics_for_sitemap() -> QuerySet[Topic]:
     return _public_topics().order_by("pk").only("pk", "last_post_at")
-
-
-def topic_opening(*, topic: Topic, loaded=()) -> Post | None:
-    """The topic's opening post if everyone may read it, else None.
-
-    ``loaded``: posts the page has already read (the first page holds it).
-    """
-    for post in loaded:
-        if post.number == 1:
-            visible = not (post.is_deleted or post.is_hidden or post.is_pending)
-            return post if visible else None
-    return _visible_opening().filter(topic=topic).only("pk", "body_html").first()

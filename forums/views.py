@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
-from accounts.selectors_relations import bookmarked_ids
-from forums import selectors, selectors_public, services
+from forums import selectors, services
 from forums.forms import (
     PostEditForm,
     ReplyForm,
@@ -154,61 +153,47 @@ def _topic_page(
     status: int = 200,
     page_number: int | str | None = None,
 ) -> HttpResponse:
-    posts = selectors.post_list_for_topic(topic=topic)
-    page = Paginator(posts, selectors.POSTS_PER_PAGE).get_page(
-        page_number or request.GET.get("page")
+    shown = selectors.topic_page(
+        topic=topic,
+        user=request.user,
+        page_number=page_number or request.GET.get("page"),
     )
-    page.object_list = list(page.object_list)
-    for post in page.object_list:
-        post.topic = topic  # the permission checks per post read the topic's section
-    read_to = selectors.read_position(topic=topic, user=request.user)
-    last_read = read_to or 0
+    page = shown.page_obj
     if request.user.is_authenticated and status == 200 and page.object_list:
         # The one write of a GET: only when the member reads on (one statement).
         services.topic_read_mark(
             user=request.user,
             topic=topic,
             number=page.object_list[-1].number,
-            read_to=read_to,
+            read_to=shown.last_read,
         )
     if status == 200 and request.method == "GET":
         services.topic_view_count(topic=topic)  # in the cache, not the database
-    accepted_answer = None
-    if topic.accepted_post_id:
-        accepted_answer = (
-            selectors.post_list_for_topic(topic=topic)
-            .filter(pk=topic.accepted_post_id)
-            .first()
-        )
-        accepted_answer.topic = topic
     return render(
         request,
         "forums/topic_detail.html",
         {
             "topic": topic,
-            # For the page's description: the first page holds the opening post.
-            "opening_post": selectors_public.topic_opening(
-                topic=topic, loaded=page.object_list if page.number == 1 else ()
-            ),
-            "accepted_answer": accepted_answer,
-            "is_watching": selectors.is_watching(topic=topic, user=request.user),
+            "opening_post": shown.opening_post,
+            "accepted_answer": shown.accepted_answer,
+            "is_watching": shown.is_watching,
             "page_obj": page,
-            "last_read": last_read,
+            "last_read": shown.last_read or 0,
             "view_count": selectors.topic_views(topic=topic),
             "reply_form": reply_form or ReplyForm(),
             "may_reply": can_reply_topic(request.user, topic),
             "may_accept": can_accept_answer(request.user, topic),
             "may_moderate": can_moderate_section(request.user, topic.section),
-            "is_bookmarked": bool(
-                bookmarked_ids(user=request.user, model=Topic, ids=[topic.pk])
-            ),
+            "is_bookmarked": shown.is_bookmarked,
         },
         status=status,
     )
 
 
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = selectors.topic_get(pk=pk, user=request.user, follow_merged=True)
+    topic = selectors.topic_get(
+        pk=pk, user=request.user, follow_merged=True, for_page=True
+    )
     if topic.pk != pk:
         return redirect(topic, permanent=True)
     if request.GET.get("unread") and request.user.is_authenticated:
@@ -287,7 +272,7 @@ def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = selectors.topic_get(pk=pk, user=request.user)
+    topic = selectors.topic_get(pk=pk, user=request.user, for_page=True)
     form = ReplyForm(request.POST)
     if form.is_valid():
         quoted = None

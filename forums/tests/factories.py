@@ -1,4 +1,5 @@
 import factory
+from django.db.models import Max
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -42,6 +43,9 @@ class PostFactory(DjangoModelFactory):
 
     topic = factory.SubFactory(TopicFactory)
     author = factory.SubFactory(UserFactory)
-    number = factory.Sequence(lambda n: n + 2)
+    # The next number in the topic, as post_create gives it.
+    number = factory.LazyAttribute(
+        lambda post: (post.topic.posts.aggregate(top=Max("number"))["top"] or 0) + 1
+    )
     body = "Согласна, у нас так же."
     body_html = factory.LazyAttribute(lambda post: render_markdown(post.body))
