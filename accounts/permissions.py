@@ -23,6 +23,10 @@ def is_blocked_by(user, other) -> bool:
     """True when ``other`` has blocked ``user``."""
     if not _is_member(user) or not getattr(other, "pk", None):
         return False
+    # Read with the profile (``selectors.profile_get_for_space``) when it was.
+    known = other.__dict__.get("_blocks_viewer", {})
+    if user.pk in known:
+        return known[user.pk]
     return Block.objects.filter(blocker=other, blocked=user).exists()
 
 

@@ -85,13 +85,19 @@ def month(*, year: int, month_number: int) -> list[list[tuple]]:
     return weeks
 
 
-def masterclass_get(*, pk: int, user) -> MasterClass:
-    masterclass = (
-        MasterClass.objects.select_related("host__profile", "subject")
-        .prefetch_related("cohosts__profile", "tags")
-        .filter(pk=pk)
-        .first()
-    )
+def masterclass_get(*, pk: int, user, for_page: bool = False) -> MasterClass:
+    """The master-class the member may see, or 404; with ``for_page``, also
+    whether the member bookmarked it (``viewer_bookmarked``), in the same query."""
+    masterclasses = MasterClass.objects.select_related(
+        "host__profile", "subject"
+    ).prefetch_related("cohosts__profile", "tags")
+    if for_page and user.is_authenticated:
+        from accounts.selectors_relations import bookmarked_expression
+
+        masterclasses = masterclasses.annotate(
+            viewer_bookmarked=bookmarked_expression(user=user, model=MasterClass)
+        )
+    masterclass = masterclasses.filter(pk=pk).first()
     if masterclass is None or not can_view_masterclass(user, masterclass):
         raise Http404
     return masterclass

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors_relations import bookmarked_ids
 from community.downloads import content_disposition
 from masterclasses import calendar as calendars
 from masterclasses import selectors, services
@@ -85,7 +84,7 @@ def month(
 def detail(
     request: HttpRequest, pk: int, forms: dict | None = None, status: int = 200
 ) -> HttpResponse:
-    masterclass = selectors.masterclass_get(pk=pk, user=request.user)
+    masterclass = selectors.masterclass_get(pk=pk, user=request.user, for_page=True)
     registration = selectors.registration_of(masterclass=masterclass, user=request.user)
     hosts_it = is_host(request.user, masterclass)
     hosting = hosts_it or can_moderate_masterclasses(request.user)
@@ -125,9 +124,7 @@ def detail(
         "yandex_link": calendars.yandex_link(masterclass),
         "grades": masterclass.grades.all(),
         "materials": selectors.materials_of(masterclass=masterclass),
-        "is_bookmarked": bool(
-            bookmarked_ids(user=request.user, model=MasterClass, ids=[masterclass.pk])
-        ),
+        "is_bookmarked": bool(getattr(masterclass, "viewer_bookmarked", False)),
     }
     if hosting:
         context["participants"] = selectors.participants(masterclass=masterclass)

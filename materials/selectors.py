@@ -1,8 +1,20 @@
 """Reads for the materials' pages; each owns its joins."""
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, When
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.http import Http404
+from taggit.models import TaggedItem
 
 from community.models import Grade
 from materials.models import (
@@ -39,8 +51,14 @@ def catalogue(
     materials = Material.objects.public().select_related("author__profile", "subject")
     if subject is not None:
         materials = materials.filter(subject=subject)
+    # Grade and tag through subqueries, not joins: no duplicate rows, so no
+    # DISTINCT, which would sort the whole catalogue before taking a page.
     if grade is not None:
-        materials = materials.filter(grades=grade)
+        materials = materials.filter(
+            pk__in=Material.grades.through.objects.filter(grade=grade).values(
+                "material_id"
+            )
+        )
     if kind:
         materials = materials.filter(kind=kind)
     if licence:
@@ -48,7 +66,12 @@ def catalogue(
     if recommended:
         materials = materials.filter(review_status=Material.Review.RECOMMENDED)
     if tag:
-        materials = materials.filter(tags__slug=tag)
+        materials = materials.filter(
+            pk__in=TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(Material),
+                tag__slug=tag,
+            ).values("object_id")
+        )
     if sort == "rating":
         # An average of one or two ratings says little: those sort last.
         materials = materials.annotate(
@@ -62,7 +85,7 @@ def catalogue(
         materials = materials.order_by(*SORTS.get(sort, SORTS["new"]))
     return materials.prefetch_related(
         Prefetch("grades", queryset=Grade.objects.order_by("position"))
-    ).distinct()
+    )
 
 
 def materials_of(*, user) -> QuerySet[Material]:
@@ -74,12 +97,26 @@ def materials_of(*, user) -> QuerySet[Material]:
     )
 
 
-def material_get(*, pk: int, user) -> Material:
-    material = (
-        Material.objects.select_related("author__profile", "subject", "current_version")
-        .filter(pk=pk)
-        .first()
+def material_get(*, pk: int, user, for_page: bool = False) -> Material:
+    """The material the member may see, or 404.
+
+    With ``for_page``, the material carries what its page asks about the
+    member, in the same query: whether they bookmarked it and their own rating
+    (``rating_of``).
+    """
+    materials = Material.objects.select_related(
+        "author__profile", "subject", "current_version"
     )
+    if for_page and user.is_authenticated:
+        from accounts.selectors_relations import bookmarked_expression
+
+        own = Rating.objects.filter(material=OuterRef("pk"), user=user)
+        materials = materials.annotate(
+            viewer_bookmarked=bookmarked_expression(user=user, model=Material),
+            viewer_score=Subquery(own.values("score")[:1]),
+            viewer_comment=Subquery(own.values("comment")[:1]),
+        )
+    material = materials.filter(pk=pk).first()
     if material is None or not can_view_material(user, material):
         raise Http404
     return material
@@ -109,8 +146,19 @@ def rating_list(*, material: Material) -> QuerySet[Rating]:
 
 
 def rating_of(*, material: Material, user) -> Rating | None:
+    """The member's own rating (from ``material_get(for_page=True)`` when read
+    with it)."""
     if not user.is_authenticated:
         return None
+    if hasattr(material, "viewer_score"):
+        if material.viewer_score is None:
+            return None
+        return Rating(
+            material=material,
+            user=user,
+            score=material.viewer_score,
+            comment=material.viewer_comment,
+        )
     return Rating.objects.filter(material=material, user=user).first()
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors_relations import bookmarked_ids
+from community.paging import CountedPaginator
 from materials import selectors, services
 from materials.downloads import file_response
 from materials.forms import (
@@ -65,7 +65,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, pk: int, rating_form=None, status=200) -> HttpResponse:
-    material = selectors.material_get(pk=pk, user=request.user)
+    material = selectors.material_get(pk=pk, user=request.user, for_page=True)
     own_rating = selectors.rating_of(material=material, user=request.user)
     if rating_form is None and can_rate_material(request.user, material):
         rating_form = RatingForm(
@@ -74,9 +74,11 @@ def detail(request: HttpRequest, pk: int, rating_form=None, status=200) -> HttpR
             else None
         )
     may_see_reviews = can_see_reviews(request.user, material)
-    ratings = Paginator(selectors.rating_list(material=material), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    ratings = CountedPaginator(
+        selectors.rating_list(material=material),
+        PER_PAGE,
+        count=material.rating_count,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "materials/detail.html",
@@ -99,9 +101,7 @@ def detail(request: HttpRequest, pk: int, rating_form=None, status=200) -> HttpR
             else [],
             "show_reviewer_names": can_see_reviewer_names(request.user, material),
             "collections": selectors.collections_of(user=request.user),
-            "is_bookmarked": bool(
-                bookmarked_ids(user=request.user, model=Material, ids=[material.pk])
-            ),
+            "is_bookmarked": bool(getattr(material, "viewer_bookmarked", False)),
         },
         status=status,
     )

@@ -19,7 +19,7 @@ COMMENTS_PER_PAGE = 50
 
 
 def post_list(request: HttpRequest, username: str) -> HttpResponse:
-    profile = selectors.profile_get_for_space(username=username)
+    profile = selectors.profile_get_for_space(username=username, viewer=request.user)
     tag = request.GET.get("tag", "")[:100]
     posts = selectors_blog.post_list_for_blog(
         profile=profile, viewer=request.user, tag=tag
@@ -39,7 +39,9 @@ def _post_page(
     comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    profile = selectors.profile_get_for_space(username=post.author.username)
+    profile = selectors.profile_get_for_space(
+        username=post.author.username, viewer=request.user
+    )
     may_moderate = can_moderate_blogs(request.user)
     comments = Paginator(
         selectors_blog.comment_list_for_post(

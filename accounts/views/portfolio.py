@@ -10,7 +10,7 @@ from accounts.portfolio import portfolio_for
 
 
 def portfolio(request: HttpRequest, username: str) -> HttpResponse:
-    profile = selectors.profile_get_for_space(username=username)
+    profile = selectors.profile_get_for_space(username=username, viewer=request.user)
     context = selectors.space_context(
         viewer=request.user, profile=profile, tab="portfolio"
     )
@@ -19,7 +19,7 @@ def portfolio(request: HttpRequest, username: str) -> HttpResponse:
 
 
 def portfolio_print(request: HttpRequest, username: str) -> HttpResponse:
-    profile = selectors.profile_get_for_space(username=username)
+    profile = selectors.profile_get_for_space(username=username, viewer=request.user)
     return render(
         request,
         "accounts/portfolio_print.html",

@@ -24,7 +24,7 @@ PER_PAGE = 20
 
 
 def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
-    profile = selectors.profile_get_for_space(username=username)
+    profile = selectors.profile_get_for_space(username=username, viewer=request.user)
     viewer = request.user
     if not can_view_profile(viewer, profile):
         raise Http404

@@ -68,7 +68,7 @@ def block_toggle(request: HttpRequest, username: str) -> HttpResponse:
 
 
 def _member_list(request: HttpRequest, username: str, *, tab: str) -> HttpResponse:
-    profile = selectors.profile_get_for_space(username=username)
+    profile = selectors.profile_get_for_space(username=username, viewer=request.user)
     if tab == "followers":
         profiles = selectors.follower_profiles(user=profile.user)
     else:
@@ -101,7 +101,9 @@ def blocked_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bookmark_list(request: HttpRequest) -> HttpResponse:
-    profile = selectors.profile_get_for_space(username=request.user.username)
+    profile = selectors.profile_get_for_space(
+        username=request.user.username, viewer=request.user
+    )
     page = Paginator(
         selectors_relations.bookmark_list_for_user(user=request.user), PER_PAGE
     ).get_page(request.GET.get("page"))
