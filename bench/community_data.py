@@ -304,12 +304,100 @@ def fill(
         search_index_many(made)
         tell("masterclasses", start + size, counts["masterclasses"])
     counts.update(_fill_extras(counts, members, sections, text, rng, batch, tell))
+    counts.update(_fill_versions_and_reviews(members, text, rng, batch, tell))
     return counts
+
+
+def _fill_versions_and_reviews(members, text, rng, batch, tell) -> dict[str, int]:
+    """A first version with one file for every material; every twentieth
+    material through expert review (a decided round, two reviews)."""
+    import datetime
+
+    from django.db.models import OuterRef, Subquery
+    from django.utils import timezone
+
+    from materials.models import (
+        Material,
+        MaterialFile,
+        MaterialVersion,
+        Review,
+        ReviewAssignment,
+        ReviewRound,
+    )
+
+    now = timezone.now()
+    material_ids = list(Material.objects.order_by("pk").values_list("pk", flat=True))
+    for start, size in _batches(len(material_ids), batch):
+        versions = MaterialVersion.objects.bulk_create(
+            MaterialVersion(material_id=pk, number=1)
+            for pk in material_ids[start : start + size]
+        )
+        MaterialFile.objects.bulk_create(
+            MaterialFile(
+                version=version,
+                file=f"materials/bench/{version.pk}.pdf",
+                name="План урока.pdf",
+                kind="pdf",
+                content_type="application/pdf",
+                size=rng.randint(50_000, 5_000_000),
+            )
+            for version in versions
+        )
+        tell("versions", start + size, len(material_ids))
+    first = MaterialVersion.objects.filter(material=OuterRef("pk"), number=1)
+    Material.objects.update(current_version=Subquery(first.values("pk")[:1]))
+
+    reviewed = material_ids[::20]
+    versions = dict(
+        MaterialVersion.objects.filter(material_id__in=reviewed).values_list(
+            "material_id", "pk"
+        )
+    )
+    scores = [name for name, _label in Review.CRITERIA]
+    for start, size in _batches(len(reviewed), batch):
+        rounds = ReviewRound.objects.bulk_create(
+            ReviewRound(
+                material_id=pk,
+                version_id=versions[pk],
+                status=ReviewRound.Status.DECIDED,
+                decision=ReviewRound.Decision.RECOMMEND,
+                decided_by_id=members[0],
+                decided_at=now,
+            )
+            for pk in reviewed[start : start + size]
+        )
+        assignments = ReviewAssignment.objects.bulk_create(
+            ReviewAssignment(
+                round=round_,
+                reviewer_id=reviewer,
+                status=ReviewAssignment.Status.SUBMITTED,
+                due_at=now + datetime.timedelta(days=14),
+            )
+            for round_ in rounds
+            for reviewer in rng.sample(members, min(2, len(members)))
+        )
+        Review.objects.bulk_create(
+            Review(
+                assignment=assignment,
+                recommendation=ReviewRound.Decision.RECOMMEND,
+                summary=text.paragraph(20, 60),
+                **{name: rng.randint(3, 5) for name in scores},
+                **{f"{name}_comment": text.paragraph(5, 20) for name in scores},
+            )
+            for assignment in assignments
+        )
+        tell("reviews", start + size, len(reviewed))
+    Material.objects.filter(pk__in=reviewed).update(
+        review_status=Material.Review.RECOMMENDED
+    )
+    return {"versions": len(material_ids), "reviewed": len(reviewed)}
 
 
 def _fill_extras(counts, members, sections, text, rng, batch, tell) -> dict[str, int]:
     """The long topic, ratings, registrations and notifications."""
     from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Avg, Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
     from django.utils import timezone
 
     from community.models import Notification
@@ -354,6 +442,14 @@ def _fill_extras(counts, members, sections, text, rng, batch, tell) -> dict[str,
         )
         tell("ratings", start + size, len(pairs))
     made["ratings"] = len(pairs)
+    # The totals the rating service keeps on each material.
+    rated = Rating.objects.filter(material=OuterRef("pk")).order_by().values("material")
+    Material.objects.update(
+        rating_count=Coalesce(
+            Subquery(rated.annotate(total=Count("pk")).values("total")), 0
+        ),
+        rating_average=Subquery(rated.annotate(mean=Avg("score")).values("mean")),
+    )
 
     masterclass_ids = list(MasterClass.objects.values_list("pk", flat=True))
     per_class = max(1, counts["registrations"] // max(1, len(masterclass_ids)))

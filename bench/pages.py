@@ -273,6 +273,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="load only the pages whose label contains this (the table is not written)",
+    )
     args = parser.parse_args()
     env = configure()
     fill_once(args.scale)
@@ -283,6 +288,12 @@ def main() -> None:
     try:
         for who, who_cookie in (("anonymous", ""), ("member", cookie)):
             for label, path in pages():
+                if (
+                    args.only
+                    and label != "bare template view"
+                    and args.only not in label
+                ):
+                    continue
                 url = f"http://127.0.0.1:{port}{path}"
                 load = wrk(url, who_cookie, args.seconds, args.connections)
                 served += load["requests"]
@@ -306,10 +317,10 @@ def main() -> None:
     }
     for row in rows:
         row["ratio"] = row["rps"] / ceiling[row["who"]]
-    report(rows, memory_start, memory_end, served, args)
+    report(rows, memory_start, memory_end, served, args, write=not args.only)
 
 
-def report(rows, memory_start, memory_end, served, args) -> None:
+def report(rows, memory_start, memory_end, served, args, *, write: bool) -> None:
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     lines = [
         f"# Pages under load, {stamp}",
@@ -336,6 +347,8 @@ def report(rows, memory_start, memory_end, served, args) -> None:
     ]
     text = "\n".join(lines) + "\n"
     print(text)
+    if not write:
+        return
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"pages-{stamp}.md").write_text(text)
     (RESULTS / f"pages-{stamp}.json").write_text(

@@ -130,9 +130,13 @@ def topic_get(
     caller redirects there). With ``for_page``, the topic carries what its page
     asks about the member (``topic_page``), in the same query.
     """
-    topics = Topic.objects.select_related("section", "author__profile", "accepted_post")
     if for_page:
-        topics = _viewer_annotations(topics, user)
+        # The page reads the section only; the rest is annotations.
+        topics = _viewer_annotations(Topic.objects.select_related("section"), user)
+    else:
+        topics = Topic.objects.select_related(
+            "section", "author__profile", "accepted_post"
+        )
     topic = topics.filter(pk=pk).first()
     for _hop in range(5):
         if topic is None or not (follow_merged and topic.merged_into_id):
@@ -160,6 +164,28 @@ def _with_authors(posts: QuerySet[Post]) -> QuerySet[Post]:
 def post_list_for_topic(*, topic: Topic) -> QuerySet[Post]:
     """The topic's posts with their authors and the badges they chose to show."""
     return _with_authors(Post.objects.filter(topic=topic))
+
+
+# What a topic page shows of a post and its author: not the Markdown source,
+# nor the rest of the member's profile (the rows are read twenty at a time).
+PAGE_FIELDS = (
+    "topic_id",
+    "number",
+    "body_html",
+    "is_deleted",
+    "is_hidden",
+    "is_pending",
+    "created_at",
+    "edited_at",
+    "thanks_count",
+    "useful_count",
+    "author__username",
+    "author__profile__user_id",
+    "author__profile__display_name",
+    "author__profile__avatar",
+    "author__profile__is_hidden",
+    "author__profile__deleted_at",
+)
 
 
 class _NumberedPaginator(CountedPaginator):
@@ -200,7 +226,9 @@ def topic_page(*, topic: Topic, user, page_number) -> TopicPage:
     wanted = Q(number__gt=first, number__lte=first + POSTS_PER_PAGE) | Q(number=1)
     if topic.accepted_post_id and page.number == 1:
         wanted |= Q(pk=topic.accepted_post_id)
-    loaded = list(_with_authors(Post.objects.filter(wanted, topic=topic)))
+    loaded = list(
+        _with_authors(Post.objects.filter(wanted, topic=topic)).only(*PAGE_FIELDS)
+    )
     for post in loaded:
         post.topic = topic  # the permission checks per post read the topic's section
     page.object_list = [

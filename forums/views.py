@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
-from forums import selectors, services
+from forums import fragments, selectors, services
 from forums.forms import (
     PostEditForm,
     ReplyForm,
@@ -26,6 +26,7 @@ from forums.permissions import (
     can_create_topic,
     can_moderate_section,
     can_reply_topic,
+    can_see_post,
 )
 
 TOPICS_PER_PAGE = 20
@@ -169,21 +170,32 @@ def _topic_page(
         )
     if status == 200 and request.method == "GET":
         services.topic_view_count(topic=topic)  # in the cache, not the database
+    rights = {
+        "last_read": shown.last_read or 0,
+        "may_reply": can_reply_topic(request.user, topic),
+        "may_accept": can_accept_answer(request.user, topic),
+        "may_moderate": can_moderate_section(request.user, topic.section),
+    }
+    visible = [post for post in page if can_see_post(request.user, post)]
+    accepted_html = None
+    if shown.accepted_answer is not None:
+        ((_post, accepted_html),) = fragments.posts_html(
+            request, [shown.accepted_answer], accepted=True, **rights
+        )
     return render(
         request,
         "forums/topic_detail.html",
         {
+            **rights,
             "topic": topic,
             "opening_post": shown.opening_post,
+            "posts_html": fragments.posts_html(request, visible, **rights),
             "accepted_answer": shown.accepted_answer,
+            "accepted_html": accepted_html,
             "is_watching": shown.is_watching,
             "page_obj": page,
-            "last_read": shown.last_read or 0,
             "view_count": selectors.topic_views(topic=topic),
             "reply_form": reply_form or ReplyForm(),
-            "may_reply": can_reply_topic(request.user, topic),
-            "may_accept": can_accept_answer(request.user, topic),
-            "may_moderate": can_moderate_section(request.user, topic.section),
             "is_bookmarked": shown.is_bookmarked,
         },
         status=status,

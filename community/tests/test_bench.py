@@ -42,3 +42,10 @@ def test_the_large_community_generator_fills_searchable_rows(db):
     assert counts["ratings"] > 0
     assert counts["registrations"] > 0
     assert counts["notifications"] > 0
+    from materials.models import Material, Review
+
+    # The totals the pages read are those the services would have kept.
+    material = Material.objects.filter(rating_count__gt=0).first()
+    assert material.rating_count == material.ratings.count()
+    assert not Material.objects.filter(current_version__isnull=True).exists()
+    assert Review.objects.count() == 2 * counts["reviewed"] > 0
