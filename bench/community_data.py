@@ -139,8 +139,13 @@ def fill(
     *,
     batch: int = 5000,
     progress: Callable[[str, int, int], None] | None = None,
+    counts: dict[str, int] | None = None,
 ) -> dict[str, int]:
-    """Fill the (empty) database; returns how many rows of each kind."""
+    """Fill the (empty) database; returns how many rows of each kind.
+
+    ``counts`` replaces some of the numbers the scale gives (tests use a
+    small community of their own shape).
+    """
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
     from taggit.models import Tag
@@ -152,7 +157,9 @@ def fill(
     from masterclasses.models import MasterClass
     from materials.models import Licence, Material
 
-    counts = {key: max(1, int(value * scale)) for key, value in SCALE_1.items()}
+    counts = {key: max(1, int(value * scale)) for key, value in SCALE_1.items()} | (
+        counts or {}
+    )
     tell = progress or (lambda label, done, total: None)
     rng = random.Random(2026)  # noqa: S311 - repeatable bench data, not secrets
     text = Text(rng)
