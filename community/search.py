@@ -262,6 +262,19 @@ class SearchResults:
     kind: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     similar: bool = False  # found by trigram similarity, not by the words
+    # The query under the index's generation: pages of it are kept by that.
+    digest: str = ""
+
+    def page(self, start: int, stop: int) -> list[SearchEntry]:
+        """Ranked entries ``start:stop``, kept like the counts until the
+        index changes: every member sees the same results."""
+        if not self.digest:
+            return list(self.entries[start:stop])
+        return cache.get_or_set(
+            f"search:page:{self.digest}:{self.kind}:{start}:{stop}",
+            lambda: list(self.entries[start:stop]),
+            COUNTS_TIMEOUT,
+        )
 
 
 def _visible(user) -> QuerySet:
@@ -329,15 +342,21 @@ def search(
         filters.since.date() if filters.since else None,
         user.is_authenticated,
     )
-    counts = _counts_cached(matched, key)
+    digest = _digest(key)
+    counts = _counts_cached(matched, digest)
     if not counts:
         matched = _similar(base, " ".join(words))
-        counts = _counts_cached(matched, ("similar", *key))
+        digest = _digest(("similar", *key))
+        counts = _counts_cached(matched, digest)
         similar = bool(counts)
     if kind is None:
         kind = next((item.key for item in search_kinds() if counts.get(item.key)), "")
     return SearchResults(
-        entries=matched.filter(kind=kind), kind=kind, counts=counts, similar=similar
+        entries=matched.filter(kind=kind),
+        kind=kind,
+        counts=counts,
+        similar=similar,
+        digest=digest,
     )
 
 
@@ -346,7 +365,8 @@ def _counts(entries: QuerySet) -> dict[str, int]:
 
 
 # Counting every match is most of a search's time on a large index; the
-# counts of a query are kept until the index changes (a generation number
+# counts of a query (and its pages, ``SearchResults.page``) are kept until the
+# index changes (a generation number
 # that every index write moves on), so paging and switching tabs reuse them.
 GENERATION_KEY = "search:generation"
 COUNTS_TIMEOUT = 10 * 60
@@ -358,9 +378,12 @@ def _counts_expire() -> None:
     generation_bump(GENERATION_KEY)
 
 
-def _counts_cached(entries: QuerySet, key: tuple) -> dict[str, int]:
+def _digest(key: tuple) -> str:
     generation = generation_of(GENERATION_KEY)
-    digest = hashlib.sha256(repr((generation, key)).encode()).hexdigest()[:32]
+    return hashlib.sha256(repr((generation, key)).encode()).hexdigest()[:32]
+
+
+def _counts_cached(entries: QuerySet, digest: str) -> dict[str, int]:
     return cache.get_or_set(
         f"search:counts:{digest}", lambda: _counts(entries), COUNTS_TIMEOUT
     )

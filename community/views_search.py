@@ -63,20 +63,21 @@ class SearchForm(BootstrapFormMixin, forms.Form):
         return kind if kind in {item.key for item in search.search_kinds()} else ""
 
 
-class _Counted:
-    """A queryset whose size is already known: the paginator does not count again."""
+class _Ranked:
+    """The ranked entries for the paginator: their number is known, and a
+    page is read through the results (kept until the index changes)."""
 
-    def __init__(self, queryset, count: int) -> None:
-        self.queryset, self._count = queryset, count
+    def __init__(self, results: search.SearchResults) -> None:
+        self.results = results
 
     def count(self) -> int:
-        return self._count
+        return self.results.counts.get(self.results.kind, 0)
 
     def __len__(self) -> int:
-        return self._count
+        return self.count()
 
-    def __getitem__(self, item):
-        return self.queryset[item]
+    def __getitem__(self, item: slice):
+        return self.results.page(item.start, item.stop)
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
@@ -97,9 +98,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             since=search.since_for(data["period"]),
         ),
     )
-    page = Paginator(
-        _Counted(results.entries, results.counts.get(results.kind, 0)), PER_PAGE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(_Ranked(results), PER_PAGE).get_page(request.GET.get("page"))
     words = search.query_words(data["q"])
     context.update(
         results=results,

@@ -292,3 +292,19 @@ def test_counts_are_kept_until_the_index_changes(django_assert_num_queries):
 
     _material(title="Дроби снова")
     assert search(text="дроби", user=AnonymousUser()).counts == {"materials": 2}
+
+
+def test_result_pages_are_kept_until_the_index_changes(django_assert_num_queries):
+    from accounts.tests.factories import UserFactory
+
+    _material(title="Дроби")
+    first, second = UserFactory(), UserFactory()
+    assert [e.title for e in search(text="дроби", user=first).page(0, 20)] == ["Дроби"]
+
+    with django_assert_num_queries(0):  # another member, the same search
+        kept = search(text="дроби", user=second).page(0, 20)
+    assert [entry.title for entry in kept] == ["Дроби"]
+
+    _material(title="Дроби снова")
+    titles = {entry.title for entry in search(text="дроби", user=second).page(0, 20)}
+    assert titles == {"Дроби", "Дроби снова"}

@@ -343,3 +343,26 @@ def test_empty_collection_title_is_a_400(member):
     response = _client(member).post(reverse("materials:collections"), {"title": ""})
 
     assert response.status_code == 400
+
+
+def test_the_catalogue_count_is_kept_until_a_material_changes(
+    member, django_assert_num_queries
+):
+    MaterialFactory.create_batch(3)
+    client = _client(member)
+    assert (
+        client.get(reverse("materials:catalogue")).context["page_obj"].paginator.count
+        == 3
+    )
+
+    # Session, member, the filter's subjects and grades, the page and its grades:
+    # no COUNT.
+    with django_assert_num_queries(6):
+        client.get(reverse("materials:catalogue"))
+    draft = MaterialFactory(status=Material.Status.DRAFT)
+    services.material_publish(material=draft, actor=draft.author)
+
+    assert (
+        client.get(reverse("materials:catalogue")).context["page_obj"].paginator.count
+        == 4
+    )
