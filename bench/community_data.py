@@ -64,6 +64,8 @@ SCALE_1 = {
     "ratings": 200_000,
     "registrations": 100_000,
     "notifications": 200_000,
+    # The home feed: every topic and material opened, in its subject.
+    "activity": 150_000,
 }
 
 
@@ -312,7 +314,95 @@ def fill(
         tell("masterclasses", start + size, counts["masterclasses"])
     counts.update(_fill_extras(counts, members, sections, text, rng, batch, tell))
     counts.update(_fill_versions_and_reviews(members, text, rng, batch, tell))
+    counts.update(_fill_activity(counts["activity"], batch, tell))
+    counts.update(_fill_interests(members, subjects, rng, batch))
     return counts
+
+
+def _fill_interests(members, subjects, rng, batch) -> dict[str, int]:
+    """What a member's feed follows: one or two subjects in the profile and
+    ten colleagues."""
+    from accounts.models import Follow, Profile
+
+    through = Profile.subjects.through
+    profiles = dict(
+        Profile.objects.filter(user_id__in=members).values_list("user_id", "pk")
+    )
+    picks = [
+        through(profile_id=profiles[member], subject_id=subject.pk)
+        for member in members
+        for subject in rng.sample(subjects, rng.randint(1, 2))
+    ]
+    through.objects.bulk_create(picks, batch_size=batch)
+    follows = {
+        (member, followee)
+        for member in members
+        for followee in rng.sample(members, min(10, len(members)))
+        if followee != member
+    }
+    Follow.objects.bulk_create(
+        (Follow(follower_id=a, followee_id=b) for a, b in sorted(follows)),
+        batch_size=batch,
+    )
+    return {"follows": len(follows)}
+
+
+def _fill_activity(total: int, batch: int, tell) -> dict[str, int]:
+    """Feed events for the newest topics and materials, as their services
+    record them, each in its subject (a section's subject for a topic)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from community.models import ActivityEvent
+    from forums.hooks import TOPIC_ACTIVITY
+    from forums.models import Topic
+    from materials.hooks import MATERIAL_ACTIVITY
+    from materials.models import Material
+
+    sources = [
+        (
+            TOPIC_ACTIVITY,
+            Topic.objects.order_by("-pk").values_list(
+                "pk", "author_id", "title", "section__subject_id", "last_post_at"
+            ),
+            "/forums/t/{}/",
+        ),
+        (
+            MATERIAL_ACTIVITY,
+            Material.objects.order_by("-pk").values_list(
+                "pk", "author_id", "title", "subject_id", "published_at"
+            ),
+            "/materials/{}/",
+        ),
+    ]
+    rows = []
+    for kind, queryset, url in sources:
+        target_type = ContentType.objects.get_for_model(queryset.model)
+        for pk, actor, title, subject, when in queryset[: total // len(sources)]:
+            rows.append((kind, target_type, pk, actor, title, subject, when, url))
+    made = 0
+    through = ActivityEvent.subjects.through
+    for start, size in _batches(len(rows), batch):
+        part = rows[start : start + size]
+        events = ActivityEvent.objects.bulk_create(
+            ActivityEvent(
+                kind=kind,
+                target_type=target_type,
+                target_id=pk,
+                actor_id=actor,
+                title=title[:200],
+                url=url.format(pk),
+                created_at=when,
+            )
+            for kind, target_type, pk, actor, title, _subject, when, url in part
+        )
+        through.objects.bulk_create(
+            through(activityevent_id=event.pk, subject_id=row[5])
+            for event, row in zip(events, part, strict=True)
+            if row[5]
+        )
+        made += len(events)
+        tell("activity", made, len(rows))
+    return {"activity": made}
 
 
 def _fill_versions_and_reviews(members, text, rng, batch, tell) -> dict[str, int]:

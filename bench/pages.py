@@ -13,7 +13,8 @@ template view (``bench/settings.py``), and loads each main page with
 ``wrk -t2 -c16``, anonymously and signed in. Prints and writes to
 ``bench/results/`` (Markdown and JSON): requests/s and its ratio to the bare
 view, p50 and p99 latency, SQL queries per request, HTML size raw and
-gzipped, and the workers' memory after the run (and how much it grew).
+gzipped, and the workers' memory after a warm-up on every page and after
+the run (growth between the two would be a leak).
 """
 
 import argparse
@@ -285,15 +286,22 @@ def main() -> None:
     port = free_port()
     server = start_gunicorn(env, port, args.workers)
     rows, served = [], 0
+    audiences = (("anonymous", ""), ("member", cookie))
+    chosen = [
+        (label, path)
+        for label, path in pages()
+        if not args.only or label == "bare template view" or args.only in label
+    ]
     try:
-        for who, who_cookie in (("anonymous", ""), ("member", cookie)):
-            for label, path in pages():
-                if (
-                    args.only
-                    and label != "bare template view"
-                    and args.only not in label
-                ):
-                    continue
+        # Warm every worker on every page first (templates, translations,
+        # connections), so that the memory measured next is the steady state
+        # and its growth over the load below would be a leak.
+        for _who, who_cookie in audiences:
+            for _label, path in chosen:
+                wrk(f"http://127.0.0.1:{port}{path}", who_cookie, 2, 6)
+        memory_start = worker_rss_mb(server.pid)
+        for who, who_cookie in audiences:
+            for label, path in chosen:
                 url = f"http://127.0.0.1:{port}{path}"
                 load = wrk(url, who_cookie, args.seconds, args.connections)
                 served += load["requests"]
@@ -306,8 +314,6 @@ def main() -> None:
                         **measure_in_process(path, who_cookie),
                     }
                 )
-                if label == "bare template view" and who == "anonymous":
-                    memory_start = worker_rss_mb(server.pid)
         memory_end = worker_rss_mb(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
@@ -341,9 +347,9 @@ def report(rows, memory_start, memory_end, served, args, *, write: bool) -> None
         )
     lines += [
         "",
-        f"Workers' memory (RSS, MB) after the first page: "
-        f"{', '.join(f'{m:.0f}' for m in memory_start)}; after {served:,} requests: "
-        f"{', '.join(f'{m:.0f}' for m in memory_end)}.",
+        f"Workers' memory (RSS, MB) after a warm-up on every page: "
+        f"{', '.join(f'{m:.0f}' for m in memory_start)}; after the {served:,} "
+        f"requests above: {', '.join(f'{m:.0f}' for m in memory_end)}.",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

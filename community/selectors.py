@@ -42,9 +42,12 @@ def feed_for_user(
     """
     events = ActivityEvent.objects.exclude(actor=user).select_related("actor__profile")
     if followed_ids or subject_ids:
-        events = events.filter(
-            Q(actor_id__in=followed_ids) | Q(subjects__in=subject_ids)
-        ).distinct()
+        # The subjects through a subquery, not a join: no duplicates, so no
+        # DISTINCT, and the newest events come straight off the date index.
+        in_subjects = ActivityEvent.subjects.through.objects.filter(
+            subject_id__in=subject_ids
+        ).values("activityevent_id")
+        events = events.filter(Q(actor_id__in=followed_ids) | Q(pk__in=in_subjects))
     return events.order_by("-created_at", "-pk")
 
 

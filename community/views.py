@@ -26,6 +26,7 @@ from community.health import health_report
 from community.markdown import MAX_LENGTH, render_markdown
 from community.models import Notification
 from community.notifications import feed_interests
+from community.paging import OpenPage
 from community.redirects import safe_next
 
 
@@ -37,7 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
             user=request.user, followed_ids=actors, subject_ids=subjects
         )
         context = {
-            "feed_page": Paginator(events, 20).get_page(request.GET.get("page")),
+            # A feed is not counted: newer and older pages only.
+            "feed_page": OpenPage(events, request.GET.get("page"), 20),
             "feed_is_default": not actors and not subjects,
         }
     return render(request, "community/home.html", context)

@@ -327,3 +327,32 @@ def test_feed_query_count_does_not_grow(
         response = member_client.get(reverse("home"))
 
     assert len(response.context["feed_page"]) == 20
+
+
+def test_the_feed_pages_without_counting_and_without_repeats(
+    member_client, member, django_assert_max_num_queries
+):
+    from community.models import Subject
+
+    subjects = list(Subject.objects.order_by("pk")[:2])
+    accounts.profile_update(profile=member.profile, subjects=subjects)
+    colleague = UserFactory()
+    accounts.profile_update(profile=colleague.profile, subjects=subjects)
+    for number in range(45):
+        accounts.post_create(
+            author=colleague, title=f"Запись {number}", body="x", publish=True
+        )
+
+    with django_assert_max_num_queries(10) as captured:
+        first = member_client.get(reverse("home"))
+    last = member_client.get(reverse("home"), {"page": 3})
+    beyond = member_client.get(reverse("home"), {"page": "много"})
+
+    assert not any("COUNT(" in query["sql"] for query in captured.captured_queries)
+    titles = [event.title for event in first.context["feed_page"]]
+    assert titles == [f"Запись {number}" for number in range(44, 24, -1)]
+    assert first.context["feed_page"].has_next()
+    assert "?page=2" in first.content.decode()
+    assert len(last.context["feed_page"]) == 5
+    assert not last.context["feed_page"].has_next()
+    assert beyond.context["feed_page"].number == 1

@@ -49,6 +49,7 @@ def community():
             "ratings": 3 * ROWS,
             "registrations": 2 * ROWS,
             "notifications": 3 * ROWS,
+            "activity": 2 * ROWS,
         },
         batch=100,
     )
@@ -67,7 +68,8 @@ def community():
         topic.tags.add("ЕГЭ", "математика")
     viewer, profile_owner = members[5], members[10]
     Follow.objects.bulk_create(
-        Follow(follower=user, followee=profile_owner) for user in members[11:]
+        (Follow(follower=user, followee=profile_owner) for user in members[11:]),
+        ignore_conflicts=True,  # the generator made some follows already
     )
     BlogPostFactory.create_batch(ROWS, author=profile_owner)
     long_topic = Topic.objects.order_by("-reply_count").first()
