@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
-from community.tags import can_merge_tags, tag_merge
+from community.tags import can_merge_tags, tag_merge, tag_rename
 
 
 class TagMergeForm(forms.Form):
@@ -64,6 +64,12 @@ class TagAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("uses"), ordering="uses")
     def uses(self, tag: Tag) -> int:
         return tag.uses
+
+    def save_model(self, request: HttpRequest, obj: Tag, form, change: bool) -> None:
+        if change:  # a new name shows in search: through the service
+            tag_rename(tag=obj, moderator=request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
     def has_merge_permission(self, request: HttpRequest) -> bool:
         return can_merge_tags(request.user)

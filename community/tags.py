@@ -158,7 +158,22 @@ def can_merge_tags(user) -> bool:
     )
 
 
-# --- Merging --------------------------------------------------------------------
+# --- Renaming and merging ---------------------------------------------------------
+
+
+@transaction.atomic
+def tag_rename(*, tag: Tag, moderator) -> Tag:
+    """Save a tag whose name or address a moderator changed (in the admin
+    site): everything carrying it is indexed again (search entries hold tag
+    names) and the change goes into the moderation log."""
+    if not can_merge_tags(moderator):
+        raise PermissionDenied
+    tag.save()
+    audit(actor=moderator, action="tag_rename", target=tag, reason=tag.name)
+    _reindex(
+        TaggedItem.objects.filter(tag=tag).values_list("content_type_id", "object_id")
+    )
+    return tag
 
 
 def _reindex(pairs: Iterable[tuple[int, int]]) -> None:

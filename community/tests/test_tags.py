@@ -581,3 +581,19 @@ def test_the_admin_merge_is_closed_to_others(client, member, two_tags):
     member.user_permissions.clear()
     assert client.post(url, selected).status_code == 403
     assert Tag.objects.count() == 2
+
+
+def test_renaming_a_tag_in_admin_refreshes_the_search_index(moderator_client, tag):
+    topic = TopicFactory(title="Сложение дробей")
+    topic.tags.add(tag)
+    search_index(topic)
+
+    response = moderator_client.post(
+        reverse("admin:taggit_tag_change", args=[tag.pk]),
+        {"name": "Обыкновенные дроби", "slug": tag.slug},
+    )
+
+    assert response.status_code == 302
+    entry = SearchEntry.objects.get(target_id=topic.pk, title=topic.title)
+    assert entry.tags == "Обыкновенные дроби"
+    assert AuditEntry.objects.get(action="tag_rename").target_id == tag.pk
