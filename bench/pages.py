@@ -275,6 +275,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument(
+        "--leak-requests",
+        type=int,
+        default=20_000,
+        help="member requests in the memory check after the table (0: none)",
+    )
+    parser.add_argument(
         "--only",
         default="",
         help="load only the pages whose label contains this (the table is not written)",
@@ -315,6 +321,7 @@ def main() -> None:
                     }
                 )
         memory_end = worker_rss_mb(server.pid)
+        leak = leak_check(port, server.pid, cookie, chosen, args.leak_requests)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -323,10 +330,24 @@ def main() -> None:
     }
     for row in rows:
         row["ratio"] = row["rps"] / ceiling[row["who"]]
-    report(rows, memory_start, memory_end, served, args, write=not args.only)
+    report(rows, memory_start, memory_end, served, leak, args, write=not args.only)
 
 
-def report(rows, memory_start, memory_end, served, args, *, write: bool) -> None:
+def leak_check(port, master, cookie, chosen, target: int) -> list[dict]:
+    """The members' pages in turn until ``target`` more requests are served,
+    the workers' memory after each round: a leak grows with every round, a
+    warm process stays flat."""
+    series = []
+    served = 0
+    member_pages = [path for label, path in chosen if label != "bare template view"]
+    while member_pages and served < target:
+        for path in member_pages:
+            served += wrk(f"http://127.0.0.1:{port}{path}", cookie, 3, 16)["requests"]
+        series.append({"requests": served, "rss_mb": worker_rss_mb(master)})
+    return series
+
+
+def report(rows, memory_start, memory_end, served, leak, args, *, write: bool) -> None:
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     lines = [
         f"# Pages under load, {stamp}",
@@ -350,6 +371,19 @@ def report(rows, memory_start, memory_end, served, args, *, write: bool) -> None
         f"Workers' memory (RSS, MB) after a warm-up on every page: "
         f"{', '.join(f'{m:.0f}' for m in memory_start)}; after the {served:,} "
         f"requests above: {', '.join(f'{m:.0f}' for m in memory_end)}.",
+        "",
+        "Then the member pages in turn, the workers' memory (MB) after each round:",
+        "",
+        "| requests | "
+        + " | ".join(f"worker {n + 1}" for n in range(args.workers))
+        + " |",
+        "|---|" + "---|" * args.workers,
+        *(
+            f"| {point['requests']:,} | "
+            + " | ".join(f"{m:.1f}" for m in point["rss_mb"])
+            + " |"
+            for point in leak
+        ),
     ]
     text = "\n".join(lines) + "\n"
     print(text)
@@ -363,6 +397,7 @@ def report(rows, memory_start, memory_end, served, args, *, write: bool) -> None
                 "rows": rows,
                 "memory_start_mb": memory_start,
                 "memory_end_mb": memory_end,
+                "leak_check": leak,
                 "requests": served,
                 "settings": vars(args),
             },
