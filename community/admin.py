@@ -87,6 +87,11 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # The member's own record, counted in their header: not for moderators
+        # to remove (marking read is the member's).
+        return False
+
 
 @admin.register(DigestLog)
 class DigestLogAdmin(admin.ModelAdmin):

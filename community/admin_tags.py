@@ -66,9 +66,9 @@ class TagAdmin(admin.ModelAdmin):
         return tag.uses
 
     def save_model(self, request: HttpRequest, obj: Tag, form, change: bool) -> None:
-        if change:  # a new name shows in search: through the service
-            tag_rename(tag=obj, moderator=request.user)
-        else:
+        if change and {"name", "slug"} & set(form.changed_data):
+            tag_rename(tag=obj, moderator=request.user)  # search shows tag names
+        elif not change:
             super().save_model(request, obj, form, change)
 
     def has_merge_permission(self, request: HttpRequest) -> bool:

@@ -16,19 +16,24 @@ def notification_list_for_user(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("actor__profile")
 
 
-# The header shows the count on every page: it waits in the cache until a
-# service changes it (``services.notification_unread_forget``).
+# The header shows the count on every page: it waits in the cache with the
+# member's notification version it was counted at; the services move the
+# version on (``services.notification_unread_forget``), after commit too, so
+# a count made from rows a write was changing is never used. One round trip.
 UNREAD_KEY = "notifications:unread:{}"
+UNREAD_VERSION_KEY = "notifications:version:{}"
 UNREAD_TIMEOUT = 10 * 60
 
 
 def notification_unread_count(*, user) -> int:
-    key = UNREAD_KEY.format(user.pk)
-    count = cache.get(key)
-    if count is None:
-        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-        count = unread.count()
-        cache.set(key, count, UNREAD_TIMEOUT)
+    key, version_key = UNREAD_KEY.format(user.pk), UNREAD_VERSION_KEY.format(user.pk)
+    found = cache.get_many([key, version_key])
+    version = found.get(version_key, 0)
+    kept = found.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    cache.set(key, (version, count), UNREAD_TIMEOUT)
     return count
 
 

@@ -6,7 +6,6 @@ from allauth.account.utils import user_display
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -17,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from community.generations import generation_bump
 from community.images import image_clean
 from community.models import (
     ActivityEvent,
@@ -26,7 +26,7 @@ from community.models import (
     RequestTrace,
 )
 from community.notifications import notification_kind, preferences
-from community.selectors import UNREAD_KEY
+from community.selectors import UNREAD_VERSION_KEY
 
 
 def heartbeat_record(*, name: str) -> Heartbeat:
@@ -166,11 +166,9 @@ def notify(
 
 
 def notification_unread_forget(*, user_pk: int) -> None:
-    """The member's unread count changed: drop the cached one now and again
-    after commit (a page counting meanwhile saw the old rows)."""
-    key = UNREAD_KEY.format(user_pk)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """The member's unread count changed: their version moves on (now and
+    after commit), so a count made meanwhile from the old rows is not used."""
+    generation_bump(UNREAD_VERSION_KEY.format(user_pk))
 
 
 def notification_mark_read(*, notification: Notification) -> None:

@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
+from community.pagecache import page_cache_invalidate
 from community.paging import CountedPaginator
 from community.search import search_kinds, search_reindex_objects
 from community.services import audit
@@ -173,6 +174,7 @@ def tag_rename(*, tag: Tag, moderator) -> Tag:
     _reindex(
         TaggedItem.objects.filter(tag=tag).values_list("content_type_id", "object_id")
     )
+    page_cache_invalidate()  # the tag's page moved or shows the new name
     return tag
 
 

@@ -146,7 +146,7 @@ class PostAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        # Posts are hidden, never deleted: a topic's posts stay numbered 1..n
+        # Posts are hidden, not deleted: a topic's posts stay numbered 1..n
         # without gaps (its pages are ranges of numbers) and counted.
         return False
 

@@ -8,13 +8,15 @@ and the templates. The digest of exactly those is the cache key, so an
 edit, a reaction, a new avatar or a different viewer's rights give another
 key and a fresh rendering: nothing is ever invalidated, stale entries just
 expire. The CSRF token, which differs per member, is left out of the
-cached HTML as a marker and put in per page.
+cached HTML (a marker in its hidden input) and put in per page.
 """
 
 import hashlib
 from collections.abc import Iterable
 from functools import cache as once
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
@@ -28,14 +30,22 @@ POST_TEMPLATE = "forums/partials/_post.html"
 # changes them changes every key.
 TEMPLATES = (POST_TEMPLATE, "accounts/partials/_avatar.html")
 CSRF_MARK = "csrf-marker-not-a-token"
+# Only the hidden input the template renders is filled in: member text, which
+# the sanitiser keeps free of <input> tags, may say the marker but never this.
+CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 TIMEOUT = 24 * 60 * 60
 
 
 @once
 def _templates_digest() -> str:
+    """The templates' text and the compiled translations: a release that
+    changes either renders every post again."""
     digest = hashlib.blake2b(digest_size=8)
     for name in TEMPLATES:
         digest.update(get_template(name).template.source.encode())
+    for folder in settings.LOCALE_PATHS:
+        for catalogue in sorted(Path(folder).glob("*/LC_MESSAGES/django.mo")):
+            digest.update(catalogue.read_bytes())
     return digest.hexdigest()
 
 
@@ -119,9 +129,10 @@ def posts_html(
     if missing:
         cache.set_many(missing, TIMEOUT)
         found.update(missing)
-    token = get_token(request) if viewer.is_authenticated else ""
+    marked = CSRF_INPUT.format(CSRF_MARK)
+    token = CSRF_INPUT.format(get_token(request) if viewer.is_authenticated else "")
     return [
         # Our own template's output (member text in it was sanitised when saved).
-        (post, mark_safe(found[key].replace(CSRF_MARK, token)))  # noqa: S308
+        (post, mark_safe(found[key].replace(marked, token)))  # noqa: S308
         for post, key in zip(posts, keys, strict=True)
     ]

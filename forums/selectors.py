@@ -93,8 +93,10 @@ def topic_list_unanswered(*, user) -> QuerySet[Topic]:
 def _viewer_annotations(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
     """What the topic page asks about the member, read with the topic itself:
     how far they have read, whether they watch it, bookmarked it or moderate
-    its section, and the number of its last post (posts are numbered without
-    gaps, so it is the count)."""
+    its section, and the number of its last post (the services number posts
+    without gaps, so it is the count; should a post row ever be deleted, e.g.
+    with its author's account by a superuser, pages are ranges of numbers all
+    the same, one of them a post shorter)."""
     from accounts.selectors_relations import bookmarked_expression
 
     last_number = (

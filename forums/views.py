@@ -178,7 +178,9 @@ def _topic_page(
     }
     visible = [post for post in page if can_see_post(request.user, post)]
     accepted_html = None
-    if shown.accepted_answer is not None:
+    if shown.accepted_answer is not None and can_see_post(
+        request.user, shown.accepted_answer
+    ):
         ((_post, accepted_html),) = fragments.posts_html(
             request, [shown.accepted_answer], accepted=True, **rights
         )

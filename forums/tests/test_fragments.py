@@ -116,3 +116,23 @@ def test_new_posts_are_marked_for_each_reader(member):
     page = _page(_client(member), topic)
 
     assert page.count('badge text-bg-primary">') == 1
+
+
+def test_the_marker_in_a_post_never_becomes_a_members_token(member):
+    topic = TopicFactory()
+    body = f"![](https://example.org/x?t={fragments.CSRF_MARK}) {fragments.CSRF_MARK}"
+    PostFactory(topic=topic, body=body)
+
+    page = _page(_client(member), topic)
+
+    # Left as written: only the form's hidden input gets the member's token.
+    assert page.count(fragments.CSRF_MARK) == 2
+
+
+def test_an_accepted_answer_awaiting_moderation_is_not_shown(member):
+    question = TopicFactory(kind="question")
+    answer = PostFactory(topic=question, body="Ответ на проверке", is_pending=True)
+    question.accepted_post = answer
+    question.save(update_fields=["accepted_post"])
+
+    assert "Ответ на проверке" not in _page(_client(member), question)
