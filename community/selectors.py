@@ -20,7 +20,7 @@ def notification_list_for_user(*, user) -> QuerySet[Notification]:
 # member's notification version it was counted at; the services move the
 # version on (``services.notification_unread_forget``), after commit too, so
 # a count made from rows a write was changing is never used. One round trip.
-UNREAD_KEY = "notifications:unread:{}"
+UNREAD_KEY = "notifications:unread-count:{}"  # (version, count)
 UNREAD_VERSION_KEY = "notifications:version:{}"
 UNREAD_TIMEOUT = 10 * 60
 
