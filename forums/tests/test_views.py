@@ -361,3 +361,29 @@ def test_index_shows_unread_topics_per_section(
     children = Section.objects.get(pk=maths.pk).children.all()
     assert [c.title for c in children] == ["ОГЭ"]
     assert "1</span>" in response.content.decode()
+
+
+def test_the_topic_page_knows_what_the_member_did_with_it(member_client, member):
+    from accounts.services import bookmark_toggle
+
+    topic = TopicFactory()
+    other = TopicFactory(section=topic.section)
+    for number in range(2, 46):
+        PostFactory(topic=topic, number=number)
+    services.topic_read_mark(user=member, topic=topic, number=30)
+    services.topic_watch_set(user=member, topic=topic, watching=True)
+    bookmark_toggle(user=member, key="topic", object_id=topic.pk)
+    topic.section.moderators.add(member)
+
+    mine = member_client.get(topic.get_absolute_url()).context
+    theirs = member_client.get(other.get_absolute_url()).context
+
+    assert (mine["last_read"], mine["is_watching"], mine["is_bookmarked"]) == (
+        30,
+        True,
+        True,
+    )
+    assert mine["may_moderate"] is True
+    assert mine["page_obj"].paginator.num_pages == 3  # 45 posts, 20 a page
+    assert (theirs["is_watching"], theirs["is_bookmarked"]) == (False, False)
+    assert theirs["last_read"] == 0
