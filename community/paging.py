@@ -31,6 +31,7 @@ class OpenPage:
     older page exists. The names follow Django's ``Page``."""
 
     MAX_NUMBER = 500  # deeper pages of a feed are not worth an OFFSET
+    paginator = None  # nothing counted (the pagination partial reads this)
 
     def __init__(self, queryset, number, per_page: int) -> None:
         try:

@@ -331,12 +331,6 @@ def topic_views(*, topic: Topic) -> int:
     return topic.view_count + pending.counter_pending(TOPIC_VIEWS, topic.pk)
 
 
-def is_watching(*, topic: Topic, user) -> bool:
-    if not user.is_authenticated:
-        return False
-    return TopicWatch.objects.filter(topic=topic, user=user).exists()
-
-
 def is_watching_section(*, section: Section, user) -> bool:
     if not user.is_authenticated:
         return False

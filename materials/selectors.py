@@ -16,7 +16,9 @@ from django.db.models import (
 from django.http import Http404
 from taggit.models import TaggedItem
 
+from community import pagecache
 from community.models import Grade
+from community.paging import count_kept
 from materials.models import (
     Collection,
     CollectionItem,
@@ -85,6 +87,22 @@ def catalogue(
         materials = materials.order_by(*SORTS.get(sort, SORTS["new"]))
     return materials.prefetch_related(
         Prefetch("grades", queryset=Grade.objects.order_by("position"))
+    )
+
+
+def catalogue_count(materials: QuerySet[Material], filters: dict) -> int:
+    """How many materials the filtered catalogue holds: kept until public
+    content changes (the same number for every reader)."""
+    return count_kept(
+        materials,
+        generation_key=pagecache.GENERATION_KEY,
+        key=(
+            "materials:catalogue",
+            sorted(
+                (name, str(getattr(value, "pk", value)))
+                for name, value in filters.items()
+            ),
+        ),
     )
 
 

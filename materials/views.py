@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from community import pagecache
-from community.paging import CountedPaginator, count_kept
+from community.paging import CountedPaginator
 from materials import selectors, services
 from materials.downloads import file_response
 from materials.forms import (
@@ -49,21 +48,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         tag=filters.get("tag", ""),
         sort=filters.get("sort") or "new",
     )
-    # The count of a filtered catalogue is kept until public content changes.
-    count = count_kept(
-        materials,
-        generation_key=pagecache.GENERATION_KEY,
-        key=(
-            "materials:catalogue",
-            sorted(
-                (name, str(getattr(value, "pk", value)))
-                for name, value in filters.items()
-            ),
-        ),
-    )
-    page = CountedPaginator(materials, PER_PAGE, count=count).get_page(
-        request.GET.get("page")
-    )
+    page = CountedPaginator(
+        materials, PER_PAGE, count=selectors.catalogue_count(materials, filters)
+    ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

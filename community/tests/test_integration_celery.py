@@ -17,6 +17,7 @@ from django.db import connection
 from community.celery import app as celery_app
 from community.models import Heartbeat
 from community.tasks import heartbeat_record_task
+from community.tests.processes import celery_worker_command
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -50,22 +51,7 @@ def queue():
     _needs_services()
     name = f"kollegi-test-{uuid.uuid4().hex[:12]}"
     worker = subprocess.Popen(  # noqa: S603 - our own command line
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "community",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-            "-Q",
-            name,
-        ],
+        celery_worker_command("-Q", name),
         cwd=settings.BASE_DIR,
         env=_service_env(),
         stdout=subprocess.PIPE,

@@ -36,6 +36,7 @@ from django.db import connection
 from accounts.tests.factories import PASSWORD, UserFactory
 from community import search
 from community.models import BadgeAward
+from community.tests.processes import celery_worker_command
 from forums.models import Topic
 from forums.tests.factories import SectionFactory, TopicFactory
 
@@ -225,20 +226,7 @@ def worker(services_env, tmp_path):
     """
     process = _spawn(
         "celery-worker",
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "community",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-        ],
+        celery_worker_command(),
         services_env,
         tmp_path,
     )
