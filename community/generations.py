@@ -1,16 +1,38 @@
 """Cache generations: a number in the cache that writes move on.
 
-Cached things (whole pages, search counts) are keyed with their generation,
-so moving it on makes every one of them stale at once, on every host sharing
-the cache.
+Cached things (whole pages, search counts, topic pages' posts) are keyed
+with their generation, so moving it on makes every one of them stale at
+once, on every host sharing the cache.
+
+A generation that is missing (never set, or evicted from a full cache)
+starts again from the clock, not from 1: a number handed out before the
+eviction is never handed out again, so nothing cached under it comes back.
 """
+
+import time
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
 
 
+def _fresh() -> int:
+    return time.time_ns() // 1000
+
+
 def generation(key: str) -> int:
-    return cache.get_or_set(key, 1, None)
+    return cache.get_or_set(key, _fresh, None)
+
+
+def generations(keys: Iterable[str]) -> dict[str, int]:
+    """Several generations in one round trip; missing ones are started."""
+    keys = list(keys)
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, _fresh(), None)  # another host may start it first
+            found[key] = cache.get(key)
+    return found
 
 
 def generation_bump(key: str) -> None:
@@ -23,7 +45,7 @@ def generation_bump(key: str) -> None:
         try:
             cache.incr(key)
         except ValueError:
-            cache.set(key, 1, None)
+            cache.set(key, _fresh(), None)
 
     bump()
     transaction.on_commit(bump)

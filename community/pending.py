@@ -127,12 +127,15 @@ def flush(
 # --- Counters ---------------------------------------------------------------------
 
 
-def counter_add(kind: str, pk: int, amount: int = 1) -> None:
+def counter_add(kind: str, pk: int, amount: int = 1) -> int:
     """Add to row ``pk``'s pending count: one cache round trip, usually.
+    Returns the count now pending.
 
-    A cache that is down loses the count (logged) instead of failing the page.
+    A cache that is down loses the count (logged, 0 returned) instead of
+    failing the page.
     """
     key = _counter_key(kind, pk)
+    total = 0
     try:
         try:
             total = cache.incr(key, amount)
@@ -148,6 +151,7 @@ def counter_add(kind: str, pk: int, amount: int = 1) -> None:
     recorded = _recording.get()
     if recorded is not None:
         recorded.append((kind, pk, amount))
+    return total
 
 
 @contextmanager

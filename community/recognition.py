@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from community import services as community
 from community.badges import badge_rules, contribution_sources, measures_for
+from community.cards import card_changed, cards_changed
 from community.models import Badge, BadgeAward, MonthlyContribution
 from community.pagecache import page_cache_invalidate
 
@@ -52,6 +53,7 @@ def badges_sync() -> dict[str, Badge]:
             badges[rule.key] = badge
         elif any(getattr(badge, key) != value for key, value in wanted.items()):
             Badge.objects.filter(pk=badge.pk).update(**wanted)
+            cards_changed()  # the cards that show it
     return badges
 
 
@@ -191,6 +193,7 @@ def badge_revoke(*, award: BadgeAward, moderator, reason: str) -> BadgeAward:
         award.save(
             update_fields=["revoked_at", "revoked_by", "revoke_reason", "is_featured"]
         )
+        card_changed(award.user_id)
         community.audit(
             actor=moderator, action="badge_revoke", target=award, reason=reason
         )
@@ -208,6 +211,7 @@ def badges_feature(*, user, award_ids: list[int]) -> None:
         raise PermissionDenied
     mine.exclude(pk__in=award_ids).update(is_featured=False)
     mine.filter(pk__in=award_ids).update(is_featured=True)
+    card_changed(user.pk)
     page_cache_invalidate()
 
 

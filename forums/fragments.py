@@ -1,29 +1,55 @@
-"""Rendered posts, kept in the cache under a digest of what they show.
+"""A topic page's posts, rendered once and kept in the cache.
 
-A topic page spends most of its time rendering its twenty posts. A post's
-HTML is a function of the post, its author's name, picture and chosen
-badges, what the viewer may do with it (is it theirs, may they reply,
-accept, moderate), whether it is new to them, the language, the time zone
-and the templates. The digest of exactly those is the cache key, so an
-edit, a reaction, a new avatar or a different viewer's rights give another
-key and a fresh rendering: nothing is ever invalidated, stale entries just
-expire. The CSRF token, which differs per member, is left out of the
-cached HTML (a marker in its hidden input) and put in per page.
+A topic page spends most of its time reading and rendering its twenty
+posts. Two layers keep that work from being done again:
+
+- **A page's posts** (``topic_posts``). What most members see of a page is
+  the same for each of them: they may reply or not, they read it in one
+  language and time zone, and none of the posts is theirs. For them the
+  page's rendered posts are kept under the topic, the page number and those
+  few facts, with the topic's version (``topic_changed``, moved on by every
+  service that changes a post of the topic) and the version of each author's
+  card (``community.cards``). While both still match, the page reads no post
+  at all. Moderators, the question's author and the authors of the page's
+  posts see buttons the others do not: their pages are built each time.
+- **Each post** (``_render``). Its HTML is kept under a digest of everything
+  it shows: the post, its author's name, picture and badges, what the viewer
+  may do with it, the language, the time zone, the templates and the
+  compiled translations. Any change gives another key and a fresh rendering;
+  stale entries just expire.
+
+What differs per member is left out of the kept HTML as markers and put in
+per page: the CSRF token (in the forms' hidden input) and the "new" mark of
+the posts after the member's read position. Member text cannot carry either
+marker: the sanitiser drops comments and ``<input>`` tags.
+
+A change that commits while a page is being built may be kept with the
+version after it (the rows were read just before): such a page is shown for
+at most ``BLOCK_TIMEOUT``.
 """
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from functools import cache as once
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Page
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
-from forums.models import Post
+from community.cards import card_versions, cards_unchanged
+from community.generations import generation_bump, generations
+from community.templatetags.seo import html_excerpt
+from forums import selectors
+from forums.models import Post, Topic
+from forums.permissions import can_see_post
 
 POST_TEMPLATE = "forums/partials/_post.html"
 # The templates whose text the rendering depends on: a deployment that
@@ -33,7 +59,18 @@ CSRF_MARK = "csrf-marker-not-a-token"
 # Only the hidden input the template renders is filled in: member text, which
 # the sanitiser keeps free of <input> tags, may say the marker but never this.
 CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+# Where a post's "new" mark goes; comments never survive the sanitiser.
+NEW_SLOT = "<!--new-post-mark-->"
 TIMEOUT = 24 * 60 * 60
+TOPIC_VERSION_KEY = "forums:topic-version:{}"
+BLOCK_TIMEOUT = 10 * 60
+
+
+def topic_changed(*topic_ids: int) -> None:
+    """Something a topic's pages show of its posts changed: they are built
+    again. Called by the services, inside their transaction."""
+    for pk in topic_ids:
+        generation_bump(TOPIC_VERSION_KEY.format(pk))
 
 
 @once
@@ -87,30 +124,12 @@ def _key(inputs: tuple) -> str:
     return f"forums:post-html:{digest}"
 
 
-def posts_html(
-    request,
-    posts: Iterable[Post],
-    *,
-    last_read: int,
-    may_reply: bool,
-    may_accept: bool,
-    may_moderate: bool,
-    accepted: bool = False,
-) -> list[tuple[Post, SafeString]]:
-    """Each post with its HTML: from the cache where it is, rendered (and
-    kept) where not. One cache round trip for the page."""
+def _render(request, posts: Iterable[Post], **flags: bool) -> list[str]:
+    """Each post's HTML, with the markers: from the cache where it is,
+    rendered (and kept) where not. One cache round trip."""
     viewer = request.user
-    shared = {
-        "may_reply": may_reply,
-        "may_accept": may_accept,
-        "may_moderate": may_moderate,
-        "accepted": accepted,
-    }
     posts = list(posts)
-    keys = []
-    for post in posts:
-        flags = {**shared, "new": bool(last_read and post.number > last_read)}
-        keys.append(_key(_inputs(post, viewer, flags)))
+    keys = [_key(_inputs(post, viewer, flags)) for post in posts]
     found = cache.get_many(keys)
     missing = {}
     for post, key in zip(posts, keys, strict=True):
@@ -118,9 +137,9 @@ def posts_html(
             missing[key] = render_to_string(
                 POST_TEMPLATE,
                 {
-                    **shared,
+                    **flags,
                     "post": post,
-                    "last_read": last_read,
+                    "new_slot": mark_safe(NEW_SLOT),  # noqa: S308 (a constant)
                     "user": viewer,
                     "request": request,  # for the permission checks ({% can %})
                     "csrf_token": CSRF_MARK,
@@ -129,10 +148,154 @@ def posts_html(
     if missing:
         cache.set_many(missing, TIMEOUT)
         found.update(missing)
+    return [found[key] for key in keys]
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A page's posts as kept: HTML with markers, and what it was built from."""
+
+    version: int
+    authors: frozenset[int]
+    posts: list[tuple[int, str]]
+    accepted: tuple[int, str] | None
+    description: str
+    cards: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TopicPosts:
+    """A page's posts as one member sees them."""
+
+    posts: list[tuple[int, SafeString]]
+    accepted: SafeString | None
+    description: str
+
+
+def _block_key(topic: Topic, page: Page, viewer, may_reply: bool) -> str:
+    facts = (
+        viewer.is_authenticated,
+        may_reply,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        _templates_digest(),
+    )
+    digest = hashlib.blake2b(repr(facts).encode(), digest_size=12).hexdigest()
+    return f"forums:topic-posts:{topic.pk}:{page.number}:{digest}"
+
+
+def _kept_block(key: str, version_key: str, viewer) -> tuple[_Block | None, dict]:
+    found = cache.get_many([key, version_key])
+    block = found.get(key)
+    if (
+        block is None
+        or block.version != found.get(version_key)
+        or viewer.pk in block.authors
+        or not cards_unchanged(block.cards)
+    ):
+        return None, found
+    return block, found
+
+
+def _build(request, topic: Topic, page: Page, version: int, flags: dict) -> _Block:
+    viewer = request.user
+    loaded = selectors.topic_page_posts(topic=topic, page=page)
+    shown = [post for post in loaded.posts if can_see_post(viewer, post)]
+    accepted = loaded.accepted_answer
+    if accepted is not None and not can_see_post(viewer, accepted):
+        accepted = None
+    htmls = _render(request, shown, **flags, accepted=False)
+    opening = loaded.opening_post
+    return _Block(
+        version=version,
+        authors=frozenset(
+            post.author_id for post in [*loaded.posts, *filter(None, [accepted])]
+        ),
+        posts=[(post.number, html) for post, html in zip(shown, htmls, strict=True)],
+        accepted=(
+            (accepted.number, _render(request, [accepted], **flags, accepted=True)[0])
+            if accepted is not None
+            else None
+        ),
+        description=html_excerpt(opening.body_html) if opening is not None else "",
+    )
+
+
+def topic_posts(
+    request,
+    topic: Topic,
+    page: Page,
+    *,
+    last_read: int,
+    may_reply: bool,
+    may_accept: bool,
+    may_moderate: bool,
+) -> TopicPosts:
+    """The page's posts for this member: kept or built (see the module's text)."""
+    viewer = request.user
+    flags = {
+        "may_reply": may_reply,
+        "may_accept": may_accept,
+        "may_moderate": may_moderate,
+    }
+    version_key = TOPIC_VERSION_KEY.format(topic.pk)
+    shareable = not (may_accept or may_moderate)
+    if shareable:
+        key = _block_key(topic, page, viewer, may_reply)
+        block, found = _kept_block(key, version_key, viewer)
+        if block is not None:
+            return _for_viewer(request, block, last_read)
+        version = found.get(version_key)
+    else:
+        version = None
+    if version is None:
+        # Read before the rows: a change meanwhile moves it on.
+        version = generations([version_key])[version_key]
+    block = _build(request, topic, page, version, flags)
+    if shareable and viewer.pk not in block.authors:
+        kept = replace(block, cards=card_versions(block.authors))
+        cache.set(key, kept, BLOCK_TIMEOUT)
+    return _for_viewer(request, block, last_read)
+
+
+def _for_viewer(request, block: _Block, last_read: int) -> TopicPosts:
+    """Fill in the member's CSRF token and "new" marks."""
     marked = CSRF_INPUT.format(CSRF_MARK)
+    viewer = request.user
     token = CSRF_INPUT.format(get_token(request) if viewer.is_authenticated else "")
-    return [
+    badge = format_html('<span class="badge text-bg-primary">{}</span>', gettext("new"))
+
+    def personal(number: int, html: str) -> SafeString:
+        new = badge if last_read and number > last_read else ""
         # Our own template's output (member text in it was sanitised when saved).
-        (post, mark_safe(found[key].replace(marked, token)))  # noqa: S308
-        for post, key in zip(posts, keys, strict=True)
-    ]
+        return mark_safe(  # noqa: S308
+            html.replace(marked, token).replace(NEW_SLOT, new, 1)
+        )
+
+    return TopicPosts(
+        posts=[(number, personal(number, html)) for number, html in block.posts],
+        accepted=personal(*block.accepted) if block.accepted is not None else None,
+        description=block.description,
+    )
+
+
+_BLANK_REPLY: dict[str, tuple[SafeString, SafeString]] = {}
+
+
+def blank_reply_form() -> tuple[SafeString, SafeString]:
+    """The empty reply form's fields and its media (script and style tags).
+
+    The same on every topic page, so each process renders them once per
+    language (with ``DEBUG``, every time: templates may be edited meanwhile).
+    """
+    from forums.forms import ReplyForm
+
+    language = translation.get_language()
+    kept = None if settings.DEBUG else _BLANK_REPLY.get(language)
+    if kept is None:
+        form = ReplyForm()
+        fields = render_to_string("partials/form_fields.html", {"form": form})
+        # The rendering escaped what needed escaping: it is HTML now.
+        kept = (mark_safe(fields), mark_safe(str(form.media)))  # noqa: S308
+        _BLANK_REPLY[language] = kept
+    return kept

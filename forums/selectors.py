@@ -1,6 +1,7 @@
 """Reads for forum pages; each owns its joins."""
 
 import datetime
+import json
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,11 +18,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
 )
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from taggit.models import Tag, TaggedItem
 
 from accounts.models import Bookmark
 from community import pending
@@ -109,6 +112,40 @@ def _raw(sql: str, params: tuple, output_field) -> RawSQL:
     return RawSQL(sql, params, output_field=output_field)  # noqa: S611
 
 
+def _tags_json(this_topic: str) -> RawSQL:
+    """The topic's tags as a JSON list of [name, slug], by name."""
+    tag, item = _name(Tag), _name(TaggedItem)
+    name, slug = f"{tag}.{_name(Tag, 'name')}", f"{tag}.{_name(Tag, 'slug')}"
+    rows = (
+        f"SELECT {name} AS name, {slug} AS slug FROM {item} "  # noqa: S608
+        f"JOIN {tag} ON {tag}.{_name(Tag, 'id')} = {item}.{_name(TaggedItem, 'tag')} "
+        f"WHERE {item}.{_name(TaggedItem, 'object_id')} = {this_topic} "
+        f"AND {item}.{_name(TaggedItem, 'content_type')} = %s"
+    )
+    if connection.vendor == "postgresql":
+        pairs = "json_agg(json_build_array(name, slug) ORDER BY name)"
+        aggregate = f"COALESCE({pairs}, '[]')"
+        listed = f"SELECT {aggregate}::text FROM ({rows}) AS tags"  # noqa: S608
+    else:
+        aggregate = "json_group_array(json_array(name, slug))"
+        listed = f"SELECT {aggregate} FROM ({rows} ORDER BY name) AS tags"  # noqa: S608
+    return _raw(listed, (ContentType.objects.get_for_model(Topic).pk,), TextField())
+
+
+@dataclass(frozen=True)
+class TagShown:
+    name: str
+    slug: str
+
+
+def topic_tags(topic: Topic) -> list[TagShown]:
+    """The topic's tags, by name: from ``topic_get(for_page=True)``'s query."""
+    listed = getattr(topic, "tags_json", None)
+    if listed is None:
+        return [TagShown(tag.name, tag.slug) for tag in topic.tags.order_by("name")]
+    return [TagShown(name, slug) for name, slug in json.loads(listed)]
+
+
 def _viewer_annotations(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
     """What the topic page asks about the member, read with the topic itself:
     how far they have read, whether they watch it, bookmarked it or moderate
@@ -130,7 +167,8 @@ def _viewer_annotations(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
             f"ORDER BY {_name(Post, 'number')} DESC LIMIT 1",
             (),
             output_field=IntegerField(),
-        )
+        ),
+        tags_json=_tags_json(this_topic),
     )
     if not user.is_authenticated:
         return topics
@@ -254,27 +292,47 @@ class _NumberedPaginator(CountedPaginator):
         return self._get_page(posts, number, self)
 
 
-@dataclass(frozen=True)
-class TopicPage:
-    page_obj: Page
-    accepted_answer: Post | None
-    opening_post: Post | None
-    last_read: int | None
-    is_watching: bool
-    is_bookmarked: bool
-
-
-def topic_page(*, topic: Topic, user, page_number) -> TopicPage:
-    """One page of a topic read with ``topic_get(for_page=True)``: its posts,
-    the accepted answer (shown after the opening post) and the opening post
-    (for the page's description) in one query, their authors' badges in a
-    second."""
+def topic_page_get(*, topic: Topic, page_number) -> Page:
+    """The page of a topic read with ``topic_get(for_page=True)``, without
+    reading its posts: the count is the last post's number, and ``last``
+    (or a number past the end) is the last page."""
     paginator = _NumberedPaginator(
         Post.objects.filter(topic=topic), POSTS_PER_PAGE, count=topic.post_total or 0
     )
     if page_number == "last":
         page_number = paginator.num_pages
-    page = paginator.get_page(page_number)
+    return paginator.get_page(page_number)
+
+
+@dataclass(frozen=True)
+class TopicViewer:
+    """What a topic page shows of the member's own dealings with the topic."""
+
+    last_read: int | None
+    is_watching: bool
+    is_bookmarked: bool
+
+
+def topic_viewer(topic: Topic) -> TopicViewer:
+    """Read from the annotations of ``topic_get(for_page=True)``."""
+    return TopicViewer(
+        last_read=getattr(topic, "viewer_read_to", None),
+        is_watching=bool(getattr(topic, "viewer_watching", False)),
+        is_bookmarked=bool(getattr(topic, "viewer_bookmarked", False)),
+    )
+
+
+@dataclass(frozen=True)
+class TopicPosts:
+    posts: list[Post]
+    accepted_answer: Post | None
+    opening_post: Post | None
+
+
+def topic_page_posts(*, topic: Topic, page: Page) -> TopicPosts:
+    """The posts of a page (``topic_page_get``), the accepted answer (shown
+    after the opening post) and the opening post (for the page's description)
+    in one query, their authors' badges in a second."""
     first = (page.number - 1) * POSTS_PER_PAGE
     wanted = Q(number__gt=first, number__lte=first + POSTS_PER_PAGE) | Q(number=1)
     if topic.accepted_post_id and page.number == 1:
@@ -284,9 +342,6 @@ def topic_page(*, topic: Topic, user, page_number) -> TopicPage:
     )
     for post in loaded:
         post.topic = topic  # the permission checks per post read the topic's section
-    page.object_list = [
-        post for post in loaded if first < post.number <= first + POSTS_PER_PAGE
-    ]
     opening = next((post for post in loaded if post.number == 1), None)
     if opening is not None and (
         opening.is_deleted or opening.is_hidden or opening.is_pending
@@ -297,13 +352,12 @@ def topic_page(*, topic: Topic, user, page_number) -> TopicPage:
         accepted = next(
             (post for post in loaded if post.pk == topic.accepted_post_id), None
         )
-    return TopicPage(
-        page_obj=page,
+    return TopicPosts(
+        posts=[
+            post for post in loaded if first < post.number <= first + POSTS_PER_PAGE
+        ],
         accepted_answer=accepted,
         opening_post=opening,
-        last_read=getattr(topic, "viewer_read_to", None),
-        is_watching=bool(getattr(topic, "viewer_watching", False)),
-        is_bookmarked=bool(getattr(topic, "viewer_bookmarked", False)),
     )
 
 

@@ -21,6 +21,7 @@ from community.recognition import badges_check
 from community.sanctions import participation_check
 from community.search import search_index, search_index_many
 from forums import hooks, selectors
+from forums.fragments import topic_changed
 from forums.models import (
     ModerationLog,
     Post,
@@ -325,6 +326,7 @@ def post_create(*, topic: Topic, author, body: str, quoted: Post | None = None) 
         body_html=_render(body),
         is_pending=pending,
     )
+    topic_changed(topic.pk)
     if quoted is not None and quoted.topic_id != topic.pk:
         quoted = None
     if not pending:
@@ -354,6 +356,7 @@ def post_approve(*, post: Post, moderator) -> Post:
         return post
     post.is_pending = False
     post.save(update_fields=["is_pending"])
+    topic_changed(post.topic_id)
     topic = post.topic
     if post.number == 1:
         topic.is_pending = False
@@ -376,6 +379,7 @@ def post_reject(*, post: Post, moderator, reason: str = "") -> Post:
     post.is_pending = False
     post.is_hidden = True
     post.save(update_fields=["is_pending", "is_hidden"])
+    topic_changed(post.topic_id)
     if post.number == 1:
         Topic.objects.filter(pk=post.topic_id).update(is_pending=False, is_hidden=True)
     _log(moderator=moderator, action="reject", post=post, reason=reason)
@@ -400,6 +404,7 @@ def post_edit(*, post: Post, editor, body: str, reason: str = "") -> Post:
     post.body_html = _render(body)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
+    topic_changed(post.topic_id)
     if editor.pk != post.author_id:
         _log(moderator=editor, action="edit", post=post, reason=reason)
     _search_post(post)
@@ -447,6 +452,7 @@ def post_delete(*, post: Post, actor, reason: str = "") -> Post:
     if not post.is_deleted:
         post.is_deleted = True
         post.save(update_fields=["is_deleted"])
+        topic_changed(post.topic_id)
         _post_activity_remove(post)
         if actor.pk != post.author_id:
             _log(moderator=actor, action="delete", post=post, reason=reason)
@@ -472,6 +478,7 @@ def _post_set_hidden(post: Post, *, hidden: bool, moderator, reason: str) -> Pos
     if post.is_hidden != hidden:
         post.is_hidden = hidden
         post.save(update_fields=["is_hidden"])
+        topic_changed(post.topic_id)
         if hidden:
             _post_activity_remove(post)
         elif post.number > 1 and not (post.is_pending or post.is_deleted):
@@ -503,6 +510,7 @@ def answer_accept(*, topic: Topic, post: Post | None, actor) -> Topic:
         community.activity_remove(kind=hooks.ANSWER_ACTIVITY, target=previous)
     topic.accepted_post = post
     topic.save(update_fields=["accepted_post"])
+    topic_changed(topic.pk)
     if post is not None:
         badges_check(user=post.author)
         section = topic.section
@@ -537,7 +545,9 @@ def reaction_toggle(*, post: Post, user, kind: str) -> bool:
         raise PermissionDenied
     counter = f"{kind}_count"
     deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
-    page_cache_invalidate()  # the counts under the post change either way
+    # The counts under the post change either way.
+    page_cache_invalidate()
+    topic_changed(post.topic_id)
     if deleted:
         Post.objects.filter(pk=post.pk).update(**{counter: F(counter) - 1})
         return False
@@ -576,13 +586,14 @@ def topic_read_mark(*, user, topic: Topic, number: int, read_to=_UNKNOWN) -> Non
         ).update(last_read_number=number)
 
 
-def topic_view_count(*, topic: Topic) -> None:
+def topic_view_count(*, topic: Topic) -> int:
     """Count a view of the topic page, in the cache: a GET writes no row.
+    Returns the views so far, this one included (as ``selectors.topic_views``).
 
     ``topic_views_flush`` (beat, every minute) adds the counts to
-    ``Topic.view_count``; the page shows both (``selectors.topic_views``).
+    ``Topic.view_count``.
     """
-    pending.counter_add(selectors.TOPIC_VIEWS, topic.pk)
+    return topic.view_count + pending.counter_add(selectors.TOPIC_VIEWS, topic.pk)
 
 
 def _topic_views_write(counts: dict[int, int]) -> None:
@@ -668,6 +679,7 @@ def topic_moderate(
             )
     if changed:
         topic.save(update_fields=changed)
+        topic_changed(topic.pk)  # who may reply, or see it at all
     if "is_hidden" in changed:
         if topic.is_hidden:
             community.activity_remove(kind=hooks.TOPIC_ACTIVITY, target=topic)
@@ -692,6 +704,7 @@ def topic_move(*, topic: Topic, section: Section, moderator, reason: str = "") -
     old_section_id = topic.section_id
     topic.section = section
     topic.save(update_fields=["section"])
+    topic_changed(topic.pk)  # its moderators
     # Counted again: a topic waiting for moderation was never counted.
     _section_recount(old_section_id, section.pk)
     _log(moderator=moderator, action="move", topic=topic, reason=reason)
@@ -816,6 +829,7 @@ def topic_merge(*, source: Topic, target: Topic, moderator, reason: str = "") ->
         )
     offset = target.posts.aggregate(top=Max("number"))["top"] or 0
     Post.objects.filter(topic=source).update(topic=target, number=F("number") + offset)
+    topic_changed(source.pk, target.pk)
     watchers = set(
         TopicWatch.objects.filter(topic=source).values_list("user_id", flat=True)
     )
@@ -904,6 +918,7 @@ def topic_split(
     new.tags.set(list(topic.tags.all()))
     for number, post in enumerate(moved, start=1):
         Post.objects.filter(pk=post.pk).update(topic=new, number=number)
+    topic_changed(topic.pk, new.pk)
     remaining = topic.posts.filter(number__gt=numbers[0]).order_by("number")
     for number, post_id in enumerate(
         remaining.values_list("pk", flat=True), start=numbers[0]
@@ -937,6 +952,7 @@ def topic_hide_by_reports(*, topic: Topic, hidden: bool = True) -> Topic:
     if topic.is_hidden != hidden:
         topic.is_hidden = hidden
         topic.save(update_fields=["is_hidden"])
+        topic_changed(topic.pk)
         if hidden:
             community.activity_remove(kind=hooks.TOPIC_ACTIVITY, target=topic)
         elif not topic.is_pending:

@@ -26,7 +26,6 @@ from forums.permissions import (
     can_create_topic,
     can_moderate_section,
     can_reply_topic,
-    can_see_post,
 )
 
 TOPICS_PER_PAGE = 20
@@ -154,51 +153,53 @@ def _topic_page(
     status: int = 200,
     page_number: int | str | None = None,
 ) -> HttpResponse:
-    shown = selectors.topic_page(
-        topic=topic,
-        user=request.user,
-        page_number=page_number or request.GET.get("page"),
+    page = selectors.topic_page_get(
+        topic=topic, page_number=page_number or request.GET.get("page")
     )
-    page = shown.page_obj
-    if request.user.is_authenticated and status == 200 and page.object_list:
+    mine = selectors.topic_viewer(topic)
+    if request.user.is_authenticated and status == 200 and page.end_index():
         # The one write of a GET: only when the member reads on (one statement).
         services.topic_read_mark(
             user=request.user,
             topic=topic,
-            number=page.object_list[-1].number,
-            read_to=shown.last_read,
+            number=page.end_index(),
+            read_to=mine.last_read,
         )
     if status == 200 and request.method == "GET":
-        services.topic_view_count(topic=topic)  # in the cache, not the database
+        # In the cache, not the database; the page shows the count so far.
+        view_count = services.topic_view_count(topic=topic)
+    else:
+        view_count = selectors.topic_views(topic=topic)
     rights = {
-        "last_read": shown.last_read or 0,
         "may_reply": can_reply_topic(request.user, topic),
         "may_accept": can_accept_answer(request.user, topic),
         "may_moderate": can_moderate_section(request.user, topic.section),
     }
-    visible = [post for post in page if can_see_post(request.user, post)]
-    accepted_html = None
-    if shown.accepted_answer is not None and can_see_post(
-        request.user, shown.accepted_answer
-    ):
-        ((_post, accepted_html),) = fragments.posts_html(
-            request, [shown.accepted_answer], accepted=True, **rights
-        )
+    shown = fragments.topic_posts(
+        request, topic, page, last_read=mine.last_read or 0, **rights
+    )
+    if reply_form is None:
+        reply_fields, reply_media = fragments.blank_reply_form()
+    else:
+        reply_fields = reply_media = None
     return render(
         request,
         "forums/topic_detail.html",
         {
             **rights,
+            "last_read": mine.last_read or 0,
             "topic": topic,
-            "opening_post": shown.opening_post,
-            "posts_html": fragments.posts_html(request, visible, **rights),
-            "accepted_answer": shown.accepted_answer,
-            "accepted_html": accepted_html,
-            "is_watching": shown.is_watching,
+            "tags": selectors.topic_tags(topic),
+            "description": shown.description,
+            "posts_html": shown.posts,
+            "accepted_html": shown.accepted,
+            "is_watching": mine.is_watching,
             "page_obj": page,
-            "view_count": selectors.topic_views(topic=topic),
-            "reply_form": reply_form or ReplyForm(),
-            "is_bookmarked": shown.is_bookmarked,
+            "view_count": view_count,
+            "reply_form": reply_form,
+            "reply_fields": reply_fields,
+            "reply_media": reply_media,
+            "is_bookmarked": mine.is_bookmarked,
         },
         status=status,
     )

@@ -24,6 +24,7 @@ from accounts.models import (
     Profile,
     User,
 )
+from community.cards import card_changed
 from community.search import search_index_many
 
 PROFILE_ERASED_FIELDS = (
@@ -237,6 +238,7 @@ def account_delete(*, user: User) -> None:
         ]
     )
     user.groups.clear()
+    card_changed(user.pk)
     # The profile leaves search; the posts that stay have a new address.
     search_index_many(
         [profile, *BlogPost.objects.filter(author=user).select_related("author")]

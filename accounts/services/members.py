@@ -24,6 +24,7 @@ from accounts.permissions import can_moderate_profiles
 from accounts.roles import EXPERTS, MODERATORS, ROLE_PERMISSIONS, STAFF_ROLES
 from community import pending
 from community import services as community
+from community.cards import card_changed
 from community.images import image_clean
 from community.markdown import render_markdown
 from community.models import Grade, Subject
@@ -239,6 +240,8 @@ def profile_update(
     profile.full_clean(exclude=["user", "avatar"])
     changed = [*fields, *(["about_html"] if "about" in fields else []), "updated_at"]
     profile.save(update_fields=changed)
+    if "display_name" in fields:
+        card_changed(profile.user_id)
     if subjects is not None:
         profile.subjects.set(subjects)
     if grades is not None:
@@ -298,6 +301,7 @@ def profile_avatar_set(*, profile: Profile, upload: UploadedFile) -> Profile:
             profile.avatar.name = stored
             profile.save(update_fields=["avatar", "updated_at"])
             _storage_delete_later(previous)
+            card_changed(profile.user_id)
     except Exception:
         default_storage.delete(stored)
         profile.avatar.name = previous
@@ -318,6 +322,7 @@ def profile_avatar_remove(*, profile: Profile) -> Profile:
         profile.avatar.name = ""
         profile.save(update_fields=["avatar", "updated_at"])
         _storage_delete_later(previous)
+        card_changed(profile.user_id)
     page_cache_invalidate()
     return profile
 
@@ -423,6 +428,7 @@ def _profile_set_hidden(
     if changed:
         profile.is_hidden = hidden
         profile.save(update_fields=["is_hidden"])
+        card_changed(profile.user_id)
     if changed or moderator is not None:
         community.audit(
             actor=moderator,

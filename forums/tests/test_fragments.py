@@ -33,7 +33,10 @@ def test_a_second_reading_renders_no_post_again(member, monkeypatch):
     monkeypatch.setattr(
         fragments,
         "render_to_string",
-        lambda *args, **kwargs: rendered.append(1) or original(*args, **kwargs),
+        lambda name, *args, **kwargs: (
+            (rendered.append(name) if name == fragments.POST_TEMPLATE else None)
+            or original(name, *args, **kwargs)
+        ),
     )
     client = _client(member)
 

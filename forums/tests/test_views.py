@@ -202,7 +202,7 @@ def test_accepted_answer_shows_under_the_question(member_client, member):
 
     response = Client().get(question.get_absolute_url())
 
-    assert response.context["accepted_answer"] == answer
+    assert f'id="post-{answer.number}"' in response.context["accepted_html"]
     content = response.content.decode()
     assert content.index("Вот ответ") < content.index(
         'id="post-2"', content.index("Вот ответ") + 1
