@@ -316,7 +316,49 @@ def fill(
     counts.update(_fill_versions_and_reviews(members, text, rng, batch, tell))
     counts.update(_fill_activity(counts["activity"], batch, tell))
     counts.update(_fill_interests(members, subjects, rng, batch))
+    counts.update(fill_tags(batch=batch, tell=tell))
     return counts
+
+
+def fill_tags(*, batch: int = 5000, tell=None) -> dict[str, int]:
+    """Tags as members give them: a topic none to three, a material one to
+    three, a master-class none to two, drawn from the teacher's vocabulary
+    (a few tags are on many items, most on few). Also run on its own over a
+    community filled before tags were generated. The search entries are
+    written without the tags."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import Tag, TaggedItem
+
+    from forums.models import Topic
+    from masterclasses.models import MasterClass
+    from materials.models import Material
+
+    tell = tell or (lambda label, done, total: None)
+    rng = random.Random(2027)  # noqa: S311 - repeatable bench data, not secrets
+    names = sorted({word.lower() for word in WORDS})
+    rng.shuffle(names)
+    tags = []
+    for name in names:
+        tag = Tag(name=name)
+        tag.save()  # taggit makes the slug
+        tags.append(tag.pk)
+    weights = list(itertools.accumulate(1 / (rank + 2) for rank in range(len(tags))))
+    made = 0
+    for model, low, high in ((Topic, 0, 3), (Material, 1, 3), (MasterClass, 0, 2)):
+        kind = ContentType.objects.get_for_model(model).pk
+        ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+        for start, size in _batches(len(ids), batch):
+            items = [
+                TaggedItem(tag_id=tag, content_type_id=kind, object_id=pk)
+                for pk in ids[start : start + size]
+                for tag in set(
+                    rng.choices(tags, cum_weights=weights, k=rng.randint(low, high))
+                )
+            ]
+            TaggedItem.objects.bulk_create(items)
+            made += len(items)
+            tell(f"tags ({model._meta.model_name})", start + size, len(ids))
+    return {"tags": len(tags), "tagged": made}
 
 
 def _fill_interests(members, subjects, rng, batch) -> dict[str, int]:

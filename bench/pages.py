@@ -73,13 +73,17 @@ def configure() -> dict[str, str]:
 def fill_once(scale: float) -> None:
     import click
     from django.core.management import call_command
+    from taggit.models import TaggedItem
 
-    from bench.community_data import fill
+    from bench.community_data import fill, fill_tags
     from forums.models import Post
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     if Post.objects.exists():
+        if not TaggedItem.objects.exists():  # filled before tags were generated
+            print("filled:", fill_tags())
+            _analyze()
         return
     bars: dict = {}
 
@@ -95,6 +99,10 @@ def fill_once(scale: float) -> None:
             bar.__exit__(None, None, None)
 
     print("filled:", fill(scale, progress=progress))
+    _analyze()
+
+
+def _analyze() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -228,11 +228,17 @@ def topic_get(
         topics = Topic.objects.select_related(
             "section", "author__profile", "accepted_post"
         )
-    topic = topics.filter(pk=pk).first()
+    topics = topics.order_by()  # one row by its key: nothing to sort
+
+    def one(key: int) -> Topic | None:
+        found = topics.filter(pk=key)[:1]
+        return found[0] if found else None
+
+    topic = one(pk)
     for _hop in range(5):
         if topic is None or not (follow_merged and topic.merged_into_id):
             break
-        topic = topics.filter(pk=topic.merged_into_id).first()
+        topic = one(topic.merged_into_id)
     if topic is not None and getattr(topic, "viewer_moderates", None) is not None:
         # The permission checks ask this once per post: answer from the query.
         topic.section.__dict__["_moderator_answers"] = {user.pk: topic.viewer_moderates}

@@ -138,6 +138,14 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Template fragments the same for many requests (the navigation bar, keyed by
+# everything it shows): in each process's memory, not worth a round trip.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kollegi-fragments",
+    "TIMEOUT": 10 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # --- Celery -----------------------------------------------------------------
 
