@@ -287,24 +287,21 @@ PAGE_FIELDS = (
 
 class _NumberedPaginator(CountedPaginator):
     """A topic's posts are numbered 1..count without gaps: the count is known
-    and a page is a range of numbers (an index range, not an OFFSET)."""
+    and a page is a range of numbers. Its ``object_list`` is those numbers;
+    ``topic_page_posts`` reads the posts (an index range, not an OFFSET)."""
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
         first = (number - 1) * self.per_page
-        posts = self.object_list.filter(
-            number__gt=first, number__lte=first + self.per_page
-        )
-        return self._get_page(posts, number, self)
+        last = min(first + self.per_page, self.count)
+        return self._get_page(range(first + 1, last + 1), number, self)
 
 
 def topic_page_get(*, topic: Topic, page_number) -> Page:
     """The page of a topic read with ``topic_get(for_page=True)``, without
     reading its posts: the count is the last post's number, and ``last``
     (or a number past the end) is the last page."""
-    paginator = _NumberedPaginator(
-        Post.objects.filter(topic=topic), POSTS_PER_PAGE, count=topic.post_total or 0
-    )
+    paginator = _NumberedPaginator((), POSTS_PER_PAGE, count=topic.post_total or 0)
     if page_number == "last":
         page_number = paginator.num_pages
     return paginator.get_page(page_number)
