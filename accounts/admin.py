@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services
 from accounts.models import BlogComment, BlogPost, Profile, User
 from accounts.permissions import can_moderate_blogs, can_moderate_profiles
+from community.cards import card_changed
 
 
 class ProfileInline(admin.StackedInline):
@@ -98,6 +99,7 @@ class UserAdmin(DjangoUserAdmin):
         "make_expert",
         "revoke_moderator",
         "revoke_expert",
+        "erase_accounts",
     ]
 
     def get_fieldsets(self, request: HttpRequest, obj: User | None = None):
@@ -155,6 +157,37 @@ class UserAdmin(DjangoUserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: User | None = None
+    ) -> bool:
+        # Deleting the row would take the member's posts, comments and
+        # materials with it (and leave gaps in topics' numbering): accounts
+        # are erased through the service instead (the action below).
+        return False
+
+    def has_erase_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    @admin.action(
+        description=_("Delete accounts (their posts stay, as a deleted member's)"),
+        permissions=["erase"],
+    )
+    def erase_accounts(self, request: HttpRequest, queryset: QuerySet) -> None:
+        erased = 0
+        for user in queryset.exclude(pk=request.user.pk).select_related("profile"):
+            services.account_delete(user=user)
+            erased += 1
+        self.message_user(
+            request,
+            _("Accounts deleted: %(count)d.") % {"count": erased},
+            messages.SUCCESS,
+        )
+
+    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "username" in form.changed_data:
+            card_changed(obj.pk)  # the address of their name beside their posts
 
     @admin.display(description=_("display name"), ordering="profile__display_name")
     def display_name(self, user: User) -> str:

@@ -181,7 +181,8 @@ def _block_key(topic: Topic, page: Page, viewer, may_reply: bool) -> str:
         _templates_digest(),
     )
     digest = hashlib.blake2b(repr(facts).encode(), digest_size=12).hexdigest()
-    return f"forums:topic-posts:{topic.pk}:{page.number}:{digest}"
+    # "v1": the shape of _Block; a new shape needs a new name.
+    return f"forums:topic-posts:v1:{topic.pk}:{page.number}:{digest}"
 
 
 def _kept_block(key: str, version_key: str, viewer) -> tuple[_Block | None, dict]:

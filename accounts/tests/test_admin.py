@@ -254,3 +254,65 @@ def test_user_admin_moderator_can_still_edit_a_member(moderator_client, member):
     member.refresh_from_db()
     assert member.first_name == "Анна"
     assert not member.is_staff, "is_staff is read-only for moderators"
+
+
+def test_user_admin_delete_is_forbidden_even_for_a_superuser(admin_client, member):
+    # Deleting the row would take the member's posts with it.
+    url = reverse("admin:accounts_user_delete", args=[member.pk])
+
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=member.pk).exists()
+
+
+def test_superuser_erases_accounts_and_their_posts_stay(admin_client, admin_user):
+    from forums.tests.factories import PostFactory, TopicFactory
+
+    topic = TopicFactory()
+    member = UserFactory()
+    post = PostFactory(topic=topic, author=member, body="Полезный ответ")
+
+    response = admin_client.post(
+        CHANGELIST,
+        {"action": "erase_accounts", "_selected_action": [member.pk, admin_user.pk]},
+    )
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    post.refresh_from_db()
+    assert not member.is_active
+    assert member.profile.is_deleted
+    assert post.author_id == member.pk
+    page = admin_client.get(topic.get_absolute_url()).content.decode()
+    assert "Полезный ответ" in page
+    admin_user.refresh_from_db()
+    assert admin_user.is_active  # not oneself
+
+
+def test_the_erase_action_is_for_superusers_only(moderator_client, member):
+    response = moderator_client.post(
+        CHANGELIST, {"action": "erase_accounts", "_selected_action": [member.pk]}
+    )
+
+    member.refresh_from_db()
+    assert member.is_active
+    assert response.status_code in (200, 302)
+
+
+def test_a_new_username_reaches_kept_topic_pages(admin_client, member):
+    from django.test import Client
+
+    from forums.tests.factories import PostFactory, TopicFactory
+
+    topic = TopicFactory()
+    PostFactory(topic=topic, author=member)
+    reader = Client()
+    reader.force_login(UserFactory())
+    before = reader.get(topic.get_absolute_url()).content.decode()
+    assert f"/u/{member.username}/" in before
+
+    admin_client.post(
+        reverse("admin:accounts_user_change", args=[member.pk]),
+        _change_form_data(member, username="anna-petrova"),
+    )
+
+    assert "/u/anna-petrova/" in reader.get(topic.get_absolute_url()).content.decode()
