@@ -564,12 +564,11 @@ _UNKNOWN = object()
 def topic_read_mark(*, user, topic: Topic, number: int, read_to=_UNKNOWN) -> None:
     """Remember that the member has read the topic up to post ``number``.
 
-    The one write a GET makes (the topic page), and only when the position
-    moves forward: then one statement, an INSERT the first time (a second tab
-    inserting at the same moment wins) or an UPDATE that never moves back.
+    Only forward: an INSERT the first time (a second tab inserting at the same
+    moment wins) or an UPDATE that never moves back, so it is safe twice.
     ``read_to`` is the position the caller has already read
     (``selectors.read_position``; None: never opened); without it one query
-    finds it.
+    finds it. A page does not call this: see ``topic_read_on``.
     """
     if not user.is_authenticated:
         return
@@ -580,10 +579,24 @@ def topic_read_mark(*, user, topic: Topic, number: int, read_to=_UNKNOWN) -> Non
             [TopicRead(user=user, topic=topic, last_read_number=number)],
             ignore_conflicts=True,
         )
-    elif read_to < number:
+        read_to = 0  # or another tab's, which the UPDATE below respects
+    if read_to < number:
         TopicRead.objects.filter(
             user=user, topic=topic, last_read_number__lt=number
         ).update(last_read_number=number)
+
+
+def topic_read_on(*, user, topic: Topic, number: int, read_to: int | None) -> None:
+    """The topic page: the member has read up to post ``number`` (``read_to``:
+    how far they had read, None: never opened). When that moves the position
+    forward, a task writes it after the response, so the page writes nothing;
+    re-reading enqueues nothing."""
+    if not user.is_authenticated or (read_to is not None and read_to >= number):
+        return
+    from forums.tasks import topic_read_mark_task
+
+    user_id, topic_id = user.pk, topic.pk
+    transaction.on_commit(lambda: topic_read_mark_task.delay(user_id, topic_id, number))
 
 
 def topic_view_count(*, topic: Topic) -> int:

@@ -157,9 +157,9 @@ def _topic_page(
         topic=topic, page_number=page_number or request.GET.get("page")
     )
     mine = selectors.topic_viewer(topic)
-    if request.user.is_authenticated and status == 200 and page.end_index():
-        # The one write of a GET: only when the member reads on (one statement).
-        services.topic_read_mark(
+    if status == 200 and page.end_index():
+        # Written by a task when the member reads on: the page writes nothing.
+        services.topic_read_on(
             user=request.user,
             topic=topic,
             number=page.end_index(),

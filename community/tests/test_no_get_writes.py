@@ -5,9 +5,9 @@ is captured; no INSERT, UPDATE or DELETE may run. What a GET used to write now
 waits in the cache and a beat task writes it (topic views, visit times), or is
 written where it belongs (rule badges: on migrate and nightly).
 
-The one deliberate exception on a page is the member's read position in a
-topic: opening a page of posts not read before moves it, in one statement
-(see ``forums.services.topic_read_mark``); re-reading writes nothing. The last
+A member's read position in a topic, which moves when they open a page of
+posts not read before, is written by a task the page enqueues
+(``forums.services.topic_read_on``); re-reading enqueues nothing. The last
 test pins that down. (A file download, an action rather than a page, counts
 the member's download once a day.)
 """
@@ -145,7 +145,7 @@ def test_anonymous_get_writes_nothing_and_makes_no_session(site):
 def test_member_get_writes_nothing(site):
     member = UserFactory()
     topic = site["_topic"]
-    # The member has read the topic before (reading on is the documented exception).
+    # The member has read the topic before (reading on enqueues a task: last test).
     forum_services.topic_read_mark(
         user=member, topic=topic, number=topic.reply_count + 1
     )
@@ -172,22 +172,38 @@ def test_member_get_writes_nothing(site):
     assert Topic.objects.get(pk=topic.pk).view_count == 2
 
 
-def test_reading_on_in_a_topic_is_one_statement_and_rereading_none(site):
+def test_reading_on_in_a_topic_is_written_by_a_task_not_the_page(
+    site, monkeypatch, django_capture_on_commit_callbacks
+):
+    from forums.tasks import topic_read_mark_task
+
     member = UserFactory()
     topic = site["_topic"]
     client = Client()
     client.force_login(member)
     url = site["topic, page 2"]
-
-    with CaptureQueriesContext(connection) as first:
-        client.get(url)
-    with CaptureQueriesContext(connection) as again:
-        client.get(url)
-
-    writes = _writes(first)
-    assert len(writes) == 1
-    assert "forums_topicread" in writes[0]
-    assert _writes(again) == []
-    assert forum_selectors.last_read_number(topic=topic, user=member) == (
-        topic.reply_count + 1
+    enqueued = []
+    monkeypatch.setattr(
+        topic_read_mark_task, "delay", lambda *args: enqueued.append(args)
     )
+
+    with (
+        CaptureQueriesContext(connection) as first,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.get(url)
+    read_to = topic.reply_count + 1
+    assert _writes(first) == []
+    assert enqueued == [(member.pk, topic.pk, read_to)]
+    topic_read_mark_task(*enqueued[0])  # as the worker runs it
+    with (
+        CaptureQueriesContext(connection) as again,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.get(url)
+
+    assert _writes(again) == []
+    assert len(enqueued) == 1  # re-reading asks for nothing
+    assert forum_selectors.last_read_number(topic=topic, user=member) == read_to
+    topic_read_mark_task(member.pk, topic.pk, 3)  # a late, older task
+    assert forum_selectors.last_read_number(topic=topic, user=member) == read_to

@@ -61,11 +61,14 @@ def test_section_marks_new_and_unread_topics(member_client, member):
     assert page == {"Прочитана": 1, "С новыми ответами": 1, "Новая": None}
 
 
-def test_topic_page_counts_views_and_marks_read(member_client, member):
+def test_topic_page_counts_views_and_marks_read(
+    member_client, member, django_capture_on_commit_callbacks
+):
     topic = TopicFactory()
     PostFactory(topic=topic, number=2)
 
-    response = member_client.get(topic.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):  # the read mark's task
+        response = member_client.get(topic.get_absolute_url())
 
     assert response.context["view_count"] == 1  # waiting in the cache, shown
     topic.refresh_from_db()
