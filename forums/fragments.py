@@ -157,8 +157,8 @@ class _Block:
 
     version: int
     authors: frozenset[int]
-    posts: list[tuple[int, str]]
-    accepted: tuple[int, str] | None
+    posts: list[tuple[int, int, str]]  # number, author, HTML
+    accepted: tuple[int, int, str] | None
     description: str
     cards: dict = field(default_factory=dict)
 
@@ -181,8 +181,8 @@ def _block_key(topic: Topic, page: Page, viewer, may_reply: bool) -> str:
         _templates_digest(),
     )
     digest = hashlib.blake2b(repr(facts).encode(), digest_size=12).hexdigest()
-    # "v1": the shape of _Block; a new shape needs a new name.
-    return f"forums:topic-posts:v1:{topic.pk}:{page.number}:{digest}"
+    # "v2": the shape of _Block; a new shape needs a new name.
+    return f"forums:topic-posts:v2:{topic.pk}:{page.number}:{digest}"
 
 
 def _kept_block(key: str, version_key: str, viewer) -> tuple[_Block | None, dict]:
@@ -212,9 +212,16 @@ def _build(request, topic: Topic, page: Page, version: int, flags: dict) -> _Blo
         authors=frozenset(
             post.author_id for post in [*loaded.posts, *filter(None, [accepted])]
         ),
-        posts=[(post.number, html) for post, html in zip(shown, htmls, strict=True)],
+        posts=[
+            (post.number, post.author_id, html)
+            for post, html in zip(shown, htmls, strict=True)
+        ],
         accepted=(
-            (accepted.number, _render(request, [accepted], **flags, accepted=True)[0])
+            (
+                accepted.number,
+                accepted.author_id,
+                _render(request, [accepted], **flags, accepted=True)[0],
+            )
             if accepted is not None
             else None
         ),
@@ -228,6 +235,7 @@ def topic_posts(
     page: Page,
     *,
     last_read: int,
+    blocked: frozenset[int] = frozenset(),
     may_reply: bool,
     may_accept: bool,
     may_moderate: bool,
@@ -245,7 +253,7 @@ def topic_posts(
         key = _block_key(topic, page, viewer, may_reply)
         block, found = _kept_block(key, version_key, viewer)
         if block is not None:
-            return _for_viewer(request, block, last_read)
+            return _for_viewer(request, block, last_read, blocked)
         version = found.get(version_key)
     else:
         version = None
@@ -256,25 +264,38 @@ def topic_posts(
     if shareable and viewer.pk not in block.authors:
         kept = replace(block, cards=card_versions(block.authors))
         cache.set(key, kept, BLOCK_TIMEOUT)
-    return _for_viewer(request, block, last_read)
+    return _for_viewer(request, block, last_read, blocked)
 
 
-def _for_viewer(request, block: _Block, last_read: int) -> TopicPosts:
-    """Fill in the member's CSRF token and "new" marks."""
+def _for_viewer(
+    request, block: _Block, last_read: int, blocked: frozenset[int]
+) -> TopicPosts:
+    """Fill in the member's CSRF token and "new" marks; fold the posts of
+    members they blocked (a click opens them)."""
     marked = CSRF_INPUT.format(CSRF_MARK)
     viewer = request.user
     token = CSRF_INPUT.format(get_token(request) if viewer.is_authenticated else "")
     badge = format_html('<span class="badge text-bg-primary">{}</span>', gettext("new"))
 
-    def personal(number: int, html: str) -> SafeString:
+    folded = gettext("A message from a member you blocked")
+
+    def personal(number: int, author_id: int, html: str) -> SafeString:
         new = badge if last_read and number > last_read else ""
         # Our own template's output (member text in it was sanitised when saved).
-        return mark_safe(  # noqa: S308
+        html = mark_safe(  # noqa: S308
             html.replace(marked, token).replace(NEW_SLOT, new, 1)
         )
+        if author_id in blocked:
+            html = format_html(
+                '<details class="mb-3"><summary class="text-body-secondary mb-2">'
+                "{}</summary>{}</details>",
+                folded,
+                html,
+            )
+        return html
 
     return TopicPosts(
-        posts=[(number, personal(number, html)) for number, html in block.posts],
+        posts=[(number, personal(number, *rest)) for number, *rest in block.posts],
         accepted=personal(*block.accepted) if block.accepted is not None else None,
         description=block.description,
     )

@@ -176,7 +176,12 @@ def _topic_page(
         "may_moderate": can_moderate_section(request.user, topic.section),
     }
     shown = fragments.topic_posts(
-        request, topic, page, last_read=mine.last_read or 0, **rights
+        request,
+        topic,
+        page,
+        last_read=mine.last_read or 0,
+        blocked=mine.blocked,
+        **rights,
     )
     if reply_form is None:
         reply_fields, reply_media = fragments.blank_reply_form()

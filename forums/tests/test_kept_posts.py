@@ -324,3 +324,22 @@ def test_the_view_count_includes_this_view(member_client):
 
     assert first.context["view_count"] == 8
     assert second.context["view_count"] == 9
+
+
+def test_posts_of_a_member_one_blocked_are_folded_for_them_only(member):
+    topic = TopicFactory()
+    rude = UserFactory()
+    PostFactory(topic=topic, author=rude, body="Грубый ответ")
+    PostFactory(topic=topic, body="Вежливый ответ")
+    accounts.block_create(blocker=member, blocked=rude)
+    other = _page(_client(UserFactory()), topic)  # kept for the others
+
+    page = _page(_client(member), topic)
+
+    assert page.count("<details") == 1
+    folded = page[page.index("<details") : page.index("</details>")]
+    assert "Грубый ответ" in folded  # a click opens it
+    assert "Вежливый ответ" not in folded
+    assert "<details" not in other
+    accounts.block_delete(blocker=member, blocked=rude)
+    assert "<details" not in _page(_client(member), topic)
