@@ -1,7 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from accounts.tests.factories import UserFactory
 
@@ -11,8 +11,10 @@ def _isolated(settings, tmp_path):
     """Each test: its own media folder and an empty cache (rate limits live there)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    caches["fragments"].clear()
     yield
     cache.clear()
+    caches["fragments"].clear()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -173,15 +174,36 @@ class UserAdmin(DjangoUserAdmin):
         description=_("Delete accounts (their posts stay, as a deleted member's)"),
         permissions=["erase"],
     )
-    def erase_accounts(self, request: HttpRequest, queryset: QuerySet) -> None:
-        erased = 0
-        for user in queryset.exclude(pk=request.user.pk).select_related("profile"):
-            services.account_delete(user=user)
-            erased += 1
-        self.message_user(
-            request,
-            _("Accounts deleted: %(count)d.") % {"count": erased},
-            messages.SUCCESS,
+    def erase_accounts(self, request: HttpRequest, queryset: QuerySet):
+        # Not oneself, nor an account erased already; asked once more first.
+        accounts = list(
+            queryset.exclude(pk=request.user.pk)
+            .filter(is_active=True)
+            .select_related("profile")
+            .order_by("email", "pk")
+        )
+        if not accounts:
+            self.message_user(request, _("No account to delete."), messages.WARNING)
+            return None
+        if request.POST.get("post") == "yes":
+            for user in accounts:
+                services.account_delete(user=user)
+            self.message_user(
+                request,
+                _("Accounts deleted: %(count)d.") % {"count": len(accounts)},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Delete accounts"),
+            "opts": self.model._meta,
+            "accounts": accounts,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(
+            request, "admin/accounts/user/erase_confirmation.html", context
         )
 
     def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:

@@ -7,7 +7,14 @@ from community.selectors import notification_unread_count
 
 
 def site(request: HttpRequest) -> dict:
-    context = {"nav_sections": nav_sections()}
+    sections = nav_sections()
+    context = {
+        "nav_sections": sections,
+        # The section whose own page this is, marked in the bar ("" elsewhere).
+        "nav_current": next(
+            (item.url for item in sections if item.url == request.path), ""
+        ),
+    }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         # Lazy: counted only when a template shows it.

@@ -30,8 +30,9 @@ def generations(keys: Iterable[str]) -> dict[str, int]:
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
-            cache.add(key, _fresh(), None)  # another host may start it first
-            found[key] = cache.get(key)
+            made = _fresh()
+            cache.add(key, made, None)  # another host may start it first
+            found[key] = cache.get(key) or made  # (or a full cache dropped it)
     return found
 
 

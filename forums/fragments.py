@@ -23,9 +23,9 @@ per page: the CSRF token (in the forms' hidden input) and the "new" mark of
 the posts after the member's read position. Member text cannot carry either
 marker: the sanitiser drops comments and ``<input>`` tags.
 
-A change that commits while a page is being built may be kept with the
-version after it (the rows were read just before): such a page is shown for
-at most ``BLOCK_TIMEOUT``.
+The versions a page is kept under are read before its rows: a change that
+commits while it is being built moves them on, and the page is built again
+for the next reader.
 """
 
 import hashlib
@@ -258,12 +258,15 @@ def topic_posts(
     else:
         version = None
     if version is None:
-        # Read before the rows: a change meanwhile moves it on.
         version = generations([version_key])[version_key]
+    if shareable:
+        # The versions are read before the rows, so that a change committed
+        # meanwhile leaves them behind and the kept posts are not used.
+        authors = selectors.topic_page_authors(topic=topic, page=page)
+        cards = card_versions(authors)
     block = _build(request, topic, page, version, flags)
-    if shareable and viewer.pk not in block.authors:
-        kept = replace(block, cards=card_versions(block.authors))
-        cache.set(key, kept, BLOCK_TIMEOUT)
+    if shareable and viewer.pk not in block.authors and block.authors <= authors:
+        cache.set(key, replace(block, cards=cards), BLOCK_TIMEOUT)
     return _for_viewer(request, block, last_read, blocked)
 
 

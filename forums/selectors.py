@@ -113,22 +113,20 @@ def _raw(sql: str, params: tuple, output_field) -> RawSQL:
 
 
 def _tags_json(this_topic: str) -> RawSQL:
-    """The topic's tags as a JSON list of [name, slug], by name."""
+    """The topic's tags as a JSON list of [name, slug] (``topic_tags`` sorts)."""
     tag, item = _name(Tag), _name(TaggedItem)
     name, slug = f"{tag}.{_name(Tag, 'name')}", f"{tag}.{_name(Tag, 'slug')}"
-    rows = (
-        f"SELECT {name} AS name, {slug} AS slug FROM {item} "  # noqa: S608
+    joined = (
+        f"FROM {item} "
         f"JOIN {tag} ON {tag}.{_name(Tag, 'id')} = {item}.{_name(TaggedItem, 'tag')} "
         f"WHERE {item}.{_name(TaggedItem, 'object_id')} = {this_topic} "
         f"AND {item}.{_name(TaggedItem, 'content_type')} = %s"
     )
     if connection.vendor == "postgresql":
-        pairs = "json_agg(json_build_array(name, slug) ORDER BY name)"
-        aggregate = f"COALESCE({pairs}, '[]')"
-        listed = f"SELECT {aggregate}::text FROM ({rows}) AS tags"  # noqa: S608
+        pairs = f"COALESCE(json_agg(json_build_array({name}, {slug})), '[]')::text"
     else:
-        aggregate = "json_group_array(json_array(name, slug))"
-        listed = f"SELECT {aggregate} FROM ({rows} ORDER BY name) AS tags"  # noqa: S608
+        pairs = f"json_group_array(json_array({name}, {slug}))"
+    listed = f"SELECT {pairs} {joined}"
     return _raw(listed, (ContentType.objects.get_for_model(Topic).pk,), TextField())
 
 
@@ -153,8 +151,10 @@ def topic_tags(topic: Topic) -> list[TagShown]:
     """The topic's tags, by name: from ``topic_get(for_page=True)``'s query."""
     listed = getattr(topic, "tags_json", None)
     if listed is None:
-        return [TagShown(tag.name, tag.slug) for tag in topic.tags.order_by("name")]
-    return [TagShown(name, slug) for name, slug in json.loads(listed)]
+        pairs = topic.tags.values_list("name", "slug")
+    else:
+        pairs = json.loads(listed)
+    return sorted((TagShown(*pair) for pair in pairs), key=lambda tag: tag.name)
 
 
 def _viewer_annotations(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
@@ -347,14 +347,31 @@ class TopicPosts:
     opening_post: Post | None
 
 
+def _shown_on(topic: Topic, page: Page) -> Q:
+    """The posts a page shows: its range of numbers, and on the first page
+    the accepted answer."""
+    first = (page.number - 1) * POSTS_PER_PAGE
+    shown = Q(number__gt=first, number__lte=first + POSTS_PER_PAGE)
+    if topic.accepted_post_id and page.number == 1:
+        shown |= Q(pk=topic.accepted_post_id)
+    return shown
+
+
+def topic_page_authors(*, topic: Topic, page: Page) -> set[int]:
+    """Who wrote the posts a page shows (one narrow query)."""
+    return set(
+        Post.objects.filter(_shown_on(topic, page), topic=topic).values_list(
+            "author_id", flat=True
+        )
+    )
+
+
 def topic_page_posts(*, topic: Topic, page: Page) -> TopicPosts:
     """The posts of a page (``topic_page_get``), the accepted answer (shown
     after the opening post) and the opening post (for the page's description)
     in one query, their authors' badges in a second."""
     first = (page.number - 1) * POSTS_PER_PAGE
-    wanted = Q(number__gt=first, number__lte=first + POSTS_PER_PAGE) | Q(number=1)
-    if topic.accepted_post_id and page.number == 1:
-        wanted |= Q(pk=topic.accepted_post_id)
+    wanted = _shown_on(topic, page) | Q(number=1)
     loaded = list(
         _with_authors(Post.objects.filter(wanted, topic=topic)).only(*PAGE_FIELDS)
     )

@@ -24,6 +24,7 @@ from accounts.models import (
     Profile,
     User,
 )
+from accounts.services.members import profile_ensure
 from community.cards import card_changed
 from community.search import search_index_many
 
@@ -198,7 +199,8 @@ def account_delete(*, user: User) -> None:
     whole. The avatar file is removed after commit. The account can no longer
     sign in and its page is gone.
     """
-    profile = user.profile
+    # An account made outside sign-up may have no profile yet.
+    profile = profile_ensure(user=user)
     avatar = profile.avatar.name
     BlogPost.objects.filter(author=user, status=BlogPost.Status.DRAFT).delete()
     Follow.objects.filter(follower=user).delete()

@@ -270,11 +270,18 @@ def test_superuser_erases_accounts_and_their_posts_stay(admin_client, admin_user
     topic = TopicFactory()
     member = UserFactory()
     post = PostFactory(topic=topic, author=member, body="Полезный ответ")
+    chosen = {
+        "action": "erase_accounts",
+        "_selected_action": [member.pk, admin_user.pk],
+    }
 
-    response = admin_client.post(
-        CHANGELIST,
-        {"action": "erase_accounts", "_selected_action": [member.pk, admin_user.pk]},
-    )
+    asked = admin_client.post(CHANGELIST, chosen)
+    member.refresh_from_db()
+    assert asked.status_code == 200  # asked once more, nothing done yet
+    assert member.is_active
+    assert member.email in asked.content.decode()
+    assert admin_user.email not in asked.content.decode()  # not oneself
+    response = admin_client.post(CHANGELIST, {**chosen, "post": "yes"})
 
     assert response.status_code == 302
     member.refresh_from_db()
@@ -285,12 +292,32 @@ def test_superuser_erases_accounts_and_their_posts_stay(admin_client, admin_user
     page = admin_client.get(topic.get_absolute_url()).content.decode()
     assert "Полезный ответ" in page
     admin_user.refresh_from_db()
-    assert admin_user.is_active  # not oneself
+    assert admin_user.is_active
+
+
+def test_an_account_without_a_profile_is_erased_too(admin_client):
+    from accounts.models import Profile
+
+    bare = User.objects.create_user(
+        username="social", email="social@school.example", password=PASSWORD
+    )
+    Profile.objects.filter(user=bare).delete()
+
+    response = admin_client.post(
+        CHANGELIST,
+        {"action": "erase_accounts", "_selected_action": [bare.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    bare.refresh_from_db()
+    assert not bare.is_active
+    assert bare.profile.is_deleted
 
 
 def test_the_erase_action_is_for_superusers_only(moderator_client, member):
     response = moderator_client.post(
-        CHANGELIST, {"action": "erase_accounts", "_selected_action": [member.pk]}
+        CHANGELIST,
+        {"action": "erase_accounts", "_selected_action": [member.pk], "post": "yes"},
     )
 
     member.refresh_from_db()

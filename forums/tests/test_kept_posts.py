@@ -2,11 +2,13 @@
 every change the page shows reaches a member who saw it before at once."""
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
@@ -108,14 +110,36 @@ def test_new_marks_and_tokens_are_each_members_own():
     reader, other = UserFactory(), UserFactory()
     services.topic_read_mark(user=reader, topic=topic, number=3)
     services.topic_read_mark(user=other, topic=topic, number=1)
-    other_client = _client(other)
+    other_client, reader_client = _client(other), _client(reader)
     _page(other_client, topic)  # kept, with the marks of nobody
 
-    page = _page(_client(reader), topic)
+    page = _page(reader_client, topic)
 
     assert page.count('<span class="badge text-bg-primary">') == 2  # posts 4 and 5
     assert fragments.NEW_SLOT not in page
-    assert other_client.cookies["csrftoken"].value not in page
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    assert tokens  # the reactions' forms, the reply form
+    secrets = {_unmask_cipher_token(token) for token in tokens}
+    assert secrets == {reader_client.cookies["csrftoken"].value}
+    assert other_client.cookies["csrftoken"].value not in secrets
+
+
+def test_a_change_made_while_a_page_is_built_is_not_kept(monkeypatch, moderator):
+    topic = TopicFactory()
+    author = UserFactory()
+    PostFactory(topic=topic, author=author)
+    original = selectors.topic_page_posts
+
+    def meanwhile(**kwargs):
+        monkeypatch.setattr(selectors, "topic_page_posts", original)
+        loaded = original(**kwargs)  # the rows, read before the change
+        accounts.profile_update(profile=author.profile, display_name="Новое Имя")
+        return loaded
+
+    monkeypatch.setattr(selectors, "topic_page_posts", meanwhile)
+    assert "Новое Имя" not in _page(_client(UserFactory()), topic)
+
+    assert "Новое Имя" in _page(_client(UserFactory()), topic)
 
 
 @dataclass
@@ -214,7 +238,7 @@ CHANGES: dict[str, tuple[Callable | None, Callable, str, bool]] = {
         lambda s: services.topic_moderate(
             topic=s.topic, moderator=s.moderator, locked=True
         ),
-        'id="reply"',
+        "?quote=",  # the posts' "Quote" buttons
         False,
     ),
     "new name": (
@@ -343,3 +367,37 @@ def test_posts_of_a_member_one_blocked_are_folded_for_them_only(member):
     assert "<details" not in other
     accounts.block_delete(blocker=member, blocked=rude)
     assert "<details" not in _page(_client(member), topic)
+
+
+def test_a_manual_badge_edited_in_the_admin_reaches_kept_pages(admin_client, moderator):
+    scene = _scene(moderator)
+    badge = Badge.objects.create(
+        key="mentor-of-the-year",
+        name="Наставник года",
+        description="За наставничество",
+        icon="🏆",
+        tier="gold",
+        is_manual=True,
+    )
+    award = recognition.badge_award_manual(
+        badge=badge, user=scene.author, moderator=moderator, reason="За год"
+    )
+    recognition.badges_feature(user=scene.author, award_ids=[award.pk])
+    reader = _client(UserFactory())
+    assert "🏆" in _page(reader, scene.topic)
+
+    response = admin_client.post(
+        reverse("admin:community_badge_change", args=[badge.pk]),
+        {
+            "key": badge.key,
+            "name": badge.name,
+            "description": badge.description,
+            "icon": "🎓",
+            "tier": "gold",
+        },
+    )
+
+    assert response.status_code == 302
+    page = _page(reader, scene.topic)
+    assert "🎓" in page
+    assert "🏆" not in page
