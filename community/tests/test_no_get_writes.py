@@ -7,9 +7,9 @@ written where it belongs (rule badges: on migrate and nightly).
 
 A member's read position in a topic, which moves when they open a page of
 posts not read before, is written by a task the page enqueues
-(``forums.services.topic_read_on``); re-reading enqueues nothing. The last
-test pins that down. (A file download, an action rather than a page, counts
-the member's download once a day.)
+(``forums.services.topic_read_on``); re-reading enqueues nothing. A file download is
+counted the same way (once a day per member and material). The last tests
+pin both down.
 """
 
 import datetime
@@ -207,3 +207,33 @@ def test_reading_on_in_a_topic_is_written_by_a_task_not_the_page(
     assert forum_selectors.last_read_number(topic=topic, user=member) == read_to
     topic_read_mark_task(member.pk, topic.pk, 3)  # a late, older task
     assert forum_selectors.last_read_number(topic=topic, user=member) == read_to
+
+
+def test_a_download_is_counted_by_a_task_not_the_request(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from materials.models import Material
+    from materials.tasks import download_record_task
+
+    material = MaterialFactory()
+    record = material.current_version.files.get()
+    member = UserFactory()
+    client = Client()
+    client.force_login(member)
+    url = reverse("materials:download", args=[material.pk, record.pk])
+    enqueued = []
+    monkeypatch.setattr(download_record_task, "delay", lambda *a: enqueued.append(a))
+
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.get(url)
+        b"".join(response.streaming_content)
+
+    assert response.status_code == 200
+    assert _writes(queries) == []
+    assert len(enqueued) == 1
+    assert download_record_task(*enqueued[0]) is True  # as the worker runs it
+    assert download_record_task(*enqueued[0]) is False  # twice counts once
+    assert Material.objects.get(pk=material.pk).download_count == 1

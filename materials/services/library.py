@@ -42,6 +42,7 @@ __all__ = [
     "collection_delete",
     "collection_item_set",
     "collection_update",
+    "download_note",
     "download_record",
     "material_create",
     "material_delete",
@@ -316,12 +317,24 @@ def _material_set_hidden(material: Material, *, hidden: bool) -> Material:
     return material
 
 
-def download_record(*, material: Material, user) -> bool:
-    """Count a member's download once a day; returns whether it counted."""
+def download_note(*, material: Material, user) -> None:
+    """A member downloads a file: a task counts it after the response (the
+    download itself writes nothing), once a day (``download_record``)."""
+    if not user.is_authenticated:
+        return
+    from materials.tasks import download_record_task
+
+    ids, day = (material.pk, user.pk), timezone.localdate().isoformat()
+    transaction.on_commit(lambda: download_record_task.delay(*ids, day))
+
+
+def download_record(*, material: Material, user, day=None) -> bool:
+    """Count a member's download once a ``day`` (today by default); returns
+    whether it counted, so a second run counts nothing."""
     if not user.is_authenticated or not can_view_material(user, material):
         return False
     _row, created = MaterialDownload.objects.get_or_create(
-        material=material, user=user, day=timezone.localdate()
+        material=material, user=user, day=day or timezone.localdate()
     )
     if created:
         Material.objects.filter(pk=material.pk).update(
