@@ -155,11 +155,12 @@ def _render(request, posts: Iterable[Post], **flags: bool) -> list[str]:
 class _Block:
     """A page's posts as kept: HTML with markers, and what it was built from."""
 
-    version: int
     authors: frozenset[int]
     posts: list[tuple[int, int, str]]  # number, author, HTML
     accepted: tuple[int, int, str] | None
     description: str
+    # What it is kept under (``topic_posts``): the topic's and the cards' versions.
+    version: int = 0
     cards: dict = field(default_factory=dict)
 
 
@@ -198,7 +199,7 @@ def _kept_block(key: str, version_key: str, viewer) -> tuple[_Block | None, dict
     return block, found
 
 
-def _build(request, topic: Topic, page: Page, version: int, flags: dict) -> _Block:
+def _build(request, topic: Topic, page: Page, flags: dict) -> _Block:
     viewer = request.user
     loaded = selectors.topic_page_posts(topic=topic, page=page)
     shown = [post for post in loaded.posts if can_see_post(viewer, post)]
@@ -208,7 +209,6 @@ def _build(request, topic: Topic, page: Page, version: int, flags: dict) -> _Blo
     htmls = _render(request, shown, **flags, accepted=False)
     opening = loaded.opening_post
     return _Block(
-        version=version,
         authors=frozenset(
             post.author_id for post in [*loaded.posts, *filter(None, [accepted])]
         ),
@@ -247,26 +247,24 @@ def topic_posts(
         "may_accept": may_accept,
         "may_moderate": may_moderate,
     }
+    if may_accept or may_moderate:  # buttons others do not see: built each time
+        return _for_viewer(
+            request, _build(request, topic, page, flags), last_read, blocked
+        )
+    key = _block_key(topic, page, viewer, may_reply)
     version_key = TOPIC_VERSION_KEY.format(topic.pk)
-    shareable = not (may_accept or may_moderate)
-    if shareable:
-        key = _block_key(topic, page, viewer, may_reply)
-        block, found = _kept_block(key, version_key, viewer)
-        if block is not None:
-            return _for_viewer(request, block, last_read, blocked)
-        version = found.get(version_key)
-    else:
-        version = None
-    if version is None:
-        version = generations([version_key])[version_key]
-    if shareable:
-        # The versions are read before the rows, so that a change committed
-        # meanwhile leaves them behind and the kept posts are not used.
-        authors = selectors.topic_page_authors(topic=topic, page=page)
-        cards = card_versions(authors)
-    block = _build(request, topic, page, version, flags)
-    if shareable and viewer.pk not in block.authors and block.authors <= authors:
-        cache.set(key, replace(block, cards=cards), BLOCK_TIMEOUT)
+    block, found = _kept_block(key, version_key, viewer)
+    if block is not None:
+        return _for_viewer(request, block, last_read, blocked)
+    # The versions are read before the rows, so that a change committed
+    # meanwhile leaves them behind and the kept posts are not used.
+    version = found.get(version_key) or generations([version_key])[version_key]
+    authors = selectors.topic_page_authors(topic=topic, page=page)
+    cards = card_versions(authors)
+    block = _build(request, topic, page, flags)
+    if viewer.pk not in block.authors and block.authors <= authors:
+        kept = replace(block, version=version, cards=cards)
+        cache.set(key, kept, BLOCK_TIMEOUT)
     return _for_viewer(request, block, last_read, blocked)
 
 

@@ -149,11 +149,7 @@ class TagShown:
 
 def topic_tags(topic: Topic) -> list[TagShown]:
     """The topic's tags, by name: from ``topic_get(for_page=True)``'s query."""
-    listed = getattr(topic, "tags_json", None)
-    if listed is None:
-        pairs = topic.tags.values_list("name", "slug")
-    else:
-        pairs = json.loads(listed)
+    pairs = json.loads(topic.tags_json)
     return sorted((TagShown(*pair) for pair in pairs), key=lambda tag: tag.name)
 
 
