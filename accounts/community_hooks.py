@@ -55,7 +55,11 @@ def _digest_recipients(frequency: str, time_zones: list[str] | None):
 def _language(user) -> str:
     from accounts.models import Profile
 
-    profile = Profile.objects.filter(user=user).only("language").first()
+    if type(user).profile.is_cached(user):
+        # Read with the user (select_related): no second query.
+        profile = getattr(user, "profile", None)
+    else:
+        profile = Profile.objects.filter(user=user).only("language").first()
     return profile.language if profile else "ru"
 
 

@@ -42,6 +42,10 @@ class AccountDeleteForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: object, user, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if not user.has_usable_password():
+            # Signed up through a social provider: there is no password to
+            # ask for; the view has allauth mail a code instead.
+            del self.fields["password"]
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]

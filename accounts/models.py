@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as AuthUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -9,6 +11,38 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from community.vocabulary import DEFAULT_TIME_ZONE, RUSSIAN_TIME_ZONES, Region
+
+
+class UserManager(AuthUserManager):
+    """Django's, refusing an address another account has in any case (the
+    unique constraint would refuse it with an error): ``createsuperuser``
+    says so in one line."""
+
+    def _check_email_free(self, email: str | None) -> None:
+        if email and self.filter(email__iexact=self.normalize_email(email)).exists():
+            raise ValidationError(
+                _("This e-mail address is already taken."), code="taken"
+            )
+
+    def create_user(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: object,
+    ) -> "User":
+        self._check_email_free(email)
+        return super().create_user(username, email, password, **extra_fields)
+
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: object,
+    ) -> "User":
+        self._check_email_free(email)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -28,6 +62,8 @@ class User(AbstractUser):
     has_unread_warning = models.BooleanField(
         _("has an unread warning"), default=False, editable=False
     )
+
+    objects = UserManager()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -188,6 +188,16 @@ class BadgeAdmin(admin.ModelAdmin):
             ]
         return ["is_manual"]
 
+    def get_prepopulated_fields(self, request: HttpRequest, obj=None):
+        # A rule badge's key and name are read-only: the form has neither
+        # field, so there is nothing to fill in (the admin would look for them).
+        readonly = set(self.get_readonly_fields(request, obj))
+        return {
+            field: sources
+            for field, sources in super().get_prepopulated_fields(request, obj).items()
+            if field not in readonly and not readonly.intersection(sources)
+        }
+
     def save_model(self, request, obj, form, change) -> None:
         if not change:
             obj.is_manual = True
@@ -206,8 +216,11 @@ class AwardForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["badge"].queryset = Badge.objects.filter(is_manual=True)
-        self.fields["reason"].required = True
+        # The admin leaves out the fields the user may only read.
+        if "badge" in self.fields:
+            self.fields["badge"].queryset = Badge.objects.filter(is_manual=True)
+        if "reason" in self.fields:
+            self.fields["reason"].required = True
 
 
 class RevokeForm(forms.ModelForm):
@@ -217,7 +230,9 @@ class RevokeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["revoke_reason"].required = True
+        # Absent when the award is only read (revoked already, or view-only).
+        if "revoke_reason" in self.fields:
+            self.fields["revoke_reason"].required = True
 
 
 @admin.register(BadgeAward)
@@ -238,14 +253,19 @@ class BadgeAwardAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         if obj is None:
             return []
-        fields = ["badge", "user", "occurrence", "awarded_at", "awarded_by", "reason"]
-        return [*fields, "revoke_reason"] if obj.revoked_at else fields
+        return ["badge", "user", "occurrence", "awarded_at", "awarded_by", "reason"]
 
     def get_fields(self, request: HttpRequest, obj=None):
         if obj is None:
             return ["badge", "user", "reason"]
         fields = ["badge", "user", "occurrence", "awarded_at", "awarded_by", "reason"]
         return [*fields, "revoke_reason"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A revoked award stays on record as it was: it is only read.
+        if obj is not None and obj.revoked_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -10,6 +10,7 @@ class CommunityConfig(AppConfig):
     def ready(self) -> None:
         from community import receivers
         from community.inbox import InboxSource, inbox_source_register
+        from community.lookups import lookups_register
         from community.models import Report
         from community.navigation import nav_register
         from community.notifications import notification_kind_register
@@ -18,6 +19,7 @@ class CommunityConfig(AppConfig):
         from community.sanctions import SANCTION_GIVEN, SANCTION_LIFTED
 
         receivers.connect(self)
+        lookups_register()
         nav_register(url_name="home", title=_("Home"), order=0)
         inbox_source_register(
             InboxSource(
@@ -44,17 +46,18 @@ class CommunityConfig(AppConfig):
             one=_("A moderator read your report on «%(target)s» and left it as it is"),
             many=_("%(count)s of your reports were read and left as they are"),
         )
-        # Urgent: by e-mail at once even for members who read digests.
+        # No preference: a member is always told, on the site and by e-mail
+        # at once, what a moderator decided about their account.
         notification_kind_register(
             key=SANCTION_GIVEN,
-            preference="replies",
+            preference=None,
             one=_("A moderator's decision about your account: %(target)s"),
             many=_("%(count)s moderators' decisions about your account"),
             urgent=True,
         )
         notification_kind_register(
             key=SANCTION_LIFTED,
-            preference="replies",
+            preference=None,
             one=_("A moderator lifted a restriction on your account: %(target)s"),
             many=_("%(count)s restrictions on your account were lifted"),
             urgent=True,

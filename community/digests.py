@@ -3,7 +3,9 @@
 The beat runs ``digests_send_due`` every hour; members whose local time is
 ``DIGEST_HOUR`` get theirs (weekly ones on Monday). Each send first takes the
 unique ``DigestLog`` row of the member and period, so a second run, a retried
-task or a second beat process sends nothing more.
+task or a second beat process sends nothing more. A row left pending by a run
+that died is taken over once its claim is stale (``community.claims``); the
+hourly run enqueues those again.
 """
 
 import datetime
@@ -13,9 +15,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from community.claims import SWEEP_HORIZON, claim_cutoff, claim_expired, claim_take
+from community.emails import render_email_subject, render_email_text
 from community.models import DigestLog, Notification
 from community.notifications import DigestItem, digest_sections, preferences
 
@@ -83,8 +88,12 @@ def digest_contents(
         .order_by("recipient_id", "-updated_at")
     )
     for notification in unread:
-        delivery = deliveries.get(
-            (notification.recipient_id, notification.kind_info.preference)
+        preference = notification.kind_info.preference
+        # A mandatory notice is always e-mailed: here only if that failed.
+        delivery = (
+            deliveries.get((notification.recipient_id, preference))
+            if preference
+            else "email"
         )
         wanted = delivery == "digest" or (
             delivery == "email" and notification.emailed_at is None
@@ -124,10 +133,10 @@ def _render(*, user, language: str, content: DigestContent, period: str) -> dict
             "site_url": base,
         }
         return {
-            "subject": render_to_string(
+            "subject": render_email_subject(
                 "community/email/digest_subject.txt", context
-            ).strip(),
-            "body": render_to_string("community/email/digest.txt", context),
+            ),
+            "body": render_email_text("community/email/digest.txt", context),
             "html": render_to_string("community/email/digest.html", context),
             "unsubscribe": context["unsubscribe_url"],
         }
@@ -145,16 +154,21 @@ def digest_send(
     """Send the member's digest for the period, at most once.
 
     Returns None when another run has it already (or it was sent, unless
-    ``force``: the admin's "send again"). No e-mail when there is nothing new
-    (the log says "empty"). SMTP errors propagate after the log is marked
-    failed, so that a retry of the task can send it.
+    ``force``: the admin's "send again"). A row still pending from a run that
+    died (claimed longer ago than any task may run) is taken over. No e-mail
+    when there is nothing new (the log says "empty"). SMTP errors propagate
+    after the log is marked failed, so that a retry of the task can send it.
     """
     from community.services import email_send
 
+    claimed_at = timezone.now()
     try:
         with transaction.atomic():
             log = DigestLog.objects.create(
-                recipient=user, period=period, period_start=period_start
+                recipient=user,
+                period=period,
+                period_start=period_start,
+                claimed_at=claimed_at,
             )
     except IntegrityError:
         log = DigestLog.objects.get(
@@ -162,14 +176,8 @@ def digest_send(
         )
         if force and log.status == DigestLog.Status.SENT and log.body:
             return _send_again(log)
-        claimable = [DigestLog.Status.FAILED]
-        if force:
-            claimable.append(DigestLog.Status.EMPTY)
-        # Only one run may move the row out of a final state.
-        taken = DigestLog.objects.filter(pk=log.pk, status__in=claimable).update(
-            status=DigestLog.Status.PENDING
-        )
-        if not taken:
+        claimed_at = _digest_claim(log, force=force)
+        if claimed_at is None:
             return None
     since = timezone.now() - datetime.timedelta(days=PERIOD_DAYS[period])
     if content is None:
@@ -179,6 +187,8 @@ def digest_send(
         log.status = DigestLog.Status.EMPTY
         return log
     message = _render(user=user, language=language, content=content, period=period)
+    if claim_expired(claimed_at):
+        return None  # this run took too long: the row is another run's to take
     try:
         email_send(
             subject=message["subject"],
@@ -207,6 +217,28 @@ def digest_send(
     )
     log.refresh_from_db()
     return log
+
+
+def _digest_claim(log: DigestLog, *, force: bool) -> datetime.datetime | None:
+    """Take an existing row: failed (or, forced, empty) ones at once, pending
+    ones only once their claim is stale. Returns the claim's time, or None."""
+    now = timezone.now()
+    claimable = [DigestLog.Status.FAILED]
+    if force:
+        claimable.append(DigestLog.Status.EMPTY)
+    # Only one run may move the row out of a final state.
+    taken = DigestLog.objects.filter(pk=log.pk, status__in=claimable).update(
+        status=DigestLog.Status.PENDING, claimed_at=now
+    )
+    if taken:
+        return now
+    return claim_take(
+        DigestLog,
+        pk=log.pk,
+        field="claimed_at",
+        ready=Q(status=DigestLog.Status.PENDING),
+        now=now,
+    )
 
 
 def _send_again(log: DigestLog) -> DigestLog:
@@ -248,7 +280,8 @@ def digest_recipients_due(
 
 
 def digests_send_due(*, now: datetime.datetime | None = None) -> int:
-    """Enqueue a digest task for each member due one now; returns how many."""
+    """Enqueue a digest task for each member due one now, and again for each
+    digest a dead worker left pending (``digests_stale``); returns how many."""
     from community.tasks import digest_send_task
 
     now = now or timezone.now()
@@ -256,7 +289,27 @@ def digests_send_due(*, now: datetime.datetime | None = None) -> int:
     for user, _language, period, start in digest_recipients_due(now=now):
         digest_send_task.delay(user.pk, period, start.isoformat())
         count += 1
+    for user_id, period, start in digests_stale(now=now):
+        digest_send_task.delay(user_id, period, start.isoformat())
+        count += 1
     return count
+
+
+def digests_stale(
+    *, now: datetime.datetime | None = None
+) -> list[tuple[int, str, datetime.date]]:
+    """(member id, period, period start) of digests whose sending run died:
+    pending, claimed before the cutoff, within the sweep's horizon."""
+    now = now or timezone.now()
+    return list(
+        DigestLog.objects.filter(
+            status=DigestLog.Status.PENDING,
+            claimed_at__lt=claim_cutoff(now),
+            claimed_at__gte=now - SWEEP_HORIZON,
+        )
+        .order_by()
+        .values_list("recipient_id", "period", "period_start")
+    )
 
 
 def digest_send_for_user_id(*, user_id: int, period: str, period_start: str) -> None:

@@ -6,6 +6,7 @@ member previews is exactly what colleagues will see.
 """
 
 import re
+import threading
 
 import markdown as markdown_lib
 import nh3
@@ -40,6 +41,19 @@ def _code_class(tag: str, name: str, value: str) -> str | None:
     return value
 
 
+# Building a renderer with its extensions costs more than most texts' rendering:
+# one per thread, reset before each text (``Markdown.reset``).
+_renderers = threading.local()
+
+
+def _renderer() -> markdown_lib.Markdown:
+    renderer = getattr(_renderers, "markdown", None)
+    if renderer is None:
+        renderer = markdown_lib.Markdown(extensions=EXTENSIONS, output_format="html")
+        _renderers.markdown = renderer
+    return renderer.reset()
+
+
 def render_markdown(text: str) -> str:
     """Return safe HTML for member-written Markdown.
 
@@ -48,7 +62,7 @@ def render_markdown(text: str) -> str:
     rejects them).
     """
     text = (text or "").replace("\x00", "")[:MAX_LENGTH]
-    html = markdown_lib.markdown(text, extensions=EXTENSIONS, output_format="html")
+    html = _renderer().convert(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -1,10 +1,14 @@
-"""Language and time zone of the request: the member's own, else the site's."""
+"""Language and time zone of the request: the member's own, else the site's.
+
+Also what no page should ever see: a NUL character in the request.
+"""
 
 import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
 
@@ -14,6 +18,60 @@ def _profile(request: HttpRequest):
     if user is None or not user.is_authenticated:
         return None
     return getattr(user, "profile", None)
+
+
+def _has_nul(lists) -> bool:
+    """Whether any key or value of (key, [values]) pairs holds a NUL character."""
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in lists
+    )
+
+
+class NulCharacterMiddleware:
+    """A NUL character in the address, a form or a header ends the request here.
+
+    No browser sends one, and PostgreSQL refuses every string that holds one
+    (an error, so a 500, wherever it reaches a query). In the path it names no
+    page (404); in the query string, the form, a file's name or a header it is a
+    bad request (400). Outermost, so it covers every page, the admin included.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            self._activate_language(request)
+            raise Http404
+        if self._bad(request):
+            self._activate_language(request)
+            raise BadRequest("NUL character in the request")
+        return self.get_response(request)
+
+    def _bad(self, request: HttpRequest) -> bool:
+        headers = (
+            (key, [str(value)])
+            for key, value in request.META.items()
+            if key.startswith("HTTP_")
+        )
+        if _has_nul(headers) or _has_nul(request.GET.lists()):
+            return True
+        if request.method != "POST":
+            return False
+        # Django parses only form bodies; a body of any other type reaches no
+        # field and is left to the view that reads it.
+        files = (
+            (key, [upload.name or "" for upload in uploads])
+            for key, uploads in request.FILES.lists()
+        )
+        return _has_nul(request.POST.lists()) or _has_nul(files)
+
+    def _activate_language(self, request: HttpRequest) -> None:
+        # Before the session: the error page in the visitor's chosen language.
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        languages = dict(settings.LANGUAGES)
+        translation.activate(cookie if cookie in languages else settings.LANGUAGE_CODE)
 
 
 class LanguageMiddleware(LocaleMiddleware):

@@ -68,6 +68,30 @@ class Heartbeat(models.Model):
         return self.name
 
 
+class OutboxTask(models.Model):
+    """A task the broker did not take when it was enqueued (``community.outbox``).
+
+    Sent again by the outbox sweep once the broker answers, then deleted.
+    """
+
+    name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Taken by a sweep until then (a sweep that died lets it go at that time).
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("task waiting for the broker")
+        verbose_name_plural = _("tasks waiting for the broker")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class NotificationQuerySet(models.QuerySet):
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
@@ -110,6 +134,11 @@ class Notification(models.Model):
     updated_at = models.DateTimeField(_("last event"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # An e-mail is owed since ``email_queued_at`` (set by ``notify``); the task
+    # sending it claims the row first (``email_claimed_at``), so a lost or
+    # killed task is sent again by the sweep, and never twice.
+    email_queued_at = models.DateTimeField(_("e-mail queued"), null=True, blank=True)
+    email_claimed_at = models.DateTimeField(_("e-mail claimed"), null=True, blank=True)
     digested_at = models.DateTimeField(_("sent in a digest"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
@@ -121,6 +150,12 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at", "-updated_at"]),
             models.Index(fields=["recipient", "group_key", "read_at"]),
+            # The sweep of e-mails owed (services.notification_emails_sweep).
+            models.Index(
+                fields=["email_queued_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="community_notification_owed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -209,6 +244,9 @@ class DigestLog(models.Model):
     body = models.TextField(_("text"), blank=True)
     html = models.TextField(_("HTML"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When the sending run took the row: a pending row claimed longer ago than
+    # any task may run was left by a dead worker and is taken over (claims.py).
+    claimed_at = models.DateTimeField(_("claimed"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -219,6 +257,14 @@ class DigestLog(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "period", "period_start"],
                 name="community_digest_once_per_period",
+            ),
+        ]
+        indexes = [
+            # The hourly sweep of stale claims (digests.digests_stale).
+            models.Index(
+                fields=["claimed_at"],
+                condition=models.Q(status="pending"),
+                name="community_digest_pending",
             ),
         ]
 
@@ -336,6 +382,9 @@ class BadgeAward(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     is_featured = models.BooleanField(_("shown next to the name"), default=False)
+    # Set in the transaction that tells the member; an award without it was
+    # left by a dead worker and is told by the next evaluation (claims.py).
+    notified_at = models.DateTimeField(_("member told"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -2,8 +2,9 @@
 
 Apps declare, in ``AppConfig.ready()``:
 - their notification kinds (``notification_kind_register``): the preference a
-  kind obeys (replies, mentions, reviews, master-classes, followers) and its
-  message for one event and for a group of repeats;
+  kind obeys (replies, mentions, reviews, master-classes, followers; None for
+  a notice the member always gets) and its message for one event and for a
+  group of repeats;
 - their digest sections (``digest_section_register``);
 - how their feed events read (``activity_kind_register``);
 and the accounts app gives the member's preferences (``preferences_register``).
@@ -19,13 +20,21 @@ from django.utils.functional import Promise
 @dataclass(frozen=True)
 class NotificationKind:
     key: str
-    preference: str
+    # The member's switch the kind obeys; None: a notice about their own
+    # account or work (a moderator's warning, suspension or ban; a material
+    # hidden after a copyright request) that reaches them on the site and by
+    # e-mail at once, whatever they chose.
+    preference: str | None
     # "%(actor)s commented on «%(target)s»" / "%(count)s new comments on «%(target)s»"
     one: Promise
     many: Promise
     # Time-bound news (a reminder an hour before) would come too late in a
     # digest: members who chose digests get these by e-mail at once.
     urgent: bool = False
+
+    @property
+    def mandatory(self) -> bool:
+        return self.preference is None
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,12 @@ _preferences: list[Preferences] = []
 
 
 def notification_kind_register(
-    *, key: str, preference: str, one: Promise, many: Promise, urgent: bool = False
+    *,
+    key: str,
+    preference: str | None,
+    one: Promise,
+    many: Promise,
+    urgent: bool = False,
 ) -> None:
     _kinds[key] = NotificationKind(key, preference, one, many, urgent)
 

@@ -49,8 +49,13 @@ def _set_key(kind: str) -> str:
 
 
 def _redis():
+    from django.core.cache import caches
     from django_redis import get_redis_connection
+    from redis.exceptions import ConnectionError as RedisConnectionError
 
+    # While the cache leaves an unreachable Redis alone, so do the sets.
+    if not getattr(caches["default"], "answering", lambda: True)():
+        raise RedisConnectionError("the cache is not answering")
     return get_redis_connection("default")
 
 
@@ -95,8 +100,14 @@ def pending_ids(kind: str) -> set[int]:
 
 
 def mark(kind: str, pk: int) -> None:
-    """Note that row ``pk`` has something pending for the next ``flush``."""
-    _ids_add(kind, [pk])
+    """Note that row ``pk`` has something pending for the next ``flush``.
+
+    A cache that is down loses the mark (logged) instead of failing the page.
+    """
+    try:
+        _ids_add(kind, [pk])
+    except Exception as error:
+        logger.warning("pending: could not mark %s %s: %s", kind, pk, error)
 
 
 def flush(

@@ -2,9 +2,11 @@
 
 import datetime
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -14,14 +16,17 @@ from django.utils.translation import gettext as _
 from community import services as community
 from community.badges import badge_rules, contribution_sources, measures_for
 from community.cards import card_changed, cards_changed
+from community.claims import claim_cutoff
 from community.models import Badge, BadgeAward, MonthlyContribution
 from community.pagecache import page_cache_invalidate
+from community.sanctions import participation_check
 
 logger = logging.getLogger(__name__)
 
 BADGE_AWARDED = "badge_awarded"
 BATCH = 500
 FEATURED_MAX = 2
+PENDING_TIMEOUT = 60
 
 
 def _can_award(user) -> bool:
@@ -79,16 +84,22 @@ def _tell(award: BadgeAward) -> None:
     )
 
 
-def badges_evaluate(*, user_ids: list[int], dry_run: bool = False) -> list[tuple]:
+def badges_evaluate(
+    *, user_ids: list[int], measures: Iterable[str] | None = None, dry_run: bool = False
+) -> list[tuple]:
     """Award every rule badge the members have earned and not yet received.
 
-    Each measure runs once for the whole batch. Revoked awards count as
-    received, so the rules never give back what a moderator took away.
-    Returns (badge key, user id, occurrence) of the new awards.
+    With ``measures``, only the rules on those measures (what an action
+    changed: a reply, the posts written); the nightly run asks all of them.
+    Each measure runs once for the whole batch, and not at all when every
+    member already holds every badge of it that is earned once. Revoked
+    awards count as received, so the rules never give back what a moderator
+    took away. Returns (badge key, user id, occurrence) of the new awards.
     """
     badges = badges_sync()
     rules = badge_rules()
-    values = measures_for({rule.measure for rule in rules}, user_ids)
+    if measures is not None:
+        rules = [rule for rule in rules if rule.measure in set(measures)]
     held = {
         (badge_id, user_id): top
         for badge_id, user_id, top in BadgeAward.objects.filter(user_id__in=user_ids)
@@ -96,31 +107,66 @@ def badges_evaluate(*, user_ids: list[int], dry_run: bool = False) -> list[tuple
         .annotate(top=Max("occurrence"))
         .values_list("badge_id", "user_id", "top")
     }
+    rules = [
+        rule
+        for rule in rules
+        if rule.repeatable
+        or any((badges[rule.key].pk, user_id) not in held for user_id in user_ids)
+    ]
+    values = measures_for({rule.measure for rule in rules}, user_ids)
+    earned = [
+        (rule.key, badges[rule.key], user_id, occurrence)
+        for rule in rules
+        for user_id in user_ids
+        for occurrence in range(
+            held.get((badges[rule.key].pk, user_id), 0) + 1,
+            rule.times(values[rule.measure].get(user_id, 0)) + 1,
+        )
+    ]
+    if dry_run:
+        return [(key, user_id, occurrence) for key, _b, user_id, occurrence in earned]
     new = []
-    awards_made: list[BadgeAward] = []
-    members: dict = {}  # loaded once, for the notifications of new awards
-    for rule in rules:
-        badge = badges[rule.key]
-        for user_id in user_ids:
-            times = rule.times(values[rule.measure].get(user_id, 0))
-            for occurrence in range(held.get((badge.pk, user_id), 0) + 1, times + 1):
-                if dry_run:
-                    new.append((rule.key, user_id, occurrence))
-                    continue
-                award = _award(badge, user_id, occurrence)
-                if award is not None:
-                    new.append((rule.key, user_id, occurrence))
-                    members.setdefault(user_id, None)
-                    award.user_id = user_id
-                    awards_made.append(award)
-    if awards_made:
-        members = get_user_model().objects.in_bulk(list(members))
-        for award in awards_made:
-            award.user = members[award.user_id]
+    # Loaded once, for the notifications of new awards.
+    members = get_user_model().objects.in_bulk({row[2] for row in earned})
+    for key, badge, user_id, occurrence in earned:
+        # The award and its notification commit together: a worker killed
+        # between the two cannot leave a badge nobody was told about.
+        with transaction.atomic():
+            award = _award(badge, user_id, occurrence, notified_at=timezone.now())
+            if award is None:
+                continue
+            award.user = members[user_id]
             _tell(award)
-    if new and not dry_run:
+        new.append((key, user_id, occurrence))
+    told = badges_tell_untold(user_ids=user_ids)
+    if new or told:
         page_cache_invalidate()
     return new
+
+
+def badges_tell_untold(*, user_ids: list[int] | None = None) -> int:
+    """Tell members of awards a dead worker made but never told them of.
+
+    Awards without ``notified_at`` made before the claim cutoff, not revoked;
+    each is claimed by a conditional update in the transaction of its
+    notification, so two runs tell once. Returns how many were told.
+    """
+    untold = BadgeAward.objects.filter(
+        notified_at__isnull=True,
+        revoked_at__isnull=True,
+        awarded_at__lt=claim_cutoff(),
+    ).select_related("badge", "user")
+    if user_ids is not None:
+        untold = untold.filter(user_id__in=user_ids)
+    told = 0
+    for award in untold:
+        with transaction.atomic():
+            if BadgeAward.objects.filter(pk=award.pk, notified_at__isnull=True).update(
+                notified_at=timezone.now()
+            ):
+                _tell(award)
+                told += 1
+    return told
 
 
 def badges_evaluate_everyone(*, dry_run: bool = False, progress=None) -> int:
@@ -141,12 +187,43 @@ def badges_evaluate_everyone(*, dry_run: bool = False, progress=None) -> int:
     return total
 
 
-def badges_check(*, user) -> None:
-    """Ask for an evaluation of ``user`` after the current transaction commits."""
+def _pending_key(user_id: int, measures: list[str] | None) -> str:
+    return f"badges:pending:{user_id}:{','.join(measures or ['*'])}"
+
+
+def badges_check(*, user, measures: Iterable[str] | None = None) -> None:
+    """Ask for an evaluation of ``user`` after the current transaction commits:
+    of the rules on ``measures`` (those the action changed), else of all.
+
+    Not asked again while the same evaluation waits in the queue: that one
+    forgets its key before it measures (``badges_evaluate_checked``), so it
+    counts this action's rows too. A key whose task was lost goes after
+    ``PENDING_TIMEOUT``; the nightly run catches up on anything missed.
+    """
     from community.tasks import badges_evaluate_task
 
     pk = user.pk
-    transaction.on_commit(lambda: badges_evaluate_task.delay([pk]))
+    keys = sorted(measures) if measures is not None else None
+
+    def enqueue() -> None:
+        # A cache that is away answers add() with True: asked every time.
+        if not cache.add(_pending_key(pk, keys), 1, PENDING_TIMEOUT):
+            return
+        if keys is None:
+            badges_evaluate_task.delay([pk])
+        else:
+            badges_evaluate_task.delay([pk], keys)
+
+    transaction.on_commit(enqueue)
+
+
+def badges_evaluate_checked(
+    *, user_ids: list[int], measures: list[str] | None = None
+) -> list[tuple]:
+    """The evaluation ``badges_check`` asked for: its key is forgotten first,
+    so an action committed from now on asks for another."""
+    cache.delete_many([_pending_key(pk, measures) for pk in user_ids])
+    return badges_evaluate(user_ids=user_ids, measures=measures)
 
 
 @transaction.atomic
@@ -167,7 +244,12 @@ def badge_award_manual(*, badge: Badge, user, moderator, reason: str) -> BadgeAw
     if top and not badge.repeatable:
         raise ValidationError(_("The member already has this badge."), code="held")
     award = _award(
-        badge, user.pk, top + 1, awarded_by=moderator, reason=reason.strip()[:300]
+        badge,
+        user.pk,
+        top + 1,
+        awarded_by=moderator,
+        reason=reason.strip()[:300],
+        notified_at=timezone.now(),
     )
     if award is None:
         raise ValidationError(_("The member already has this badge."), code="held")
@@ -203,7 +285,12 @@ def badge_revoke(*, award: BadgeAward, moderator, reason: str) -> BadgeAward:
 
 @transaction.atomic
 def badges_feature(*, user, award_ids: list[int]) -> None:
-    """Choose up to two of one's badges to show next to one's name."""
+    """Choose up to two of one's badges to show next to one's name.
+
+    Raises ParticipationRestricted for a suspended or banned member: the
+    badges beside a name are shown to everyone.
+    """
+    participation_check(user)
     if len(award_ids) > FEATURED_MAX:
         raise ValidationError(_("Choose at most two badges."), code="too_many")
     mine = BadgeAward.objects.filter(user=user, revoked_at__isnull=True)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import limits
 from community import services as community
 from community.models import Report
 from community.reports import (
@@ -16,6 +17,7 @@ from community.reports import (
     reportable_for_model,
     reportable_get,
 )
+from community.sanctions import participation_check
 
 REPORT_ACTIONED = "report_actioned"
 REPORT_DISMISSED = "report_dismissed"
@@ -26,12 +28,14 @@ def report_create(*, reporter, key: str, object_id: int, reason: str, text: str 
     """Report an item; one open report per member per item.
 
     Raises ObjectDoesNotExist for an unknown kind or an item the member cannot
-    see, ValidationError for a bad reason, "other" without words, one's own
-    item, or a second open report.
+    see, ParticipationRestricted for a suspended or banned member,
+    ValidationError for a bad reason, "other" without words, one's own item, a
+    second open report, or a new member's report past the hourly limit.
     """
     kind = reportable_get(key)
     if kind is None or not reporter.is_authenticated:
         raise ObjectDoesNotExist
+    participation_check(reporter)
     target = kind.visible_to(reporter).get(pk=object_id)
     if reason not in Report.Reason.values:
         raise ValidationError(_("Choose a reason."), code="reason")
@@ -40,6 +44,9 @@ def report_create(*, reporter, key: str, object_id: int, reason: str, text: str 
         raise ValidationError(_("Tell the moderators what is wrong."), code="text")
     if kind.owner_id(target) == reporter.pk:
         raise ValidationError(_("You cannot report your own message."), code="own")
+    limits.write_limit_check(
+        reporter, limits.REPORTS, Report.objects.filter(reporter=reporter)
+    )
     try:
         with transaction.atomic():
             report = Report.objects.create(

@@ -1,6 +1,7 @@
 """Site-wide writes: heartbeats, Markdown images, mail, notifications, activity."""
 
 import uuid
+from collections.abc import Iterable
 
 from allauth.account.utils import user_display
 from django.conf import settings
@@ -10,12 +11,15 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F, Model
+from django.db import connection, transaction
+from django.db.models import F, Model, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from community import limits
+from community.claims import SWEEP_HORIZON, claim_cutoff, claim_expired, claim_take
+from community.emails import render_email_subject, render_email_text
 from community.generations import generation_bump
 from community.images import image_clean
 from community.models import (
@@ -37,13 +41,20 @@ def heartbeat_record(*, name: str) -> Heartbeat:
     return heartbeat
 
 
-def markdown_image_store(*, upload: UploadedFile) -> str:
-    """Check and re-encode an image for a Markdown text; return its URL.
+def markdown_image_store(*, user, upload: UploadedFile) -> str:
+    """Check and re-encode an image for a member's Markdown text; return its URL.
 
-    Raises ValidationError (see community.images.image_clean). The file is
-    written only once it has passed, under a random name with the extension
-    of the detected format, so nothing a browser sent names the stored file.
+    Raises ParticipationRestricted for a suspended or banned member,
+    ValidationError past a new member's hourly limit (code "rate") or for a
+    bad picture (see community.images.image_clean). The file is written only
+    once it has passed, under a random name with the extension of the
+    detected format, so nothing a browser sent names the stored file.
     """
+    # community.sanctions writes through this module: imported when needed.
+    from community.sanctions import participation_check
+
+    participation_check(user)
+    limits.write_limit_check(user, limits.IMAGES)
     clean = image_clean(
         upload,
         max_bytes=settings.MARKDOWNX_UPLOAD_MAX_SIZE,
@@ -113,13 +124,19 @@ def notify(
     Nothing happens for oneself, for inactive members, or when the member
     switched the kind off. An unread notification of the same kind about the
     same target absorbs repeats ("3 new comments on …"). With the e-mail
-    preference, the e-mail is enqueued after commit. Raises LookupError for an
-    unregistered kind.
+    preference, the e-mail is enqueued after commit; a mandatory kind (no
+    preference: sanctions) is always stored and e-mailed at once. Raises
+    LookupError for an unregistered kind.
     """
     info = notification_kind(kind)
     if not recipient.is_active or (actor is not None and actor.pk == recipient.pk):
         return None
-    delivery = preferences().delivery(recipient, info.preference)
+    # A notice about the member's own account ignores their switches.
+    delivery = (
+        "email"
+        if info.mandatory
+        else preferences().delivery(recipient, info.preference)
+    )
     if delivery == "off":
         return None
     if delivery == "digest" and info.urgent:
@@ -131,17 +148,24 @@ def notify(
     now = timezone.now()
     existing = None
     if group_key:
+        _group_lock(group_key)
         existing = (
             Notification.objects.select_for_update()
             .filter(recipient=recipient, group_key=group_key, read_at__isnull=True)
             .first()
         )
+    # The sweep (notification_emails_sweep) sends what a lost task did not.
+    email_queued_at = now if delivery == "email" else None
     if existing is not None:
         existing.count = F("count") + 1
         existing.actor = actor
         existing.updated_at = now
         existing.url = url
-        existing.save(update_fields=["count", "actor", "updated_at", "url"])
+        fields = ["count", "actor", "updated_at", "url"]
+        if email_queued_at is not None:
+            existing.email_queued_at = email_queued_at
+            fields.append("email_queued_at")
+        existing.save(update_fields=fields)
         existing.refresh_from_db(fields=["count"])
         notification = existing
     else:
@@ -155,6 +179,7 @@ def notify(
             url=url,
             group_key=group_key,
             updated_at=now,
+            email_queued_at=email_queued_at,
         )
         notification_unread_forget(user_pk=recipient.pk)
     if delivery == "email":
@@ -163,6 +188,128 @@ def notify(
         pk = notification.pk
         transaction.on_commit(lambda: notification_email_task.delay(pk))
     return notification
+
+
+def _group_lock(group_key: str) -> None:
+    """Hold the notification group until the transaction ends (PostgreSQL).
+
+    Two transactions adding to one group at once (replies to one topic told
+    by two workers) would each find no unread row and each create one; taken
+    in turn, the second adds to the first's row. SQLite writes one at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"notify:{group_key}"]
+        )
+
+
+@transaction.atomic
+def notify_many(
+    *,
+    recipients: Iterable,
+    kind: str,
+    url: str,
+    actor=None,
+    target: Model | None = None,
+    target_title: str = "",
+    group: bool = True,
+) -> int:
+    """``notify`` for many members at once, in a fixed number of queries.
+
+    The same rules for each recipient (oneself, inactive members and the
+    kind switched off are left out; an unread notification of the group
+    absorbs the repeat; e-mails enqueued after commit), whatever their
+    number: one query for the preferences, one UPDATE for the repeats, one
+    INSERT for the rest. Returns how many members were told. Raises
+    LookupError for an unregistered kind.
+    """
+    info = notification_kind(kind)
+    members = {
+        user.pk: user
+        for user in recipients
+        if user.is_active and (actor is None or actor.pk != user.pk)
+    }
+    if not members:
+        return 0
+    deliveries = preferences().deliveries(list(members))
+    chosen: dict[int, str] = {}
+    for pk in members:
+        delivery = "email" if info.mandatory else deliveries[(pk, info.preference)]
+        if delivery == "digest" and info.urgent:
+            delivery = "email"
+        if delivery != "off":
+            chosen[pk] = delivery
+    if not chosen:
+        return 0
+    target_type = ContentType.objects.get_for_model(target) if target else None
+    group_key = ""
+    if group:
+        group_key = f"{kind}:{target_type.pk}:{target.pk}" if target else kind
+    now = timezone.now()
+    # recipient: (row, whether an e-mail was sent or is owed for it already)
+    repeats: dict[int, tuple[int, bool]] = {}
+    if group_key:
+        _group_lock(group_key)
+        rows = Notification.objects.filter(
+            recipient_id__in=list(chosen), group_key=group_key, read_at__isnull=True
+        ).values_list("recipient_id", "pk", "emailed_at", "email_queued_at")
+        for recipient_id, pk, emailed_at, queued_at in rows:  # newest first
+            repeats.setdefault(recipient_id, (pk, bool(emailed_at or queued_at)))
+        for by_email in (True, False):
+            pks = [
+                pk
+                for recipient_id, (pk, _emailed) in repeats.items()
+                if (chosen[recipient_id] == "email") == by_email
+            ]
+            # The sweep (notification_emails_sweep) sends what a lost task did not.
+            owed = {"email_queued_at": now} if by_email else {}
+            Notification.objects.filter(pk__in=pks).update(
+                count=F("count") + 1, actor=actor, updated_at=now, url=url, **owed
+            )
+    fresh = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=pk,
+                kind=kind,
+                actor=actor,
+                target_type=target_type,
+                target_id=target.pk if target is not None else None,
+                target_title=target_title[:200],
+                url=url,
+                group_key=group_key,
+                updated_at=now,
+                email_queued_at=now if chosen[pk] == "email" else None,
+            )
+            for pk in chosen
+            if pk not in repeats
+        ]
+    )
+    for notification in fresh:
+        notification_unread_forget(user_pk=notification.recipient_id)
+    # A repeat already e-mailed is not e-mailed again (notification_email_send);
+    # one whose e-mail is owed is sent, with the new count, by the task already
+    # queued (or the sweep): no second task, however many replies follow.
+    emails = [
+        notification.pk
+        for notification in fresh
+        if chosen[notification.recipient_id] == "email"
+    ] + [
+        pk
+        for recipient_id, (pk, mailed) in repeats.items()
+        if chosen[recipient_id] == "email" and not mailed
+    ]
+    if emails:
+        transaction.on_commit(lambda: _notification_emails_enqueue(emails))
+    return len(chosen)
+
+
+def _notification_emails_enqueue(pks: list[int]) -> None:
+    from community.tasks import notification_email_task
+
+    for pk in pks:
+        notification_email_task.delay(pk)
 
 
 def notification_unread_forget(*, user_pk: int) -> None:
@@ -214,20 +361,36 @@ def unsubscribe_by_token(*, token: str, user_model) -> tuple[object, str]:
 def notification_email_send(*, notification_id: int) -> bool:
     """E-mail one notification in the member's language; harmless to run twice.
 
-    Returns False when there is nothing to send (already e-mailed, read, or
-    gone). SMTP errors propagate so that the task retries; the notification
-    stays on the site and, unsent, goes into the next digest.
+    The row is claimed first (``community.claims``): a second run while the
+    first may be alive sends nothing, and a run that died is taken over once
+    its claim is stale. Returns False when there is nothing to send (already
+    e-mailed, read, in a digest, gone, or another run has it). SMTP errors
+    propagate after the claim is given back, so that the task retries; the
+    notification stays on the site and, unsent, goes into the next digest.
     """
+    # The names and the recipient's language come from the profiles: read
+    # with the row (one query, not one per name).
     notification = (
-        Notification.objects.select_related("recipient", "actor")
+        Notification.objects.select_related("recipient__profile", "actor__profile")
         .filter(pk=notification_id, emailed_at__isnull=True, read_at__isnull=True)
         .first()
     )
     if notification is None or not notification.recipient.email:
         return False
+    claimed_at = claim_take(
+        Notification,
+        pk=notification.pk,
+        field="email_claimed_at",
+        ready=Q(
+            emailed_at__isnull=True, read_at__isnull=True, digested_at__isnull=True
+        ),
+    )
+    if claimed_at is None:
+        return False
     recipient = notification.recipient
     preference = notification.kind_info.preference
-    link = unsubscribe_url(user=recipient, preference=preference)
+    # A mandatory notice (no preference) offers nothing to unsubscribe from.
+    link = unsubscribe_url(user=recipient, preference=preference) if preference else ""
     with translation.override(preferences().language(recipient)):
         context = {
             "notification": notification,
@@ -236,23 +399,69 @@ def notification_email_send(*, notification_id: int) -> bool:
             "unsubscribe_url": link,
             "recipient_name": _display(recipient),
         }
-        subject = render_to_string(
+        subject = render_email_subject(
             "community/email/notification_subject.txt", context
-        ).strip()
-        body = render_to_string("community/email/notification.txt", context)
+        )
+        body = render_email_text("community/email/notification.txt", context)
         html = render_to_string("community/email/notification.html", context)
-    email_send(
-        subject=subject,
-        body=body,
-        html=html,
-        to=[recipient.email],
-        headers={
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
+    if claim_expired(claimed_at):
+        return False  # this run took too long: the row is another run's to take
+    try:
+        email_send(
+            subject=subject,
+            body=body,
+            html=html,
+            to=[recipient.email],
+            headers={
+                "List-Unsubscribe": f"<{link}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+            if link
+            else {},
+        )
+    except Exception:
+        # The claim goes back for the task's own retry (its backoff, its
+        # limit; unsent, the notice goes into the next digest). No longer
+        # queued, so the sweep never starts a second chain of retries.
+        Notification.objects.filter(
+            pk=notification.pk, email_claimed_at=claimed_at
+        ).update(email_claimed_at=None, email_queued_at=None)
+        raise
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
+
+
+def notification_emails_sweep(*, now=None) -> int:
+    """Enqueue again the e-mails owed whose task was lost or died.
+
+    An e-mail queued before the claim cutoff (within the sweep's horizon),
+    neither sent, read nor put in a digest, and not claimed by a run that may
+    be alive. A task still waiting in the queue meanwhile is harmless: the
+    claim lets only one of the two send. Returns how many were enqueued.
+    """
+    from community.tasks import notification_email_task
+
+    now = now or timezone.now()
+    cutoff = claim_cutoff(now)
+    owed = (
+        Notification.objects.filter(
+            Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=cutoff),
+            email_queued_at__lt=cutoff,
+            email_queued_at__gte=now - SWEEP_HORIZON,
+            emailed_at__isnull=True,
+            read_at__isnull=True,
+            digested_at__isnull=True,
+            recipient__is_active=True,
+        )
+        .exclude(recipient__email="")
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    count = 0
+    for pk in owed:
+        notification_email_task.delay(pk)
+        count += 1
+    return count
 
 
 def activity_record(

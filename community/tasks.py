@@ -41,6 +41,14 @@ def heartbeat_record_task(name: str = "worker") -> None:
     services.heartbeat_record(name=name)
 
 
+@shared_task(ignore_result=True)
+def outbox_send_task() -> int:
+    """Run by beat every minute: tasks the broker refused earlier are sent."""
+    from community import outbox
+
+    return outbox.outbox_send()
+
+
 @shared_task(
     autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=30,
@@ -55,8 +63,15 @@ def notification_email_task(notification_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
+def notification_emails_sweep_task() -> int:
+    """By beat: e-mails owed whose task was lost or whose worker died."""
+    return services.notification_emails_sweep()
+
+
+@shared_task(ignore_result=True)
 def digests_send_due_task() -> None:
-    """Run by beat every hour: enqueue the digests of members in their morning."""
+    """Run by beat every hour: enqueue the digests of members in their morning
+    (and again those a dead worker left pending)."""
     digests.digests_send_due()
 
 
@@ -76,11 +91,14 @@ def digest_send_task(user_id: int, period: str, period_start: str) -> None:
 
 
 @shared_task
-def badges_evaluate_task(user_ids: list[int]) -> int:
-    """After an action that may earn a badge: evaluate those members."""
+def badges_evaluate_task(user_ids: list[int], measures: list[str] | None = None) -> int:
+    """After an action that may earn a badge: evaluate those members (on the
+    ``measures`` the action changed; all without)."""
     from community import recognition
 
-    return len(recognition.badges_evaluate(user_ids=user_ids))
+    return len(
+        recognition.badges_evaluate_checked(user_ids=user_ids, measures=measures)
+    )
 
 
 @shared_task

@@ -22,6 +22,9 @@ admin.site.site_header = _("Kollegi moderation")
 admin.site.site_title = _("Kollegi")
 admin.site.index_title = _("Moderation")
 
+# A database or Redis that cannot be reached answers 503 with Retry-After.
+handler500 = "community.views_errors.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -97,7 +97,7 @@ def markdown_image_upload(request: HttpRequest) -> JsonResponse:
     if upload is None:
         return JsonResponse({"image": [_("Choose a picture to upload.")]}, status=400)
     try:
-        url = services.markdown_image_store(upload=upload)
+        url = services.markdown_image_store(user=request.user, upload=upload)
     except ValidationError as error:
         return JsonResponse({"image": error.messages}, status=400)
     return JsonResponse({"image_code": f"![]({url})"})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from community import recognition, selectors
 from community.models import Badge, Subject
+from community.numbers import parse_id
 from community.vocabulary import Region
 
 LIVE = Q(awards__revoked_at__isnull=True)
@@ -37,19 +38,33 @@ def badge_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-def _month(value: str | None) -> datetime.date:
+FIRST_MONTH = datetime.date(2000, 1, 1)  # earlier than any contribution
+
+
+def _month(value: str | None) -> datetime.date | None:
+    """The month asked for as ``YYYY-MM``, the current one when none is asked
+    for; None for anything else (garbage, a month to come, a year too large
+    for a date)."""
     today = timezone.localdate().replace(day=1)
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        chosen = datetime.date(year, month, 1)
-    except ValueError:
+    if not value:
         return today
-    return chosen if chosen <= today else today
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        chosen = datetime.date(year, month, 1)
+    except (ValueError, OverflowError):
+        return None
+    return chosen if FIRST_MONTH <= chosen <= today else None
 
 
 def members_of_the_month(request: HttpRequest) -> HttpResponse:
     """Who helped colleagues most this month: overall, by subject, by region."""
     month = _month(request.GET.get("month"))
+    status = 200
+    if month is None:
+        # The page of this month, saying why: a 400, never the error page.
+        month = timezone.localdate().replace(day=1)
+        messages.error(request, _("There is no such month: here is the current one."))
+        status = 400
     subject = Subject.objects.filter(slug=request.GET.get("subject", "")).first()
     region = request.GET.get("region", "")
     if region not in Region.values:
@@ -68,6 +83,7 @@ def members_of_the_month(request: HttpRequest) -> HttpResponse:
             "regions": Region.choices,
             "region": region,
         },
+        status=status,
     )
 
 
@@ -78,7 +94,8 @@ def badges_mine(request: HttpRequest) -> HttpResponse:
     status = 200
     chosen = [award.pk for award in awards if award.is_featured]
     if request.method == "POST":
-        chosen = [int(pk) for pk in request.POST.getlist("featured") if pk.isdigit()]
+        ids = (parse_id(value) for value in request.POST.getlist("featured"))
+        chosen = [pk for pk in ids if pk is not None]
         try:
             recognition.badges_feature(user=request.user, award_ids=chosen)
         except ValidationError as error:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from community import reporting, sanctions, selectors
 from community.forms import BootstrapFormMixin
 from community.models import Report, Sanction
-from community.redirects import safe_next
+from community.redirects import safe_next, safe_referer
 from community.reports import (
     can_resolve_report,
     reportable_for_model,
@@ -87,7 +87,7 @@ def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         Sanction, pk=pk, member=request.user, kind=Sanction.Kind.WARNING
     )
     sanctions.warning_acknowledge(sanction=warning, member=request.user)
-    return redirect(safe_next(request, request.headers.get("referer", ""), "standing"))
+    return redirect(safe_referer(request, "standing"))
 
 
 @login_required

@@ -19,9 +19,11 @@ posts. Two layers keep that work from being done again:
   stale entries just expire.
 
 What differs per member is left out of the kept HTML as markers and put in
-per page: the CSRF token (in the forms' hidden input) and the "new" mark of
-the posts after the member's read position. Member text cannot carry either
-marker: the sanitiser drops comments and ``<input>`` tags.
+per page: the CSRF token (in the forms' hidden input), the "new" mark of
+the posts after the member's read position, and the reaction buttons, which
+show the member's own reactions and ask for the other state (so a double
+click sets it once). Member text cannot carry these markers: the sanitiser
+drops comments and ``<input>`` tags.
 
 The versions a page is kept under are read before its rows: a change that
 commits while it is being built moves them on, and the page is built again
@@ -48,7 +50,7 @@ from community.cards import card_versions, cards_unchanged
 from community.generations import generation_bump, generations
 from community.templatetags.seo import html_excerpt
 from forums import selectors
-from forums.models import Post, Topic
+from forums.models import Post, Reaction, Topic
 from forums.permissions import can_see_post
 
 POST_TEMPLATE = "forums/partials/_post.html"
@@ -61,6 +63,16 @@ CSRF_MARK = "csrf-marker-not-a-token"
 CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 # Where a post's "new" mark goes; comments never survive the sanitiser.
 NEW_SLOT = "<!--new-post-mark-->"
+# Where a reaction form's state and button go, per kind (comments too).
+REACTION_SLOT = "<!--reaction-slot:{}-->"
+REACTION_SLOTS = {
+    kind: mark_safe(REACTION_SLOT.format(kind))  # noqa: S308 (constants)
+    for kind in Reaction.Kind.values
+}
+REACTION_BUTTON = (
+    '<input type="hidden" name="on" value="{}">'
+    '<button type="submit" class="btn {} btn-sm" aria-pressed="{}">'
+)
 TIMEOUT = 24 * 60 * 60
 TOPIC_VERSION_KEY = "forums:topic-version:{}"
 BLOCK_TIMEOUT = 10 * 60
@@ -140,6 +152,7 @@ def _render(request, posts: Iterable[Post], **flags: bool) -> list[str]:
                     **flags,
                     "post": post,
                     "new_slot": mark_safe(NEW_SLOT),  # noqa: S308 (a constant)
+                    "reaction_slots": REACTION_SLOTS,
                     "user": viewer,
                     "request": request,  # for the permission checks ({% can %})
                     "csrf_token": CSRF_MARK,
@@ -249,13 +262,13 @@ def topic_posts(
     }
     if may_accept or may_moderate:  # buttons others do not see: built each time
         return _for_viewer(
-            request, _build(request, topic, page, flags), last_read, blocked
+            request, topic, _build(request, topic, page, flags), last_read, blocked
         )
     key = _block_key(topic, page, viewer, may_reply)
     version_key = TOPIC_VERSION_KEY.format(topic.pk)
     block, found = _kept_block(key, version_key, viewer)
     if block is not None:
-        return _for_viewer(request, block, last_read, blocked)
+        return _for_viewer(request, topic, block, last_read, blocked)
     # The versions are read before the rows, so that a change committed
     # meanwhile leaves them behind and the kept posts are not used.
     version = found.get(version_key) or generations([version_key])[version_key]
@@ -265,16 +278,49 @@ def topic_posts(
     if viewer.pk not in block.authors and block.authors <= authors:
         kept = replace(block, version=version, cards=cards)
         cache.set(key, kept, BLOCK_TIMEOUT)
-    return _for_viewer(request, block, last_read, blocked)
+    return _for_viewer(request, topic, block, last_read, blocked)
+
+
+def _reactions(request, topic: Topic, block: _Block) -> dict[int, set[str]]:
+    """The member's reactions to the page's posts that show reaction buttons
+    (none: no query)."""
+    shown = [*block.posts, *filter(None, [block.accepted])]
+    numbers = [
+        number
+        for number, _author, html in shown
+        if REACTION_SLOT.partition("{")[0] in html
+    ]
+    if not numbers:
+        return {}
+    return selectors.reactions_by_number(
+        topic=topic, user=request.user, numbers=numbers
+    )
+
+
+def _reaction_buttons(html: str, kinds: set[str]) -> str:
+    """Each reaction button pressed or not; it asks for the other state."""
+    for kind in Reaction.Kind.values:
+        on = kind in kinds
+        html = html.replace(
+            REACTION_SLOT.format(kind),
+            REACTION_BUTTON.format(
+                "0" if on else "1",
+                "btn-secondary" if on else "btn-outline-secondary",
+                "true" if on else "false",
+            ),
+            1,
+        )
+    return html
 
 
 def _for_viewer(
-    request, block: _Block, last_read: int, blocked: frozenset[int]
+    request, topic: Topic, block: _Block, last_read: int, blocked: frozenset[int]
 ) -> TopicPosts:
-    """Fill in the member's CSRF token and "new" marks; fold the posts of
-    members they blocked (a click opens them)."""
+    """Fill in the member's CSRF token, "new" marks and reaction buttons; fold
+    the posts of members they blocked (a click opens them)."""
     marked = CSRF_INPUT.format(CSRF_MARK)
     viewer = request.user
+    reacted = _reactions(request, topic, block)
     token = CSRF_INPUT.format(get_token(request) if viewer.is_authenticated else "")
     badge = format_html('<span class="badge text-bg-primary">{}</span>', gettext("new"))
 
@@ -284,7 +330,10 @@ def _for_viewer(
         new = badge if last_read and number > last_read else ""
         # Our own template's output (member text in it was sanitised when saved).
         html = mark_safe(  # noqa: S308
-            html.replace(marked, token).replace(NEW_SLOT, new, 1)
+            _reaction_buttons(
+                html.replace(marked, token).replace(NEW_SLOT, new, 1),
+                reacted.get(number, set()),
+            )
         )
         if author_id in blocked:
             html = format_html(

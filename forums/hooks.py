@@ -11,6 +11,10 @@ NEW_TAGGED = "forum_tagged_topic"
 TOPIC_ACTIVITY = "forum_topic"
 REPLY_ACTIVITY = "forum_reply"
 ANSWER_ACTIVITY = "forum_answer"
+# What the forums measure for badges (the services name the one an action changes).
+POSTS_MEASURE = "forum_posts"
+USEFUL_MEASURE = "useful_received"
+ANSWERS_MEASURE = "answers_accepted"
 HOT_TOPICS = 5
 
 
@@ -255,19 +259,19 @@ def register_recognition() -> None:
         contribution_source_register,
     )
 
-    badge_measure_register("forum_posts", _posts_written)
-    badge_measure_register("useful_received", _useful_received)
-    badge_measure_register("answers_accepted", _answers_accepted)
+    badge_measure_register(POSTS_MEASURE, _posts_written)
+    badge_measure_register(USEFUL_MEASURE, _useful_received)
+    badge_measure_register(ANSWERS_MEASURE, _answers_accepted)
     for rule in [
-        BadgeRule("first-post", "forum_posts", 1, "bronze", _("First post"),
+        BadgeRule("first-post", POSTS_MEASURE, 1, "bronze", _("First post"),
                   _("Wrote a first message on the forums."), "✍"),
-        BadgeRule("useful-10", "useful_received", 10, "bronze", _("Helpful"),
+        BadgeRule("useful-10", USEFUL_MEASURE, 10, "bronze", _("Helpful"),
                   _("Colleagues marked the member's posts useful 10 times."), "👍"),
-        BadgeRule("useful-50", "useful_received", 50, "silver", _("Very useful"),
+        BadgeRule("useful-50", USEFUL_MEASURE, 50, "silver", _("Very useful"),
                   _("Colleagues marked the member's posts useful 50 times."), "👍"),
-        BadgeRule("useful-200", "useful_received", 200, "gold", _("Indispensable"),
+        BadgeRule("useful-200", USEFUL_MEASURE, 200, "gold", _("Indispensable"),
                   _("Colleagues marked the member's posts useful 200 times."), "👍"),
-        BadgeRule("accepted-answer", "answers_accepted", 1, "silver", _("Answer"),
+        BadgeRule("accepted-answer", ANSWERS_MEASURE, 1, "silver", _("Answer"),
                   _("Gave an answer a colleague accepted; earned for each."), "✔",
                   repeatable=True),
     ]:  # fmt: skip

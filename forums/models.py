@@ -159,6 +159,11 @@ class Post(models.Model):
     thanks_count = models.PositiveIntegerField(default=0)
     useful_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Claimed by the task that tells watchers, mentioned members and the quoted
+    # author, in the transaction that tells them: a second delivery finds it set.
+    notified_at = models.DateTimeField(
+        _("watchers told"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("post")
@@ -167,6 +172,14 @@ class Post(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["topic", "number"], name="forums_post_number_once"
+            ),
+        ]
+        indexes = [
+            # The sweep of posts nobody was told about (post_fanouts_sweep).
+            models.Index(
+                fields=["created_at"],
+                name="forums_post_untold",
+                condition=models.Q(notified_at__isnull=True, is_pending=False),
             ),
         ]
 

@@ -31,6 +31,7 @@ from community import pending
 from community.paging import CountedPaginator
 from forums.models import (
     Post,
+    Reaction,
     Section,
     SectionWatch,
     TagWatch,
@@ -405,6 +406,19 @@ def read_position(*, topic: Topic, user) -> int | None:
         .values_list("last_read_number", flat=True)
         .first()
     )
+
+
+def reactions_by_number(*, topic: Topic, user, numbers) -> dict[int, set[str]]:
+    """The kinds of reaction the member gave to the topic's posts ``numbers``,
+    by post number: one query."""
+    reacted: dict[int, set[str]] = {}
+    if not user.is_authenticated:
+        return reacted
+    for number, kind in Reaction.objects.filter(
+        user=user, post__topic=topic, post__number__in=list(numbers)
+    ).values_list("post__number", "kind"):
+        reacted.setdefault(number, set()).add(kind)
+    return reacted
 
 
 def last_read_number(*, topic: Topic, user) -> int:

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_mention_member
-from community import pending
+from community import limits, pending
 from community import services as community
+from community.claims import SWEEP_HORIZON, claim_cutoff
+from community.limits import write_limit_check
 from community.markdown import render_markdown
 from community.pagecache import page_cache_invalidate
 from community.recognition import badges_check
@@ -68,49 +70,140 @@ def _mentioned_users(body: str, *, author) -> list:
 
 
 def _after_post(post: Post, *, quoted: Post | None = None) -> None:
-    """Watching, notifications and the feed for a new post (inside the transaction)."""
-    topic = post.topic
-    badges_check(user=post.author)
-    TopicWatch.objects.get_or_create(user=post.author, topic=topic)
-    mentioned = _mentioned_users(post.body, author=post.author)
-    told = {post.author_id}
-    for user in mentioned:
-        community.notify(
-            recipient=user,
-            kind=hooks.MENTION,
-            actor=post.author,
-            target=post,
-            target_title=topic.title,
-            url=post.get_absolute_url(),
-            group=False,
-        )
-        told.add(user.pk)
-    if quoted is not None and quoted.author_id not in told:
-        community.notify(
-            recipient=quoted.author,
-            kind=hooks.QUOTE,
-            actor=post.author,
-            target=post,
-            target_title=topic.title,
-            url=post.get_absolute_url(),
-            group=False,
-        )
+    """What a published post changes at once: the author watches the topic;
+    everyone who hears about it is told by a task after commit, so the topic
+    stays locked only while the post is numbered and written."""
+    from forums.tasks import post_published_fanout_task
+
+    badges_check(user=post.author, measures=[hooks.POSTS_MEASURE])
+    TopicWatch.objects.get_or_create(user=post.author, topic_id=post.topic_id)
+    post_id, quoted_id = post.pk, quoted.pk if quoted is not None else None
+    transaction.on_commit(lambda: post_published_fanout_task.delay(post_id, quoted_id))
+
+
+@transaction.atomic
+def post_published_fanout(*, post: Post, quoted: Post | None = None) -> int:
+    """Tell everyone who hears about a published post; once per post.
+
+    Mentioned members and the quoted author; for a reply, the topic's
+    watchers; for an opening post, the watchers of its section and of its
+    tags (once each, whatever they watch). The post is claimed first
+    (``Post.notified_at``) in the transaction that tells them, so a second run
+    (a task delivered twice) tells nobody. A post still waiting for
+    moderation is not claimed (``post_approve`` publishes it later); one
+    removed or hidden meanwhile is claimed and told to nobody. Returns how
+    many members were told.
+    """
+    claimed = Post.objects.filter(
+        pk=post.pk, notified_at__isnull=True, is_pending=False
+    ).update(notified_at=timezone.now())
+    if not claimed:
+        return 0
+    post = Post.objects.select_related("topic__section", "author").get(pk=post.pk)
+    if post.is_deleted or post.is_hidden:
+        return 0
+    topic, author = post.topic, post.author
+    url = post.get_absolute_url()
+    said = {"actor": author, "target_title": topic.title}
+    mentioned = _mentioned_users(post.body, author=author)
+    told = {author.pk} | {user.pk for user in mentioned}
+    count = community.notify_many(
+        recipients=mentioned,
+        kind=hooks.MENTION,
+        target=post,
+        url=url,
+        group=False,
+        **said,
+    )
+    if quoted is not None and quoted.topic_id == topic.pk:
+        if quoted.author_id not in told:
+            count += community.notify_many(
+                recipients=[quoted.author],
+                kind=hooks.QUOTE,
+                target=post,
+                url=url,
+                group=False,
+                **said,
+            )
         told.add(quoted.author_id)
     if post.number > 1:
+        # notify_many reads only who they are and whether they are active:
+        # hundreds of watchers are not loaded as whole rows.
+        watches = TopicWatch.objects.filter(topic=topic).exclude(user_id__in=told)
         watchers = (
-            TopicWatch.objects.filter(topic=topic)
-            .exclude(user_id__in=told)
-            .select_related("user")
+            get_user_model()
+            .objects.filter(pk__in=watches.values("user_id"))
+            .only("pk", "is_active")
         )
-        for watch in watchers:
-            community.notify(
-                recipient=watch.user,
-                kind=hooks.REPLY,
-                actor=post.author,
-                target=topic,
-                target_title=topic.title,
-                url=post.get_absolute_url(),
-            )
+        return count + community.notify_many(
+            recipients=watchers, kind=hooks.REPLY, target=topic, url=url, **said
+        )
+    # Members mentioned in the opening post hear of the topic as watchers too.
+    return count + _topic_fanout(topic, told={author.pk})
+
+
+def _topic_fanout(topic: Topic, *, told: set[int]) -> int:
+    """A new topic: the watchers of its section, then of its tags (one
+    notification each, about the first of their tags by name)."""
+    url = topic.get_absolute_url()
+    said = {"actor": topic.author, "target_title": topic.title, "url": url}
+    section_watchers = [
+        watch.user
+        for watch in SectionWatch.objects.filter(section_id=topic.section_id)
+        .exclude(user_id__in=told)
+        .select_related("user")
+    ]
+    count = community.notify_many(
+        recipients=section_watchers, kind=hooks.NEW_TOPIC, target=topic.section, **said
+    )
+    told |= {user.pk for user in section_watchers}
+    by_tag: dict[int, tuple] = {}
+    for watch in (
+        TagWatch.objects.filter(tag__in=topic.tags.all())
+        .exclude(user_id__in=told)
+        .select_related("user", "tag")
+        .order_by("user_id", "tag__name")
+    ):
+        if watch.user_id not in told:
+            told.add(watch.user_id)
+            by_tag.setdefault(watch.tag_id, (watch.tag, []))[1].append(watch.user)
+    # In the tags' order: two new topics sharing tags take their groups' locks
+    # (notify_many) in the same order, so neither waits for the other forever.
+    for _tag_id, (tag, users) in sorted(by_tag.items()):
+        count += community.notify_many(
+            recipients=users, kind=hooks.NEW_TAGGED, target=tag, **said
+        )
+    return count
+
+
+def post_fanouts_sweep(*, now=None) -> int:
+    """Enqueue again the fan-outs of published posts nobody was told about.
+
+    A fan-out task lost before it ran (a worker killed at its time limit, a
+    broker that dropped it, retries used up) leaves ``Post.notified_at``
+    empty. Posts written before the claim cutoff and within the sweep's
+    horizon are sent to ``post_published_fanout`` again, whose claim tells
+    each of them once however many copies run. The quoted author of a lost
+    reply is not told (the quote is not kept). Returns how many were enqueued.
+    """
+    from forums.tasks import post_published_fanout_task
+
+    now = now or timezone.now()
+    untold = (
+        Post.objects.filter(
+            notified_at__isnull=True,
+            is_pending=False,
+            created_at__lt=claim_cutoff(now),
+            created_at__gte=now - SWEEP_HORIZON,
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    count = 0
+    for pk in untold:
+        post_published_fanout_task.delay(pk)
+        count += 1
+    return count
 
 
 def _needs_premoderation(author) -> bool:
@@ -126,23 +219,10 @@ def _needs_premoderation(author) -> bool:
 
 def _check_rate(author, *, topics: bool) -> None:
     """New members write at most so many topics and replies an hour."""
-    now = timezone.now()
-    if author.date_joined < now - datetime.timedelta(
-        days=settings.MODERATION_NEW_MEMBER_DAYS
-    ):
-        return
-    hour_ago = now - datetime.timedelta(hours=1)
     if topics:
-        count = Topic.objects.filter(author=author, created_at__gte=hour_ago).count()
-        limit = settings.MODERATION_NEW_MEMBER_TOPICS_PER_HOUR
+        write_limit_check(author, limits.TOPICS, Topic.objects.filter(author=author))
     else:
-        count = Post.objects.filter(author=author, created_at__gte=hour_ago).count()
-        limit = settings.MODERATION_NEW_MEMBER_POSTS_PER_HOUR
-    if count >= limit:
-        raise ValidationError(
-            _("New members write a little slower: please try again in an hour."),
-            code="rate",
-        )
+        write_limit_check(author, limits.POSTS, Post.objects.filter(author=author))
 
 
 def _check_body(body: str) -> str:
@@ -218,48 +298,14 @@ def topic_create(
 
 
 def _topic_published(topic: Topic, post: Post) -> None:
-    """Counters, notifications and the feed, once a topic is public."""
+    """Counters and the feed, once a topic is public (the watchers of its
+    section and tags are told after commit: ``post_published_fanout``)."""
     Section.objects.filter(pk=topic.section_id).update(
         topic_count=F("topic_count") + 1,
         post_count=F("post_count") + 1,
         last_post_at=timezone.now(),
     )
     _after_post(post)
-    section = topic.section
-    watchers = (
-        SectionWatch.objects.filter(section_id=topic.section_id)
-        .exclude(user_id=topic.author_id)
-        .select_related("user")
-    )
-    told = {topic.author_id}
-    for watch in watchers:
-        community.notify(
-            recipient=watch.user,
-            kind=hooks.NEW_TOPIC,
-            actor=topic.author,
-            target=section,
-            target_title=topic.title,
-            url=topic.get_absolute_url(),
-        )
-        told.add(watch.user_id)
-    tag_watchers = (
-        TagWatch.objects.filter(tag__in=topic.tags.all())
-        .exclude(user_id__in=told)
-        .select_related("user", "tag")
-        .order_by("user_id", "tag__name")
-    )
-    for watch in tag_watchers:
-        if watch.user_id in told:
-            continue  # watching two of the topic's tags: one notification
-        community.notify(
-            recipient=watch.user,
-            kind=hooks.NEW_TAGGED,
-            actor=topic.author,
-            target=watch.tag,
-            target_title=topic.title,
-            url=topic.get_absolute_url(),
-        )
-        told.add(watch.user_id)
     _topic_activity(topic)
 
 
@@ -299,6 +345,12 @@ def post_create(*, topic: Topic, author, body: str, quoted: Post | None = None) 
     or "too_long".
     """
     participation_check(author)
+    # Rendered before the topic is locked: other replies wait only while this
+    # one is numbered and written.
+    try:
+        body_html = _render(_check_body(body))
+    except ValidationError:
+        body_html = ""  # raised again below, after the topic's own refusal
     topic = (
         Topic.objects.select_for_update(of=("self",))
         .select_related("section")
@@ -317,34 +369,38 @@ def post_create(*, topic: Topic, author, body: str, quoted: Post | None = None) 
         return last
     _check_rate(author, topics=False)
     pending = _needs_premoderation(author)
-    number = (topic.posts.aggregate(top=Max("number"))["top"] or 0) + 1
+    # Numbered under the topic's lock: the last post's number, read above.
+    number = (last.number if last is not None else 0) + 1
     post = Post.objects.create(
         topic=topic,
         author=author,
         number=number,
         body=body,
-        body_html=_render(body),
+        body_html=body_html,
         is_pending=pending,
     )
     topic_changed(topic.pk)
     if quoted is not None and quoted.topic_id != topic.pk:
         quoted = None
+    search_index(post)
     if not pending:
         _reply_published(post, quoted=quoted)
-    search_index(post)
     return post
 
 
 def _reply_published(post: Post, *, quoted: Post | None = None) -> None:
+    """Counters, the author's watch and the feed; the rest after commit."""
     now = timezone.now()
     Topic.objects.filter(pk=post.topic_id).update(
         reply_count=F("reply_count") + 1, last_post_at=now, last_poster=post.author
     )
+    _after_post(post, quoted=quoted)
+    _reply_activity(post)
+    # Every reply in the section updates this row: last, so that it stays
+    # locked only until the commit that follows.
     Section.objects.filter(pk=post.topic.section_id).update(
         post_count=F("post_count") + 1, last_post_at=now
     )
-    _after_post(post, quoted=quoted)
-    _reply_activity(post)
 
 
 @transaction.atomic
@@ -447,6 +503,7 @@ def _log(*, moderator, action: str, topic=None, post=None, reason: str = "") -> 
 
 def post_delete(*, post: Post, actor, reason: str = "") -> Post:
     """Remove a post, leaving a placeholder so that the thread still reads."""
+    participation_check(actor)
     if not can_delete_post(actor, post):
         raise PermissionDenied
     if not post.is_deleted:
@@ -495,16 +552,38 @@ def _post_set_hidden(post: Post, *, hidden: bool, moderator, reason: str) -> Pos
 
 
 @transaction.atomic
-def answer_accept(*, topic: Topic, post: Post | None, actor) -> Topic:
+def answer_accept(
+    *, topic: Topic, post: Post | None, actor, withdrawn: Post | None = None
+) -> Topic:
     """Mark ``post`` as the answer to the question (None takes the mark away).
+
+    With ``withdrawn`` (and no ``post``), the mark is taken away only while
+    that post is still the answer: "Not the answer" pressed on a page that is
+    out of date never removes an answer chosen since.
 
     Raises PermissionDenied for anyone but the question's author or a
     moderator, ValidationError when the post is not a reply in this topic.
     """
+    participation_check(actor)
     if not can_accept_answer(actor, topic):
         raise PermissionDenied
     if post is not None and (post.topic_id != topic.pk or post.number == 1):
         raise ValidationError(_("Only a reply can be the answer."), code="not_reply")
+    # The topic's row locked: a double click or a retry finds the answer
+    # already set and changes nothing (no second notice, no second event).
+    topic.accepted_post_id = (
+        Topic.objects.select_for_update()
+        .values_list("accepted_post_id", flat=True)
+        .get(pk=topic.pk)
+    )
+    if topic.accepted_post_id == (post.pk if post is not None else None):
+        return topic
+    if (
+        post is None
+        and withdrawn is not None
+        and topic.accepted_post_id != withdrawn.pk
+    ):
+        return topic
     previous = topic.accepted_post
     if previous is not None and previous != post:
         community.activity_remove(kind=hooks.ANSWER_ACTIVITY, target=previous)
@@ -512,7 +591,7 @@ def answer_accept(*, topic: Topic, post: Post | None, actor) -> Topic:
     topic.save(update_fields=["accepted_post"])
     topic_changed(topic.pk)
     if post is not None:
-        badges_check(user=post.author)
+        badges_check(user=post.author, measures=[hooks.ANSWERS_MEASURE])
         section = topic.section
         community.activity_record(
             actor=post.author,
@@ -536,26 +615,38 @@ def answer_accept(*, topic: Topic, post: Post | None, actor) -> Topic:
 
 
 @transaction.atomic
-def reaction_toggle(*, post: Post, user, kind: str) -> bool:
-    """Say "thank you" or "useful" (or take it back); returns whether it is on."""
+def reaction_set(*, post: Post, user, kind: str, on: bool) -> bool:
+    """Say "thank you" or "useful" (``on``), or take it back; returns ``on``.
+
+    Sets the state asked for, so a double click or a retried request changes
+    nothing the second time, and requests that arrive at once add one row
+    (the unique (post, member, kind) decides) and move the counter once.
+    Raises ValidationError (code "kind") for an unknown kind, PermissionDenied
+    when the member may not react to the post.
+    """
     participation_check(user)
     if kind not in Reaction.Kind.values:
         raise ValidationError(_("Unknown reaction."), code="kind")
     if not can_react_post(user, post):
         raise PermissionDenied
+    mine = Reaction.objects.filter(post=post, user=user, kind=kind)
+    if on:
+        # get_or_create inserts under a savepoint and reads the row again when
+        # a parallel request inserted it first.
+        _reaction, changed = Reaction.objects.get_or_create(
+            post=post, user=user, kind=kind
+        )
+    else:
+        changed = mine.delete()[0] > 0
+    if not changed:
+        return on
     counter = f"{kind}_count"
-    deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
-    # The counts under the post change either way.
+    Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + (1 if on else -1)})
     page_cache_invalidate()
     topic_changed(post.topic_id)
-    if deleted:
-        Post.objects.filter(pk=post.pk).update(**{counter: F(counter) - 1})
-        return False
-    Reaction.objects.create(post=post, user=user, kind=kind)
-    Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
-    if kind == Reaction.Kind.USEFUL:
-        badges_check(user=post.author)
-    return True
+    if on and kind == Reaction.Kind.USEFUL:
+        badges_check(user=post.author, measures=[hooks.USEFUL_MEASURE])
+    return on
 
 
 _UNKNOWN = object()

@@ -1,6 +1,7 @@
 """Celery tasks of the forums: thin wrappers around services."""
 
 from celery import shared_task
+from django.db import DatabaseError
 
 from forums import services
 
@@ -22,3 +23,28 @@ def topic_read_mark_task(user_id: int, topic_id: int, number: int) -> None:
     topic = Topic.objects.filter(pk=topic_id).first()
     if user is not None and topic is not None:
         services.topic_read_mark(user=user, topic=topic, number=number, read_to=None)
+
+
+@shared_task(
+    # A deadlock or a lost connection rolls the claim back with the rest: retried.
+    autoretry_for=(DatabaseError,),
+    retry_backoff=5,
+    max_retries=5,
+    acks_late=True,
+    ignore_result=True,
+)
+def post_published_fanout_task(post_id: int, quoted_id: int | None = None) -> None:
+    """A post was published: tell its watchers, mentioned members and the quoted
+    author (``services.post_published_fanout``: once, however often delivered)."""
+    from forums.models import Post
+
+    post = Post.objects.filter(pk=post_id).first()
+    quoted = Post.objects.filter(pk=quoted_id).first() if quoted_id else None
+    if post is not None:
+        services.post_published_fanout(post=post, quoted=quoted)
+
+
+@shared_task(ignore_result=True)
+def post_fanouts_sweep_task() -> int:
+    """By beat: fan-outs of published posts whose task was lost."""
+    return services.post_fanouts_sweep()

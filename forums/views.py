@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
+from community.numbers import parse_id
 from forums import fragments, selectors, services
 from forums.forms import (
     PostEditForm,
@@ -224,9 +225,9 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if first_unread is not None:
             return redirect(_post_url(first_unread))
     reply_form = None
-    quote = request.GET.get("quote", "")
-    if quote.isdigit():
-        quoted = topic.posts.filter(pk=int(quote), is_deleted=False, is_hidden=False)
+    quote = parse_id(request.GET.get("quote"))
+    if quote is not None:
+        quoted = topic.posts.filter(pk=quote, is_deleted=False, is_hidden=False)
         quoted = quoted.select_related("author__profile").first()
         if quoted is not None:
             reply_form = ReplyForm(
@@ -292,7 +293,9 @@ def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = selectors.topic_get(pk=pk, user=request.user, for_page=True)
+    # A reply needs the topic and the right to see it; the page's own query
+    # (what it shows the member) only when the form comes back with an error.
+    topic = selectors.topic_get(pk=pk, user=request.user)
     form = ReplyForm(request.POST)
     if form.is_valid():
         quoted = None
@@ -310,10 +313,12 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
             status = 403 if error.code == "locked" else 400
+            topic = selectors.topic_get(pk=pk, user=request.user, for_page=True)
             return _topic_page(
                 request, topic, reply_form=form, status=status, page_number="last"
             )
         return redirect(_post_url(post))
+    topic = selectors.topic_get(pk=pk, user=request.user, for_page=True)
     return _topic_page(request, topic, reply_form=form, status=400, page_number="last")
 
 
@@ -403,10 +408,15 @@ def post_review(request: HttpRequest, pk: int) -> HttpResponse:
 def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     post = _post_for(request, pk)
     topic = post.topic
-    unmark = topic.accepted_post_id == post.pk
+    # The button says what it asks for, so a double click never takes the
+    # mark away again.
+    unmark = request.POST.get("accept") == "0"
     try:
         services.answer_accept(
-            topic=topic, post=None if unmark else post, actor=request.user
+            topic=topic,
+            post=None if unmark else post,
+            actor=request.user,
+            withdrawn=post if unmark else None,
         )
     except ValidationError as error:
         messages.error(request, error.messages[0])
@@ -418,8 +428,13 @@ def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def react(request: HttpRequest, pk: int) -> HttpResponse:
     post = _post_for(request, pk)
     try:
-        services.reaction_toggle(
-            post=post, user=request.user, kind=request.POST.get("kind", "")
+        # The form says the state it asks for ("on": 1 or 0), so a double
+        # click or a retry never takes the reaction back.
+        services.reaction_set(
+            post=post,
+            user=request.user,
+            kind=request.POST.get("kind", ""),
+            on=request.POST.get("on", "1") != "0",
         )
     except ValidationError as error:
         raise Http404 from error

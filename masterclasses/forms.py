@@ -1,6 +1,9 @@
 """Master-classes' forms: shape only; the rules are in the services."""
 
+import datetime
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 
@@ -159,6 +162,12 @@ class CancelForm(BootstrapFormMixin, forms.Form):
     )
 
 
+FILTER_DATE_VALIDATORS = [
+    MinValueValidator(datetime.date(2000, 1, 1)),
+    MaxValueValidator(datetime.date(2999, 12, 31)),
+]
+
+
 class ListFilterForm(BootstrapFormMixin, forms.Form):
     subject = forms.ModelChoiceField(
         label=_("Subject"), queryset=Subject.objects.all(), required=False
@@ -168,9 +177,17 @@ class ListFilterForm(BootstrapFormMixin, forms.Form):
         choices=[("", _("Any format")), *MasterClass.Format.choices],
         required=False,
     )
+    # Bounded: the list reads whole days around them in the viewer's zone,
+    # which for 0001-01-01 or 9999-12-31 is no date.
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=FILTER_DATE_VALIDATORS,
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=FILTER_DATE_VALIDATORS,
     )

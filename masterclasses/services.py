@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import limits
 from community import services as community
 from community.markdown import render_markdown
 from community.pagecache import page_cache_invalidate
@@ -112,6 +113,9 @@ def masterclass_create(
     participation_check(host)
     if not host.is_authenticated:
         raise PermissionDenied
+    limits.write_limit_check(
+        host, limits.MASTERCLASSES, MasterClass.objects.filter(host=host)
+    )
     masterclass = MasterClass(host=host, **{key: fields[key] for key in fields})
     masterclass.description_html = render_markdown(masterclass.description)
     if masterclass.starts_at and masterclass.starts_at <= timezone.now():
@@ -309,6 +313,7 @@ def masterclass_cancel(
     *, masterclass: MasterClass, actor, reason: str = ""
 ) -> MasterClass:
     """Cancel it: everyone registered and waiting hears, with the reason."""
+    participation_check(actor)
     if not can_edit_masterclass(actor, masterclass):
         raise PermissionDenied
     if masterclass.status in (
@@ -595,6 +600,7 @@ def reminders_run(*, now: datetime.datetime | None = None) -> tuple[int, int]:
 
 def checkin(*, masterclass: MasterClass, user, code: str) -> Registration:
     """A participant confirms attendance with the code shown in the session."""
+    participation_check(user)
     registration = Registration.objects.filter(
         masterclass=masterclass, user=user, status=Registration.Status.REGISTERED
     ).first()
@@ -626,6 +632,7 @@ def attendance_mark(
     *, masterclass: MasterClass, host, registration: Registration, attended: bool
 ) -> Registration:
     """The host marks who came (or corrects a check-in)."""
+    participation_check(host)
     if not (is_host(host, masterclass) or can_moderate_masterclasses(host)):
         raise PermissionDenied
     if registration.masterclass_id != masterclass.pk or (
@@ -668,6 +675,7 @@ def followup_set(
     *, masterclass: MasterClass, host, recording_url: str = "", materials: Iterable = ()
 ) -> MasterClass:
     """After the session: the recording link and materials from the library."""
+    participation_check(host)
     if not (is_host(host, masterclass) or can_moderate_masterclasses(host)):
         raise PermissionDenied
     masterclass.recording_url = recording_url.strip()
@@ -788,6 +796,7 @@ COVER_MAX_BYTES = 5 * 2**20
 
 def cover_set(*, masterclass: MasterClass, editor, upload) -> MasterClass:
     """A cover picture, decoded and re-encoded (content checked, EXIF dropped)."""
+    participation_check(editor)
     from django.core.files.base import ContentFile
 
     from community.images import image_clean

@@ -274,8 +274,12 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         registration = services.register(masterclass=masterclass, user=request.user)
     except ValidationError as error:
+        if error.code == "twice":
+            # A double click or a retry answers like the first request.
+            messages.info(request, error.messages[0])
+            return redirect(masterclass)
         messages.error(request, error.messages[0])
-        return detail(request, pk, status=409 if error.code == "twice" else 400)
+        return detail(request, pk, status=400)
     if registration.status == Registration.Status.WAITLISTED:
         messages.info(
             request,

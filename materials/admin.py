@@ -213,9 +213,12 @@ class AssignmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = ReviewRound.objects.filter(
-            status=ReviewRound.Status.OPEN
-        ).select_related("material", "version")
+        # An assignment is only read once made: the admin then leaves the
+        # fields out of the form.
+        if "round" in self.fields:
+            self.fields["round"].queryset = ReviewRound.objects.filter(
+                status=ReviewRound.Status.OPEN
+            ).select_related("material", "version")
 
     def clean(self):
         data = super().clean()

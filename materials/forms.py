@@ -176,6 +176,22 @@ class CollectionForm(BootstrapFormMixin, forms.Form):
     is_public = forms.BooleanField(label=_("Visible to everyone"), required=False)
 
 
+class CollectionItemForm(forms.Form):
+    """Which of the member's collections to put a material into (or take it out of)."""
+
+    collection = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={
+            "required": _("Choose one of your collections."),
+            "invalid_choice": _("Choose one of your collections."),
+        },
+    )
+
+    def __init__(self, *args, collections, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["collection"].queryset = collections
+
+
 SCORES = [(number, str(number)) for number in range(5, 0, -1)]
 
 

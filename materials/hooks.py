@@ -109,17 +109,18 @@ def register() -> None:
         one=_("%(actor)s rated your material «%(target)s»"),
         many=_("%(count)s new ratings of your material «%(target)s»"),
     )
-    # Urgent: an author must hear at once that their material is hidden.
+    # No preference: an author must hear, at once and whatever their settings,
+    # that their material is hidden and that they may answer.
     notification_kind_register(
         key="takedown_upheld",
-        preference="reviews",
+        preference=None,
         one=_("«%(target)s» is hidden after a copyright request: you can answer"),
         many=_("%(count)s of your materials are hidden after copyright requests"),
         urgent=True,
     )
     notification_kind_register(
         key="takedown_restored",
-        preference="reviews",
+        preference=None,
         one=_("«%(target)s» is shown again after your answer"),
         many=_("%(count)s of your materials are shown again"),
         urgent=True,

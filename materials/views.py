@@ -15,6 +15,7 @@ from materials.downloads import file_response
 from materials.forms import (
     CatalogueFilterForm,
     CollectionForm,
+    CollectionItemForm,
     MaterialCreateForm,
     MaterialForm,
     RatingForm,
@@ -253,12 +254,16 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
     form = RatingForm(request.POST)
     if not form.is_valid():
         return detail(request, pk, rating_form=form, status=400)
-    services.rating_set(
-        material=material,
-        user=request.user,
-        score=form.cleaned_data["score"],
-        comment=form.cleaned_data["comment"],
-    )
+    try:
+        services.rating_set(
+            material=material,
+            user=request.user,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return detail(request, pk, rating_form=form, status=400)
     messages.success(request, _("Thank you for your rating."))
     return redirect(material)
 
@@ -268,9 +273,15 @@ def collections(request: HttpRequest) -> HttpResponse:
     """The member's collections, and a form for a new one."""
     form = CollectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        collection = services.collection_create(owner=request.user, **form.cleaned_data)
-        messages.success(request, _("The collection is created."))
-        return redirect(collection)
+        try:
+            collection = services.collection_create(
+                owner=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The collection is created."))
+            return redirect(collection)
     page = Paginator(selectors.collections_of(user=request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -329,17 +340,26 @@ def collection_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def collection_item(request: HttpRequest, pk: int) -> HttpResponse:
     """Put the material ``pk`` into one of the member's collections, or take it out."""
     material = selectors.material_get(pk=pk, user=request.user)
-    collection = (
-        selectors.collections_of(user=request.user)
-        .filter(pk=request.POST.get("collection") or 0)
-        .first()
+    form = CollectionItemForm(
+        request.POST, collections=selectors.collections_of(user=request.user)
     )
-    if collection is None:
-        raise Http404
+    if not form.is_valid():
+        # Not one of the member's collections (missing, another's, not a number).
+        messages.error(request, " ".join(form.errors["collection"]))
+        return detail(request, pk, status=400)
+    collection = form.cleaned_data["collection"]
     present = request.POST.get("present") != "0"
-    services.collection_item_set(
-        collection=collection, material=material, editor=request.user, present=present
-    )
+    try:
+        services.collection_item_set(
+            collection=collection,
+            material=material,
+            editor=request.user,
+            present=present,
+        )
+    except ValidationError as error:
+        # No text to keep: the material's page, saying why.
+        messages.error(request, " ".join(error.messages))
+        return detail(request, pk, status=400)
     messages.success(
         request,
         _("Added to «%(title)s».") % {"title": collection.title}

@@ -26,7 +26,10 @@ def _over_limit(request: HttpRequest) -> bool:
         address = "unknown"
     key = f"takedown-requests:{address}"
     cache.add(key, 0, timeout=60 * 60)
-    return cache.incr(key) > TAKEDOWNS_PER_HOUR
+    try:
+        return cache.incr(key) > TAKEDOWNS_PER_HOUR
+    except ValueError:  # expired meanwhile, or the cache is away: not counted
+        return False
 
 
 def request_takedown(request: HttpRequest, pk: int) -> HttpResponse:

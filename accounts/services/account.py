@@ -258,10 +258,11 @@ def notification_deliveries(*, user_ids) -> dict[tuple[int, str], str]:
             "user_id", "kind", "delivery"
         )
     }
+    kinds = NotificationSetting.Kind.values  # a new list at every read
     return {
         (user_id, kind): chosen.get((user_id, kind), NOTIFICATION_DEFAULTS[kind])
         for user_id in user_ids
-        for kind in NotificationSetting.Kind.values
+        for kind in kinds
     }
 
 

@@ -19,6 +19,7 @@ from accounts.permissions import (
     can_moderate_blogs,
     is_blocked_by,
 )
+from community import limits
 from community import services as community
 from community.markdown import render_markdown
 from community.pagecache import page_cache_invalidate
@@ -102,6 +103,9 @@ def post_create(
     Raises ValidationError when a field is invalid.
     """
     participation_check(author)
+    limits.write_limit_check(
+        author, limits.BLOG_POSTS, BlogPost.objects.filter(author=author)
+    )
     post = BlogPost(
         author=author,
         title=title.strip(),
@@ -165,6 +169,7 @@ def post_publish(*, post: BlogPost, actor: User) -> BlogPost:
 @transaction.atomic
 def post_unpublish(*, post: BlogPost, actor: User) -> BlogPost:
     """Take a post back to drafts: only its author sees it then."""
+    participation_check(actor)
     if not can_edit_post(actor, post):
         raise PermissionDenied
     if post.is_published:
@@ -177,6 +182,7 @@ def post_unpublish(*, post: BlogPost, actor: User) -> BlogPost:
 
 def post_comments_set(*, post: BlogPost, actor: User, closed: bool) -> BlogPost:
     """Close or reopen comments; existing comments stay."""
+    participation_check(actor)
     if not can_edit_post(actor, post):
         raise PermissionDenied
     if post.comments_closed != closed:
@@ -188,6 +194,7 @@ def post_comments_set(*, post: BlogPost, actor: User, closed: bool) -> BlogPost:
 @transaction.atomic
 def post_delete(*, post: BlogPost, actor: User) -> None:
     """Delete a post with its comments (the author, or a moderator)."""
+    participation_check(actor)
     if not can_delete_post(actor, post):
         raise PermissionDenied
     community.activity_remove(kind=BLOG_POST_ACTIVITY, target=post)
@@ -210,6 +217,9 @@ def comment_create(*, post: BlogPost, author: User, body: str) -> BlogComment:
                 _("The author does not accept your comments."), code="blocked"
             )
         raise ValidationError(_("Comments on this post are closed."), code="closed")
+    limits.write_limit_check(
+        author, limits.COMMENTS, BlogComment.objects.filter(author=author)
+    )
     comment = BlogComment(
         post=post, author=author, body=body.strip(), body_html=render_markdown(body)
     )
@@ -231,6 +241,7 @@ def comment_create(*, post: BlogPost, author: User, body: str) -> BlogComment:
 @transaction.atomic
 def comment_delete(*, comment: BlogComment, actor: User) -> None:
     """Delete a comment (its author, the post's author, or a moderator)."""
+    participation_check(actor)
     if not can_delete_comment(actor, comment):
         raise PermissionDenied
     post_id = comment.post_id

@@ -18,7 +18,7 @@ from community.sanctions import participation_check
 __all__ = [
     "block_create",
     "block_delete",
-    "bookmark_toggle",
+    "bookmark_set",
     "follow_create",
     "follow_delete",
 ]
@@ -71,8 +71,8 @@ def block_delete(*, blocker: User, blocked: User) -> None:
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()
 
 
-def bookmark_toggle(*, user: User, key: str, object_id: int) -> bool:
-    """Bookmark the object, or remove the bookmark; returns whether it is now kept.
+def _bookmarked(*, user: User, key: str, object_id: int) -> dict:
+    """The bookmark's unique (member, kind, object), the object checked.
 
     Raises ObjectDoesNotExist when the kind is unknown or the object is not
     visible to the member (the view answers 404).
@@ -81,13 +81,25 @@ def bookmark_toggle(*, user: User, key: str, object_id: int) -> bool:
     if kind is None:
         raise ObjectDoesNotExist(key)
     target = kind.visible_to(user).get(pk=object_id)
-    content_type = ContentType.objects.get_for_model(kind.model)
-    deleted, _rows = Bookmark.objects.filter(
-        user=user, content_type=content_type, object_id=target.pk
-    ).delete()
-    if deleted:
-        return False
-    Bookmark.objects.get_or_create(
-        user=user, content_type=content_type, object_id=target.pk
-    )
-    return True
+    return {
+        "user": user,
+        "content_type": ContentType.objects.get_for_model(kind.model),
+        "object_id": target.pk,
+    }
+
+
+def bookmark_set(*, user: User, key: str, object_id: int, on: bool) -> bool:
+    """Keep the object among the member's bookmarks (``on``) or not; returns ``on``.
+
+    Sets the state asked for: a double click or a retry changes nothing the
+    second time, and requests arriving at once keep one row. Raises
+    ObjectDoesNotExist when the kind is unknown or the object is not visible
+    to the member.
+    """
+    pair = _bookmarked(user=user, key=key, object_id=object_id)
+    if on:
+        # Under a savepoint; a parallel insert that won is read back.
+        Bookmark.objects.get_or_create(**pair)
+    else:
+        Bookmark.objects.filter(**pair).delete()
+    return on

@@ -143,6 +143,8 @@ def test_account_export_holds_all_my_data(member):
 
 def test_account_export_view_sends_zip(member_client, member):
     assert member_client.get(reverse("accounts:account_export")).status_code == 405
+    # The export asks for the password again (test_export_reauth.py).
+    member_client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
 
     response = member_client.post(reverse("accounts:account_export"))
 

@@ -17,9 +17,13 @@ LIST = reverse("accounts:bookmarks")
 def test_bookmark_toggle_adds_then_removes(member):
     post = BlogPostFactory()
 
-    assert services.bookmark_toggle(user=member, key="blogpost", object_id=post.pk)
+    assert services.bookmark_set(
+        user=member, key="blogpost", object_id=post.pk, on=True
+    )
     assert Bookmark.objects.get().target == post
-    assert not services.bookmark_toggle(user=member, key="blogpost", object_id=post.pk)
+    assert not services.bookmark_set(
+        user=member, key="blogpost", object_id=post.pk, on=False
+    )
     assert not Bookmark.objects.exists()
 
 
@@ -27,11 +31,11 @@ def test_bookmark_toggle_refuses_unknown_kind_and_invisible_objects(member):
     draft = BlogPostFactory(status="draft", published_at=None)
 
     with pytest.raises(ObjectDoesNotExist):
-        services.bookmark_toggle(user=member, key="nonsense", object_id=1)
+        services.bookmark_set(user=member, key="nonsense", object_id=1, on=True)
     with pytest.raises(ObjectDoesNotExist):
-        services.bookmark_toggle(user=member, key="blogpost", object_id=draft.pk)
+        services.bookmark_set(user=member, key="blogpost", object_id=draft.pk, on=True)
     with pytest.raises(ObjectDoesNotExist):
-        services.bookmark_toggle(user=member, key="blogpost", object_id=999999)
+        services.bookmark_set(user=member, key="blogpost", object_id=999999, on=True)
 
 
 def test_bookmark_toggle_view(member_client, member):

@@ -94,7 +94,7 @@ def test_follow_toggle_view_follows_and_unfollows(member_client, member):
     assert response.url == other.get_absolute_url()
     assert Follow.objects.filter(follower=member, followee=other).exists()
 
-    member_client.post(toggle)
+    member_client.post(toggle, {"action": "unfollow"})
     assert not Follow.objects.exists()
 
 
@@ -138,9 +138,9 @@ def test_block_toggle_view_blocks_and_unblocks(member_client, member):
     other = UserFactory()
     toggle = reverse("accounts:block_toggle", kwargs={"username": other.username})
 
-    member_client.post(toggle)
+    member_client.post(toggle, {"action": "block"})
     assert Block.objects.filter(blocker=member, blocked=other).exists()
-    member_client.post(toggle)
+    member_client.post(toggle, {"action": "unblock"})
     assert not Block.objects.exists()
 
 

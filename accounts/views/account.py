@@ -1,5 +1,6 @@
 """Account settings: notifications, data export, deletion."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -70,6 +71,11 @@ def settings_account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+# Everything the member ever wrote, in one file: whoever holds an open session
+# (a shared staff-room computer) must prove to be the member first. allauth
+# asks for the password, or mails a code to a member who signed up through
+# a social provider and has none, then replays this request.
+@reauthentication_required
 def account_export(request: HttpRequest) -> HttpResponse:
     content = services.account_export(user=request.user)
     stamp = timezone.localdate().isoformat()
@@ -80,8 +86,15 @@ def account_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _has_no_password(request: HttpRequest) -> bool:
+    return not request.user.has_usable_password()
+
+
 @login_required
 @require_POST
+# The form asks for the password; a member who has none (signed up through
+# a social provider) confirms with the code allauth mails instead.
+@reauthentication_required(enabled=_has_no_password)
 def account_delete(request: HttpRequest) -> HttpResponse:
     form = AccountDeleteForm(request.POST, user=request.user)
     if not form.is_valid():

@@ -31,9 +31,9 @@ def _member(username: str) -> User:
 @require_POST
 def follow_toggle(request: HttpRequest, username: str) -> HttpResponse:
     other = _member(username)
-    if request.POST.get("action") == "unfollow" or selectors_relations.is_following(
-        follower=request.user, followee=other
-    ):
+    # The button says what it asks for: a double click or a retry of
+    # "follow" never unfollows.
+    if request.POST.get("action") == "unfollow":
         services.follow_delete(follower=request.user, followee=other)
         messages.success(request, _("You no longer follow this member."))
     else:
@@ -52,7 +52,7 @@ def block_toggle(request: HttpRequest, username: str) -> HttpResponse:
     other = get_object_or_404(User, username=username)
     if not can_block_member(request.user, other):
         raise Http404
-    if selectors_relations.is_blocking(blocker=request.user, blocked=other):
+    if request.POST.get("action") == "unblock":
         services.block_delete(blocker=request.user, blocked=other)
         messages.success(request, _("The member is unblocked."))
     else:
@@ -122,8 +122,13 @@ def bookmark_list(request: HttpRequest) -> HttpResponse:
 def bookmark_toggle(request: HttpRequest) -> HttpResponse:
     try:
         object_id = int(request.POST.get("object_id", ""))
-        kept = services.bookmark_toggle(
-            user=request.user, key=request.POST.get("key", ""), object_id=object_id
+        # The button says the state it asks for ("on": 1 or 0), so a double
+        # click or a retry never takes the bookmark away again.
+        kept = services.bookmark_set(
+            user=request.user,
+            key=request.POST.get("key", ""),
+            object_id=object_id,
+            on=request.POST.get("on", "1") != "0",
         )
     except (ValueError, ObjectDoesNotExist) as error:
         raise Http404 from error

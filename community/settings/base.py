@@ -35,7 +35,8 @@ INSTALLED_APPS = [
     "forums",
     "materials",
     "masterclasses",
-    "django.contrib.admin",
+    # Django's admin on our site: a list's address never breaks its page.
+    "community.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a NUL character (which PostgreSQL refuses) reaches no code.
+    "community.middleware.NulCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -115,19 +118,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 REDIS_URL = env("REDIS_URL", default="")
 
+# The cache with Redis. Redis away costs speed, not pages: every cache
+# operation then answers as an empty cache (community.cache), and short
+# timeouts bound what each costs while Redis cannot be reached.
+REDIS_CACHE = {
+    "BACKEND": "community.cache.RedisCache",
+    "LOCATION": REDIS_URL,
+    "KEY_PREFIX": "kollegi",
+    "OPTIONS": {
+        "CLIENT_CLASS": "django_redis.client.DefaultClient",
+        "SOCKET_CONNECT_TIMEOUT": 0.3,
+        "SOCKET_TIMEOUT": 1,
+    },
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "kollegi",
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
-            },
-        }
-    }
+    CACHES = {"default": REDIS_CACHE}
     # Sessions outlive a Redis restart: stored in the database, read through Redis.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -164,11 +169,29 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers an unacknowledged task after this long; no task may run longer.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,
+    "socket_connect_timeout": 1,
+}
+# A request that enqueues a task while the broker is away must not hang: one
+# quick retry (a connection dropped by a restart), then the task waits in the
+# outbox (community.outbox) and is sent by the sweep below.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "community.tasks.heartbeat_record_task",
+        "schedule": 60.0,
+    },
+    # Tasks a request could not hand to the broker, sent once it answers.
+    "outbox": {
+        "task": "community.tasks.outbox_send_task",
         "schedule": 60.0,
     },
     # GET requests write nothing: what they note waits in the cache until these
@@ -180,6 +203,16 @@ CELERY_BEAT_SCHEDULE = {
     "visits": {
         "task": "accounts.tasks.visits_flush_task",
         "schedule": 60.0 * 2,
+    },
+    # E-mails owed whose task was lost or whose worker died (community.claims).
+    "notification-emails": {
+        "task": "community.tasks.notification_emails_sweep_task",
+        "schedule": 60.0 * 5,
+    },
+    # Forum posts whose watchers were never told (a lost fan-out task).
+    "post-fanouts": {
+        "task": "forums.tasks.post_fanouts_sweep_task",
+        "schedule": 60.0 * 5,
     },
     # Every hour: members whose local time is the digest hour get theirs.
     "digests": {
@@ -233,6 +266,29 @@ MODERATION_NEW_MEMBER_TOPICS_PER_HOUR = env.int(
 MODERATION_NEW_MEMBER_POSTS_PER_HOUR = env.int(
     "DJANGO_MODERATION_NEW_MEMBER_POSTS_PER_HOUR", default=10
 )
+# Every kind of writing a new member does in an hour (community.limits); staff,
+# moderators and experts are not limited.
+MODERATION_NEW_MEMBER_PER_HOUR = {
+    "topics": MODERATION_NEW_MEMBER_TOPICS_PER_HOUR,
+    "posts": MODERATION_NEW_MEMBER_POSTS_PER_HOUR,
+    "blog_posts": env.int(
+        "DJANGO_MODERATION_NEW_MEMBER_BLOG_POSTS_PER_HOUR", default=3
+    ),
+    "comments": env.int("DJANGO_MODERATION_NEW_MEMBER_COMMENTS_PER_HOUR", default=10),
+    "ratings": env.int("DJANGO_MODERATION_NEW_MEMBER_RATINGS_PER_HOUR", default=20),
+    "collections": env.int(
+        "DJANGO_MODERATION_NEW_MEMBER_COLLECTIONS_PER_HOUR", default=5
+    ),
+    "collection_items": env.int(
+        "DJANGO_MODERATION_NEW_MEMBER_COLLECTION_ITEMS_PER_HOUR", default=30
+    ),
+    "reports": env.int("DJANGO_MODERATION_NEW_MEMBER_REPORTS_PER_HOUR", default=10),
+    "masterclasses": env.int(
+        "DJANGO_MODERATION_NEW_MEMBER_MASTERCLASSES_PER_HOUR", default=2
+    ),
+    "materials": env.int("DJANGO_MODERATION_NEW_MEMBER_MATERIALS_PER_HOUR", default=5),
+    "images": env.int("DJANGO_MODERATION_NEW_MEMBER_IMAGES_PER_HOUR", default=20),
+}
 # Addresses and browsers of writes (kept for abuse checks) are deleted after
 # so many days by a nightly task.
 MODERATION_TRACE_DAYS = env.int("DJANGO_MODERATION_TRACE_DAYS", default=90)
@@ -294,6 +350,8 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+# allauth's form, answering two sign-ups with one address at once as one.
+ACCOUNT_FORMS = {"signup": "accounts.forms_signup.AccountSignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False

@@ -115,7 +115,7 @@ def test_forum_measures_count_published_posts_useful_marks_and_answers():
     answer = forums.post_create(topic=topic, author=author, body="Ответ")
     removed = forums.post_create(topic=topic, author=author, body="Лишнее")
     forums.post_delete(post=removed, actor=author)
-    forums.reaction_toggle(post=answer, user=reader, kind="useful")
+    forums.reaction_set(post=answer, user=reader, kind="useful", on=True)
     forums.answer_accept(topic=topic, post=answer, actor=topic.author)
 
     values = registry.measures_for(
@@ -357,7 +357,7 @@ def _helpful_month(opt_out: bool = False):
         kind="question",
     )
     answer = forums.post_create(topic=topic, author=helper, body="Ответ")
-    forums.reaction_toggle(post=answer, user=UserFactory(), kind="useful")
+    forums.reaction_set(post=answer, user=UserFactory(), kind="useful", on=True)
     forums.answer_accept(topic=topic, post=answer, actor=topic.author)
     return helper
 
@@ -389,7 +389,8 @@ def test_members_of_the_month_overall_by_subject_and_region():
     assert names(subject="physics") == []
     assert names(region="tatarstan") == [helper.pk]
     assert names(region="moscow") == []
-    assert Client().get(url, {"month": "2026-99"}).status_code == 200
+    # A month that cannot be: the current month's page, saying so, as a 400.
+    assert Client().get(url, {"month": "2026-99"}).status_code == 400
 
 
 def test_the_task_computes_this_month():

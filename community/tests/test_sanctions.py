@@ -195,7 +195,7 @@ def test_suspended_member_cannot_write_in_the_forums(suspended):
     with pytest.raises(ParticipationRestricted):
         forums.post_edit(post=own, editor=suspended, body="Исправлено")
     with pytest.raises(ParticipationRestricted):
-        forums.reaction_toggle(post=post, user=suspended, kind="thanks")
+        forums.reaction_set(post=post, user=suspended, kind="thanks", on=True)
     assert topic.posts.count() == 3
 
 

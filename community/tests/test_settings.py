@@ -110,7 +110,7 @@ def test_local_settings_with_service_urls_use_the_services():
     )
 
     assert values["database_engine"] == "django.db.backends.postgresql"
-    assert values["cache_backend"] == "django_redis.cache.RedisCache"
+    assert values["cache_backend"] == "community.cache.RedisCache"
     assert values["cache_location"] == "redis://127.0.0.1:6379/0"
     assert values["eager"] is False
     assert values["broker_url"] == "redis://127.0.0.1:6379/0"

@@ -346,13 +346,13 @@ def test_suggestions_put_the_most_used_first_and_stop_at_ten(client):
         ' , "" ',
         "д" * 150,
         "дроби, " * 40,
-        "\x00",
-        "дро\x00би",
         "%",
         "_",
     ],
 )
 def test_odd_input_gets_no_suggestions(client, q):
+    # A NUL character never gets here: a 400 for the whole site
+    # (community.middleware.NulCharacterMiddleware, test_hostile_input.py).
     Tag.objects.create(name="Дроби")
     Tag.objects.create(name="дроби_5")
 

@@ -206,8 +206,8 @@ CHANGES: dict[str, tuple[Callable | None, Callable, str, bool]] = {
     ),
     "reaction": (
         None,
-        lambda s: services.reaction_toggle(
-            post=s.post, user=UserFactory(), kind="thanks"
+        lambda s: services.reaction_set(
+            post=s.post, user=UserFactory(), kind="thanks", on=True
         ),
         "· 1</button>",
         True,

@@ -57,16 +57,19 @@ def test_approving_publishes_counts_and_notifies(moderator):
     assert ModerationLog.objects.get().action == "approve"
 
 
-def test_a_newcomers_reply_waits_without_notifying(moderator):
+def test_a_newcomers_reply_waits_without_notifying(
+    moderator, django_capture_on_commit_callbacks
+):
     author = UserFactory(is_staff=True)  # staff write straight away
     topic = services.topic_create(
         section=SectionFactory(), author=author, title="Т", body="x"
     )
     newcomer = UserFactory()
 
-    reply = services.post_create(
-        topic=topic, author=newcomer, body=f"@{author.username} привет"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = services.post_create(
+            topic=topic, author=newcomer, body=f"@{author.username} привет"
+        )
 
     assert reply.is_pending
     assert Topic.objects.get(pk=topic.pk).reply_count == 0
@@ -74,7 +77,8 @@ def test_a_newcomers_reply_waits_without_notifying(moderator):
     page = Client().get(topic.get_absolute_url()).content.decode()
     assert "привет" not in page
 
-    services.post_approve(post=reply, moderator=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_approve(post=reply, moderator=moderator)
 
     assert Topic.objects.get(pk=topic.pk).reply_count == 1
     assert Notification.objects.filter(recipient=author, kind="forum_mention").exists()

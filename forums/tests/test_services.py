@@ -79,15 +79,20 @@ def test_topic_create_refuses_inactive_members():
         )
 
 
-def test_post_create_numbers_counts_and_notifies_watchers(member):
+def test_post_create_numbers_counts_and_notifies_watchers(
+    member, django_capture_on_commit_callbacks
+):
     topic = services.topic_create(
         section=SectionFactory(), author=UserFactory(), title="Т", body="Вопрос"
     )
     watcher = UserFactory()
     services.topic_watch_set(user=watcher, topic=topic, watching=True)
 
-    first = services.post_create(topic=topic, author=member, body="Первый ответ")
-    second = services.post_create(topic=topic, author=UserFactory(), body="Второй")
+    # The watchers are told after commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.post_create(topic=topic, author=member, body="Первый ответ")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.post_create(topic=topic, author=UserFactory(), body="Второй")
 
     assert (first.number, second.number) == (2, 3)
     topic.refresh_from_db()
@@ -129,27 +134,33 @@ def test_post_create_refuses_empty_text(member):
     assert error.value.code == "empty"
 
 
-def test_mentions_notify_members_but_not_blockers_or_strangers(member):
+def test_mentions_notify_members_but_not_blockers_or_strangers(
+    member, django_capture_on_commit_callbacks
+):
     topic = TopicFactory()
     anna = UserFactory(username="anna")
     blocker = UserFactory(username="blocker")
     BlockFactory(blocker=blocker, blocked=member)
 
-    services.post_create(
-        topic=topic, author=member, body="@anna и @blocker, и @nobody, и me@mail.ru"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(
+            topic=topic, author=member, body="@anna и @blocker, и @nobody, и me@mail.ru"
+        )
 
     assert Notification.objects.filter(recipient=anna, kind="forum_mention").exists()
     assert not Notification.objects.filter(recipient=blocker).exists()
 
 
-def test_quote_notifies_the_quoted_author_once(member):
+def test_quote_notifies_the_quoted_author_once(
+    member, django_capture_on_commit_callbacks
+):
     topic = TopicFactory()
     quoted = PostFactory(topic=topic, number=2)
 
-    services.post_create(
-        topic=topic, author=member, body="> цитата\n\nСогласна", quoted=quoted
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(
+            topic=topic, author=member, body="> цитата\n\nСогласна", quoted=quoted
+        )
 
     assert (
         Notification.objects.filter(recipient=quoted.author, kind="forum_quote").count()
@@ -257,14 +268,16 @@ def test_answer_accept_by_author_or_moderator(member, moderator):
 def test_reaction_toggle_counts_and_refuses_own_posts(member):
     post = PostFactory()
 
-    assert services.reaction_toggle(post=post, user=member, kind="thanks") is True
+    assert services.reaction_set(post=post, user=member, kind="thanks", on=True) is True
     assert Post.objects.get(pk=post.pk).thanks_count == 1
-    assert services.reaction_toggle(post=post, user=member, kind="thanks") is False
+    assert (
+        services.reaction_set(post=post, user=member, kind="thanks", on=False) is False
+    )
     assert Post.objects.get(pk=post.pk).thanks_count == 0
     with pytest.raises(PermissionDenied):
-        services.reaction_toggle(post=post, user=post.author, kind="useful")
+        services.reaction_set(post=post, user=post.author, kind="useful", on=True)
     with pytest.raises(ValidationError):
-        services.reaction_toggle(post=post, user=member, kind="like")
+        services.reaction_set(post=post, user=member, kind="like", on=True)
 
 
 def test_topic_read_mark_only_moves_forward(member):

@@ -367,7 +367,7 @@ def test_index_shows_unread_topics_per_section(
 
 
 def test_the_topic_page_knows_what_the_member_did_with_it(member_client, member):
-    from accounts.services import bookmark_toggle
+    from accounts.services import bookmark_set
 
     topic = TopicFactory()
     other = TopicFactory(section=topic.section)
@@ -375,7 +375,7 @@ def test_the_topic_page_knows_what_the_member_did_with_it(member_client, member)
         PostFactory(topic=topic, number=number)
     services.topic_read_mark(user=member, topic=topic, number=30)
     services.topic_watch_set(user=member, topic=topic, watching=True)
-    bookmark_toggle(user=member, key="topic", object_id=topic.pk)
+    bookmark_set(user=member, key="topic", object_id=topic.pk, on=True)
     topic.section.moderators.add(member)
 
     mine = member_client.get(topic.get_absolute_url()).context

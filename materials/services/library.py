@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors_relations import bookmark_holders
+from community import limits
 from community import services as community
 from community.markdown import render_markdown
 from community.pagecache import page_cache_invalidate
@@ -135,6 +136,9 @@ def material_create(
     participation_check(author)
     if not can_create_material(author):
         raise PermissionDenied
+    limits.write_limit_check(
+        author, limits.MATERIALS, Material.objects.filter(author=author)
+    )
     material = Material(author=author, **{key: fields[key] for key in fields})
     material.description_html = render_markdown(material.description)
     _check_fields(material)
@@ -211,6 +215,7 @@ def material_publish(*, material: Material, actor) -> Material:
 @transaction.atomic
 def material_unpublish(*, material: Material, actor) -> Material:
     """Take a material back to drafts (its files and reviews stay)."""
+    participation_check(actor)
     if not can_edit_material(actor, material):
         raise PermissionDenied
     if material.is_published:
@@ -224,6 +229,7 @@ def material_unpublish(*, material: Material, actor) -> Material:
 @transaction.atomic
 def material_delete(*, material: Material, actor) -> None:
     """Delete a material with every version; the files go after commit."""
+    participation_check(actor)
     if not can_edit_material(actor, material):
         raise PermissionDenied
     names = list(
@@ -344,6 +350,10 @@ def download_record(*, material: Material, user, day=None) -> bool:
 
 
 def _ratings_recount(material: Material) -> None:
+    # Ratings written at once count one after the other: the second waits for
+    # the first to commit and then sees its row. "No key": inserting a rating
+    # takes a key-share lock on the material, which this must not wait for.
+    Material.objects.select_for_update(no_key=True).filter(pk=material.pk).first()
     totals = Rating.objects.filter(material=material).aggregate(
         count=Count("pk"), average=Avg("score")
     )
@@ -360,6 +370,9 @@ def rating_set(*, material: Material, user, score: int, comment: str = "") -> Ra
         raise PermissionDenied
     if not 1 <= int(score) <= 5:
         raise ValidationError(_("A rating is from 1 to 5."), code="score")
+    if not Rating.objects.filter(material=material, user=user).exists():
+        # Changing one's rating is not another rating.
+        limits.write_limit_check(user, limits.RATINGS, Rating.objects.filter(user=user))
     rating, created = Rating.objects.update_or_create(
         material=material,
         user=user,
@@ -385,6 +398,7 @@ def rating_delete(*, material: Material, user, actor=None) -> None:
     from materials.permissions import can_moderate_materials
 
     actor = actor or user
+    participation_check(actor)
     if actor.pk != user.pk and not can_moderate_materials(actor):
         raise PermissionDenied
     Rating.objects.filter(material=material, user=user).delete()
@@ -398,6 +412,9 @@ def collection_create(
     participation_check(owner)
     if not owner.is_authenticated:
         raise PermissionDenied
+    limits.write_limit_check(
+        owner, limits.COLLECTIONS, Collection.objects.filter(owner=owner)
+    )
     collection = Collection(
         owner=owner,
         title=title.strip(),
@@ -423,6 +440,7 @@ def collection_update(*, collection: Collection, editor, **fields) -> Collection
 
 
 def collection_delete(*, collection: Collection, editor) -> None:
+    participation_check(editor)
     if not can_edit_collection(editor, collection):
         raise PermissionDenied
     collection.delete()
@@ -438,6 +456,12 @@ def collection_item_set(
     if present:
         if not can_view_material(editor, material):
             raise PermissionDenied
+        limits.write_limit_check(
+            editor,
+            limits.COLLECTION_ITEMS,
+            CollectionItem.objects.filter(collection__owner=editor),
+            field="added_at",
+        )
         CollectionItem.objects.get_or_create(collection=collection, material=material)
     else:
         CollectionItem.objects.filter(collection=collection, material=material).delete()

@@ -79,6 +79,7 @@ def review_request(*, material: Material, author) -> ReviewRound:
     Raises PermissionDenied, or ValidationError when a round is already open
     or a revision was asked for and no new version has been uploaded.
     """
+    participation_check(author)
     material = Material.objects.select_for_update().get(pk=material.pk)
     if not can_submit_for_review(author, material):
         raise PermissionDenied
@@ -370,6 +371,7 @@ def review_decide(
 @transaction.atomic
 def review_withdraw(*, round_: ReviewRound, author) -> ReviewRound:
     """The author takes the material out of review before the decision."""
+    participation_check(author)
     round_ = (
         ReviewRound.objects.select_for_update(of=("self",))
         .select_related("material")

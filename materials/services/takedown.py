@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from community import services as community
+from community.emails import render_email_subject, render_email_text
 from materials.models import Material, TakedownRequest
 from materials.permissions import can_moderate_materials
 
@@ -37,10 +37,12 @@ def _email_requester(request: TakedownRequest, template: str) -> None:
     # The requester wrote in the site's language at the time; keep it.
     with translation.override(request.language or settings.LANGUAGE_CODE):
         context = {"request": request, "site_url": settings.SITE_URL}
-        subject = render_to_string(f"materials/email/{template}_subject.txt", context)
-        body = render_to_string(f"materials/email/{template}.txt", context)
+        subject = render_email_subject(
+            f"materials/email/{template}_subject.txt", context
+        )
+        body = render_email_text(f"materials/email/{template}.txt", context)
     payload = {
-        "subject": " ".join(subject.split()),
+        "subject": subject,
         "body": body,
         "to": [request.email],
     }

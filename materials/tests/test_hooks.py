@@ -72,6 +72,8 @@ def test_materials_can_be_bookmarked_and_feed_reads_shared(member):
     )
     reader = expert()
 
-    assert accounts.bookmark_toggle(user=reader, key="material", object_id=material.pk)
+    assert accounts.bookmark_set(
+        user=reader, key="material", object_id=material.pk, on=True
+    )
     event = ActivityEvent.objects.get(kind="material")
     assert event.phrase.endswith("делится материалом")

@@ -129,7 +129,7 @@ def test_a_new_version_keeps_the_old_files_and_tells_bookmarkers(member):
     material = MaterialFactory(author=member)
     old_files = list(material.current_version.files.values_list("pk", flat=True))
     reader = UserFactory()
-    accounts.bookmark_toggle(user=reader, key="material", object_id=material.pk)
+    accounts.bookmark_set(user=reader, key="material", object_id=material.pk, on=True)
 
     version = services.material_version_add(
         material=material,

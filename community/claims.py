@@ -1,0 +1,63 @@
+"""Claims: a row taken before a side effect (an e-mail, a notification).
+
+A worker killed while it holds a claim (SIGKILL, the hard time limit, a lost
+host) never finishes it, and Celery does not always deliver its task again.
+So a claim records when it was taken, and one that is older than any task may
+run (``CELERY_TASK_TIME_LIMIT`` plus a margin) and not marked done may be taken
+over: its holder is dead. Taking over is one conditional UPDATE, so of two
+takers only one wins. The holder, in turn, does not start the side effect once
+its own claim is that old (``claim_expired``), so a claim taken over is never
+acted on twice.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Model, Q
+from django.utils import timezone
+
+# Beyond the hard time limit: clocks of different hosts and an SMTP exchange
+# that started just before the limit.
+CLAIM_MARGIN = datetime.timedelta(minutes=1)
+# Sweeps take over what went stale this recently; older work is not done late.
+SWEEP_HORIZON = datetime.timedelta(days=1)
+
+
+def claim_lifetime() -> datetime.timedelta:
+    """How long a claim's holder may be alive: the Celery hard time limit."""
+    return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+
+
+def claim_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Claims taken before this moment are stale: whoever took them is dead."""
+    return (now or timezone.now()) - claim_lifetime() - CLAIM_MARGIN
+
+
+def claim_expired(
+    claimed_at: datetime.datetime, now: datetime.datetime | None = None
+) -> bool:
+    """True when the holder of a claim taken at ``claimed_at`` must not act on it."""
+    return (now or timezone.now()) - claimed_at >= claim_lifetime()
+
+
+def claim_take(
+    model: type[Model],
+    *,
+    pk: int,
+    field: str,
+    ready: Q,
+    now: datetime.datetime | None = None,
+    **changes: object,
+) -> datetime.datetime | None:
+    """Take the row's claim in ``field`` if it is free or stale; atomic.
+
+    ``ready`` says the work is still to do (not marked done). Returns the
+    claim's time (to check with ``claim_expired``), or None when another
+    holder has it or the work is done. ``changes`` are written with the claim.
+    """
+    now = now or timezone.now()
+    free = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": claim_cutoff(now)})
+    taken = model._default_manager.filter(ready & free, pk=pk).update(
+        **{field: now}, **changes
+    )
+    return now if taken else None

@@ -1,0 +1,401 @@
+"""A banned member writes nothing, through any page of the site.
+
+Every URL pattern is posted to as a banned member with plausible, valid data
+(each page's own fields, a real picture and a real PDF); afterwards every row of
+our apps and every stored file is as it was. A new page needs its arguments
+below, or this test fails: that is the point.
+"""
+
+import datetime
+import io
+import os
+import re
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from PIL import Image
+
+from accounts.tests.factories import BlogCommentFactory, BlogPostFactory, UserFactory
+from community.models import (
+    Badge,
+    Grade,
+    Notification,
+    Report,
+    RequestTrace,
+    Sanction,
+    Subject,
+)
+from community.recognition import badge_award_manual
+from community.sanctions import sanction_give
+from forums.models import Topic
+from forums.tests.factories import PostFactory, SectionFactory, TopicFactory
+from masterclasses.models import Registration
+from masterclasses.tests.factories import MasterClassFactory
+from materials.models import Collection, Material, TakedownRequest
+from materials.tests.factories import MaterialFactory, pdf_upload
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary")]
+
+OUR_APPS = ("accounts", "community", "forums", "materials", "masterclasses")
+# Written by every accepted POST for abuse checks, not by the member.
+NOT_COMPARED = {RequestTrace}
+# allauth's own pages (sign-in, sign-out, password, e-mail) and the admin site.
+SKIPPED_PREFIXES = ("admin/", "accounts/")
+# What a banned member may still do: nothing others see, and the way out.
+ALLOWED = {
+    "language_set": "the interface language is the member's own preference",
+    "unsubscribe": "stopping e-mail is always possible, even without signing in",
+    "notification_open": "reading one's notifications (a read mark)",
+    "notification_read_all": "reading one's notifications (read marks)",
+    "warning_acknowledge": "the member has read the moderators' warning",
+    "accounts:settings_privacy": "who sees the member's data: privacy, not posting",
+    "accounts:settings_notifications": "which e-mails the member gets",
+    "accounts:account_export": "the member's own data (the law says so)",
+    "accounts:account_delete": "leaving the network is always possible",
+    "accounts:avatar_remove": "taking one's own picture down shows nothing new",
+    "accounts:block_toggle": "blocking protects the member from others",
+    "accounts:bookmark_toggle": "bookmarks are a private list nobody else sees",
+    "forums:new_mark_read": "read marks are the member's own",
+    "forums:section_mark_read": "read marks are the member's own",
+    "forums:topic_watch": "watching is a private subscription",
+    "forums:section_watch": "watching is a private subscription",
+    "forums:tag_watch": "watching is a private subscription",
+    "masterclasses:unregister": "giving a seat back lets a waiting colleague in",
+    "masterclasses:mine": "a new secret address for the member's own calendar",
+    "materials:takedown": "open to anyone without an account: signed out, the "
+    "member could send it anyway",
+    "materials:takedown_answer": "the author answers a rights holder, to the "
+    "moderators only",
+}
+
+
+def _png(name: str = "схема.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def _patterns(patterns=None, prefix: str = "", namespace: str = ""):
+    """(route, name, pattern) of every URL pattern, namespaces included."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}{entry.namespace}:"
+            yield from _patterns(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else ""
+            yield prefix + str(entry.pattern), name, entry
+
+
+def _snapshot() -> dict:
+    """Every row of our apps' tables, and every file in the media folder."""
+    rows = {}
+    for app in OUR_APPS:
+        for model in apps.get_app_config(app).get_models():
+            if model in NOT_COMPARED:
+                continue
+            fields = [field.attname for field in model._meta.concrete_fields]
+            rows[model._meta.label] = set(model.objects.values_list(*fields))
+    # Materials' files are shared by every test process: their rows tell.
+    rows["files"] = {
+        os.path.join(folder, name)
+        for folder, _dirs, names in os.walk(settings.MEDIA_ROOT)
+        for name in names
+    }
+    return rows
+
+
+def _changes(before: dict, after: dict) -> dict:
+    """How many rows (or files) of each table appeared and went."""
+    return {
+        label: f"+{len(after[label] - rows)} -{len(rows - after[label])}"
+        for label, rows in before.items()
+        if after[label] != rows
+    }
+
+
+@pytest.fixture
+def world(moderator):
+    """A network with something of every kind, some of it the banned member's."""
+    now = timezone.now()
+    banned = UserFactory()
+    other = UserFactory()
+    mathematics = Subject.objects.get(slug="mathematics")
+
+    section = SectionFactory()
+    topic = TopicFactory(section=section, author=other)
+    topic.tags.add("fractions")
+    other_post = PostFactory(topic=topic, author=other)
+    own_post = PostFactory(topic=topic, author=banned)
+    question = TopicFactory(section=section, author=banned, kind=Topic.Kind.QUESTION)
+    answer = PostFactory(topic=question, author=other)
+
+    blog_post = BlogPostFactory(author=other)
+    own_blog_post = BlogPostFactory(author=banned)
+    own_comment = BlogCommentFactory(post=blog_post, author=banned)
+
+    material = MaterialFactory(author=other)
+    own_material = MaterialFactory(author=banned)
+    hidden_material = MaterialFactory(author=banned, is_hidden=True)
+    TakedownRequest.objects.create(
+        material=hidden_material,
+        material_title=hidden_material.title,
+        name="Издательство",
+        email="rights@publisher.example",
+        work="Учебник",
+        details="Это наш текст.",
+        status=TakedownRequest.Status.UPHELD,
+    )
+    collection = Collection.objects.create(owner=banned, title="Мои уроки")
+
+    masterclass = MasterClassFactory(host=other)
+    own_masterclass = MasterClassFactory(host=banned)
+    past = MasterClassFactory(
+        host=other,
+        starts_at=now - datetime.timedelta(hours=3),
+        ends_at=now - datetime.timedelta(hours=2),
+    )
+    registered = Registration.Status.REGISTERED
+    Registration.objects.create(
+        masterclass=past, user=banned, status=registered, attended=True
+    )
+    registration = Registration.objects.create(
+        masterclass=own_masterclass, user=other, status=registered
+    )
+    Registration.objects.create(
+        masterclass=MasterClassFactory(host=other, title="Записана"),
+        user=banned,
+        status=registered,
+    )
+
+    report = Report.objects.create(
+        reporter=other,
+        target_type_id=_content_type(Topic),
+        target_id=question.pk,
+        target_title=question.title,
+        target_url=question.get_absolute_url(),
+        reason=Report.Reason.SPAM,
+    )
+    badge = Badge.objects.create(
+        key="mentor-of-the-year",
+        name="Наставник года",
+        description="За наставничество",
+        tier=Badge.Tier.GOLD,
+        is_manual=True,
+    )
+    award = badge_award_manual(
+        badge=badge, user=banned, moderator=moderator, reason="Помогла молодым"
+    )
+    sanction_give(
+        member=banned,
+        moderator=moderator,
+        kind=Sanction.Kind.BAN,
+        reason="Реклама в каждой теме",
+    )
+    banned.refresh_from_db()
+    notification = Notification.objects.filter(recipient=banned).first()
+    assert notification is not None
+
+    own = {"username": banned.username}
+    theirs = {"username": other.username}
+    kwargs = {
+        # community
+        "sitemap_section": {"section": "forums"},
+        "tag_feed_rss": {"slug": "fractions"},
+        "tag_feed_atom": {"slug": "fractions"},
+        "tag": {"slug": "fractions"},
+        "report": {"key": "forum_topic", "pk": topic.pk},
+        "report_resolve": {"pk": report.pk},
+        "badge": {"key": "first-post"},
+        # accounts
+        "accounts:profile": theirs,
+        "accounts:follow_toggle": theirs,
+        "accounts:followers": theirs,
+        "accounts:following": theirs,
+        "accounts:portfolio": theirs,
+        "accounts:portfolio_print": theirs,
+        "accounts:blog": theirs,
+        "accounts:post_detail": {**theirs, "slug": blog_post.slug},
+        "accounts:comment_create": {**theirs, "slug": blog_post.slug},
+        "accounts:comment_delete": {
+            **theirs,
+            "slug": blog_post.slug,
+            "pk": own_comment.pk,
+        },
+        "accounts:post_edit": {**own, "slug": own_blog_post.slug},
+        "accounts:post_publish": {**own, "slug": own_blog_post.slug},
+        "accounts:post_comments_toggle": {**own, "slug": own_blog_post.slug},
+        "accounts:post_delete": {**own, "slug": own_blog_post.slug},
+        # forums
+        "forums:tag": {"slug": "fractions"},
+        "forums:section": {"slug": section.slug},
+        "forums:section_feed_rss": {"slug": section.slug},
+        "forums:section_feed_atom": {"slug": section.slug},
+        "forums:topic_create": {"slug": section.slug},
+        "forums:section_reports": {"slug": section.slug},
+        "forums:topic": {"pk": topic.pk},
+        "forums:reply": {"pk": topic.pk},
+        "forums:topic_moderate": {"pk": topic.pk},
+        "forums:topic_move": {"pk": topic.pk},
+        "forums:topic_merge": {"pk": topic.pk},
+        "forums:topic_split": {"pk": topic.pk},
+        "forums:post": {"pk": own_post.pk},
+        "forums:post_edit": {"pk": own_post.pk},
+        "forums:post_delete": {"pk": own_post.pk},
+        "forums:post_hide": {"pk": other_post.pk},
+        "forums:post_review": {"pk": other_post.pk},
+        "forums:answer_accept": {"pk": answer.pk},
+        "forums:react": {"pk": other_post.pk},
+        # materials
+        "materials:collection": {"pk": collection.pk},
+        "materials:collection_delete": {"pk": collection.pk},
+        "materials:review_take": {"pk": material.pk},
+        "materials:review_write": {"pk": material.pk},
+        "materials:review_submit": {"pk": own_material.pk},
+        "materials:review_withdraw": {"pk": own_material.pk},
+        "materials:detail": {"pk": material.pk},
+        "materials:edit": {"pk": own_material.pk},
+        "materials:version_add": {"pk": own_material.pk},
+        "materials:publish": {"pk": own_material.pk},
+        "materials:delete": {"pk": own_material.pk},
+        "materials:rate": {"pk": material.pk},
+        "materials:collect": {"pk": material.pk},
+        "materials:download": {
+            "pk": material.pk,
+            "file_pk": material.current_version.files.get().pk,
+        },
+        # masterclasses
+        "masterclasses:month": {"year": now.year, "month": now.month},
+        "masterclasses:feed": {"token": "not-a-token"},
+        "masterclasses:certificate": {"pk": past.pk},
+        "masterclasses:detail": {"pk": masterclass.pk},
+        "masterclasses:register": {"pk": masterclass.pk},
+        "masterclasses:checkin": {"pk": masterclass.pk},
+        "masterclasses:feedback": {"pk": past.pk},
+        "masterclasses:ics": {"pk": masterclass.pk},
+        "masterclasses:edit": {"pk": own_masterclass.pk},
+        "masterclasses:submit": {"pk": own_masterclass.pk},
+        "masterclasses:cancel": {"pk": own_masterclass.pk},
+        "masterclasses:attendance": {"pk": own_masterclass.pk},
+        "masterclasses:followup": {"pk": own_masterclass.pk},
+        "masterclasses:finish": {"pk": own_masterclass.pk},
+        "certificate_verify": {"code": "ABCD-1234"},
+    }
+
+    def data() -> dict:
+        """The fields of every form, filled as a member would (files made afresh)."""
+        return {
+            "title": "Новый заголовок",
+            "body": "Новый текст для коллег",
+            "text": "Подробности для модераторов",
+            "summary": "Конспект.",
+            "description": "Описание",
+            "reason": Report.Reason.SPAM,
+            "kind": "thanks",
+            "score": "5",
+            "comment": "Очень полезно",
+            "note": "Новые задания",
+            "code": masterclass.checkin_code or "123456",
+            "decision": "hide",
+            "action": "pin",
+            "subject": mathematics.pk,
+            "grades": [Grade.objects.get(slug="grade-5").pk],
+            "format": "online",
+            "room_url": "https://meet.example.org/new",
+            "starts_at": "2030-03-10T15:00",
+            "ends_at": "2030-03-10T16:30",
+            "capacity": "20",
+            "submit": "1",
+            "publish": "1",
+            "language": "ru",
+            "licence": "cc-by",
+            "rights_confirmed": "on",
+            "collection": collection.pk,
+            "present": "1",
+            "registration": registration.pk,
+            "attended": "1",
+            "recording_url": "https://video.example.org/record",
+            "display_name": "Новое имя",
+            "school": "МБОУ «СОШ № 5»",
+            "city": "Казань",
+            "region": "tatarstan",
+            "subjects": [mathematics.pk],
+            "time_zone": "Europe/Moscow",
+            "about": "Обо мне",
+            # Showing a badge next to one's name is shown to everyone.
+            "featured": [award.pk],
+            "key": "forum_topic",
+            "object_id": topic.pk,
+            "files": [pdf_upload()],
+            "image": _png(),
+            "avatar": _png(),
+            "cover_upload": _png(),
+            "content": "**Предпросмотр**",
+        }
+
+    # Where a field means something else on one page.
+    overrides = {
+        "forums:topic_create": {"kind": Topic.Kind.DISCUSSION},
+        "materials:create": {"kind": Material.Kind.LESSON_PLAN},
+        "materials:edit": {"kind": Material.Kind.LESSON_PLAN},
+    }
+    return {
+        "banned": banned,
+        "kwargs": kwargs,
+        "data": lambda name: {**data(), **overrides.get(name, {})},
+    }
+
+
+def _content_type(model) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(model).pk
+
+
+def test_a_banned_member_stores_nothing_through_any_page(world):
+    client = Client()
+    client.force_login(world["banned"])
+    before = _snapshot()
+    unbuilt, answered, stored = [], {}, {}
+
+    for route, name, _pattern in _patterns():
+        if route.startswith(SKIPPED_PREFIXES) or name in ALLOWED:
+            continue
+        if not name:
+            unbuilt.append(route)
+            continue
+        params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        kwargs = world["kwargs"].get(name, {})
+        if set(params) - set(kwargs):
+            unbuilt.append(f"{name} ({route})")
+            continue
+        url = "/" + re.sub(
+            r"<(?:\w+:)?(\w+)>",
+            lambda match, values=kwargs: str(values[match[1]]),
+            route,
+        )
+        response = client.post(url, world["data"](name))
+        answered[name] = response.status_code
+        after = _snapshot()
+        if after != before:
+            stored[f"{name} {url}"] = _changes(before, after)
+            before = after
+
+    assert not stored, f"a banned member's POSTs stored: {stored}"
+
+    assert not unbuilt, f"add the arguments of these pages to the test: {unbuilt}"
+    refused = {name: status for name, status in answered.items() if status >= 400}
+    others = {
+        name: status
+        for name, status in answered.items()
+        # 400 would mean the data did not reach the rules: fix the data.
+        if status not in (200, 302, 403, 404, 405)
+    }
+    assert not others, f"pages answering a banned member's POST oddly: {others}"
+    assert refused  # the walk reached the pages

@@ -1,0 +1,153 @@
+"""What a reply costs: its request, and the work it leaves for after commit."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.tests.factories import FollowFactory, UserFactory
+from community import recognition
+from community.models import BadgeAward, Notification
+from community.services import notification_email_send
+from forums import hooks, services
+from forums.tests.factories import TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _watched_topic(watchers: int):
+    topic = TopicFactory()
+    for user in UserFactory.create_batch(watchers):
+        services.topic_watch_set(user=user, topic=topic, watching=True)
+    return topic
+
+
+def _reply(client, topic, body: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("forums:reply", args=[topic.pk]), {"body": body, "quoted": ""}
+        )
+    assert response.status_code == 302
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_reply_request_builds_nothing_of_the_topic_page(member_client, member):
+    topic = _watched_topic(3)
+    services.post_create(topic=topic, author=member, body="Первый")
+
+    queries = _reply(member_client, topic, "Второй")
+
+    # Neither the member's read position nor anything else the page shows.
+    assert not [sql for sql in queries if "forums_topicread" in sql]
+
+
+def test_reply_request_numbers_the_post_from_the_last_one_read(member_client, member):
+    topic = _watched_topic(3)
+    services.post_create(topic=topic, author=member, body="Первый")
+
+    queries = _reply(member_client, topic, "Второй")
+
+    # The last post (for a double submit) gives the number: no MAX() besides.
+    assert not [sql for sql in queries if 'MAX("forums_post"."number")' in sql]
+    assert list(topic.posts.order_by("number").values_list("number", flat=True)) == [
+        1,
+        2,
+        3,
+    ]
+
+
+def test_reply_error_page_still_shows_the_topic(member_client, member):
+    topic = _watched_topic(1)
+
+    response = member_client.post(
+        reverse("forums:reply", args=[topic.pk]), {"body": " ", "quoted": ""}
+    )
+
+    assert response.status_code == 400
+    assert topic.title in response.content.decode()
+
+
+def test_reply_evaluates_only_the_posts_badges_once_earned(
+    member, django_capture_on_commit_callbacks
+):
+    topic = _watched_topic(1)
+    # Followed, but not yet told: only the nightly run (or a follow) awards it.
+    FollowFactory(followee=member)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(topic=topic, author=member, body="Первый")
+    assert set(
+        BadgeAward.objects.filter(user=member).values_list("badge__key", flat=True)
+    ) >= {"first-post"}
+
+    with CaptureQueriesContext(connection) as queries:
+        recognition.badges_evaluate(
+            user_ids=[member.pk], measures=[hooks.POSTS_MEASURE]
+        )
+
+    # The badges, those held, those untold: no measure is counted, the
+    # member already holds the one badge a reply can earn.
+    assert len(queries.captured_queries) == 3
+
+
+def test_reply_evaluation_still_awards_a_first_post(
+    member, django_capture_on_commit_callbacks
+):
+    topic = _watched_topic(1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(topic=topic, author=member, body="Первый")
+
+    assert list(
+        BadgeAward.objects.filter(user=member).values_list("badge__key", flat=True)
+    ) == ["first-post"]
+
+
+def test_badges_evaluate_without_measures_asks_every_rule(member):
+    FollowFactory(followee=member)
+
+    recognition.badges_evaluate(user_ids=[member.pk])
+
+    assert BadgeAward.objects.filter(user=member, badge__key="first-follower").exists()
+
+
+def test_notification_email_reads_names_and_language_with_the_row(
+    member, django_capture_on_commit_callbacks, mailoutbox
+):
+    topic = _watched_topic(1)
+    watcher = topic.watches.exclude(user=member).get().user
+    with django_capture_on_commit_callbacks(execute=False):
+        post = services.post_create(topic=topic, author=member, body="Ответ")
+    services.post_published_fanout(post=post)
+    notification = Notification.objects.get(recipient=watcher, kind=hooks.REPLY)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert notification_email_send(notification_id=notification.pk)
+
+    # The row with both members' profiles, the claim, the mark: three.
+    assert len(queries.captured_queries) == 3
+    assert len(mailoutbox) == 1
+    assert member.profile.display_name in mailoutbox[0].body
+
+
+def test_reply_while_its_evaluation_waits_in_the_queue_asks_for_none_more(
+    member, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from community.tasks import badges_evaluate_task
+
+    topic = _watched_topic(1)
+    # An evaluation of the member's posts is queued, not yet run.
+    cache.add(recognition._pending_key(member.pk, [hooks.POSTS_MEASURE]), 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(topic=topic, author=member, body="Первый")
+    assert not BadgeAward.objects.filter(user=member).exists()
+
+    # The queued one runs: it counts the reply written meanwhile.
+    badges_evaluate_task.delay([member.pk], [hooks.POSTS_MEASURE])
+    assert list(
+        BadgeAward.objects.filter(user=member).values_list("badge__key", flat=True)
+    ) == ["first-post"]
+    # And the next action asks again.
+    assert cache.add(recognition._pending_key(member.pk, [hooks.POSTS_MEASURE]), 1)
