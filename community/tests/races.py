@@ -25,27 +25,48 @@ def client_for(user) -> Client:
     return client
 
 
-def at_once(requests: list[Callable[[], HttpResponse]]) -> list[int]:
-    """Run the requests in parallel threads released at one barrier; their
-    status codes, in order (an exception outside the view counts as 500)."""
-    barrier = threading.Barrier(len(requests))
-    statuses: list[int] = [0] * len(requests)
+def together(calls: list[Callable[[], object]]) -> list[Exception | None]:
+    """Run the calls in parallel threads released at one barrier, each on its
+    own database connection; what each raised (None when it returned), in
+    order."""
+    barrier = threading.Barrier(len(calls))
+    raised: list[Exception | None] = [None] * len(calls)
 
-    def attempt(index: int, request: Callable[[], HttpResponse]) -> None:
+    def attempt(index: int, call: Callable[[], object]) -> None:
         try:
             barrier.wait(timeout=30)
-            statuses[index] = request().status_code
-        except Exception:  # counted as a server error below
-            statuses[index] = 500
+            call()
+        except Exception as error:  # reported to the caller
+            raised[index] = error
         finally:
             connections.close_all()
 
     threads = [
-        threading.Thread(target=attempt, args=(index, request))
-        for index, request in enumerate(requests)
+        threading.Thread(target=attempt, args=(index, call))
+        for index, call in enumerate(calls)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    return statuses
+    return raised
+
+
+def at_once(requests: list[Callable[[], HttpResponse]]) -> list[int]:
+    """Run the requests in parallel threads released at one barrier; their
+    status codes, in order (an exception outside the view counts as 500)."""
+    statuses: list[int] = [0] * len(requests)
+
+    def status_of(index: int, request: Callable[[], HttpResponse]) -> None:
+        statuses[index] = request().status_code
+
+    raised = together(
+        [
+            lambda index=index, request=request: status_of(index, request)
+            for index, request in enumerate(requests)
+        ]
+    )
+    return [
+        500 if error is not None else status
+        for status, error in zip(statuses, raised, strict=True)
+    ]

@@ -1,10 +1,9 @@
 """Who hears of a published post is told after commit, once each."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -13,6 +12,7 @@ from community import claims
 from community.models import ActivityEvent, Notification
 from community.notifications import feed_interests
 from community.selectors import feed_for_user
+from community.tests.races import needs_postgresql, together
 from forums import hooks, services
 from forums.models import Post, Topic
 from forums.tasks import post_published_fanout_task
@@ -200,34 +200,24 @@ def test_fanout_queries_do_not_grow_with_the_watchers(
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_replies_are_numbered_without_gaps_and_told_once(vocabulary):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises every write by itself")
+    needs_postgresql()
     topic = TopicFactory()
     watchers = UserFactory.create_batch(20)
     for user in watchers:
         services.topic_watch_set(user=user, topic=topic, watching=True)
     writers = UserFactory.create_batch(16)
-    barrier = threading.Barrier(len(writers))
-    errors = []
+    # Committed at once; each fan-out task runs (eagerly) after its commit, at
+    # the same time as the other threads' fan-outs.
+    errors = together(
+        [
+            lambda user=user: services.post_create(
+                topic=topic, author=user, body=f"Ответ {user.pk}"
+            )
+            for user in writers
+        ]
+    )
 
-    def reply(user) -> None:
-        try:
-            barrier.wait(timeout=30)
-            # Committed at once; the fan-out task runs (eagerly) after commit,
-            # at the same time as the other threads' fan-outs.
-            services.post_create(topic=topic, author=user, body=f"Ответ {user.pk}")
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=reply, args=(user,)) for user in writers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert errors == []
+    assert errors == [None] * len(writers)
     numbers = list(topic.posts.order_by("number").values_list("number", flat=True))
     assert numbers == list(range(1, 18))
     assert set(topic.posts.values_list("author_id", flat=True)) >= {
@@ -242,29 +232,17 @@ def test_concurrent_replies_are_numbered_without_gaps_and_told_once(vocabulary):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_fanouts_in_one_topic_group_into_one_line(vocabulary):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises every write by itself")
+    needs_postgresql()
     topic, watchers = _watched_topic(watchers=20)
     replies = PostFactory.create_batch(12, topic=topic)  # nobody told yet
-    barrier = threading.Barrier(len(replies))
-    errors = []
+    errors = together(
+        [
+            lambda post=post: services.post_published_fanout(post=post)
+            for post in replies
+        ]
+    )
 
-    def fanout(post) -> None:
-        try:
-            barrier.wait(timeout=30)
-            services.post_published_fanout(post=post)
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=fanout, args=(post,)) for post in replies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert errors == []
+    assert errors == [None] * len(replies)
     for watcher in watchers:
         assert _told(watcher) == [(hooks.REPLY, 12)]
 
