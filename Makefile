@@ -19,11 +19,16 @@ install: $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# Links in e-mails and calendars follow the address served, unless
+# DJANGO_SITE_URL is set in the environment or in .env.
+SITE_URL := $(or $(DJANGO_SITE_URL),$(if $(shell grep -s '^DJANGO_SITE_URL=' .env),,http://$(HOST):$(PORT)))
+RUN_ENV := $(if $(SITE_URL),DJANGO_SITE_URL=$(SITE_URL))
+
 ## Set up, fill the demo once, and serve the site at http://$(HOST):$(PORT)
 run: migrate
-	$(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py seed_demo
 	@echo "Kollegi is at http://$(HOST):$(PORT)/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole suite (browser tests are skipped, with the reason, where Chromium is absent)
 test: install
