@@ -26,9 +26,8 @@ RUN_ENV := $(if $(SITE_URL),DJANGO_SITE_URL=$(SITE_URL))
 
 ## Set up, fill the demo once, and serve the site at http://$(HOST):$(PORT)
 run: migrate
-	$(RUN_ENV) $(PY) manage.py seed_demo
-	@echo "Kollegi is at http://$(HOST):$(PORT)/"
-	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(RUN_ENV) $(PY) manage.py seed_demo
+	@$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole suite (browser tests are skipped, with the reason, where Chromium is absent)
 test: install

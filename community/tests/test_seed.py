@@ -6,18 +6,25 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.management import call_command
 
 from accounts import services as account_services
 from accounts.models import Profile, User
-from community.management.commands.seed_demo import TEACHERS
+from community.management.commands.seed_demo import (
+    EXPERT_EMAILS,
+    MODERATOR_EMAIL,
+    TEACHERS,
+)
 from community.vocabulary import Region
 
 pytestmark = pytest.mark.django_db
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
-DEMO_LOGIN = re.compile(r"Demo login: (?P<email>\S+) / (?P<password>\S+)")
-MODERATOR_LOGIN = re.compile(r"Moderator \(admin site\): (?P<email>\S+) / \S+")
+DEMO_LOGIN = re.compile(
+    r"Demo accounts \(password (?P<password>\S+)\):\n  teacher +(?P<email>\S+)"
+)
+MODERATOR_LOGIN = re.compile(r"moderator \(admin site\) +(?P<email>\S+)")
 
 
 def seed() -> str:
@@ -186,3 +193,17 @@ def test_seed_demo_awards_earned_badges_and_counts_the_month():
     keys = set(BadgeAward.objects.values_list("badge__key", flat=True))
     assert {"first-post", "first-material", "recommended-material"} <= keys
     assert MonthlyContribution.objects.exists()
+
+
+def test_seed_demo_is_quiet_and_ends_with_every_demo_login(caplog):
+    with caplog.at_level("INFO"):
+        output = seed()
+
+    # No demo e-mail and no task log line between the seeding and the logins.
+    assert mail.outbox == []
+    assert not [r for r in caplog.records if r.name.startswith(("celery", "kombu"))]
+    last = output.rstrip().splitlines()[-4:]
+    assert last[0].startswith("Demo accounts (password ")
+    assert TEACHERS[0][0] in last[1]
+    assert MODERATOR_EMAIL in last[2]
+    assert all(email in last[3] for email in EXPERT_EMAILS)

@@ -1,9 +1,13 @@
 """Fill the site with realistic Russian demo content. Safe to run twice."""
 
+import contextlib
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts import services as account_services
 from accounts.models import BlogComment, BlogPost, User
@@ -289,11 +293,47 @@ MODERATOR_EMAIL = "moderator@kollegi.local"
 EXPERT_EMAILS = ["i.petrov@kollegi.local", "e.smirnova@kollegi.local"]
 
 
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """No e-mail and no task log lines while the demo is filled."""
+    loggers = [logging.getLogger(name) for name in ("celery", "kombu")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
+        ):
+            yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 class Command(BaseCommand):
     help = "Create demo teachers, schools and roles; running it again adds nothing."
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        # Quiet: the demo's own notices e-mail nobody (their addresses are made
+        # up) and the tasks it runs in-process log nothing, so the logins below
+        # are the last lines before the server starts.
+        with _quiet():
+            created = self._seed()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data: {created} new members.")
+            if created
+            else "Demo data is already there; nothing added."
+        )
+        self.stdout.write(
+            f"Demo accounts (password {DEMO_PASSWORD}):\n"
+            f"  teacher                 {TEACHERS[0][0]}\n"
+            f"  moderator (admin site)  {MODERATOR_EMAIL}\n"
+            f"  experts (reviews)       {', '.join(EXPERT_EMAILS)}"
+        )
+
+    @transaction.atomic
+    def _seed(self) -> int:
+        """Fill the demo; returns how many members were new."""
         subjects = {subject.slug: subject for subject in Subject.objects.all()}
         grades = {grade.slug: grade for grade in Grade.objects.all()}
         created = 0
@@ -328,15 +368,7 @@ class Command(BaseCommand):
         # Some demo rows are made directly; the search box should find them all.
         for kind in search_kinds():
             search_rebuild(kind)
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo data: {created} new members.")
-            if created
-            else "Demo data is already there; nothing added."
-        )
-        self.stdout.write(
-            f"Demo login: {TEACHERS[0][0]} / {DEMO_PASSWORD}\n"
-            f"Moderator (admin site): {MODERATOR_EMAIL} / {DEMO_PASSWORD}"
-        )
+        return created
 
     def _fill_spaces(self) -> None:
         """Profiles, blogs, comments and follows; runs with the first seeding only."""
