@@ -39,12 +39,15 @@ RESULTS = ROOT / "bench" / "results"
 LOG = Path(tempfile.gettempdir()) / "kollegi-bench-gunicorn.log"
 
 
-def configure() -> dict[str, str]:
+def configure(*, suffix: str = "_bench", **variables: str) -> dict[str, str]:
+    """The benchmark's database (``DATABASE_URL``'s name plus ``suffix``, made
+    when missing), its settings and ``variables`` in the environment; Django
+    set up. Also used by ``bench/replies.py``."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres") or not os.environ.get("REDIS_URL"):
         sys.exit("set DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)")
     base, name = url.rsplit("/", 1)
-    name = name.split("?")[0] + "_bench"
+    name = name.split("?")[0] + suffix
     import psycopg2
 
     admin = psycopg2.connect(f"{base}/postgres")
@@ -62,6 +65,7 @@ def configure() -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
         "DJANGO_CONN_MAX_AGE": os.environ.get("DJANGO_CONN_MAX_AGE", "60"),
         "DJANGO_STATIC_ROOT": tempfile.mkdtemp(prefix="kollegi-bench-static-"),
+        **variables,
     }
     os.environ.update(env)
     import django

@@ -45,38 +45,17 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 LOG = Path(tempfile.gettempdir()) / "kollegi-bench-replies.log"
 
+from bench import pages  # noqa: E402 - after the project is on the path
+
 
 def configure() -> dict[str, str]:
-    url = os.environ.get("DATABASE_URL", "")
-    redis_url = os.environ.get("REDIS_URL", "")
-    if not url.startswith("postgres") or not redis_url.startswith("redis://"):
-        sys.exit("set DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)")
-    base, name = url.rsplit("/", 1)
-    name = name.split("?")[0]
-    import psycopg2
-
-    admin = psycopg2.connect(f"{base}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "DJANGO_CONN_MAX_AGE": "60",
-        "DJANGO_STATIC_ROOT": tempfile.mkdtemp(prefix="kollegi-bench-static-"),
+    env = pages.configure(
+        suffix="",
+        DJANGO_CONN_MAX_AGE="60",
         # The writers are established members: no queue, no newcomers' limits.
-        "DJANGO_MODERATION_PREMODERATED_POSTS": "0",
-        "EMAIL_URL": "dummymail://",  # e-mails built, never sent
-    }
-    os.environ.update(env)
-    import django
-
-    django.setup()
+        DJANGO_MODERATION_PREMODERATED_POSTS="0",
+        EMAIL_URL="dummymail://",  # e-mails built, never sent
+    )
     from django.core.cache import cache
     from django.core.management import call_command
 

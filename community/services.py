@@ -169,18 +169,19 @@ def notify(
         existing.refresh_from_db(fields=["count"])
         notification = existing
     else:
-        notification = Notification.objects.create(
-            recipient=recipient,
+        notification = _notification_new(
+            recipient_id=recipient.pk,
             kind=kind,
             actor=actor,
             target_type=target_type,
-            target_id=target.pk if target is not None else None,
-            target_title=target_title[:200],
+            target=target,
+            target_title=target_title,
             url=url,
             group_key=group_key,
-            updated_at=now,
+            now=now,
             email_queued_at=email_queued_at,
         )
+        notification.save()
         notification_unread_forget(user_pk=recipient.pk)
     if delivery == "email":
         from community.tasks import notification_email_task
@@ -188,6 +189,19 @@ def notify(
         pk = notification.pk
         transaction.on_commit(lambda: notification_email_task.delay(pk))
     return notification
+
+
+def _notification_new(
+    *, recipient_id: int, target: Model | None, target_title: str, now, **fields
+) -> Notification:
+    """A new notification row (not saved), the same for notify and notify_many."""
+    return Notification(
+        recipient_id=recipient_id,
+        target_id=target.pk if target is not None else None,
+        target_title=target_title[:200],
+        updated_at=now,
+        **fields,
+    )
 
 
 def _group_lock(group_key: str) -> None:
@@ -270,16 +284,16 @@ def notify_many(
             )
     fresh = Notification.objects.bulk_create(
         [
-            Notification(
+            _notification_new(
                 recipient_id=pk,
                 kind=kind,
                 actor=actor,
                 target_type=target_type,
-                target_id=target.pk if target is not None else None,
-                target_title=target_title[:200],
+                target=target,
+                target_title=target_title,
                 url=url,
                 group_key=group_key,
-                updated_at=now,
+                now=now,
                 email_queued_at=now if chosen[pk] == "email" else None,
             )
             for pk in chosen
