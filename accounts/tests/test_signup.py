@@ -1,9 +1,17 @@
 import re
+from datetime import timedelta
 
 import pytest
+from allauth.account.internal.flows.email_verification import (
+    send_verification_email_to_address,
+)
 from allauth.account.models import EmailAddress
+from allauth.core import context
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core import mail
+from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Profile, User
 from accounts.tests import factories
@@ -160,6 +168,60 @@ def test_signup_duplicate_email_in_other_case_creates_no_second_account(
     assert not CONFIRM_LINK.search(mail.outbox[0].body)
     existing.refresh_from_db()
     assert existing.check_password(factories.PASSWORD)
+
+
+def test_signup_with_an_address_signed_up_moments_ago_keeps_its_confirmation(
+    client, django_capture_on_commit_callbacks
+):
+    # A sign-up whose account is saved but whose confirmation is not sent
+    # yet, as between two requests at the same moment: the second one must
+    # not spend the address's one letter on "you already have an account".
+    earlier = UserFactory(email="teacher@school.example", email_address=None)
+    address = EmailAddress.objects.create(
+        user=earlier, email=earlier.email, verified=False, primary=True
+    )
+
+    response = _signup(
+        client,
+        django_capture_on_commit_callbacks,
+        email="Teacher@School.example",
+        display_name="Второй щелчок",
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    assert mail.outbox == []
+    assert not Profile.objects.filter(display_name="Второй щелчок").exists()
+    # The confirmation of the account made first still goes out.
+    with django_capture_on_commit_callbacks(execute=True):
+        request = RequestFactory().get("/")
+        request.session = client.session
+        request._messages = FallbackStorage(request)
+        with context.request_context(request):
+            send_verification_email_to_address(request, address, signup=True)
+    assert [message.to for message in mail.outbox] == [["teacher@school.example"]]
+    assert CONFIRM_LINK.search(mail.outbox[0].body)
+
+
+def test_signup_with_an_unconfirmed_address_of_an_older_account_warns_its_owner(
+    client, django_capture_on_commit_callbacks
+):
+    earlier = UserFactory(
+        email="teacher@school.example",
+        email_address=None,
+        date_joined=timezone.now() - timedelta(hours=1),
+    )
+    EmailAddress.objects.create(
+        user=earlier, email=earlier.email, verified=False, primary=True
+    )
+
+    response = _signup(
+        client, django_capture_on_commit_callbacks, email="teacher@school.example"
+    )
+
+    assert response.url == reverse("account_email_verification_sent")
+    assert [message.to for message in mail.outbox] == [["teacher@school.example"]]
+    assert not CONFIRM_LINK.search(mail.outbox[0].body)
 
 
 def test_signup_mismatched_passwords_reshows_form_with_error(
