@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -166,20 +166,17 @@ def _publish(masterclass: MasterClass, *, actor) -> MasterClass:
     community.audit(actor=actor, action="masterclass_publish", target=masterclass)
     if not masterclass.is_hidden:
         _activity_record(masterclass)
-    followers = (
-        Follow.objects.filter(followee=masterclass.host)
-        .select_related("follower")
-        .order_by("pk")
+    # Told in a fixed number of queries, however many follow the host.
+    community.notify_many(
+        recipients=_members(
+            Follow.objects.filter(followee=masterclass.host).values("follower_id")
+        ),
+        kind=hooks.NEW_BY_HOST,
+        actor=masterclass.host,
+        target=masterclass,
+        target_title=masterclass.title,
+        url=masterclass.get_absolute_url(),
     )
-    for follow in followers:
-        community.notify(
-            recipient=follow.follower,
-            kind=hooks.NEW_BY_HOST,
-            actor=masterclass.host,
-            target=masterclass,
-            target_title=masterclass.title,
-            url=masterclass.get_absolute_url(),
-        )
     search_index(masterclass)
     return masterclass
 
@@ -247,6 +244,19 @@ def trusted_host_set(*, user, moderator, trusted: bool) -> None:
     )
 
 
+def _members(user_ids) -> QuerySet:
+    """The members of a subquery of ids, as ``notify_many`` reads them (their
+    id and whether they are active), not whole rows."""
+    return get_user_model().objects.filter(pk__in=user_ids).only("pk", "is_active")
+
+
+def _waiting_or_registered(masterclass: MasterClass) -> QuerySet:
+    return Registration.objects.filter(
+        masterclass=masterclass,
+        status__in=[Registration.Status.REGISTERED, Registration.Status.WAITLISTED],
+    ).values("user_id")
+
+
 def _participants(masterclass: MasterClass, *statuses: str):
     return (
         Registration.objects.filter(masterclass=masterclass, status__in=statuses)
@@ -291,17 +301,14 @@ def masterclass_update(
             [user for user in cohosts if user.pk != masterclass.host_id]
         )
     if announced and masterclass.status == MasterClass.Status.PUBLISHED:
-        for registration in _participants(
-            masterclass, Registration.Status.REGISTERED, Registration.Status.WAITLISTED
-        ):
-            community.notify(
-                recipient=registration.user,
-                kind=hooks.CHANGED,
-                actor=editor,
-                target=masterclass,
-                target_title=masterclass.title,
-                url=masterclass.get_absolute_url(),
-            )
+        community.notify_many(
+            recipients=_members(_waiting_or_registered(masterclass)),
+            kind=hooks.CHANGED,
+            actor=editor,
+            target=masterclass,
+            target_title=masterclass.title,
+            url=masterclass.get_absolute_url(),
+        )
     if "capacity" in changed:
         _promote(masterclass)
     search_index(masterclass)
@@ -331,18 +338,15 @@ def masterclass_cancel(
     )
     community.activity_remove(kind=hooks.MASTERCLASS_ACTIVITY, target=masterclass)
     if was_public:
-        for registration in _participants(
-            masterclass, Registration.Status.REGISTERED, Registration.Status.WAITLISTED
-        ):
-            community.notify(
-                recipient=registration.user,
-                kind=hooks.CANCELLED,
-                actor=actor,
-                target=masterclass,
-                target_title=masterclass.title,
-                url=masterclass.get_absolute_url(),
-                group=False,
-            )
+        community.notify_many(
+            recipients=_members(_waiting_or_registered(masterclass)),
+            kind=hooks.CANCELLED,
+            actor=actor,
+            target=masterclass,
+            target_title=masterclass.title,
+            url=masterclass.get_absolute_url(),
+            group=False,
+        )
     search_index(masterclass)
     return masterclass
 
