@@ -13,8 +13,11 @@ acted on twice.
 import datetime
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import Model, Q
 from django.utils import timezone
+
+from community.lookups import Ids
 
 # Beyond the hard time limit: clocks of different hosts and an SMTP exchange
 # that started just before the limit.
@@ -61,3 +64,41 @@ def claim_take(
         **{field: now}, **changes
     )
     return now if taken else None
+
+
+def claim_take_many(
+    model: type[Model],
+    *,
+    pks: list[int],
+    field: str,
+    ready: Q,
+    now: datetime.datetime | None = None,
+) -> tuple[datetime.datetime, list[int]]:
+    """``claim_take`` for many rows in one statement; atomic per row.
+
+    Returns the claim's time and the keys of the rows this call took (free or
+    stale, and ``ready``); of two callers at once each row goes to one. The
+    conditions stay on the UPDATE itself (``RETURNING`` names what it took):
+    PostgreSQL checks them again on a row another caller changed meanwhile.
+    ``ready`` reads the row's own columns only.
+    """
+    now = now or timezone.now()
+    if not pks:
+        return now, []
+    free = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": claim_cutoff(now)})
+    using = router.db_for_write(model)
+    query = model._default_manager.filter(ready & free, pk__any_of=Ids(pks)).query
+    if len(query.alias_map) != 1:
+        raise ValueError("claim_take_many reads the row's own columns only")
+    connection = connections[using]
+    where, params = query.get_compiler(using=using).compile(query.where)
+    meta, quote = model._meta, connection.ops.quote_name
+    claim = meta.get_field(field)
+    # Quoted names and conditions compiled by the ORM, with their parameters.
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {quote(claim.column)} = %s "  # noqa: S608
+        f"WHERE {where} RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [claim.get_db_prep_save(now, connection), *params])
+        return now, [row[0] for row in cursor.fetchall()]

@@ -1,6 +1,7 @@
 """Database lookups that Django leaves to each backend, made the same on all."""
 
-from django.db.models import IntegerField
+from django.core.exceptions import EmptyResultSet
+from django.db.models import ForeignKey, IntegerField, Lookup
 from django.db.models.lookups import In
 
 
@@ -26,6 +27,40 @@ class IntegerIn(In):
         return super().process_rhs(compiler, connection)
 
 
+class Ids(frozenset):
+    """Integer keys for ``__any_of``: a set, so that the ORM passes it on
+    whole instead of preparing every key on its own."""
+
+
+class AnyOf(Lookup):
+    """``column__any_of=Ids(keys)``: the row's key is one of many integers.
+
+    ``__in`` prepares each value through the field (about 10 µs a key: 2 ms
+    for a fan-out's 200 members, several times a task); this checks they are
+    integers and sends them as one array (``= ANY(%s)``) on PostgreSQL, as
+    ``IN (...)`` elsewhere.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        if not isinstance(self.rhs, Ids):
+            raise TypeError("__any_of takes Ids(...)")
+        return sorted(int(key) for key in self.rhs)
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        keys = self.rhs
+        if not keys:
+            raise EmptyResultSet
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, keys]
+        return f"{lhs} IN ({', '.join(['%s'] * len(keys))})", [*lhs_params, *keys]
+
+
 def lookups_register() -> None:
     """Called once from ``CommunityConfig.ready()``."""
     IntegerField.register_lookup(IntegerIn)
+    IntegerField.register_lookup(AnyOf)
+    ForeignKey.register_lookup(AnyOf)

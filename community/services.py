@@ -10,18 +10,24 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import F, Model, Q
+from django.db.models import F, Model, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from community import limits
-from community.claims import SWEEP_HORIZON, claim_cutoff, claim_expired, claim_take
+from community.claims import (
+    SWEEP_HORIZON,
+    claim_cutoff,
+    claim_expired,
+    claim_take_many,
+)
 from community.emails import render_email_subject, render_email_text
-from community.generations import generation_bump
+from community.generations import generation_bump, generations_bump
 from community.images import image_clean
+from community.lookups import Ids
 from community.models import (
     ActivityEvent,
     AuditEntry,
@@ -73,14 +79,20 @@ def email_send(
     from_email: str = "",
     html: str = "",
     headers: dict[str, str] | None = None,
+    connection=None,
 ) -> None:
-    """Send one rendered e-mail now; SMTP errors propagate for the task to retry."""
+    """Send one rendered e-mail now; SMTP errors propagate for the task to retry.
+
+    ``connection``: an open mail connection to reuse (one SMTP session for
+    many letters); by default one is opened for this letter.
+    """
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         to=to,
         headers=headers or {},
+        connection=connection,
     )
     if html:
         message.attach_alternative(html, "text/html")
@@ -240,14 +252,17 @@ def notify_many(
     LookupError for an unregistered kind.
     """
     info = notification_kind(kind)
-    members = {
-        user.pk: user
-        for user in recipients
-        if user.is_active and (actor is None or actor.pk != user.pk)
-    }
+    # A queryset of members is read as keys and flags, not as whole rows.
+    if isinstance(recipients, QuerySet):
+        pairs = recipients.values_list("pk", "is_active")
+    else:
+        pairs = ((user.pk, user.is_active) for user in recipients)
+    members = [
+        pk for pk, active in pairs if active and (actor is None or actor.pk != pk)
+    ]
     if not members:
         return 0
-    deliveries = preferences().deliveries(list(members))
+    deliveries = preferences().deliveries(members)
     chosen: dict[int, str] = {}
     for pk in members:
         delivery = "email" if info.mandatory else deliveries[(pk, info.preference)]
@@ -267,7 +282,7 @@ def notify_many(
     if group_key:
         _group_lock(group_key)
         rows = Notification.objects.filter(
-            recipient_id__in=list(chosen), group_key=group_key, read_at__isnull=True
+            recipient_id__any_of=Ids(chosen), group_key=group_key, read_at__isnull=True
         ).values_list("recipient_id", "pk", "emailed_at", "email_queued_at")
         for recipient_id, pk, emailed_at, queued_at in rows:  # newest first
             repeats.setdefault(recipient_id, (pk, bool(emailed_at or queued_at)))
@@ -279,7 +294,7 @@ def notify_many(
             ]
             # The sweep (notification_emails_sweep) sends what a lost task did not.
             owed = {"email_queued_at": now} if by_email else {}
-            Notification.objects.filter(pk__in=pks).update(
+            Notification.objects.filter(pk__any_of=Ids(pks)).update(
                 count=F("count") + 1, actor=actor, updated_at=now, url=url, **owed
             )
     fresh = Notification.objects.bulk_create(
@@ -300,8 +315,10 @@ def notify_many(
             if pk not in repeats
         ]
     )
-    for notification in fresh:
-        notification_unread_forget(user_pk=notification.recipient_id)
+    # Their unread counts changed: one round trip to the cache for all.
+    generations_bump(
+        UNREAD_VERSION_KEY.format(notification.recipient_id) for notification in fresh
+    )
     # A repeat already e-mailed is not e-mailed again (notification_email_send);
     # one whose e-mail is owed is sent, with the new count, by the task already
     # queued (or the sweep): no second task, however many replies follow.
@@ -320,10 +337,10 @@ def notify_many(
 
 
 def _notification_emails_enqueue(pks: list[int]) -> None:
-    from community.tasks import notification_email_task
+    from community.tasks import notification_emails_task
 
-    for pk in pks:
-        notification_email_task.delay(pk)
+    for start in range(0, len(pks), EMAIL_BATCH):
+        notification_emails_task.delay(pks[start : start + EMAIL_BATCH])
 
 
 def notification_unread_forget(*, user_pk: int) -> None:
@@ -372,35 +389,76 @@ def unsubscribe_by_token(*, token: str, user_model) -> tuple[object, str]:
     return user, data["p"]
 
 
-def notification_email_send(*, notification_id: int) -> bool:
-    """E-mail one notification in the member's language; harmless to run twice.
+# Notifications e-mailed by one task: a fan-out's letters go in a few tasks,
+# each reading its rows, claiming them and marking them sent in one query.
+EMAIL_BATCH = 100
+_EMAIL_OWED = Q(emailed_at__isnull=True, read_at__isnull=True, digested_at__isnull=True)
 
-    The row is claimed first (``community.claims``): a second run while the
-    first may be alive sends nothing, and a run that died is taken over once
-    its claim is stale. Returns False when there is nothing to send (already
-    e-mailed, read, in a digest, gone, or another run has it). SMTP errors
-    propagate after the claim is given back, so that the task retries; the
-    notification stays on the site and, unsent, goes into the next digest.
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """E-mail one notification (``notification_emails_send``); False when
+    there was nothing to send."""
+    return bool(notification_emails_send(notification_ids=[notification_id]))
+
+
+def notification_emails_send(*, notification_ids: Iterable[int]) -> int:
+    """E-mail notifications, each in its member's language; harmless twice.
+
+    The rows are claimed first, all in one statement (``community.claims``):
+    a second run while the first may be alive sends none of them, and rows a
+    dead run left are taken over once its claim is stale. Nothing is sent for
+    a row already e-mailed, read, in a digest or gone. The letters share one
+    SMTP session. An SMTP error marks what was sent, gives the rest back (no
+    longer queued: the sweep never starts a second chain of retries) and
+    propagates, so that the task retries; an unsent notice stays on the site
+    and goes into the next digest. Returns how many were sent. Three queries
+    for the batch (claim, read with both members' profiles, mark).
     """
-    # The names and the recipient's language come from the profiles: read
-    # with the row (one query, not one per name).
-    notification = (
-        Notification.objects.select_related("recipient__profile", "actor__profile")
-        .filter(pk=notification_id, emailed_at__isnull=True, read_at__isnull=True)
-        .first()
-    )
-    if notification is None or not notification.recipient.email:
-        return False
-    claimed_at = claim_take(
+    claimed_at, pks = claim_take_many(
         Notification,
-        pk=notification.pk,
+        pks=sorted(set(notification_ids))[:EMAIL_BATCH],
         field="email_claimed_at",
-        ready=Q(
-            emailed_at__isnull=True, read_at__isnull=True, digested_at__isnull=True
-        ),
+        ready=_EMAIL_OWED,
     )
-    if claimed_at is None:
-        return False
+    if not pks:
+        return 0
+    # The names and the recipients' languages come from the profiles: read
+    # with the rows (one query, not one per name).
+    notifications = (
+        Notification.objects.select_related("recipient__profile", "actor__profile")
+        .filter(pk__any_of=Ids(pks))
+        .order_by("pk")
+    )
+    sent: list[int] = []
+    failed = False
+    try:
+        with get_connection() as smtp:
+            for notification in notifications:
+                if claim_expired(claimed_at):
+                    break  # this run took too long: the rest is another run's
+                if notification.recipient.email:
+                    email_send(**_notification_email(notification), connection=smtp)
+                    sent.append(notification.pk)
+    except Exception:
+        failed = True
+        raise
+    finally:
+        if sent:
+            Notification.objects.filter(pk__any_of=Ids(sent)).update(
+                emailed_at=timezone.now()
+            )
+        unsent = [pk for pk in pks if pk not in set(sent)]
+        if unsent:
+            # Given back for the task's own retry (or, never sent, the sweep).
+            given_back = {"email_queued_at": None} if failed else {}
+            Notification.objects.filter(
+                pk__any_of=Ids(unsent), email_claimed_at=claimed_at
+            ).update(email_claimed_at=None, **given_back)
+    return len(sent)
+
+
+def _notification_email(notification: Notification) -> dict:
+    """The letter of one notification, rendered in its member's language."""
     recipient = notification.recipient
     preference = notification.kind_info.preference
     # A mandatory notice (no preference) offers nothing to unsubscribe from.
@@ -413,36 +471,20 @@ def notification_email_send(*, notification_id: int) -> bool:
             "unsubscribe_url": link,
             "recipient_name": _display(recipient),
         }
-        subject = render_email_subject(
-            "community/email/notification_subject.txt", context
-        )
-        body = render_email_text("community/email/notification.txt", context)
-        html = render_to_string("community/email/notification.html", context)
-    if claim_expired(claimed_at):
-        return False  # this run took too long: the row is another run's to take
-    try:
-        email_send(
-            subject=subject,
-            body=body,
-            html=html,
-            to=[recipient.email],
-            headers={
+        return {
+            "subject": render_email_subject(
+                "community/email/notification_subject.txt", context
+            ),
+            "body": render_email_text("community/email/notification.txt", context),
+            "html": render_to_string("community/email/notification.html", context),
+            "to": [recipient.email],
+            "headers": {
                 "List-Unsubscribe": f"<{link}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
             if link
             else {},
-        )
-    except Exception:
-        # The claim goes back for the task's own retry (its backoff, its
-        # limit; unsent, the notice goes into the next digest). No longer
-        # queued, so the sweep never starts a second chain of retries.
-        Notification.objects.filter(
-            pk=notification.pk, email_claimed_at=claimed_at
-        ).update(email_claimed_at=None, email_queued_at=None)
-        raise
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-    return True
+        }
 
 
 def notification_emails_sweep(*, now=None) -> int:
@@ -453,8 +495,6 @@ def notification_emails_sweep(*, now=None) -> int:
     be alive. A task still waiting in the queue meanwhile is harmless: the
     claim lets only one of the two send. Returns how many were enqueued.
     """
-    from community.tasks import notification_email_task
-
     now = now or timezone.now()
     cutoff = claim_cutoff(now)
     owed = (
@@ -471,11 +511,9 @@ def notification_emails_sweep(*, now=None) -> int:
         .order_by()
         .values_list("pk", flat=True)
     )
-    count = 0
-    for pk in owed:
-        notification_email_task.delay(pk)
-        count += 1
-    return count
+    pks = list(owed)
+    _notification_emails_enqueue(pks)
+    return len(pks)
 
 
 def activity_record(

@@ -62,6 +62,20 @@ def notification_email_task(notification_id: int) -> None:
     services.notification_email_send(notification_id=notification_id)
 
 
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,
+)
+def notification_emails_task(notification_ids: list[int]) -> None:
+    """E-mail a batch of notifications (a fan-out's, the sweep's) over one
+    SMTP session; retried while SMTP fails (what was sent is not sent again)."""
+    services.notification_emails_send(notification_ids=notification_ids)
+
+
 @shared_task(ignore_result=True)
 def notification_emails_sweep_task() -> int:
     """By beat: e-mails owed whose task was lost or whose worker died."""

@@ -26,6 +26,7 @@ from accounts.models import (
 )
 from accounts.services.members import profile_ensure
 from community.cards import card_changed
+from community.lookups import Ids
 from community.search import search_index_many
 
 PROFILE_ERASED_FIELDS = (
@@ -254,9 +255,9 @@ def notification_deliveries(*, user_ids) -> dict[tuple[int, str], str]:
     user_ids = list(user_ids)
     chosen = {
         (row["user_id"], row["kind"]): row["delivery"]
-        for row in NotificationSetting.objects.filter(user_id__in=user_ids).values(
-            "user_id", "kind", "delivery"
-        )
+        for row in NotificationSetting.objects.filter(
+            user_id__any_of=Ids(user_ids)
+        ).values("user_id", "kind", "delivery")
     }
     kinds = NotificationSetting.Kind.values  # a new list at every read
     return {
