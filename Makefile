@@ -24,10 +24,11 @@ migrate: install
 SITE_URL := $(or $(DJANGO_SITE_URL),$(if $(shell grep -s '^DJANGO_SITE_URL=' .env),,http://$(HOST):$(PORT)))
 RUN_ENV := $(if $(SITE_URL),DJANGO_SITE_URL=$(SITE_URL))
 
-## Set up, fill the demo once, and serve the site at http://$(HOST):$(PORT)
+## Set up, fill the demo once, and serve the site at http://$(HOST):$(PORT);
+## the server's process also runs beat's periodic jobs (community/periodic.py)
 run: migrate
 	@$(RUN_ENV) $(PY) manage.py seed_demo
-	@$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(RUN_ENV) DJANGO_EMBEDDED_PERIODIC=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole suite (browser tests are skipped, with the reason, where Chromium is absent)
 test: install

@@ -1,6 +1,8 @@
 from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services
 from accounts.models import BlogComment, BlogPost, Profile, User
 from accounts.permissions import can_moderate_blogs, can_moderate_profiles
+from accounts.roles import STAFF_ROLES
 from community.cards import card_changed
 
 
@@ -448,3 +451,23 @@ class BlogCommentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for comment in queryset.select_related("post"):
             services.comment_delete(comment=comment, actor=request.user)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """A staff role's group keeps its stored name: the code finds the role by it."""
+
+    readonly_fields = ["role"]
+
+    def get_fields(self, request: HttpRequest, obj: Group | None = None) -> list:
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and obj.name in STAFF_ROLES:
+            fields[fields.index("name")] = "role"
+        return fields
+
+    @admin.display(description=_("name"))
+    def role(self, group: Group) -> str:
+        return str(group)

@@ -7,22 +7,29 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
+        from django.contrib.auth.models import Group
+
         from accounts import (
             bookmarks,
             community_hooks,
             portfolio,
             receivers,
+            roles,
             search_documents,
         )
         from community.navigation import nav_register
 
         receivers.connect()
+        # A group prints as its role in the reader's language wherever the
+        # admin names it (lists, filters, the user's groups, titles).
+        Group.__str__ = lambda group: roles.role_name(group.name)
         bookmarks.register_defaults()
         community_hooks.register()
         community_hooks.register_recognition()
         community_hooks.register_reports()
         community_hooks.register_discovery()
         community_hooks.register_tags()
+        community_hooks.register_audit_actions()
         search_documents.register()
         portfolio.register_defaults()
         nav_register(url_name="accounts:directory", title=_("Colleagues"), order=50)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from community.notifications import (
     DigestItem,
     Preferences,
+    audit_actions_register,
     digest_section_register,
     feed_source_register,
     notification_kind_register,
@@ -317,4 +318,17 @@ def register_tags() -> None:
             tag=tag, viewer=user
         ),
         template="accounts/partials/_tagged_member.html",
+    )
+
+
+def register_audit_actions() -> None:
+    audit_actions_register(
+        {
+            "profile_hide": _("profile hidden"),
+            "profile_restore": _("profile shown again"),
+            "blog_post_hide": _("blog post hidden"),
+            "blog_post_restore": _("blog post shown again"),
+            "blog_comment_hide": _("blog comment hidden"),
+            "blog_comment_restore": _("blog comment shown again"),
+        }
     )

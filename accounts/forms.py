@@ -1,13 +1,13 @@
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from markdownx.widgets import MarkdownxWidget
 
 from accounts import services
 from accounts.models import Profile, User
 from accounts.services.members import PRIVACY_FIELDS
-from community.forms import BootstrapFormMixin, TagField
+from community.forms import BootstrapFormMixin, MarkdownEditor, TagField
 from community.models import Grade, Subject
 from community.vocabulary import Region
 
@@ -26,7 +26,9 @@ class SignupForm(forms.Form):
 
     def signup(self, request: HttpRequest, user: User) -> None:
         services.profile_ensure(
-            user=user, display_name=self.cleaned_data["display_name"]
+            user=user,
+            display_name=self.cleaned_data["display_name"],
+            language=translation.get_language(),
         )
 
 
@@ -57,7 +59,7 @@ class ProfileForm(BootstrapFormMixin, forms.ModelForm):
             "language",
         ]
         widgets = {
-            "about": MarkdownxWidget(attrs={"rows": 6}),
+            "about": MarkdownEditor(attrs={"rows": 6}),
             "subjects": forms.CheckboxSelectMultiple,
             "grades": forms.CheckboxSelectMultiple,
             "experience_years": forms.NumberInput(attrs={"min": 0, "max": 70}),

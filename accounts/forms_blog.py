@@ -2,10 +2,9 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from markdownx.widgets import MarkdownxWidget
 
 from accounts.models import BlogComment, BlogPost
-from community.forms import BootstrapFormMixin, TagField
+from community.forms import BootstrapFormMixin, MarkdownEditor, TagField
 
 
 class PostForm(BootstrapFormMixin, forms.ModelForm):
@@ -19,7 +18,7 @@ class PostForm(BootstrapFormMixin, forms.ModelForm):
         model = BlogPost
         fields = ["title", "body"]
         # markdownx previews through our renderer (MARKDOWNX_MARKDOWNIFY_FUNCTION).
-        widgets = {"body": MarkdownxWidget(attrs={"rows": 14})}
+        widgets = {"body": MarkdownEditor(attrs={"rows": 14})}
         help_texts = {
             "body": _("Markdown: **bold**, *italic*, lists, tables, links, images.")
         }

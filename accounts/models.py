@@ -15,8 +15,10 @@ from community.vocabulary import DEFAULT_TIME_ZONE, RUSSIAN_TIME_ZONES, Region
 
 class UserManager(AuthUserManager):
     """Django's, refusing an address another account has in any case (the
-    unique constraint would refuse it with an error): ``createsuperuser``
-    says so in one line."""
+    unique constraint would refuse it with an error). Members and
+    administrators are made by ``accounts.services`` (``member_create``,
+    ``superuser_create``), which also give them a profile and a confirmed
+    address."""
 
     def _check_email_free(self, email: str | None) -> None:
         if email and self.filter(email__iexact=self.normalize_email(email)).exists():
@@ -120,12 +122,16 @@ class Profile(models.Model):
         _("avatar"), upload_to="avatars/%Y/%m/", blank=True, max_length=200
     )
     about = models.TextField(_("about me"), blank=True, max_length=5000)
-    about_html = models.TextField(editable=False, blank=True)
+    about_html = models.TextField(_("about me, as shown"), editable=False, blank=True)
     school = models.CharField(_("school"), max_length=200, blank=True)
     # The school folded for comparison («Лицей № 1» and «лицей №1 » match):
     # SQLite cannot fold Cyrillic case, so the fold is stored.
     school_key = models.CharField(
-        max_length=200, blank=True, db_index=True, editable=False
+        _("school, for comparison"),
+        max_length=200,
+        blank=True,
+        db_index=True,
+        editable=False,
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
     region = models.CharField(
@@ -434,7 +440,7 @@ class BlogPost(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address"), max_length=80, allow_unicode=False)
     body = models.TextField(_("text"), max_length=50_000)
-    body_html = models.TextField(editable=False)
+    body_html = models.TextField(_("text, as shown"), editable=False)
     tags = TaggableManager(_("tags"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -497,7 +503,7 @@ class BlogComment(models.Model):
         verbose_name=_("author"),
     )
     body = models.TextField(_("comment"), max_length=10_000)
-    body_html = models.TextField(editable=False)
+    body_html = models.TextField(_("text, as shown"), editable=False)
     is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

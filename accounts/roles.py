@@ -3,11 +3,21 @@
 Migration ``accounts.0002_staff_groups`` creates the groups from a frozen copy
 of this list; ``services.role_group`` recreates a group from it if it has gone
 missing. Later apps add their permissions here and in a migration of their own.
+The groups keep these names, which the code looks up; people read ``role_name``.
 """
+
+from django.utils.translation import gettext_lazy as _
 
 MODERATORS = "Moderators"
 EXPERTS = "Experts"
 STAFF_ROLES = (MODERATORS, EXPERTS)
+ROLE_NAMES = {MODERATORS: _("Moderators"), EXPERTS: _("Experts")}
+
+
+def role_name(group_name: str) -> str:
+    """A group's name in the reader's language (a group we did not make: as stored)."""
+    return str(ROLE_NAMES.get(group_name, group_name))
+
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     MODERATORS: [

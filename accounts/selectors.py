@@ -219,3 +219,17 @@ def profile_list_for_interest(*, tag, viewer) -> QuerySet[Profile]:
         .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by()))
         .order_by("display_name", "pk")
     )
+
+
+def email_taken(email: str) -> bool:
+    """Whether an account has this address, as its own or as a second one (any case).
+
+    allauth counts second addresses too: one address, one account.
+    """
+    from allauth.account.models import EmailAddress
+
+    email = email.strip()
+    return (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    )

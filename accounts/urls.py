@@ -1,10 +1,12 @@
 from django.urls import path
 
-from accounts.views import account, blog, portfolio, profile, relations
+from accounts.views import account, blog, portfolio, profile, relations, welcome
 
 app_name = "accounts"
 
 urlpatterns = [
+    # Where a new member starts, right after confirming the address.
+    path("welcome/", welcome.welcome, name="welcome"),
     # The directory and the member's own settings.
     path("members/", profile.directory, name="directory"),
     path("settings/profile/", profile.settings_profile, name="settings_profile"),

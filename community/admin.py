@@ -27,7 +27,7 @@ from community.models import (
     Sanction,
     Subject,
 )
-from community.notifications import preferences
+from community.notifications import audit_action_choices, preferences
 
 
 @admin.register(Subject)
@@ -137,13 +137,37 @@ class DigestLogAdmin(admin.ModelAdmin):
         )
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The actions on record, by name (of the many the apps register)."""
+
+    title = _("action")
+    parameter_name = "action__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        names = dict(audit_action_choices())
+        codes = AuditEntry.objects.order_by().values_list("action", flat=True)
+        return sorted(
+            ((code, names.get(code, code)) for code in codes.distinct()),
+            key=lambda choice: str(choice[1]),
+        )
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value():
+            return queryset.filter(action=self.value())
+        return queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: entries are written by the services, never by hand."""
 
     list_display = ["created_at", "actor", "action", "target_title", "reason"]
     list_select_related = ["actor"]
-    list_filter = ["action", "target_type", "created_at"]
+    list_filter = [
+        AuditActionFilter,
+        ("target_type", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    ]
     search_fields = ["actor__email", "actor__profile__display_name", "target_title"]
     date_hierarchy = "created_at"
     readonly_fields = [
@@ -328,7 +352,7 @@ class ReportAdmin(admin.ModelAdmin):
             value = getattr(target, name, None)
             if isinstance(value, str) and value.strip():
                 return format_html(
-                    '<div style="white-space: pre-wrap">{}</div>',
+                    '<div class="reported-text">{}</div>',
                     Truncator(value).chars(2000),
                 )
         return str(target)

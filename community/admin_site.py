@@ -1,13 +1,21 @@
 """The admin site: Django's, where no address of a list can break its page.
 
 Every model admin, ours and the libraries', is registered on this site
-(``AdminConfig.default_site``) and so lists its rows with ``CheckedChangeList``.
+(``AdminConfig.default_site``) and so lists its rows with ``CheckedChangeList``,
+the fields of an editable list named for screen readers.
+Its yes/no icons speak the reader's language (``boolean_icon``).
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import BadRequest
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 
 class CheckedChangeList(ChangeList):
@@ -33,9 +41,29 @@ class CheckedChangeList(ChangeList):
             raise BadRequest("A filter of the list is out of range.") from error
 
 
+def _labelled(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """A list's editable row whose fields are named for screen readers.
+
+    Django draws them under the column's header, with no label of their own.
+    """
+
+    class LabelledRowForm(form_class):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            for field in self.fields.values():
+                name = f"{field.label}: {self.instance}" if self.instance.pk else ""
+                field.widget.attrs.setdefault("aria-label", name or field.label)
+
+    LabelledRowForm.__name__ = form_class.__name__
+    return LabelledRowForm
+
+
 class CheckedChangeListMixin:
     def get_changelist(self, request, **kwargs):
         return CheckedChangeList
+
+    def get_changelist_form(self, request, **kwargs):
+        return _labelled(super().get_changelist_form(request, **kwargs))
 
 
 class AdminSite(admin.AdminSite):
@@ -54,5 +82,24 @@ class AdminSite(admin.AdminSite):
         super().register(model_or_iterable, admin_class, **options)
 
 
+def boolean_icon(value: bool | None) -> SafeString:
+    """Django's yes/no/unknown icon, its text translated (Django writes "True")."""
+    icon, text = {
+        True: ("yes", gettext("Yes")),
+        False: ("no", gettext("No")),
+        None: ("unknown", gettext("Unknown")),
+    }[value]
+    return format_html(
+        '<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text
+    )
+
+
 class AdminConfig(DjangoAdminConfig):
     default_site = "community.admin_site.AdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        # Every list, every read-only field and the libraries' admins draw the
+        # icon with this one function, looked up at each call; Django offers
+        # no setting or template for its text.
+        admin_list._boolean_icon = boolean_icon

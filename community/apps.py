@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -13,13 +14,39 @@ class CommunityConfig(AppConfig):
         from community.lookups import lookups_register
         from community.models import Report
         from community.navigation import nav_register
-        from community.notifications import notification_kind_register
+        from community.notifications import (
+            audit_actions_register,
+            notification_kind_register,
+        )
         from community.recognition import BADGE_AWARDED
         from community.reporting import REPORT_ACTIONED, REPORT_DISMISSED
         from community.sanctions import SANCTION_GIVEN, SANCTION_LIFTED
 
         receivers.connect(self)
+        if settings.EMBEDDED_PERIODIC:
+            from django.core.signals import request_started
+
+            from community.periodic import start_on_first_request
+
+            request_started.connect(start_on_first_request)
         lookups_register()
+        audit_actions_register(
+            {
+                "report_auto_hide": _("hidden automatically after reports"),
+                "report_hide": _("hidden after a report"),
+                "report_dismiss": _("report dismissed"),
+                "badge_award": _("badge awarded"),
+                "badge_revoke": _("badge revoked"),
+                "member_warning": _("member warned"),
+                "member_suspension": _("member suspended"),
+                "member_ban": _("member banned"),
+                "member_warning_lift": _("warning lifted"),
+                "member_suspension_lift": _("suspension lifted"),
+                "member_ban_lift": _("ban lifted"),
+                "tag_rename": _("tag renamed"),
+                "tag_merge": _("tags merged"),
+            }
+        )
         nav_register(url_name="home", title=_("Home"), order=0)
         inbox_source_register(
             InboxSource(

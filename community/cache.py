@@ -23,10 +23,10 @@ cached under it served stale), the session of a member who signed out
 that dropped one remembers it, per server, and the first call that finds
 Redis answering again first deletes every key of this cache
 (``delete_pattern("*")``: our ``KEY_PREFIX`` and version only; never
-``clear()``, whose FLUSHDB would empty the Celery broker's queue in the same
-database) and logs one warning. Everything comes back from the database;
-what lived only in the cache is lost then: pending view counts
-(``community.pending``), rate-limit counters.
+FLUSHDB, which would empty the Celery broker's queue in the same database)
+and logs one warning. Everything comes back from the database; what lived
+only in the cache is lost then: pending view counts (``community.pending``),
+rate-limit counters. ``clear()`` too deletes only this cache's keys.
 
 What talks to Redis without this class (``community.pending``'s sets, the
 Celery broker) handles its own failures; ``pending`` asks ``answering()``
@@ -134,4 +134,14 @@ class RedisCache(DjangoRedisCache):
     )
     incr = _degrades(_missing, writes=True)(DjangoRedisCache.incr)
     decr = _degrades(_missing, writes=True)(DjangoRedisCache.decr)
-    clear = _degrades(lambda *a, **k: None, writes=True)(DjangoRedisCache.clear)
+
+    def _clear_ours(self) -> None:
+        """Delete this cache's keys only: our ``KEY_PREFIX`` (and version).
+
+        django-redis's ``clear()`` is FLUSHDB, which would also empty the
+        Celery broker's queue and the keys of whatever else shares the
+        database (another installation, another test run: settings.test).
+        """
+        self.delete_pattern("*", itersize=EMPTYING_SCAN_SIZE)
+
+    clear = _degrades(lambda *a, **k: None, writes=True)(_clear_ours)

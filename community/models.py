@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from community.notifications import audit_action_choices
+
 
 class Subject(models.Model):
     """A school subject or speciality: the shared vocabulary of every section."""
@@ -121,14 +123,18 @@ class Notification(models.Model):
         verbose_name=_("actor"),
     )
     target_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, null=True, blank=True
+        ContentType,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("type of item"),
     )
-    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target_id = models.PositiveBigIntegerField(_("item number"), null=True, blank=True)
     target = GenericForeignKey("target_type", "target_id")
     target_title = models.CharField(_("about"), max_length=200, blank=True)
     url = models.CharField(_("link"), max_length=500)
     # Unread notifications with the same key are one line: "3 new comments on …".
-    group_key = models.CharField(max_length=120, blank=True)
+    group_key = models.CharField(_("grouping key"), max_length=120, blank=True)
     count = models.PositiveIntegerField(_("how many"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last event"), default=timezone.now)
@@ -269,7 +275,7 @@ class DigestLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.recipient_id}: {self.period} {self.period_start}"
+        return f"{self.recipient_id}: {self.get_period_display()} {self.period_start}"
 
 
 class AuditEntry(models.Model):
@@ -283,11 +289,16 @@ class AuditEntry(models.Model):
         related_name="+",
         verbose_name=_("who"),
     )
-    action = models.CharField(_("action"), max_length=40)
+    # Named by the apps that write them (``audit_actions_register``).
+    action = models.CharField(_("action"), max_length=40, choices=audit_action_choices)
     target_type = models.ForeignKey(
-        ContentType, on_delete=models.SET_NULL, null=True, related_name="+"
+        ContentType,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("type of item"),
     )
-    target_id = models.PositiveBigIntegerField(null=True)
+    target_id = models.PositiveBigIntegerField(_("item number"), null=True)
     target = GenericForeignKey("target_type", "target_id")
     # The item's name at the time, readable after it is gone.
     target_title = models.CharField(_("item"), max_length=200)
@@ -304,7 +315,7 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.action}: {self.target_title}"
+        return f"{self.get_action_display()}: {self.target_title}"
 
 
 class Badge(models.Model):
@@ -469,8 +480,10 @@ class Report(models.Model):
         related_name="reports_made",
         verbose_name=_("reported by"),
     )
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    target_id = models.PositiveBigIntegerField()
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("type of item")
+    )
+    target_id = models.PositiveBigIntegerField(_("item number"))
     target = GenericForeignKey("target_type", "target_id")
     target_title = models.CharField(_("item"), max_length=200)
     target_url = models.CharField(_("link"), max_length=500)

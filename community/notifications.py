@@ -154,3 +154,21 @@ def activity_phrase(key: str, actor: str) -> str:
     if phrase is None:
         return gettext("%(actor)s published") % {"actor": actor}
     return str(phrase) % {"actor": actor}
+
+
+# --- Audit actions -----------------------------------------------------------
+
+_audit_actions: dict[str, Promise] = {}
+
+
+def audit_actions_register(labels: dict[str, Promise]) -> None:
+    """Name the codes an app writes to the audit log (``services.audit``)."""
+    _audit_actions.update(labels)
+
+
+def audit_action_choices() -> list[tuple[str, Promise]]:
+    """The audit log's actions with their names: ``AuditEntry.action``'s choices.
+
+    A callable, so that an app adding a code needs no migration.
+    """
+    return sorted(_audit_actions.items())

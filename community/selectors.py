@@ -1,7 +1,7 @@
 """Reads for the community layer's pages: notifications and the activity feed."""
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from community.models import (
     ActivityEvent,
@@ -56,13 +56,26 @@ def feed_for_user(
     return events.order_by("-created_at", "-pk")
 
 
+def badge_tier_rank() -> Case:
+    """Bronze, silver, gold as 0, 1, 2: tiers sort by rank, not by name."""
+    return Case(
+        *(
+            When(tier=tier, then=Value(rank))
+            for rank, tier in enumerate(Badge.Tier.values)
+        ),
+        output_field=IntegerField(),
+    )
+
+
 def badges_with_holders() -> QuerySet:
-    """Every badge with how many members hold it (revoked awards left out)."""
+    """Every badge with how many members hold it (revoked awards left out),
+    rule badges first, each lot from bronze to gold."""
     return Badge.objects.annotate(
         holders=Count(
             "awards__user", filter=Q(awards__revoked_at__isnull=True), distinct=True
-        )
-    ).order_by("is_manual", "tier", "key")
+        ),
+        tier_rank=badge_tier_rank(),
+    ).order_by("is_manual", "tier_rank", "key")
 
 
 def badge_holders(*, badge) -> QuerySet:

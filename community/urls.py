@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from community import (
     views,
+    views_inbox,
     views_recognition,
     views_reports,
     views_search,
@@ -80,6 +81,13 @@ urlpatterns = [
         "certificates/<str:code>/",
         masterclass_views.certificate_verify,
         name="certificate_verify",
+    ),
+    # The inbox's queues, in the admin site's frame (before its catch-all).
+    path("admin/inbox/<slug:key>/", views_inbox.inbox_queue, name="inbox_queue"),
+    path(
+        "admin/inbox/<slug:key>/<int:pk>/",
+        views_inbox.inbox_decide,
+        name="inbox_decide",
     ),
     path("admin/", admin.site.urls),
 ]

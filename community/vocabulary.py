@@ -6,8 +6,13 @@ hold plain (slug, English, Russian) strings because a data migration copies them
 into database tables.
 """
 
+import datetime
+import zoneinfo
+
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -167,6 +172,38 @@ RUSSIAN_TIME_ZONES: list[tuple[str, Promise]] = [
     ("Asia/Kamchatka", _("Petropavlovsk-Kamchatsky (MSK+9)")),  # UTC+12
     ("Asia/Anadyr", _("Anadyr (MSK+9)")),  # UTC+12
 ]
+_RUSSIAN_ZONE_NAMES = frozenset(name for name, _label in RUSSIAN_TIME_ZONES)
+
+
+def _offset(delta: datetime.timedelta) -> str:
+    """+2, −1, +5:30 (a true minus sign, as in the labels above)."""
+    minutes = round(delta.total_seconds() / 60)
+    hours, rest = divmod(abs(minutes), 60)
+    sign = "+" if minutes >= 0 else "\u2212"
+    return f"{sign}{hours}:{rest:02d}" if rest else f"{sign}{hours}"
+
+
+def time_zone_label(name: str, at: datetime.datetime | None = None) -> str:
+    """A time zone as a member says it, never its IANA name.
+
+    A Russian zone counts from Moscow time: «московское время», «МСК+2»;
+    any other from UTC: "UTC+5:30". ``at`` is the moment the offset is read
+    at (zones with summer time move); now when not given.
+    """
+    try:
+        zone = zoneinfo.ZoneInfo(str(name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return str(name)
+    at = at or timezone.now()
+    offset = at.astimezone(zone).utcoffset() or datetime.timedelta(0)
+    if str(name) in _RUSSIAN_ZONE_NAMES:
+        moscow = at.astimezone(zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)).utcoffset()
+        if offset == moscow:
+            return gettext("Moscow time")
+        return gettext("MSK%(offset)s") % {"offset": _offset(offset - moscow)}
+    if not offset:
+        return "UTC"
+    return f"UTC{_offset(offset)}"
 
 
 # School subjects and teacher specialities: (slug, English name, Russian name).

@@ -5,9 +5,8 @@ import re
 from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from markdownx.widgets import MarkdownxWidget
 
-from community.forms import BootstrapFormMixin, TagField
+from community.forms import BootstrapFormMixin, MarkdownEditor, TagField
 from forums.models import Post, Section, Topic
 
 
@@ -25,7 +24,7 @@ class TopicForm(BootstrapFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Text"),
         max_length=Post._meta.get_field("body").max_length,
-        widget=MarkdownxWidget(attrs={"rows": 10}),
+        widget=MarkdownEditor(attrs={"rows": 10}),
     )
     tags = TagField(label=_("Tags"), required=False)
 
@@ -34,7 +33,7 @@ class ReplyForm(BootstrapFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Your reply"),
         max_length=Post._meta.get_field("body").max_length,
-        widget=MarkdownxWidget(attrs={"rows": 6}),
+        widget=MarkdownEditor(attrs={"rows": 6}),
         help_text=_("Markdown; mention a colleague with @username."),
     )
     quoted = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -44,7 +43,7 @@ class PostEditForm(BootstrapFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Text"),
         max_length=Post._meta.get_field("body").max_length,
-        widget=MarkdownxWidget(attrs={"rows": 10}),
+        widget=MarkdownEditor(attrs={"rows": 10}),
     )
     reason = forms.CharField(
         label=_("Reason for the change"), max_length=200, required=False

@@ -54,9 +54,11 @@ from forums.models import Post, Reaction, Topic
 from forums.permissions import can_see_post
 
 POST_TEMPLATE = "forums/partials/_post.html"
+# The short link to the accepted answer, under the question.
+ANSWER_LINK_TEMPLATE = "forums/partials/_answer_link.html"
 # The templates whose text the rendering depends on: a deployment that
 # changes them changes every key.
-TEMPLATES = (POST_TEMPLATE, "accounts/partials/_avatar.html")
+TEMPLATES = (POST_TEMPLATE, ANSWER_LINK_TEMPLATE, "accounts/partials/_avatar.html")
 CSRF_MARK = "csrf-marker-not-a-token"
 # Only the hidden input the template renders is filled in: member text, which
 # the sanitiser keeps free of <input> tags, may say the marker but never this.
@@ -136,20 +138,27 @@ def _key(inputs: tuple) -> str:
     return f"forums:post-html:{digest}"
 
 
-def _render(request, posts: Iterable[Post], **flags: bool) -> list[str]:
+def _render(
+    request, posts: Iterable[Post], *, accepted_pk: int | None = None, **flags: bool
+) -> list[str]:
     """Each post's HTML, with the markers: from the cache where it is,
-    rendered (and kept) where not. One cache round trip."""
+    rendered (and kept) where not. One cache round trip. The post
+    ``accepted_pk`` carries the accepted answer's mark, in its place."""
     viewer = request.user
     posts = list(posts)
-    keys = [_key(_inputs(post, viewer, flags)) for post in posts]
+    each = [{**flags, "accepted": post.pk == accepted_pk} for post in posts]
+    keys = [
+        _key(_inputs(post, viewer, post_flags))
+        for post, post_flags in zip(posts, each, strict=True)
+    ]
     found = cache.get_many(keys)
     missing = {}
-    for post, key in zip(posts, keys, strict=True):
+    for post, post_flags, key in zip(posts, each, keys, strict=True):
         if key not in found:
             missing[key] = render_to_string(
                 POST_TEMPLATE,
                 {
-                    **flags,
+                    **post_flags,
                     "post": post,
                     "new_slot": mark_safe(NEW_SLOT),  # noqa: S308 (a constant)
                     "reaction_slots": REACTION_SLOTS,
@@ -170,7 +179,9 @@ class _Block:
 
     authors: frozenset[int]
     posts: list[tuple[int, int, str]]  # number, author, HTML
-    accepted: tuple[int, int, str] | None
+    # The short link to the accepted answer, shown under the question (the
+    # answer itself is shown once, in its place, with its mark).
+    accepted: str | None
     description: str
     # What it is kept under (``topic_posts``): the topic's and the cards' versions.
     version: int = 0
@@ -195,8 +206,8 @@ def _block_key(topic: Topic, page: Page, viewer, may_reply: bool) -> str:
         _templates_digest(),
     )
     digest = hashlib.blake2b(repr(facts).encode(), digest_size=12).hexdigest()
-    # "v2": the shape of _Block; a new shape needs a new name.
-    return f"forums:topic-posts:v2:{topic.pk}:{page.number}:{digest}"
+    # "v3": the shape of _Block; a new shape needs a new name.
+    return f"forums:topic-posts:v3:{topic.pk}:{page.number}:{digest}"
 
 
 def _kept_block(key: str, version_key: str, viewer) -> tuple[_Block | None, dict]:
@@ -217,9 +228,11 @@ def _build(request, topic: Topic, page: Page, flags: dict) -> _Block:
     loaded = selectors.topic_page_posts(topic=topic, page=page)
     shown = [post for post in loaded.posts if can_see_post(viewer, post)]
     accepted = loaded.accepted_answer
-    if accepted is not None and not can_see_post(viewer, accepted):
+    if accepted is not None and (
+        accepted.is_deleted or accepted.is_hidden or not can_see_post(viewer, accepted)
+    ):
         accepted = None
-    htmls = _render(request, shown, **flags, accepted=False)
+    htmls = _render(request, shown, accepted_pk=topic.accepted_post_id, **flags)
     opening = loaded.opening_post
     return _Block(
         authors=frozenset(
@@ -230,10 +243,12 @@ def _build(request, topic: Topic, page: Page, flags: dict) -> _Block:
             for post, html in zip(shown, htmls, strict=True)
         ],
         accepted=(
-            (
-                accepted.number,
-                accepted.author_id,
-                _render(request, [accepted], **flags, accepted=True)[0],
+            render_to_string(
+                ANSWER_LINK_TEMPLATE,
+                {
+                    "post": accepted,
+                    "on_page": any(post.pk == accepted.pk for post in shown),
+                },
             )
             if accepted is not None
             else None
@@ -284,10 +299,9 @@ def topic_posts(
 def _reactions(request, topic: Topic, block: _Block) -> dict[int, set[str]]:
     """The member's reactions to the page's posts that show reaction buttons
     (none: no query)."""
-    shown = [*block.posts, *filter(None, [block.accepted])]
     numbers = [
         number
-        for number, _author, html in shown
+        for number, _author, html in block.posts
         if REACTION_SLOT.partition("{")[0] in html
     ]
     if not numbers:
@@ -346,7 +360,8 @@ def _for_viewer(
 
     return TopicPosts(
         posts=[(number, personal(number, *rest)) for number, *rest in block.posts],
-        accepted=personal(*block.accepted) if block.accepted is not None else None,
+        # Our own template's output: the author's name in it was escaped.
+        accepted=mark_safe(block.accepted) if block.accepted else None,  # noqa: S308
         description=block.description,
     )
 

@@ -1,6 +1,8 @@
 """What the forums tell the community layer and the personal space."""
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 REPLY = "forum_reply"
 MENTION = "forum_mention"
@@ -279,10 +281,58 @@ def register_recognition() -> None:
     contribution_source_register("forums", _contribution)
 
 
+def _pending_posts(user):
+    """The posts waiting for a moderator that ``user`` may decide, oldest first."""
+    from forums.models import Post
+    from forums.selectors import sections_moderated_by
+
+    posts = Post.objects.filter(is_pending=True)
+    if not (user.is_superuser or user.has_perm("forums.change_topic")):
+        posts = posts.filter(topic__section__in=sections_moderated_by(user))
+    return posts.select_related("topic", "author__profile").order_by("created_at", "pk")
+
+
+def _pending_item(post):
+    from django.utils.html import strip_tags
+    from django.utils.text import Truncator
+
+    from community.inbox import InboxItem
+
+    return InboxItem(
+        pk=post.pk,
+        kind=str(
+            _("New topic")
+            if post.number == 1
+            else pgettext_lazy("a message in a topic", "Reply")
+        ),
+        title=post.topic.title,
+        url=post.get_absolute_url(),
+        author=post.author.profile.shown_name,
+        created_at=post.created_at,
+        excerpt=Truncator(strip_tags(post.body_html)).chars(400),
+    )
+
+
+def _pending_decide(user, pk: int, *, approve: bool, reason: str = "") -> str:
+    from django.shortcuts import get_object_or_404
+
+    from forums import services
+    from forums.models import Post
+
+    post = get_object_or_404(Post.objects.select_related("topic__section"), pk=pk)
+    if not post.is_pending:
+        return str(_("Another moderator has already decided about this message."))
+    if approve:
+        services.post_approve(post=post, moderator=user)
+        return str(_("Published: “%(title)s”.") % {"title": post.topic.title})
+    services.post_reject(post=post, moderator=user, reason=reason)
+    return str(_("Rejected: “%(title)s”.") % {"title": post.topic.title})
+
+
 def register_inbox() -> None:
     from django.urls import reverse
 
-    from community.inbox import InboxSource, inbox_source_register
+    from community.inbox import InboxQueue, InboxSource, inbox_source_register
     from forums.models import Post
 
     inbox_source_register(
@@ -295,6 +345,14 @@ def register_inbox() -> None:
             ),
             permission="forums.change_post",
             order=20,
+            queue=InboxQueue(
+                items=_pending_posts,
+                item=_pending_item,
+                approve=lambda user, pk: _pending_decide(user, pk, approve=True),
+                reject=lambda user, pk, reason: _pending_decide(
+                    user, pk, approve=False, reason=reason
+                ),
+            ),
         )
     )
 
@@ -328,3 +386,19 @@ def register_tags() -> None:
             sources=sources, target=target
         )
     )
+
+
+def register_audit_actions() -> None:
+    """The forums' moderation actions, as the site's audit log names them."""
+    from community.notifications import audit_actions_register
+    from forums.models import ModerationLog
+
+    labels = {}
+    for action in ModerationLog.Action:
+        labels[f"forum_post_{action.value}"] = format_lazy(
+            "{}: {}", _("forum post"), action.label
+        )
+        labels[f"forum_topic_{action.value}"] = format_lazy(
+            "{}: {}", _("forum topic"), action.label
+        )
+    audit_actions_register(labels)

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
 
@@ -151,13 +152,13 @@ class Post(models.Model):
     # The post's place in its topic, from 1: permalinks find their page with it.
     number = models.PositiveIntegerField(_("number"))
     body = models.TextField(_("text"), max_length=20_000)
-    body_html = models.TextField(editable=False)
+    body_html = models.TextField(_("text, as shown"), editable=False)
     is_deleted = models.BooleanField(_("deleted"), default=False)
     is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
     is_pending = models.BooleanField(_("awaiting moderation"), default=False)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
-    thanks_count = models.PositiveIntegerField(default=0)
-    useful_count = models.PositiveIntegerField(default=0)
+    thanks_count = models.PositiveIntegerField(_("thanks"), default=0)
+    useful_count = models.PositiveIntegerField(_("marked useful"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Claimed by the task that tells watchers, mentioned members and the quoted
     # author, in the transaction that tells them: a second delivery finds it set.
@@ -282,6 +283,30 @@ class TopicWatch(models.Model):
 class ModerationLog(models.Model):
     """Every moderator action on the forums, with who, what and why."""
 
+    class Action(models.TextChoices):
+        APPROVE = "approve", pgettext_lazy("moderation", "approved")
+        REJECT = "reject", pgettext_lazy("moderation", "rejected")
+        EDIT = "edit", pgettext_lazy("moderation", "edited by a moderator")
+        DELETE = "delete", pgettext_lazy("moderation", "deleted")
+        HIDE = "hide", pgettext_lazy("moderation", "hidden")
+        RESTORE = "restore", pgettext_lazy("moderation", "shown again")
+        HIDE_AUTOMATIC = (
+            "hide_automatic",
+            pgettext_lazy("moderation", "hidden automatically"),
+        )
+        RESTORE_AUTOMATIC = (
+            "restore_automatic",
+            pgettext_lazy("moderation", "shown again automatically"),
+        )
+        PIN = "pin", pgettext_lazy("moderation", "pinned")
+        UNPIN = "unpin", pgettext_lazy("moderation", "unpinned")
+        LOCK = "lock", pgettext_lazy("moderation", "closed for replies")
+        UNLOCK = "unlock", pgettext_lazy("moderation", "reopened for replies")
+        UNHIDE = "unhide", pgettext_lazy("moderation", "shown again")
+        MOVE = "move", pgettext_lazy("moderation", "moved to another section")
+        MERGE = "merge", pgettext_lazy("moderation", "merged")
+        SPLIT = "split", pgettext_lazy("moderation", "split")
+
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -289,12 +314,22 @@ class ModerationLog(models.Model):
         related_name="+",
         verbose_name=_("moderator"),
     )
-    action = models.CharField(_("action"), max_length=30)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     topic = models.ForeignKey(
-        Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Topic,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("topic"),
     )
     post = models.ForeignKey(
-        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Post,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("post"),
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
@@ -305,7 +340,7 @@ class ModerationLog(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.action} by {self.moderator_id}"
+        return str(self.get_action_display())
 
 
 class SectionWatch(models.Model):

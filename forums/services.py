@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_mention_member
+from accounts.roles import STAFF_ROLES
 from community import limits, pending
 from community import services as community
 from community.claims import SWEEP_HORIZON, claim_cutoff
@@ -206,15 +207,26 @@ def post_fanouts_sweep(*, now=None) -> int:
     return count
 
 
-def _needs_premoderation(author) -> bool:
-    """A new member's first posts wait for a moderator (a safe space for all)."""
+def _needs_premoderation(author, section: Section) -> bool:
+    """A new member's first posts wait for a moderator (a safe space for all).
+
+    Staff, the Moderators and Experts roles and the section's own moderators
+    are never held, however few posts they have written.
+    """
     required = settings.MODERATION_PREMODERATED_POSTS
-    if not required or author.is_staff or author.has_perm("forums.change_topic"):
+    if not required or author.is_staff or author.is_superuser:
         return False
     published = Post.objects.filter(
         author=author, is_pending=False, is_deleted=False, is_hidden=False
     ).count()
-    return published < required
+    if published >= required:
+        return False
+    # Asked only of newcomers: an established member's reply pays no query here.
+    if author.groups.filter(name__in=STAFF_ROLES).exists() or author.has_perm(
+        "forums.change_topic"
+    ):
+        return False
+    return not can_moderate_section(author, section)
 
 
 def _check_rate(author, *, topics: bool) -> None:
@@ -267,7 +279,7 @@ def topic_create(
     if recent is not None and recent.posts.filter(number=1, body=body).exists():
         return recent
     _check_rate(author, topics=True)
-    pending = _needs_premoderation(author)
+    pending = _needs_premoderation(author, section)
     now = timezone.now()
     topic = Topic(
         section=section,
@@ -368,7 +380,7 @@ def post_create(*, topic: Topic, author, body: str, quoted: Post | None = None) 
     ):
         return last
     _check_rate(author, topics=False)
-    pending = _needs_premoderation(author)
+    pending = _needs_premoderation(author, topic.section)
     # Numbered under the topic's lock: the last post's number, read above.
     number = (last.number if last is not None else 0) + 1
     post = Post.objects.create(
@@ -403,11 +415,27 @@ def _reply_published(post: Post, *, quoted: Post | None = None) -> None:
     )
 
 
+def _post_lock(post: Post) -> None:
+    """Lock the post's row and read its moderation state again (a page may be
+    out of date, or another moderator may have decided meanwhile)."""
+    post.is_pending, post.is_hidden = (
+        Post.objects.select_for_update()
+        .values_list("is_pending", "is_hidden")
+        .get(pk=post.pk)
+    )
+
+
 @transaction.atomic
 def post_approve(*, post: Post, moderator) -> Post:
-    """Publish a post that waited for moderation (a topic with its first post)."""
+    """Publish a post that waited for moderation (a topic with its first post).
+
+    Once: the post's row is locked and read again, so a double click or two
+    moderators at once publish it (and count it) once. Raises PermissionDenied
+    for anyone who does not moderate its section.
+    """
     if not can_moderate_section(moderator, post.topic.section):
         raise PermissionDenied
+    _post_lock(post)
     if not post.is_pending:
         return post
     post.is_pending = False
@@ -427,9 +455,13 @@ def post_approve(*, post: Post, moderator) -> Post:
 
 @transaction.atomic
 def post_reject(*, post: Post, moderator, reason: str = "") -> Post:
-    """Refuse a post that waited for moderation; it stays hidden, with the reason."""
+    """Refuse a post that waited for moderation; it stays hidden, with the reason.
+
+    Once, as ``post_approve``: a post already decided is left as it is.
+    """
     if not can_moderate_section(moderator, post.topic.section):
         raise PermissionDenied
+    _post_lock(post)
     if not post.is_pending:
         return post
     post.is_pending = False

@@ -27,12 +27,14 @@ from forums.permissions import (
     can_create_topic,
     can_moderate_section,
     can_reply_topic,
+    can_see_post,
 )
 
 TOPICS_PER_PAGE = 20
 PENDING_MESSAGE = gettext_lazy(
-    "Thank you! Your first messages appear after a moderator has read them — "
-    "usually within a day."
+    "Thank you! A new member's first messages wait for a moderator, usually "
+    "less than a day. Until then only you see this one, marked “awaiting "
+    "moderation”."
 )
 
 
@@ -252,6 +254,8 @@ def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     """A post's permanent address: the topic page it is on, at the post."""
     post = get_object_or_404(Post.objects.select_related("topic__section"), pk=pk)
     selectors.topic_get(pk=post.topic_id, user=request.user)
+    if not can_see_post(request.user, post):  # waiting for a moderator
+        raise Http404
     return redirect(_post_url(post))
 
 
@@ -317,6 +321,8 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
             return _topic_page(
                 request, topic, reply_form=form, status=status, page_number="last"
             )
+        if post.is_pending:
+            messages.info(request, PENDING_MESSAGE)
         return redirect(_post_url(post))
     topic = selectors.topic_get(pk=pk, user=request.user, for_page=True)
     return _topic_page(request, topic, reply_form=form, status=400, page_number="last")
@@ -420,6 +426,13 @@ def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, error.messages[0])
+    else:
+        if unmark:
+            messages.success(request, _("The reply is no longer marked as the answer."))
+        else:
+            messages.success(
+                request, _("The reply is marked as the answer: the question is solved.")
+            )
     return redirect(topic)
 
 

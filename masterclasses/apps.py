@@ -16,5 +16,6 @@ class MasterclassesConfig(AppConfig):
         hooks.register_reports()
         hooks.register_discovery()
         hooks.register_tags()
+        hooks.register_audit_actions()
         search_documents.register()
         nav_register(url_name="masterclasses:list", title=_("Master-classes"), order=30)

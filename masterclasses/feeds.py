@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from community.excerpts import EXCERPT_LENGTH, excerpt
 from community.feeds import FEED_ITEMS, EntryFeed, FeedEntry
+from community.vocabulary import time_zone_label
 from masterclasses import selectors_public
 from masterclasses.models import MasterClass
 
@@ -19,7 +20,8 @@ def masterclass_entry(masterclass: MasterClass) -> FeedEntry:
     """
     zone = timezone.get_current_timezone()
     when = date_format(timezone.localtime(masterclass.starts_at, zone), "j E Y, H:i")
-    head = f"{when} ({timezone.get_current_timezone_name()}) — "
+    label = time_zone_label(timezone.get_current_timezone_name(), masterclass.starts_at)
+    head = f"{when} ({label}) — "
     return FeedEntry(
         title=masterclass.title,
         url=masterclass.get_absolute_url(),

@@ -5,9 +5,8 @@ import datetime
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
-from markdownx.widgets import MarkdownxWidget
 
-from community.forms import BootstrapFormMixin, TagField
+from community.forms import BootstrapFormMixin, MarkdownEditor, TagField
 from community.models import Grade, Subject
 from masterclasses.models import MasterClass
 
@@ -62,7 +61,7 @@ class MasterClassForm(BootstrapFormMixin, forms.ModelForm):
             "registration_closes_at",
         ]
         widgets = {
-            "description": MarkdownxWidget(attrs={"rows": 8}),
+            "description": MarkdownEditor(attrs={"rows": 8}),
             "grades": forms.CheckboxSelectMultiple,
             "format": forms.RadioSelect,
             "starts_at": LocalDateTimeInput(),

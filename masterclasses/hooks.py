@@ -237,10 +237,58 @@ def register_reports() -> None:
     )
 
 
+def _proposals(user):
+    """Proposals waiting for a moderator, oldest first."""
+    from masterclasses.models import MasterClass
+
+    return (
+        MasterClass.objects.filter(status=MasterClass.Status.PROPOSED)
+        .select_related("host__profile")
+        .order_by("updated_at", "pk")
+    )
+
+
+def _proposal_item(masterclass):
+    from django.utils.html import strip_tags
+    from django.utils.text import Truncator
+
+    from community.inbox import InboxItem
+
+    return InboxItem(
+        pk=masterclass.pk,
+        kind=str(_("Master-class proposal")),
+        title=masterclass.title,
+        url=masterclass.get_absolute_url(),
+        author=masterclass.host.profile.shown_name,
+        created_at=masterclass.updated_at,
+        excerpt=Truncator(strip_tags(masterclass.description_html)).chars(400),
+    )
+
+
+def _proposal_decide(user, pk: int, *, approve: bool, reason: str = "") -> str:
+    """Approve (publish) a proposal, or return it to its host with the reason."""
+    from django.shortcuts import get_object_or_404
+
+    from masterclasses import services
+    from masterclasses.models import MasterClass
+
+    masterclass = get_object_or_404(MasterClass, pk=pk)
+    if masterclass.status != MasterClass.Status.PROPOSED:
+        return str(_("Another moderator has already decided about this proposal."))
+    if approve:
+        services.masterclass_approve(masterclass=masterclass, moderator=user)
+        return str(_("Published: “%(title)s”.") % {"title": masterclass.title})
+    services.masterclass_return(masterclass=masterclass, moderator=user, note=reason)
+    return str(
+        _("Returned to its host with your note: “%(title)s”.")
+        % {"title": masterclass.title}
+    )
+
+
 def register_inbox() -> None:
     from django.urls import reverse
 
-    from community.inbox import InboxSource, inbox_source_register
+    from community.inbox import InboxQueue, InboxSource, inbox_source_register
     from masterclasses.models import MasterClass
 
     inbox_source_register(
@@ -256,6 +304,16 @@ def register_inbox() -> None:
             ),
             permission="masterclasses.change_masterclass",
             order=40,
+            # "Reject" returns it to the host, who must be told what to change.
+            queue=InboxQueue(
+                items=_proposals,
+                item=_proposal_item,
+                approve=lambda user, pk: _proposal_decide(user, pk, approve=True),
+                reject=lambda user, pk, reason: _proposal_decide(
+                    user, pk, approve=False, reason=reason
+                ),
+                reason_required=True,
+            ),
         )
     )
 
@@ -282,4 +340,21 @@ def register_tags() -> None:
         order=30,
         items=lambda user, tag: selectors.masterclass_list_for_tag(tag=tag),
         template="masterclasses/partials/_tagged_masterclass.html",
+    )
+
+
+def register_audit_actions() -> None:
+    from community.notifications import audit_actions_register
+
+    audit_actions_register(
+        {
+            "masterclass_propose": _("master-class proposed"),
+            "masterclass_publish": _("master-class published"),
+            "masterclass_return": _("master-class returned to its host"),
+            "masterclass_cancel": _("master-class cancelled"),
+            "masterclass_hide": _("master-class hidden"),
+            "masterclass_restore": _("master-class shown again"),
+            "trusted_host": _("host trusted"),
+            "trusted_host_removed": _("trust in host withdrawn"),
+        }
     )

@@ -58,7 +58,9 @@ class MasterClass(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=20_000)
-    description_html = models.TextField(editable=False, blank=True)
+    description_html = models.TextField(
+        _("description, as shown"), editable=False, blank=True
+    )
     subject = models.ForeignKey(
         "community.Subject",
         on_delete=models.PROTECT,
@@ -106,7 +108,7 @@ class MasterClass(models.Model):
     registered_count = models.PositiveIntegerField(_("registered"), default=0)
     waitlist_count = models.PositiveIntegerField(_("waiting"), default=0)
     # Bumped on every change of time or place: calendars replace the event.
-    sequence = models.PositiveIntegerField(default=0)
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -199,8 +201,12 @@ class Registration(models.Model):
         _("moved from the waitlist"), null=True, blank=True
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    reminded_day_at = models.DateTimeField(null=True, blank=True)
-    reminded_hour_at = models.DateTimeField(null=True, blank=True)
+    reminded_day_at = models.DateTimeField(
+        _("reminded a day before"), null=True, blank=True
+    )
+    reminded_hour_at = models.DateTimeField(
+        _("reminded an hour before"), null=True, blank=True
+    )
     attended = models.BooleanField(_("attended"), default=False)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
 

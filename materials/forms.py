@@ -5,9 +5,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from markdownx.widgets import MarkdownxWidget
 
-from community.forms import BootstrapFormMixin, TagField, bootstrap_widgets
+from community.forms import (
+    BootstrapFormMixin,
+    MarkdownEditor,
+    TagField,
+    bootstrap_widgets,
+)
 from community.models import Grade, Subject
 from materials.models import Licence, Material
 from materials.uploads import file_check
@@ -83,7 +87,7 @@ class MaterialForm(BootstrapFormMixin, forms.ModelForm):
             "rights_confirmed",
         ]
         widgets = {
-            "description": MarkdownxWidget(attrs={"rows": 8}),
+            "description": MarkdownEditor(attrs={"rows": 8}),
             "grades": forms.CheckboxSelectMultiple,
             "licence": forms.RadioSelect,
         }

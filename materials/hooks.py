@@ -411,3 +411,32 @@ def register_tags() -> None:
         items=lambda user, tag: selectors.catalogue(tag=tag.slug),
         template="materials/partials/_tagged_material.html",
     )
+
+
+def register_audit_actions() -> None:
+    from community.notifications import audit_actions_register
+
+    audit_actions_register(
+        {
+            "material_hide": _("material hidden"),
+            "material_restore": _("material shown again"),
+            "material_hide_automatic": _("material hidden automatically"),
+            "material_restore_automatic": _("material shown again automatically"),
+            "review_request": _("expert review requested"),
+            "review_withdraw": _("expert review request withdrawn"),
+            "review_take": _("an expert took the material for review"),
+            "review_assign": _("an expert was assigned to review"),
+            "review_expired": _("an expert missed the review deadline"),
+            "review_awaiting": _("reviews collected, waiting for a decision"),
+            "review_recommend": _("recommended after expert review"),
+            "review_revise": _("sent back for revision after expert review"),
+            "review_reject": _("rejected after expert review"),
+            "material_review_hide": _("expert review hidden"),
+            "material_review_restore": _("expert review shown again"),
+            "takedown_request": _("copyright request received"),
+            "takedown_answer": _("the author answered a copyright request"),
+            "takedown_upheld": _("copyright request upheld"),
+            "takedown_rejected": _("copyright request rejected"),
+            "takedown_restored": _("material restored after the author's answer"),
+        }
+    )

@@ -84,7 +84,9 @@ class Material(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=300)
     description = models.TextField(_("description"), blank=True, max_length=20_000)
-    description_html = models.TextField(editable=False, blank=True)
+    description_html = models.TextField(
+        _("description, as shown"), editable=False, blank=True
+    )
     subject = models.ForeignKey(
         "community.Subject",
         on_delete=models.PROTECT,
@@ -288,7 +290,7 @@ class Rating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.score} for {self.material_id}"
+        return f"{self.score} → {self.material_id}"
 
 
 class Collection(models.Model):
@@ -302,7 +304,10 @@ class Collection(models.Model):
     description = models.CharField(_("description"), max_length=500, blank=True)
     is_public = models.BooleanField(_("visible to everyone"), default=False)
     materials = models.ManyToManyField(
-        Material, through="CollectionItem", related_name="+"
+        Material,
+        through="CollectionItem",
+        related_name="+",
+        verbose_name=_("materials"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -477,15 +482,25 @@ class Review(models.Model):
         verbose_name=_("assignment"),
     )
     accuracy = _score_field(_("content accuracy and curriculum fit"))
-    accuracy_comment = models.TextField(blank=True, max_length=2000)
+    accuracy_comment = models.TextField(
+        _("comment on accuracy"), blank=True, max_length=2000
+    )
     methodology = _score_field(_("methodological value"))
-    methodology_comment = models.TextField(blank=True, max_length=2000)
+    methodology_comment = models.TextField(
+        _("comment on methodology"), blank=True, max_length=2000
+    )
     structure = _score_field(_("structure and clarity"))
-    structure_comment = models.TextField(blank=True, max_length=2000)
+    structure_comment = models.TextField(
+        _("comment on structure"), blank=True, max_length=2000
+    )
     usefulness = _score_field(_("practical usefulness and originality"))
-    usefulness_comment = models.TextField(blank=True, max_length=2000)
+    usefulness_comment = models.TextField(
+        _("comment on usefulness"), blank=True, max_length=2000
+    )
     design = _score_field(_("design and accessibility"))
-    design_comment = models.TextField(blank=True, max_length=2000)
+    design_comment = models.TextField(
+        _("comment on design"), blank=True, max_length=2000
+    )
     recommendation = models.CharField(
         _("recommendation"), max_length=10, choices=ReviewRound.Decision.choices
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Profile, User
 from accounts.permissions import can_moderate_profiles
 from accounts.roles import EXPERTS, MODERATORS, ROLE_PERMISSIONS, STAFF_ROLES
+from accounts.selectors import email_taken
 from community import pending
 from community import services as community
 from community.cards import card_changed
@@ -49,8 +50,10 @@ __all__ = [
     "profile_set_language",
     "profile_update",
     "role_group",
+    "superuser_create",
     "user_grant_role",
     "user_revoke_role",
+    "user_role_change",
     "visit_touch",
     "visits_flush",
 ]
@@ -67,11 +70,15 @@ def _fallback_display_name(user: User) -> str:
     return user.get_full_name() or user.email.partition("@")[0] or user.username
 
 
-def profile_ensure(*, user: User, display_name: str = "") -> Profile:
+def profile_ensure(
+    *, user: User, display_name: str = "", language: str = ""
+) -> Profile:
     """Return the member's profile, creating it when the account has none yet.
 
-    Accounts made outside sign-up (createsuperuser, a social login) get one here
-    on their first login, named after the account.
+    Accounts made without one (a social login, a user added in the admin site)
+    get one here on their first login, named after the account. A new profile speaks
+    ``language`` when it is offered (sign-up passes the page's language, so
+    the confirmation letter and the site keep the one the visitor chose).
     """
     profile = Profile.objects.filter(user=user).first()
     if profile is not None:
@@ -80,6 +87,8 @@ def profile_ensure(*, user: User, display_name: str = "") -> Profile:
         user=user,
         display_name=(display_name.strip() or _fallback_display_name(user))[:100],
     )
+    if language in dict(settings.LANGUAGES):
+        profile.language = language
     profile.full_clean(exclude=["user"])
     profile.save()
     search_index(profile)
@@ -101,7 +110,7 @@ def profile_set_language(*, user: User, language: str) -> Profile:
 def member_create(
     *,
     email: str,
-    password: str,
+    password: str | None,
     display_name: str,
     username: str = "",
     school: str = "",
@@ -115,14 +124,15 @@ def member_create(
     """Create a member with a profile and a primary e-mail address.
 
     Used where no one fills in the sign-up form (demo data, admin commands).
-    Raises ValidationError when the e-mail address is taken or a field is invalid.
+    Without a password the account has none that works until the member sets
+    one through the password reset.
+    Raises ValidationError when the e-mail address is missing or taken or a
+    field is invalid.
     """
     email = email.strip().lower()
-    # Another member's second address counts too, as it does for allauth.
-    if (
-        User.objects.filter(email__iexact=email).exists()
-        or EmailAddress.objects.filter(email__iexact=email).exists()
-    ):
+    if not email:
+        raise ValidationError(_("Enter an e-mail address."), code="required")
+    if email_taken(email):
         raise ValidationError(_("This e-mail address is already taken."), code="taken")
     # Named as allauth's sign-up names accounts: ivanova@school1 and
     # ivanova@school2 must not clash on the username.
@@ -149,6 +159,33 @@ def member_create(
     return user
 
 
+@transaction.atomic
+def superuser_create(
+    *,
+    email: str,
+    password: str | None,
+    username: str = "",
+    display_name: str = "",
+) -> User:
+    """Create an administrator who signs in at once, by e-mail, as members do.
+
+    A member like any other (a profile, the address primary and confirmed, a
+    username made from it unless given) who is staff and superuser: what
+    ``createsuperuser`` makes. Raises ValidationError as ``member_create``.
+    """
+    user = member_create(
+        email=email,
+        password=password,
+        username=username,
+        display_name=(display_name.strip() or email.strip().partition("@")[0])[:100],
+        email_verified=True,
+    )
+    user.is_staff = True
+    user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
 def role_group(role: str) -> Group:
     """The staff group of ``role``, recreated with its permissions if deleted."""
     group, created = Group.objects.get_or_create(name=role)
@@ -161,29 +198,39 @@ def role_group(role: str) -> Group:
 
 
 @transaction.atomic
-def user_grant_role(*, user: User, role: str) -> User:
-    """Put the member in a staff group (Moderators or Experts).
+def user_role_change(*, user: User, role: str, grant: bool) -> bool:
+    """Put the member in a staff group (Moderators or Experts), or take them out.
 
-    Moderators also get `is_staff`, since they work in the admin site.
+    Moderators are staff, since they work in the admin site; without the role
+    they are not (superusers stay staff). Returns whether anything changed:
+    False when the member already had (or, revoking, did not have) the role.
+    Raises ValidationError (code "role") for another group.
     """
     if role not in STAFF_ROLES:
         raise ValidationError(_("Unknown role."), code="role")
-    user.groups.add(role_group(role))
-    if role == MODERATORS and not user.is_staff:
-        user.is_staff = True
+    group = role_group(role)
+    changed = user.groups.filter(pk=group.pk).exists() != grant
+    if grant:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    staff = grant or (user.is_staff and user.is_superuser)
+    if role == MODERATORS and user.is_staff != staff:
+        user.is_staff = staff
         user.save(update_fields=["is_staff"])
+        changed = True
+    return changed
+
+
+def user_grant_role(*, user: User, role: str) -> User:
+    """Put the member in a staff group; see ``user_role_change``."""
+    user_role_change(user=user, role=role, grant=True)
     return user
 
 
-@transaction.atomic
 def user_revoke_role(*, user: User, role: str) -> User:
-    """Take the member out of a staff group; no moderator role, no admin site."""
-    if role not in STAFF_ROLES:
-        raise ValidationError(_("Unknown role."), code="role")
-    user.groups.remove(role_group(role))
-    if role == MODERATORS and user.is_staff and not user.is_superuser:
-        user.is_staff = False
-        user.save(update_fields=["is_staff"])
+    """Take the member out of a staff group; see ``user_role_change``."""
+    user_role_change(user=user, role=role, grant=False)
     return user
 
 

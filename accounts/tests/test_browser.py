@@ -41,14 +41,19 @@ def test_signup_confirm_login_logout(page, live_server):
     assert_accessible(page)
     page.locator("main form button[type=submit]").click()
 
-    page.wait_for_url("**/accounts/login/")
+    # The browser that signed up is signed in at once and welcomed.
+    page.wait_for_url("**/welcome/")
+    assert page.get_by_role("heading", name="Добро пожаловать в «Коллеги»").is_visible()
     assert_accessible(page)
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", password)
-    page.locator("main form button[type=submit]").first.click()
+    page.locator("main").get_by_role("link", name="Заполнить профиль").first.click()
+    page.wait_for_url("**/settings/profile/")
 
-    page.wait_for_url(live_server.url + "/")
-    assert page.get_by_text("С возвращением, Мария Ивановна Сидорова!").is_visible()
+    page.goto("/")
+    greeting = page.get_by_text(
+        "Добро пожаловать в «Коллеги», Мария Ивановна Сидорова!"
+    )
+    assert greeting.is_visible()
+    assert page.get_by_text("С возвращением").count() == 0
     assert_accessible(page)
 
     # On a phone the menu is folded behind the toggler.
@@ -67,6 +72,14 @@ def test_signup_confirm_login_logout(page, live_server):
     # Signed out: the home page invites to join again, and the menu offers to log in.
     assert page.locator("main").get_by_role("link", name="Присоединиться").is_visible()
     assert page.get_by_role("link", name="Войти", include_hidden=True).count() == 1
+
+    # Signing in again, with the address and the password: the home page.
+    page.goto("/accounts/login/")
+    assert_accessible(page)
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(live_server.url + "/")
 
 
 def test_email_change_shows_pending_address(page, live_server):

@@ -1,7 +1,9 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +30,8 @@ def test_login_page_renders_in_russian_by_default(client):
 
 
 def test_login_with_right_password_lands_on_home(client, member):
+    # A returning member: a first sign-in opens the welcome page instead.
+    User.objects.filter(pk=member.pk).update(last_login=timezone.now())
     response = _login(client, member.email)
 
     assert response.status_code == 302
@@ -193,6 +197,8 @@ def test_admin_index_sends_anonymous_to_allauth_login(client):
 
 
 def test_login_greets_the_member_by_display_name_not_address(client, member):
+    # A returning member: a first sign-in opens the welcome page instead.
+    User.objects.filter(pk=member.pk).update(last_login=timezone.now())
     response = client.post(
         reverse("account_login"),
         {"login": member.email, "password": PASSWORD},

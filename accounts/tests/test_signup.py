@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from allauth.core import context
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core import mail
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,8 +82,9 @@ def test_signup_sends_one_confirmation_mail_with_the_link(
     assert message.to == ["anna@school.example"]
     assert message.subject.startswith("[Коллеги] ")
     assert _confirmation_path(message)
-    # allauth's letters greet with the site: the context must carry it.
-    assert "Вас приветствует testserver!" in message.body
+    # Our letter greets the member by name, never the site by its domain.
+    assert "Здравствуйте, Анна Петровна Смирнова!" in message.body
+    assert "Вас приветствует" not in message.body
 
 
 def test_signup_does_not_log_the_new_member_in(
@@ -128,16 +129,17 @@ def test_signup_login_before_confirming_is_refused(
     assert "_auth_user_id" not in client.session
 
 
-def test_signup_login_after_confirming_lands_on_home(
+def test_signup_login_after_confirming_elsewhere_opens_the_welcome_page(
     client, django_capture_on_commit_callbacks
 ):
     _signup(client, django_capture_on_commit_callbacks)
-    client.post(_confirmation_path(mail.outbox[0]))
+    # Confirmed in another browser (the letter opened on a phone).
+    Client().post(_confirmation_path(mail.outbox[0]))
 
     response = _login(client, "anna@school.example")
 
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("accounts:welcome")
     user = User.objects.get(email="anna@school.example")
     assert client.session["_auth_user_id"] == str(user.pk)
     home = client.get(response.url)

@@ -5,6 +5,7 @@ cache, console e-mail. DATABASE_URL, REDIS_URL and EMAIL_URL switch each piece t
 its production service. Every variable is listed in .env.example and the README.
 """
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -115,8 +116,24 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves a few members clicking at once. WAL: pages
+    # read while a request writes. IMMEDIATE: a transaction takes the write
+    # lock when it begins, so one that read first cannot fail at once with
+    # "database is locked" when it comes to write; writers queue for up to
+    # `timeout` seconds instead (busy timeout).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("DJANGO_SQLITE_TIMEOUT", default=20),
+        }
+    )
 
 REDIS_URL = env("REDIS_URL", default="")
+# Several installations (or test runs) sharing one Redis keep apart by a
+# prefix: the cache's keys and, when it is set, every key of the broker.
+REDIS_PREFIX = env("DJANGO_REDIS_PREFIX", default="")
 
 # The cache with Redis. Redis away costs speed, not pages: every cache
 # operation then answers as an empty cache (community.cache), and short
@@ -124,7 +141,7 @@ REDIS_URL = env("REDIS_URL", default="")
 REDIS_CACHE = {
     "BACKEND": "community.cache.RedisCache",
     "LOCATION": REDIS_URL,
-    "KEY_PREFIX": "kollegi",
+    "KEY_PREFIX": REDIS_PREFIX or "kollegi",
     "OPTIONS": {
         "CLIENT_CLASS": "django_redis.client.DefaultClient",
         "SOCKET_CONNECT_TIMEOUT": 0.3,
@@ -173,6 +190,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 60 * 60,
     "socket_connect_timeout": 1,
 }
+if REDIS_PREFIX:
+    # Queues, their bindings and unacknowledged tasks: all under the prefix.
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = f"{REDIS_PREFIX}:"
 # A request that enqueues a task while the broker is away must not hang: one
 # quick retry (a connection dropped by a restart), then the task waits in the
 # outbox (community.outbox) and is sent by the sweep below.
@@ -184,6 +204,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The embedded default has no beat: `make run` sets this for runserver, whose
+# process then runs the schedule below in a thread (community.periodic).
+# Ignored with REDIS_URL: there, Celery beat runs it.
+EMBEDDED_PERIODIC = env.bool("DJANGO_EMBEDDED_PERIODIC", default=False)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "community.tasks.heartbeat_record_task",
@@ -355,10 +379,27 @@ ACCOUNT_FORMS = {"signup": "accounts.forms_signup.AccountSignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming in the browser that signed up signs the new member in and opens
+# the welcome page; a link opened elsewhere only confirms (allauth keeps the
+# sign-up in the session, so the link alone never opens the account).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:welcome"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Коллеги] "
+# A letter after every change to the account: password, address, social login.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Account letters are ours (templates/account/email/); the adapter puts the
+# site's name, in the letter's language, before every subject (no
+# ACCOUNT_EMAIL_SUBJECT_PREFIX).
+
+# Where members write when a letter does not come ("check your mail" pages,
+# the foot of account letters). Unless set: help@ at the sender's domain (the
+# sender itself is often a "noreply" nobody reads).
+CONTACT_EMAIL = env(
+    "DJANGO_CONTACT_EMAIL",
+    default="help@"
+    + (parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"),
+)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("DJANGO_HTTP_PROTOCOL", default="http")
 # A whole staff room signs up from one school address: per-IP limits stay
 # generous, per-account and per-key limits do the real work (allauth defaults).

@@ -1,6 +1,9 @@
 """The test suite: only what makes it fast, deterministic and isolated."""
 
+import re
 from urllib.parse import urlsplit, urlunsplit
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
 
@@ -19,11 +22,28 @@ STORAGES["materials"]["OPTIONS"] = {"location": MATERIALS_FILES_ROOT}
 # Tasks run in-process; the Celery integration test switches to the broker.
 CELERY_TASK_ALWAYS_EAGER = True
 
+# Two runs of the suite at once on one machine (two clones) must not meet:
+# .ci/run gives each its own KOLLEGI_TEST_RUN, and the run's PostgreSQL
+# databases (test_<name>_<run>_gwN), cache keys and broker keys (queues
+# included) are named after it.
+TEST_RUN = env("KOLLEGI_TEST_RUN", default="")
+if not re.fullmatch(r"[A-Za-z0-9_]{0,40}", TEST_RUN):
+    raise ImproperlyConfigured("KOLLEGI_TEST_RUN: letters, digits and _ only")
+if TEST_RUN and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = f"{DATABASES['default']['NAME']}_{TEST_RUN}"
+
 if REDIS_URL:
-    # Each pytest-xdist worker gets its own Redis database, so that one
-    # worker's cache.clear() never wipes another's rate-limit counters.
+    # Each pytest-xdist worker gets its own Redis database, and each run its
+    # own prefix in it, so that a worker's cache.clear() (our prefix only:
+    # community.cache) never wipes another's rate-limit counters.
     _worker = env("PYTEST_XDIST_WORKER", default="gw0").removeprefix("gw") or "0"
     _parts = urlsplit(REDIS_URL)
     REDIS_URL = urlunsplit(_parts._replace(path=f"/{10 + int(_worker)}"))
+    REDIS_PREFIX = f"kollegi-test-{TEST_RUN}" if TEST_RUN else "kollegi-test"
     CACHES["default"]["LOCATION"] = REDIS_URL
+    CACHES["default"]["KEY_PREFIX"] = REDIS_PREFIX
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "global_keyprefix": f"{REDIS_PREFIX}:",
+    }

@@ -1,9 +1,13 @@
+import datetime
+
 from django import template
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
 from community.markdown import render_markdown
+from community.vocabulary import time_zone_label
 
 register = template.Library()
 
@@ -16,6 +20,26 @@ def markdown_filter(text: str) -> SafeString:
     when saved, by their service, and shown from the stored HTML.
     """
     return mark_safe(render_markdown(text))  # noqa: S308 - nh3 has sanitised it
+
+
+@register.filter(name="time_zone_label")
+def time_zone_label_filter(name: str, at: datetime.datetime | None = None) -> str:
+    """``{{ zone_name|time_zone_label }}``: «московское время», «МСК+2», "UTC+1"."""
+    return time_zone_label(name, at if isinstance(at, datetime.datetime) else None)
+
+
+@register.filter
+def datetime_attr(value: datetime.date | None) -> str:
+    """A date or a moment as ``<time datetime>`` takes it: ISO 8601 in the
+    current time zone, in whole seconds (HTML allows three fractional digits
+    at most; the database keeps six)."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""
 
 
 @register.simple_tag(takes_context=True)

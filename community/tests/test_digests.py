@@ -264,8 +264,8 @@ def test_send_digests_dry_run_sends_and_records_nothing():
 
     call_command("send_digests", "--dry-run", "--everyone", stdout=output)
 
-    assert f"{member.email}: daily" in output.getvalue()
-    assert "1 notifications" in output.getvalue()
+    assert f"{member.email}: ежедневный дайджест" in output.getvalue()
+    assert "1 уведомление," in output.getvalue()
     assert mail.outbox == []
     assert not DigestLog.objects.exists()
 

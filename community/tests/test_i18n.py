@@ -143,7 +143,13 @@ def test_russian_catalogue_is_complete_and_compiled():
     po = settings.BASE_DIR / "locale" / "ru" / "LC_MESSAGES" / "django.po"
     mo = po.with_suffix(".mo")
     text = po.read_text(encoding="utf-8")
-    msgids = re.findall(r'^msgid "(.+)"$', text, flags=re.MULTILINE)
+    # A msgid with a context (pgettext) is "context\x04msgid" in the catalogue.
+    entries = re.findall(
+        r'^(?:msgctxt "(.*)"\n)?msgid "(.+)"$', text, flags=re.MULTILINE
+    )
+    msgids = [
+        f"{context}\x04{msgid}" if context else msgid for context, msgid in entries
+    ]
     with mo.open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
 

@@ -40,6 +40,8 @@ def _service_env() -> dict[str, str]:
         f"/{db['NAME']}"
     )
     env["REDIS_URL"] = settings.CELERY_BROKER_URL
+    # This run's keys and queues (settings.test), apart from another run's.
+    env["DJANGO_REDIS_PREFIX"] = settings.REDIS_PREFIX
     env["DJANGO_SETTINGS_MODULE"] = "community.settings.local"
     env["DJANGO_DEBUG"] = "false"
     return env

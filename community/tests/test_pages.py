@@ -1,12 +1,14 @@
 """The home page, the error pages and the language switch."""
 
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.defaults import server_error
 
 from accounts.models import Profile
@@ -54,6 +56,11 @@ def test_home_member_is_greeted_by_display_name_without_sign_up(member_client, m
     Profile.objects.filter(user=member).update(
         display_name="Анна Сергеевна Морозова", language="en"
     )
+    # A member who has been here before (see accounts' first-visit tests).
+    type(member).objects.filter(pk=member.pk).update(
+        last_seen_at=timezone.now() - timedelta(days=1)
+    )
+    cache.clear()  # the visit kept at sign-in: this one starts from the row
 
     response = member_client.get("/")
 

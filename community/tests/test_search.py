@@ -220,8 +220,8 @@ def test_rebuild_fills_the_index_for_rows_made_without_services():
     assert sorted(
         SearchEntry.objects.exclude(kind="members").values_list("title", flat=True)
     ) == ["Дроби в блоге", "Дроби из старой базы"]
-    assert "materials: 1 of 1 rows searchable" in out.getvalue()
-    with pytest.raises(Exception, match="unknown kinds"):
+    assert "materials: в поиске 1 из 1 записи" in out.getvalue()
+    with pytest.raises(Exception, match="Неизвестный вид"):
         call_command("rebuild_search_index", "nonsense")
 
 

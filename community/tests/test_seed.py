@@ -22,9 +22,10 @@ pytestmark = pytest.mark.django_db
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 DEMO_LOGIN = re.compile(
-    r"Demo accounts \(password (?P<password>\S+)\):\n  teacher +(?P<email>\S+)"
+    r"Демонстрационные учётные записи \(пароль (?P<password>\S+)\):\n"
+    r"  учитель +(?P<email>\S+)"
 )
-MODERATOR_LOGIN = re.compile(r"moderator \(admin site\) +(?P<email>\S+)")
+MODERATOR_LOGIN = re.compile(r"модератор \(админка\) +(?P<email>\S+)")
 
 
 def seed() -> str:
@@ -203,7 +204,7 @@ def test_seed_demo_is_quiet_and_ends_with_every_demo_login(caplog):
     assert mail.outbox == []
     assert not [r for r in caplog.records if r.name.startswith(("celery", "kombu"))]
     last = output.rstrip().splitlines()[-4:]
-    assert last[0].startswith("Demo accounts (password ")
+    assert last[0].startswith("Демонстрационные учётные записи (пароль ")
     assert TEACHERS[0][0] in last[1]
     assert MODERATOR_EMAIL in last[2]
     assert all(email in last[3] for email in EXPERT_EMAILS)

@@ -84,6 +84,8 @@ def _production_env(tmp_path: Path, static_root: Path) -> dict[str, str]:
         ),
         # ...and use this pytest worker's own Redis database (settings.test).
         REDIS_URL=settings.CELERY_BROKER_URL,
+        # ...under this run's prefix: its cache keys and queues, no other run's.
+        DJANGO_REDIS_PREFIX=settings.REDIS_PREFIX,
         DJANGO_STATIC_ROOT=str(static_root),
         DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
         DJANGO_MATERIALS_FILES_ROOT=str(tmp_path / "materials"),
@@ -221,7 +223,8 @@ def worker(services_env, tmp_path):
     """A Celery worker on the default queue of this test's Redis database.
 
     The hosts enqueue on the default queue; the Redis database is this pytest
-    worker's own (settings.test), so no other test's worker consumes from it.
+    worker's own and the keys this run's (settings.test), so no other test's
+    or run's worker consumes from it.
     Requested before ``hosts``, it boots while they do.
     """
     process = _spawn(

@@ -205,11 +205,10 @@ def test_accepted_answer_shows_under_the_question(member_client, member):
 
     response = Client().get(question.get_absolute_url())
 
-    assert f'id="post-{answer.number}"' in response.context["accepted_html"]
+    # A short link to the answer, which is shown once, in its place.
+    assert f'href="#post-{answer.number}"' in response.context["accepted_html"]
     content = response.content.decode()
-    assert content.index("Вот ответ") < content.index(
-        'id="post-2"', content.index("Вот ответ") + 1
-    )
+    assert content.count('id="post-2"') == content.count("Вот ответ") == 1
 
 
 def test_accept_by_a_bystander_is_403(member_client):

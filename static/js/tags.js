@@ -12,10 +12,10 @@
 
   var DELAY = 200;
 
-  // A name with a comma, or a space where no comma separates tags, needs
-  // quotes for taggit to keep it whole.
-  function written(name, head) {
-    if (name.indexOf(",") >= 0 || (name.indexOf(" ") >= 0 && head.indexOf(",") < 0)) {
+  // Tags are split on commas only (community.forms.tags_parse): a name
+  // with a comma in it needs quotes to stay whole.
+  function written(name) {
+    if (name.indexOf(",") >= 0) {
       return '"' + name.replace(/"/g, "") + '"';
     }
     return name;
@@ -38,7 +38,7 @@
     function fill(head, names) {
       var options = names.map(function (name) {
         var option = document.createElement("option");
-        option.value = head + written(name, head);
+        option.value = head + written(name);
         return option;
       });
       list.replaceChildren.apply(list, options);

@@ -1,21 +1,38 @@
 """Index every searchable row again, in batches, with a progress bar."""
 
 import click
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
+from community.management.base import SiteCommand
 from community.search import search_kinds, search_rebuild
 
 
-class Command(BaseCommand):
-    help = "Fill the search index for existing rows (all kinds, or the ones named)."
+class Command(SiteCommand):
+    help = gettext_lazy(
+        "Fill the search index for existing rows (all kinds, or the ones named)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "kinds", nargs="*", help="kinds to rebuild (default: every kind)"
+            "kinds",
+            nargs="*",
+            metavar="KIND",
+            help=_("kinds to rebuild: %(kinds)s (default: every kind)")
+            % {"kinds": ", ".join(kind.key for kind in search_kinds())},
         )
-        parser.add_argument("--batch-size", type=int, default=1000)
         parser.add_argument(
-            "--no-progress", action="store_true", help="no progress bar (for logs)"
+            "--batch-size",
+            type=int,
+            default=1000,
+            metavar="N",
+            help=_("rows read and indexed at a time (default: %(default)s)"),
+        )
+        parser.add_argument(
+            "--no-progress",
+            action="store_true",
+            help=_("no progress bar (for logs)"),
         )
 
     def handle(self, *args, kinds: list[str], batch_size: int, **options) -> None:
@@ -23,10 +40,15 @@ class Command(BaseCommand):
         unknown = sorted(set(kinds) - set(known))
         if unknown:
             raise CommandError(
-                f"unknown kinds: {', '.join(unknown)} (known: {', '.join(known)})"
+                ngettext(
+                    "Unknown kind: %(unknown)s (known: %(known)s).",
+                    "Unknown kinds: %(unknown)s (known: %(known)s).",
+                    len(unknown),
+                )
+                % {"unknown": ", ".join(unknown), "known": ", ".join(known)}
             )
         if batch_size < 1:
-            raise CommandError("--batch-size must be at least 1")
+            raise CommandError(_("--batch-size must be at least 1."))
         for key in kinds or list(known):
             kind = known[key]
             total = kind.queryset().count()
@@ -39,4 +61,11 @@ class Command(BaseCommand):
                     searchable = search_rebuild(
                         kind, batch_size=batch_size, progress=bar.update
                     )
-            self.stdout.write(f"{key}: {searchable} of {total} rows searchable")
+            self.stdout.write(
+                ngettext(
+                    "%(kind)s: %(searchable)d of %(total)d row searchable",
+                    "%(kind)s: %(searchable)d of %(total)d rows searchable",
+                    total,
+                )
+                % {"kind": key, "searchable": searchable, "total": total}
+            )

@@ -5,12 +5,14 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from accounts import services as account_services
 from accounts.models import BlogComment, BlogPost, User
+from community.management.base import SiteCommand
 from community.models import Grade, Subject
 from community.search import search_kinds, search_rebuild
 
@@ -310,8 +312,10 @@ def _quiet() -> Iterator[None]:
             logger.setLevel(level)
 
 
-class Command(BaseCommand):
-    help = "Create demo teachers, schools and roles; running it again adds nothing."
+class Command(SiteCommand):
+    help = gettext_lazy(
+        "Create demo teachers, schools and roles; running it again adds nothing."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Quiet: the demo's own notices e-mail nobody (their addresses are made
@@ -320,15 +324,31 @@ class Command(BaseCommand):
         with _quiet():
             created = self._seed()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data: {created} new members.")
+            self.style.SUCCESS(
+                ngettext(
+                    "Demo data: %(count)d new member.",
+                    "Demo data: %(count)d new members.",
+                    created,
+                )
+                % {"count": created}
+            )
             if created
-            else "Demo data is already there; nothing added."
+            else _("Demo data is already there; nothing added.")
         )
+        logins = [
+            (pgettext("demo login", "teacher"), TEACHERS[0][0]),
+            (pgettext("demo login", "moderator (admin site)"), MODERATOR_EMAIL),
+            (pgettext("demo login", "experts (reviews)"), ", ".join(EXPERT_EMAILS)),
+        ]
+        width = max(len(label) for label, _email in logins) + 2
         self.stdout.write(
-            f"Demo accounts (password {DEMO_PASSWORD}):\n"
-            f"  teacher                 {TEACHERS[0][0]}\n"
-            f"  moderator (admin site)  {MODERATOR_EMAIL}\n"
-            f"  experts (reviews)       {', '.join(EXPERT_EMAILS)}"
+            "\n".join(
+                [
+                    _("Demo accounts (password %(password)s):")
+                    % {"password": DEMO_PASSWORD}
+                ]
+                + [f"  {label.ljust(width)}{email}" for label, email in logins]
+            )
         )
 
     @transaction.atomic
