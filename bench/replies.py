@@ -487,7 +487,23 @@ def report(rounds: list[dict], args) -> None:
             )
     text = "\n".join(lines) + "\n"
     print(text)
-    (RESULTS / f"replies-{stamp}.md").write_text(text)
+    page = RESULTS / f"replies-{stamp}.md"
+    notes = _notes(page)
+    page.write_text(text + ("\n" + notes + "\n" if notes else ""))
+
+
+def _notes(page: Path) -> str:
+    """What follows the table on the page already written (the reading of the
+    figures, kept when a run adds its rows)."""
+    if not page.exists():
+        return ""
+    lines = page.read_text().splitlines()
+    end = next((n for n, line in enumerate(lines) if line.startswith("| code |")), None)
+    if end is None:
+        return ""
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1  # the results' table, to its end
+    return "\n".join(lines[end:]).strip()
 
 
 if __name__ == "__main__":
