@@ -6,15 +6,19 @@ from celery import shared_task
 
 from community import digests, services
 
+# A letter's task: retried with backoff while SMTP fails (about four hours in
+# all), acknowledged only once it has run.
+MAIL_RETRIES = {
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 30 * 60,
+    "retry_jitter": True,
+    "max_retries": 8,
+    "acks_late": True,
+}
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=8,
-    acks_late=True,
-)
+
+@shared_task(**MAIL_RETRIES)
 def email_send_task(
     *,
     subject: str,
@@ -49,27 +53,13 @@ def outbox_send_task() -> int:
     return outbox.outbox_send()
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=8,
-    acks_late=True,
-)
+@shared_task(**MAIL_RETRIES)
 def notification_email_task(notification_id: int) -> None:
     """E-mail one notification; retried while SMTP fails, harmless twice."""
     services.notification_email_send(notification_id=notification_id)
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=8,
-    acks_late=True,
-)
+@shared_task(**MAIL_RETRIES)
 def notification_emails_task(notification_ids: list[int]) -> None:
     """E-mail a batch of notifications (a fan-out's, the sweep's) over one
     SMTP session; retried while SMTP fails (what was sent is not sent again)."""

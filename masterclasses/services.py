@@ -250,11 +250,27 @@ def _members(user_ids) -> QuerySet:
     return get_user_model().objects.filter(pk__in=user_ids).only("pk", "is_active")
 
 
-def _waiting_or_registered(masterclass: MasterClass) -> QuerySet:
-    return Registration.objects.filter(
-        masterclass=masterclass,
-        status__in=[Registration.Status.REGISTERED, Registration.Status.WAITLISTED],
-    ).values("user_id")
+def _tell_participants(
+    masterclass: MasterClass, *, kind: str, actor, group: bool = True
+) -> None:
+    """Tell everyone registered or waiting (a fixed number of queries)."""
+    community.notify_many(
+        recipients=_members(
+            Registration.objects.filter(
+                masterclass=masterclass,
+                status__in=[
+                    Registration.Status.REGISTERED,
+                    Registration.Status.WAITLISTED,
+                ],
+            ).values("user_id")
+        ),
+        kind=kind,
+        actor=actor,
+        target=masterclass,
+        target_title=masterclass.title,
+        url=masterclass.get_absolute_url(),
+        group=group,
+    )
 
 
 def _participants(masterclass: MasterClass, *statuses: str):
@@ -301,14 +317,7 @@ def masterclass_update(
             [user for user in cohosts if user.pk != masterclass.host_id]
         )
     if announced and masterclass.status == MasterClass.Status.PUBLISHED:
-        community.notify_many(
-            recipients=_members(_waiting_or_registered(masterclass)),
-            kind=hooks.CHANGED,
-            actor=editor,
-            target=masterclass,
-            target_title=masterclass.title,
-            url=masterclass.get_absolute_url(),
-        )
+        _tell_participants(masterclass, kind=hooks.CHANGED, actor=editor)
     if "capacity" in changed:
         _promote(masterclass)
     search_index(masterclass)
@@ -338,15 +347,7 @@ def masterclass_cancel(
     )
     community.activity_remove(kind=hooks.MASTERCLASS_ACTIVITY, target=masterclass)
     if was_public:
-        community.notify_many(
-            recipients=_members(_waiting_or_registered(masterclass)),
-            kind=hooks.CANCELLED,
-            actor=actor,
-            target=masterclass,
-            target_title=masterclass.title,
-            url=masterclass.get_absolute_url(),
-            group=False,
-        )
+        _tell_participants(masterclass, kind=hooks.CANCELLED, actor=actor, group=False)
     search_index(masterclass)
     return masterclass
 
