@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate lint format messages clean bench
+.PHONY: run test install migrate lint format messages clean bench site-card
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ format: install
 messages: install
 	$(PY) manage.py makemessages -l ru -l en --no-obsolete --ignore=.venv --ignore=static/vendor
 	$(PY) manage.py compilemessages --ignore=.venv
+
+## Draw static/img/site-card.png, the link previews' default picture
+site-card: install
+	$(PY) -m community.site_card
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media

@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services
 from accounts.models import Profile, User
 from accounts.services.members import PRIVACY_FIELDS
-from community.forms import BootstrapFormMixin, MarkdownEditor, TagField
+from community.forms import (
+    ANY_GRADE,
+    ANY_SUBJECT,
+    MARKDOWN_HELP,
+    BootstrapFormMixin,
+    ChooserSelectMultiple,
+    MarkdownEditor,
+    TagField,
+)
 from community.models import Grade, Subject
 from community.vocabulary import Region
 
@@ -57,14 +65,16 @@ class ProfileForm(BootstrapFormMixin, forms.ModelForm):
             "experience_years",
             "time_zone",
             "language",
+            "text_size",
         ]
         widgets = {
             "about": MarkdownEditor(attrs={"rows": 6}),
-            "subjects": forms.CheckboxSelectMultiple,
-            "grades": forms.CheckboxSelectMultiple,
+            "text_size": forms.RadioSelect,
+            "subjects": ChooserSelectMultiple,
+            "grades": ChooserSelectMultiple,
             "experience_years": forms.NumberInput(attrs={"min": 0, "max": 70}),
         }
-        help_texts = {"about": _("Markdown: **bold**, *italic*, lists and links.")}
+        help_texts = {"about": MARKDOWN_HELP}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -72,6 +82,11 @@ class ProfileForm(BootstrapFormMixin, forms.ModelForm):
             # taggit's widget writes Tag objects back as "a, b".
             self.initial["interests"] = list(self.instance.interests.all())
         self.fields["experience_years"].validators.append(MaxValueValidator(70))
+        # A form without the choice (an older page, a script) keeps the size.
+        self.fields["text_size"].required = False
+
+    def clean_text_size(self) -> str:
+        return self.cleaned_data["text_size"] or self.instance.text_size
 
 
 class PrivacyForm(BootstrapFormMixin, forms.ModelForm):
@@ -89,9 +104,12 @@ class AvatarForm(BootstrapFormMixin, forms.Form):
     # A plain file field: the service checks the content, not the name.
     avatar = forms.FileField(
         label=_("New picture"),
-        help_text=_("JPEG, PNG or WebP, up to 5 MB."),
+        help_text=_("JPEG, PNG, WebP or an iPhone photo (HEIC), up to 5 MB."),
         widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/webp"}
+            attrs={
+                "accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,"
+                ".heic,.heif"
+            }
         ),
     )
 
@@ -99,10 +117,16 @@ class AvatarForm(BootstrapFormMixin, forms.Form):
 class DirectoryFilterForm(BootstrapFormMixin, forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
     subject = forms.ModelChoiceField(
-        label=_("Subject"), queryset=Subject.objects.all(), required=False
+        label=_("Subject"),
+        queryset=Subject.objects.all(),
+        required=False,
+        empty_label=ANY_SUBJECT,
     )
     grade = forms.ModelChoiceField(
-        label=_("Grade"), queryset=Grade.objects.all(), required=False
+        label=_("Grade"),
+        queryset=Grade.objects.all(),
+        required=False,
+        empty_label=ANY_GRADE,
     )
     region = forms.ChoiceField(
         label=_("Region"),

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BlogComment, BlogPost
-from community.forms import BootstrapFormMixin, MarkdownEditor, TagField
+from community.forms import MARKDOWN_HELP, BootstrapFormMixin, MarkdownEditor, TagField
 
 
 class PostForm(BootstrapFormMixin, forms.ModelForm):
@@ -19,9 +19,7 @@ class PostForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["title", "body"]
         # markdownx previews through our renderer (MARKDOWNX_MARKDOWNIFY_FUNCTION).
         widgets = {"body": MarkdownEditor(attrs={"rows": 14})}
-        help_texts = {
-            "body": _("Markdown: **bold**, *italic*, lists, tables, links, images.")
-        }
+        help_texts = {"body": MARKDOWN_HELP}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

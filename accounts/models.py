@@ -111,6 +111,13 @@ class Profile(models.Model):
         WEEKLY = "weekly", _("weekly")
         NEVER = "never", _("never")
 
+    class TextSize(models.TextChoices):
+        # Each is a class on every page's <html> (``text-size-<value>``), which
+        # scales the root font size and so the whole layout.
+        STANDARD = "standard", _("standard")
+        LARGE = "large", _("large")
+        LARGER = "larger", _("larger")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -212,6 +219,13 @@ class Profile(models.Model):
         max_length=8,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
+    )
+    text_size = models.CharField(
+        _("text size"),
+        max_length=10,
+        choices=TextSize.choices,
+        default=TextSize.STANDARD,
+        help_text=_("On every page of the site, for this account."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -154,6 +154,38 @@ def profile_list_for_directory(
     return profiles.distinct()
 
 
+MENTION_SUGGESTIONS = 8
+MENTION_QUERY_MIN = 2
+
+
+def profile_list_for_mention(*, query: str, viewer: User) -> list[dict[str, str]]:
+    """Colleagues to mention whose name holds ``query``: at most eight, in one query.
+
+    Each is ``{"username", "name"}``: the forums' mention parser resolves
+    ``@username``, the name is what the member recognises. Only members the
+    directory lists (they chose to be found by name) and who could be
+    mentioned: active, not deleted, not hidden, not the viewer, not someone
+    who blocks the viewer. A query shorter than two letters asks nothing.
+    """
+    query = query.strip()[:100]
+    if len(query) < MENTION_QUERY_MIN:
+        return []
+    rows = (
+        Profile.objects.filter(
+            _name_matches(query) | Q(user__username__istartswith=query),
+            user__is_active=True,
+            deleted_at__isnull=True,
+            listed_in_directory=True,
+            is_hidden=False,
+        )
+        .exclude(user=viewer)
+        .exclude(user__blocking_set__blocked=viewer)
+        .order_by("display_name", "pk")
+        .values_list("user__username", "display_name")[:MENTION_SUGGESTIONS]
+    )
+    return [{"username": username, "name": name} for username, name in rows]
+
+
 def profile_list_of_users(*, users: QuerySet[User]) -> QuerySet[Profile]:
     """Profiles of ``users`` (a subquery) for member lists, deleted ones left out."""
     return (

@@ -9,6 +9,11 @@ urlpatterns = [
     path("welcome/", welcome.welcome, name="welcome"),
     # The directory and the member's own settings.
     path("members/", profile.directory, name="directory"),
+    path(
+        "members/mention-suggest/",
+        profile.mention_suggest,
+        name="mention_suggest",
+    ),
     path("settings/profile/", profile.settings_profile, name="settings_profile"),
     path("settings/avatar/", profile.avatar_upload, name="avatar_upload"),
     path("settings/avatar/remove/", profile.avatar_remove, name="avatar_remove"),

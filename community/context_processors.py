@@ -4,6 +4,7 @@ from django.utils.functional import SimpleLazyObject
 from community.navigation import nav_sections
 from community.sanctions import is_restricted, restriction_in_force, warnings_unread
 from community.selectors import notification_unread_count
+from community.text_size import text_size_of
 
 
 def site(request: HttpRequest) -> dict:
@@ -14,6 +15,8 @@ def site(request: HttpRequest) -> dict:
         "nav_current": next(
             (item.url for item in sections if item.url == request.path), ""
         ),
+        # A class on every page's <html> (the admin's <body>): no query.
+        "text_size": text_size_of(request),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

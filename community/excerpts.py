@@ -16,18 +16,35 @@ from community.markdown import render_markdown
 
 # What link previews and feed readers show comfortably.
 EXCERPT_LENGTH = 200
-# A block's end separates words: "<p>one</p><p>two</p>" reads "one two".
+# Blocks stay apart on one line: "<li>one</li><li>two</li>" reads "one. two",
+# not "one two" as if the list were a sentence.
 _BLOCK_BOUNDARY = re.compile(
     r"</?(?:p|br|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|dd|dt|hr|table)\b[^>]*>",
     re.IGNORECASE,
 )
+# Marks a boundary until the tags are gone; a separator of paragraphs, which
+# Markdown never writes.
+_BREAK = "\u2029"
+# A block that ends like this needs no full stop of ours.
+_ENDS_SENTENCE = (".", "!", "?", "…", ":", ";")
 _SPACES = re.compile(r"\s+")
 
 
 def plain_text(html_text: str) -> str:
-    """The text of (sanitised) HTML on one line."""
-    text = strip_tags(_BLOCK_BOUNDARY.sub(" ", html_text or ""))
-    return _SPACES.sub(" ", html.unescape(text)).strip()
+    """The text of (sanitised) HTML on one line, each block (paragraph, list
+    item, heading, line break, cell) ended by a full stop unless it has its own
+    punctuation."""
+    marked = strip_tags(_BLOCK_BOUNDARY.sub(_BREAK, html_text or ""))
+    blocks = [
+        _SPACES.sub(" ", html.unescape(block)).strip() for block in marked.split(_BREAK)
+    ]
+    blocks = [block for block in blocks if block]
+    return " ".join(
+        block
+        if index == len(blocks) - 1 or block.endswith(_ENDS_SENTENCE)
+        else block + "."
+        for index, block in enumerate(blocks)
+    )
 
 
 def _cut(text: str, length: int) -> str:

@@ -2,11 +2,18 @@
 Markdown editor, and tags typed as a comma-separated list."""
 
 from django import forms
-from django.urls import reverse_lazy
+from django.forms.widgets import Script
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 from taggit.forms import TagField as TaggitTagField
 from taggit.forms import TagWidget
+
+# Empty choices of selects, in words rather than Django's "---------".
+ANY_SUBJECT = _("Any subject")
+ANY_GRADE = _("Any grade")
+CHOOSE_SUBJECT = _("Choose a subject")
+CHOOSE_TYPE = _("Choose a type")
 
 
 def bootstrap_widgets(fields) -> None:
@@ -31,8 +38,70 @@ class BootstrapFormMixin:
         bootstrap_widgets(self.fields.values())
 
 
+class DescribedRadioSelect(forms.RadioSelect):
+    """Radio buttons, each with a line saying what the choice means.
+
+    ``descriptions`` maps a choice's value to its line; ``recommended`` is
+    the value marked «рекомендуем». templates/partials/form_fields.html
+    shows the line under the option's label, tied to the radio button by
+    aria-describedby so a screen reader reads it with the choice.
+    """
+
+    def __init__(self, attrs=None, choices=(), *, descriptions, recommended=None):
+        super().__init__(attrs, choices)
+        self.descriptions = descriptions
+        self.recommended = recommended
+
+    def create_option(self, name, value, label, selected, index, **kwargs):
+        option = super().create_option(name, value, label, selected, index, **kwargs)
+        description = self.descriptions.get(value)
+        if description:
+            option["description"] = description
+            if option["attrs"].get("id"):
+                option["attrs"]["aria-describedby"] = (
+                    f"{option['attrs']['id']}_description"
+                )
+        option["recommended"] = value == self.recommended
+        return option
+
+
+# The line under every Markdown field: what the editor offers, in a member's words.
+MARKDOWN_HELP = _(
+    "Format with the buttons above the field or in Markdown; drag or paste "
+    "a picture into the field to add it."
+)
+MARKDOWN_HELP_MENTIONS = _(
+    "Format with the buttons above the field or in Markdown. To mention a "
+    "colleague, type @ and their name; drag or paste a picture to add it."
+)
+
+
+class ChooserSelectMultiple(forms.CheckboxSelectMultiple):
+    """A long list of checkboxes (40 subjects) that can be searched.
+
+    Without JavaScript it stays a list of checkboxes. partials/form_fields.html
+    marks its fieldset ``data-choice-filter`` (``searchable``), and
+    ``static/js/choice-filter.js`` adds a search box above the list, the
+    checked choices as removable chips and a spoken count of what is shown.
+    """
+
+    searchable = True
+
+    class Media:
+        js = ["js/choice-filter.js"]
+
+
 class MarkdownEditor(MarkdownxWidget):
-    """markdownx's text area with its preview, where Tab leaves the field.
+    """The Markdown editor every member writes in: a text area with a toolbar.
+
+    The text area stays a plain text area (screen readers, spell check, and
+    the form works without JavaScript). ``static/js/markdown-editor.js`` shows
+    the toolbar (``@github/markdown-toolbar-element``, vendored), the preview
+    from the server's renderer (markdownx's preview address), image upload,
+    paste and drop (markdownx's upload address), a draft kept in the browser
+    until the form is sent and, with ``mentions=True``, suggestions of
+    colleagues by name after "@" that insert the username the forums'
+    mention parser resolves.
 
     markdownx indents on Tab and un-indents on Shift+Tab, which traps a
     keyboard user in the field (WCAG 2.1.2). ``static/js/markdown-tab.js``
@@ -40,8 +109,27 @@ class MarkdownEditor(MarkdownxWidget):
     Ctrl+[ still indent.
     """
 
+    template_name = "community/widgets/markdown_editor.html"
+
     class Media:
-        js = ["js/markdown-tab.js"]
+        js = [
+            Script("vendor/markdown-toolbar-element/index.js", type="module"),
+            "js/markdown-tab.js",
+            "js/markdown-editor.js",
+        ]
+
+    def __init__(self, attrs: dict | None = None, *, mentions: bool = False) -> None:
+        super().__init__(attrs)
+        self.mentions = mentions
+
+    def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        context["editor"] = {
+            "preview_url": reverse("markdown_preview"),
+            "upload_url": reverse("markdown_upload"),
+            "mention_url": reverse("accounts:mention_suggest") if self.mentions else "",
+        }
+        return context
 
 
 def tags_parse(text: str) -> list[str]:

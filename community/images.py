@@ -3,6 +3,8 @@
 Pillow decodes the file; only the allowed formats pass; the picture is
 re-encoded (which drops EXIF, GPS and anything appended to the file) and
 shrunk to fit. The result's extension comes from the detected format.
+HEIC/HEIF photos (what an iPhone takes) are read through pillow-heif and
+stored as JPEG, which every browser shows.
 """
 
 import io
@@ -18,6 +20,20 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 # Decoding more pixels than this is refused before the image is loaded.
 MAX_PIXELS = 40_000_000
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Formats that are read but not kept: each is stored as the format it maps to.
+CONVERTED = {"HEIF": "JPEG"}
+# How each format is named in the "only these formats" message.
+FORMAT_NAMES = {"JPEG": "JPG", "PNG": "PNG", "WEBP": "WEBP", "HEIF": "HEIC"}
+
+
+def heif_register() -> None:
+    """Teach Pillow to open HEIC/HEIF files (also for Django's ImageField).
+
+    Called once from CommunityConfig.ready(); registering again is harmless.
+    """
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
 
 
 @dataclass(frozen=True)
@@ -32,7 +48,7 @@ def image_clean(
     upload: UploadedFile,
     *,
     max_bytes: int,
-    formats: frozenset[str] = frozenset({"JPEG", "PNG"}),
+    formats: frozenset[str] = frozenset({"JPEG", "PNG", "HEIF"}),
     max_side: int = 1600,
 ) -> CleanImage:
     """Decode, check and re-encode an uploaded image.
@@ -54,11 +70,7 @@ def image_clean(
             if detected not in formats:
                 raise ValidationError(
                     _("Only these image formats are accepted: %(formats)s.")
-                    % {
-                        "formats": ", ".join(
-                            sorted(EXTENSIONS[f].upper() for f in formats)
-                        )
-                    },
+                    % {"formats": ", ".join(sorted(FORMAT_NAMES[f] for f in formats))},
                     code="format",
                 )
             if image.width * image.height > MAX_PIXELS:
@@ -83,6 +95,7 @@ def image_clean(
 
     image.thumbnail((max_side, max_side))
     output = io.BytesIO()
+    detected = CONVERTED.get(detected, detected)
     if detected == "JPEG":
         image.convert("RGB").save(output, "JPEG", quality=85, optimize=True)
     elif detected == "WEBP":

@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from community import (
     views,
+    views_design,
     views_inbox,
     views_recognition,
     views_reports,
@@ -37,6 +38,7 @@ urlpatterns = [
     path("tags/suggest/", views_tags.tag_suggest, name="tag_suggest"),
     path("tags/<str:slug>/", views_tags.tag_detail, name="tag"),
     path("search/", views_search.search_page, name="search"),
+    path("design/", views_design.design_components, name="design"),
     path("report/<slug:key>/<int:pk>/", views_reports.report, name="report"),
     path(
         "reports/<int:pk>/resolve/", views_reports.report_resolve, name="report_resolve"

@@ -92,7 +92,8 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def markdown_image_upload(request: HttpRequest) -> JsonResponse:
-    """markdownx's image upload: JPEG or PNG, checked and re-encoded, 2 MB at most."""
+    """markdownx's image upload: JPEG, PNG or HEIC, checked and re-encoded
+    (HEIC as JPEG), 2 MB at most."""
     upload = request.FILES.get("image")
     if upload is None:
         return JsonResponse({"image": [_("Choose a picture to upload.")]}, status=400)

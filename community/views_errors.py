@@ -7,19 +7,22 @@ answer is a 503 with ``Retry-After``, so proxies and monitors can tell an
 outage from a bug, and visitors read that we'll be back in a minute. The page
 is rendered from the template alone: no context processor, session, user or
 cache, since any of them may be what is down. Every other error keeps
-Django's 500 page.
+Django's 500 page (``templates/500.html``, also rendered without context
+processors). Both keep the member's text size when the request had already
+read their profile (``community.text_size``), never reading it now.
 """
 
 import sys
 
 from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.utils import translation
-from django.views import defaults
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from community.text_size import text_size_of
 
 UNAVAILABLE = (
     OperationalError,
@@ -56,11 +59,16 @@ def _language(request: HttpRequest) -> str:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: 503 with ``Retry-After`` for an outage, else Django's 500."""
+    text_size = text_size_of(request, load=False)
     if not service_unavailable(sys.exc_info()[1]):
-        return defaults.server_error(request)
+        # Django's own handler, with the text size the page keeps.
+        body = loader.get_template("500.html").render({"text_size": text_size})
+        return HttpResponseServerError(body)
     language = _language(request)
     with translation.override(language):
-        body = loader.get_template("503.html").render({"LANGUAGE_CODE": language})
+        body = loader.get_template("503.html").render(
+            {"LANGUAGE_CODE": language, "text_size": text_size}
+        )
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"

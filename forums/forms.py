@@ -6,7 +6,12 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from community.forms import BootstrapFormMixin, MarkdownEditor, TagField
+from community.forms import (
+    MARKDOWN_HELP_MENTIONS,
+    BootstrapFormMixin,
+    MarkdownEditor,
+    TagField,
+)
 from forums.models import Post, Section, Topic
 
 
@@ -24,7 +29,8 @@ class TopicForm(BootstrapFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Text"),
         max_length=Post._meta.get_field("body").max_length,
-        widget=MarkdownEditor(attrs={"rows": 10}),
+        widget=MarkdownEditor(attrs={"rows": 10}, mentions=True),
+        help_text=MARKDOWN_HELP_MENTIONS,
     )
     tags = TagField(label=_("Tags"), required=False)
 
@@ -33,8 +39,8 @@ class ReplyForm(BootstrapFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Your reply"),
         max_length=Post._meta.get_field("body").max_length,
-        widget=MarkdownEditor(attrs={"rows": 6}),
-        help_text=_("Markdown; mention a colleague with @username."),
+        widget=MarkdownEditor(attrs={"rows": 6}, mentions=True),
+        help_text=MARKDOWN_HELP_MENTIONS,
     )
     quoted = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -43,7 +49,8 @@ class PostEditForm(BootstrapFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Text"),
         max_length=Post._meta.get_field("body").max_length,
-        widget=MarkdownEditor(attrs={"rows": 10}),
+        widget=MarkdownEditor(attrs={"rows": 10}, mentions=True),
+        help_text=MARKDOWN_HELP_MENTIONS,
     )
     reason = forms.CharField(
         label=_("Reason for the change"), max_length=200, required=False

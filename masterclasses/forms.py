@@ -6,7 +6,15 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from community.forms import BootstrapFormMixin, MarkdownEditor, TagField
+from community.forms import (
+    ANY_SUBJECT,
+    CHOOSE_SUBJECT,
+    MARKDOWN_HELP,
+    BootstrapFormMixin,
+    ChooserSelectMultiple,
+    MarkdownEditor,
+    TagField,
+)
 from community.models import Grade, Subject
 from masterclasses.models import MasterClass
 
@@ -40,7 +48,7 @@ class MasterClassForm(BootstrapFormMixin, forms.ModelForm):
     cover_upload = forms.ImageField(
         label=_("Cover image"),
         required=False,
-        help_text=_("JPEG or PNG, up to 5 MB."),
+        help_text=_("JPEG, PNG or an iPhone photo (HEIC), up to 5 MB."),
     )
 
     class Meta:
@@ -62,7 +70,7 @@ class MasterClassForm(BootstrapFormMixin, forms.ModelForm):
         ]
         widgets = {
             "description": MarkdownEditor(attrs={"rows": 8}),
-            "grades": forms.CheckboxSelectMultiple,
+            "grades": ChooserSelectMultiple,
             "format": forms.RadioSelect,
             "starts_at": LocalDateTimeInput(),
             "ends_at": LocalDateTimeInput(),
@@ -70,6 +78,7 @@ class MasterClassForm(BootstrapFormMixin, forms.ModelForm):
             "registration_closes_at": LocalDateTimeInput(),
         }
         help_texts = {
+            "description": MARKDOWN_HELP,
             "capacity": _(
                 "Leave empty for no limit; when the seats are taken, a waitlist opens."
             ),
@@ -80,6 +89,9 @@ class MasterClassForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].queryset = Subject.objects.all()
+        self.fields["subject"].empty_label = CHOOSE_SUBJECT
+        # Radio buttons need no empty choice: none is checked until one is chosen.
+        self.fields["format"].choices = MasterClass.Format.choices
         self.fields["grades"].queryset = Grade.objects.all()
         for name in (
             "starts_at",
@@ -169,7 +181,10 @@ FILTER_DATE_VALIDATORS = [
 
 class ListFilterForm(BootstrapFormMixin, forms.Form):
     subject = forms.ModelChoiceField(
-        label=_("Subject"), queryset=Subject.objects.all(), required=False
+        label=_("Subject"),
+        queryset=Subject.objects.all(),
+        required=False,
+        empty_label=ANY_SUBJECT,
     )
     format = forms.ChoiceField(
         label=_("Format"),

@@ -7,13 +7,25 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from community.forms import (
+    ANY_GRADE,
+    ANY_SUBJECT,
+    CHOOSE_SUBJECT,
+    CHOOSE_TYPE,
+    MARKDOWN_HELP,
     BootstrapFormMixin,
+    ChooserSelectMultiple,
+    DescribedRadioSelect,
     MarkdownEditor,
     TagField,
     bootstrap_widgets,
 )
 from community.models import Grade, Subject
-from materials.models import Licence, Material
+from materials.models import (
+    LICENCE_DESCRIPTIONS,
+    LICENCE_RECOMMENDED,
+    Licence,
+    Material,
+)
 from materials.uploads import file_check
 
 
@@ -88,22 +100,29 @@ class MaterialForm(BootstrapFormMixin, forms.ModelForm):
         ]
         widgets = {
             "description": MarkdownEditor(attrs={"rows": 8}),
-            "grades": forms.CheckboxSelectMultiple,
-            "licence": forms.RadioSelect,
+            "grades": ChooserSelectMultiple,
+            "licence": DescribedRadioSelect(
+                descriptions=LICENCE_DESCRIPTIONS, recommended=LICENCE_RECOMMENDED
+            ),
         }
         help_texts = {
+            "description": MARKDOWN_HELP,
             "summary": _("One or two sentences for the catalogue."),
             "licence": _(
-                "What colleagues may do with it. CC BY lets them adapt and share "
-                "it with your name."
+                "What colleagues may do with your material. If unsure, choose CC BY."
             ),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].queryset = Subject.objects.all()
+        self.fields["subject"].empty_label = CHOOSE_SUBJECT
         self.fields["grades"].queryset = Grade.objects.all()
+        self.fields["kind"].choices = [("", CHOOSE_TYPE), *Material.Kind.choices]
         self.fields["licence"].choices = Licence.choices
+        if not self.instance.pk:
+            # Only a new material: an edit shows the licence it was shared under.
+            self.fields["licence"].initial = LICENCE_RECOMMENDED
         self.fields["rights_confirmed"].required = True
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = list(self.instance.tags.all())
@@ -144,10 +163,16 @@ class RatingForm(BootstrapFormMixin, forms.Form):
 
 class CatalogueFilterForm(BootstrapFormMixin, forms.Form):
     subject = forms.ModelChoiceField(
-        label=_("Subject"), queryset=Subject.objects.all(), required=False
+        label=_("Subject"),
+        queryset=Subject.objects.all(),
+        required=False,
+        empty_label=ANY_SUBJECT,
     )
     grade = forms.ModelChoiceField(
-        label=_("Grade"), queryset=Grade.objects.all(), required=False
+        label=_("Grade"),
+        queryset=Grade.objects.all(),
+        required=False,
+        empty_label=ANY_GRADE,
     )
     kind = forms.ChoiceField(
         label=_("Type"),

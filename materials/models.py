@@ -41,6 +41,36 @@ LICENCE_URLS = {
     Licence.CC_BY_NC_ND: "https://creativecommons.org/licenses/by-nc-nd/4.0/",
 }
 
+# What each licence lets colleagues do, in one plain line (the upload form).
+LICENCE_DESCRIPTIONS = {
+    Licence.CC_BY: _(
+        "Colleagues may copy, change and share it, even for money, naming you "
+        "as the author."
+    ),
+    Licence.CC_BY_SA: _(
+        "As CC BY, and what they make from it must be shared under the same licence."
+    ),
+    Licence.CC_BY_NC: _(
+        "Colleagues may copy, change and share it with your name, but not for money."
+    ),
+    Licence.CC_BY_NC_SA: _(
+        "Not for money, with your name; what they make from it is shared under "
+        "the same licence."
+    ),
+    Licence.CC_BY_ND: _(
+        "Colleagues may share it with your name, even for money, but not change it."
+    ),
+    Licence.CC_BY_NC_ND: _(
+        "Colleagues may only share it unchanged, with your name and not for money."
+    ),
+    Licence.ALL_RIGHTS: _(
+        "Colleagues may only download it for themselves; copying and sharing "
+        "need your permission."
+    ),
+}
+# Preselected for a new material; existing materials keep their licence.
+LICENCE_RECOMMENDED = Licence.CC_BY
+
 
 class MaterialQuerySet(models.QuerySet):
     def public(self) -> "MaterialQuerySet":

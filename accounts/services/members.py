@@ -246,6 +246,7 @@ PROFILE_FIELDS = (
     "experience_years",
     "time_zone",
     "language",
+    "text_size",
 )
 PRIVACY_FIELDS = (
     "email_visibility",
@@ -336,7 +337,7 @@ def profile_avatar_set(*, profile: Profile, upload: UploadedFile) -> Profile:
     clean = image_clean(
         upload,
         max_bytes=AVATAR_MAX_BYTES,
-        formats=frozenset({"JPEG", "PNG", "WEBP"}),
+        formats=frozenset({"JPEG", "PNG", "WEBP", "HEIF"}),
         max_side=AVATAR_SIDE,
     )
     field = profile.avatar.field

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors, services
 from accounts.forms import AvatarForm, DirectoryFilterForm, PrivacyForm, ProfileForm
@@ -73,6 +74,18 @@ def directory(request: HttpRequest) -> HttpResponse:
         {"form": form, "page_obj": page, "rows": rows},
         status=status,
     )
+
+
+@require_GET
+@login_required
+# The same letters typed again within a minute need no second request.
+@cache_control(private=True, max_age=60)
+def mention_suggest(request: HttpRequest) -> JsonResponse:
+    """``{"members": [{"username", "name"}, ...]}``: colleagues to mention for ``q``."""
+    members = selectors.profile_list_for_mention(
+        query=request.GET.get("q", ""), viewer=request.user
+    )
+    return JsonResponse({"members": members})
 
 
 def _settings_render(

@@ -8,7 +8,7 @@ from community.excerpts import excerpt, excerpt_from_markdown, plain_text, short
 def test_plain_text_drops_tags_decodes_entities_and_folds_spaces():
     html = "<h2>План</h2><p>Дроби &amp; <em>доли</em>:</p><ul><li>1</li><li>2</li></ul>"
 
-    assert plain_text(html) == "План Дроби & доли: 1 2"
+    assert plain_text(html) == "План. Дроби & доли: 1. 2"
 
 
 def test_markup_a_member_typed_stays_text():

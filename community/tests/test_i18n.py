@@ -15,6 +15,8 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 ALLOWED_LATIN = {"VK", "ID", "Mail", "ru", "Google"}
 # Names of formats and keys, written in Latin letters in Russian text too.
 ALLOWED_LATIN |= {"JPEG", "PNG", "WebP", "PDF", "ZIP", "JSON", "Markdown", "Ctrl"}
+# Photos from phones: «снимки с iPhone (HEIC)».
+ALLOWED_LATIN |= {"HEIC", "HEIF", "iPhone"}
 ALLOWED_LATIN |= {"Word", "PowerPoint", "Excel", "OpenDocument"}
 # Feed formats: «Подписаться через RSS», «Atom».
 ALLOWED_LATIN |= {"RSS", "Atom"}

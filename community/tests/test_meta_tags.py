@@ -76,8 +76,8 @@ def test_every_page_has_the_site_description_by_default():
     _check_common(tags, reverse("badges"))
     assert tags["description"].startswith(SITE_DESCRIPTION_RU)
     assert tags["og:type"] == "website"
-    assert tags["twitter:card"] == "summary"
-    assert "og:image" not in tags
+    assert tags["twitter:card"] == "summary_large_image"
+    assert tags["og:image"] == f"{SITE}/static/img/site-card.png"
 
 
 def test_english_readers_get_the_english_locale_and_text(client):
@@ -172,8 +172,8 @@ def test_masterclass_with_its_cover():
     _check_common(tags, plain.get_absolute_url())
     assert tags["og:title"] == "Дроби на пальцах"
     assert tags["description"] == "Покажу, как объяснять дроби."
-    assert "og:image" not in tags
-    assert tags["twitter:card"] == "summary"
+    assert tags["og:image"] == f"{SITE}/static/img/site-card.png"
+    assert tags["twitter:card"] == "summary_large_image"
 
     tags = meta(Client().get(covered.get_absolute_url()))
     assert tags["og:image"] == f"{SITE}/media/masterclasses/c.jpg"
@@ -217,7 +217,7 @@ def test_private_or_hidden_profile_gets_no_description_of_the_person(change):
     assert "математике" not in tags["description"]
     assert "математике" not in tags["og:description"]
     assert tags["description"].startswith(SITE_DESCRIPTION_RU)
-    assert "og:image" not in tags
+    assert tags["og:image"] == f"{SITE}/static/img/site-card.png"
 
 
 def test_blog_post():

@@ -31,9 +31,10 @@ def _client(user) -> Client:
 
 
 def _page(client, topic: Topic, page: int = 1) -> str:
+    """The topic page's content (the site's header, the reader's own, left out)."""
     response = client.get(f"{topic.get_absolute_url()}?page={page}")
     assert response.status_code == 200
-    return response.content.decode()
+    return response.content.decode().split('<main id="main"', 1)[1].split("</main>")[0]
 
 
 def _png() -> SimpleUploadedFile:

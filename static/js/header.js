@@ -1,0 +1,84 @@
+/*
+ * The site header (templates/partials/nav.html): small comforts on top of
+ * markup that already works without JavaScript.
+ *
+ * - The header's menus are <details>: Enter and Space open them natively.
+ *   Escape closes the open one and gives focus back to its button; opening one
+ *   closes the other; a click or focus elsewhere closes it.
+ * - The search icon is a link to the search page. Below the width where the
+ *   bar has a field, it opens a full-width field under the bar instead and
+ *   puts the cursor there; Escape closes it.
+ */
+(function () {
+  "use strict";
+
+  var header = document.querySelector(".site-header");
+  if (!header) {
+    return;
+  }
+  var menus = Array.prototype.slice.call(header.querySelectorAll("details.header-menu"));
+  var toggle = header.querySelector(".search-toggle");
+  var field = header.querySelector("#site-search");
+
+  function closeMenus(except) {
+    menus.forEach(function (menu) {
+      if (menu !== except) {
+        menu.open = false;
+      }
+    });
+  }
+
+  function setSearch(open) {
+    header.classList.toggle("search-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () {
+      if (menu.open) {
+        closeMenus(menu);
+      }
+    });
+  });
+
+  if (toggle && field) {
+    toggle.setAttribute("aria-controls", "site-search-form");
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      var open = !header.classList.contains("search-open");
+      closeMenus(null);
+      setSearch(open);
+      if (open) {
+        field.focus();
+      }
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    var open = menus.filter(function (menu) {
+      return menu.open;
+    })[0];
+    if (open) {
+      open.open = false;
+      open.querySelector("summary").focus();
+    } else if (toggle && header.classList.contains("search-open")) {
+      setSearch(false);
+      toggle.focus();
+    }
+  });
+
+  // A click or the focus outside an open menu closes it.
+  ["click", "focusin"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      menus.forEach(function (menu) {
+        if (menu.open && !menu.contains(event.target)) {
+          menu.open = false;
+        }
+      });
+    });
+  });
+})();
