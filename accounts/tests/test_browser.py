@@ -61,9 +61,13 @@ def test_signup_confirm_login_logout(page, live_server):
     page.locator(".user-menu").get_by_role("link", name="Выйти").click()
     page.wait_for_url("**/accounts/logout/")
     assert_accessible(page)
+    # A draft left in this browser (a shared school computer) goes with her.
+    page.evaluate("localStorage.setItem('kollegi-draft:/forums/t/1/reply/|body', 'x')")
+    page.evaluate("localStorage.setItem('kollegi-other', 'kept')")
     page.locator("main form button[type=submit]").click()
 
     page.wait_for_url(live_server.url + "/")
+    assert page.evaluate("Object.keys(localStorage)") == ["kollegi-other"]
     # Signed out: the home page invites to join again, and the menu offers to log in.
     assert page.locator("main").get_by_role("link", name="Присоединиться").is_visible()
     assert page.get_by_role("link", name="Войти", include_hidden=True).count() == 1

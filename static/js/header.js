@@ -71,6 +71,26 @@
     }
   });
 
+  // Drafts of unsent texts (markdown-editor.js) are kept in this browser: a
+  // member who signs out, on a shared school computer say, leaves none behind
+  // for whoever signs in next.
+  var logout = header.querySelector("a[data-logout]");
+  if (logout) {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (new URL(form.action, location.href).pathname !== logout.pathname) {
+        return;
+      }
+      try {
+        Object.keys(localStorage)
+          .filter(function (key) { return key.indexOf("kollegi-draft:") === 0; })
+          .forEach(function (key) { localStorage.removeItem(key); });
+      } catch (error) {
+        // Storage switched off: there are no drafts either.
+      }
+    });
+  }
+
   // A click or the focus outside an open menu closes it.
   ["click", "focusin"].forEach(function (type) {
     document.addEventListener(type, function (event) {
