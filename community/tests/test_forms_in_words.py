@@ -57,7 +57,7 @@ def test_licences_explained_in_russian_with_cc_by_checked_on_a_new_material(
         assert f'id="{description_id}"' in html
         assert ("checked" in tag) == (value == Licence.CC_BY)
     assert len(LICENCE_DESCRIPTIONS) == len(Licence.values) == 7
-    assert '<span class="badge text-bg-success">рекомендуем</span>' in html
+    assert '<span class="ui-badge ui-badge-success">рекомендуем</span>' in html
 
 
 def test_editing_a_material_keeps_its_licence_checked(member_client, member):
