@@ -66,9 +66,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return HttpResponseServerError(body)
     language = _language(request)
     with translation.override(language):
-        body = loader.get_template("503.html").render(
-            {"LANGUAGE_CODE": language, "text_size": text_size}
-        )
+        body = loader.get_template("503.html").render({"text_size": text_size})
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
