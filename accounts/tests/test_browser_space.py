@@ -31,7 +31,8 @@ def test_profile_avatar_and_blog_post(page, live_server, tmp_path):
     page.select_option("#id_category", "highest")
     page.fill("#id_experience_years", "20")
     page.fill("#id_interests", "олимпиады, ФГОС")
-    page.get_by_role("button", name="Сохранить профиль").click()
+    with page.expect_navigation():  # the answer, not the address it already has
+        page.get_by_role("button", name="Сохранить профиль").click()
     page.wait_for_url("**/settings/profile/")
     assert page.get_by_text("Профиль сохранён.").is_visible()
 
@@ -39,7 +40,8 @@ def test_profile_avatar_and_blog_post(page, live_server, tmp_path):
     picture = tmp_path / "me.jpg"
     picture.write_bytes(jpeg_bytes())
     page.set_input_files("#id_avatar", str(picture))
-    page.get_by_role("button", name="Загрузить фотографию").click()
+    with page.expect_navigation():  # the answer, not the address it already has
+        page.get_by_role("button", name="Загрузить фотографию").click()
     page.wait_for_url("**/settings/profile/")
     assert page.get_by_text("Новая фотография сохранена.").is_visible()
     avatar = Profile.objects.get(user=teacher).avatar
