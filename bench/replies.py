@@ -358,7 +358,10 @@ def main() -> None:
         "--alone", type=int, default=20, help="replies of one writer, first"
     )
     parser.add_argument("--followers", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=4)
+    # As deploy/gunicorn.conf.py and deploy/systemd/kollegi-worker.service:
+    # 2 × CPUs + 1 web workers, and the Celery worker below them in priority.
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--worker-nice", type=int, default=10)
     parser.add_argument("--celery-concurrency", type=int, default=2)
     parser.add_argument("--max-seconds", type=float, default=300)
     parser.add_argument("--drain-seconds", type=float, default=600)
@@ -380,6 +383,7 @@ def main() -> None:
     )  # fmt: skip
     worker = start(
         [
+            "nice", "-n", str(args.worker_nice),
             sys.executable, "-m", "celery", "-A", "community", "worker",
             "--concurrency", str(args.celery_concurrency), "--loglevel", "warning",
             "--without-gossip", "--without-mingle", "--without-heartbeat",

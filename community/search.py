@@ -29,7 +29,7 @@ from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, Model, QuerySet
+from django.db.models import Count, F, Model, QuerySet, Value
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html, strip_tags
@@ -135,13 +135,32 @@ def _entry_values(kind: SearchKind, document: SearchDocument) -> dict:
     }
 
 
-def _vector(title_weight: str = "A"):
-    """The weighted Russian tsvector of an entry's own columns."""
+def _vector_of(values: dict, title_weight: str):
+    """An entry's weighted Russian tsvector (title, tags B, text C), computed
+    from its values in the INSERT that writes it."""
     return (
-        SearchVector("title", weight=title_weight, config="russian")
-        + SearchVector("tags", weight="B", config="russian")
-        + SearchVector("body", weight="C", config="russian")
+        SearchVector(Value(values["title"]), weight=title_weight, config="russian")
+        + SearchVector(Value(values["tags"]), weight="B", config="russian")
+        + SearchVector(Value(values["body"]), weight="C", config="russian")
     )
+
+
+# Every column an entry's upsert writes again when its row is indexed anew.
+_UPSERT_FIELDS = [
+    "kind",
+    "title",
+    "body",
+    "tags",
+    "url",
+    "subjects",
+    "grades",
+    "date",
+    "audience",
+    "author_id",
+    "folded",
+    "search_vector",
+    "updated_at",
+]
 
 
 def search_index(obj: Model) -> None:
@@ -149,42 +168,47 @@ def search_index(obj: Model) -> None:
     search_index_many([obj])
 
 
-@transaction.atomic
 def search_index_many(objects: Iterable[Model]) -> int:
-    """Index a batch of rows of registered kinds; returns how many are searchable."""
+    """Index a batch of rows of registered kinds; returns how many are searchable.
+
+    One upsert writes the entries with their vectors (a new reply's entry is
+    one INSERT); only the rows no longer searchable are deleted.
+    """
     objects = list(objects)
     if not objects:
         return 0
-    stale: list[tuple[int, int]] = []
-    fresh: list[SearchEntry] = []
-    low_titles: list[SearchEntry] = []
+    unseen: dict[int, list[int]] = {}
+    entries: list[SearchEntry] = []
+    postgresql = connection.vendor == "postgresql"
     for obj in objects:
         kind = _kind_for(type(obj))
         if kind is None:
             raise LookupError(f"{type(obj).__name__} is not registered for search")
         content_type = ContentType.objects.get_for_model(obj)
-        stale.append((content_type.pk, obj.pk))
         document = kind.document(obj)
         if document is None:
+            unseen.setdefault(content_type.pk, []).append(obj.pk)
             continue
-        entry = SearchEntry(
-            target_type=content_type, target_id=obj.pk, **_entry_values(kind, document)
-        )
-        (low_titles if document.title_weight != "A" else fresh).append(entry)
-    by_type: dict[int, list[int]] = {}
-    for type_id, pk in stale:
-        by_type.setdefault(type_id, []).append(pk)
-    for type_id, pks in by_type.items():
-        SearchEntry.objects.filter(target_type_id=type_id, target_id__in=pks).delete()
-    created = SearchEntry.objects.bulk_create([*fresh, *low_titles])
+        values = _entry_values(kind, document)
+        entry = SearchEntry(target_type=content_type, target_id=obj.pk, **values)
+        if postgresql:
+            entry.search_vector = _vector_of(values, document.title_weight)
+        entries.append(entry)
+    # No savepoint inside a caller's transaction: one or two statements.
+    with transaction.atomic(savepoint=False):
+        for type_id, pks in unseen.items():
+            SearchEntry.objects.filter(
+                target_type_id=type_id, target_id__in=pks
+            ).delete()
+        if entries:
+            SearchEntry.objects.bulk_create(
+                entries,
+                update_conflicts=True,
+                unique_fields=["target_type", "target_id"],
+                update_fields=_UPSERT_FIELDS,
+            )
     _counts_expire()
-    if connection.vendor == "postgresql":
-        for entries, weight in ((fresh, "A"), (low_titles, "D")):
-            if entries:
-                SearchEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
-                    search_vector=_vector(weight)
-                )
-    return len(created)
+    return len(entries)
 
 
 def search_remove(obj: Model) -> None:

@@ -518,17 +518,31 @@ def notification_emails_sweep(*, now=None) -> int:
 
 def activity_record(
     *, actor, kind: str, target: Model, title: str, url: str, subjects=()
-) -> ActivityEvent:
-    """Put a public action in the feeds; recording the same one twice is harmless."""
-    event, created = ActivityEvent.objects.get_or_create(
+) -> None:
+    """Put a public action in the feeds; recording the same one twice is harmless.
+
+    One INSERT that does nothing when the action is in the feeds already (a
+    reply's event is a statement, not a read, a savepoint and a write).
+    """
+    event = ActivityEvent(
         kind=kind,
         target_type=ContentType.objects.get_for_model(target),
         target_id=target.pk,
-        defaults={"actor": actor, "title": title[:200], "url": url},
+        actor=actor,
+        title=title[:200],
+        url=url,
     )
-    if created and subjects:
+    if not subjects:
+        ActivityEvent.objects.bulk_create([event], ignore_conflicts=True)
+        return
+    event, created = ActivityEvent.objects.get_or_create(
+        kind=kind,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        defaults={"actor": actor, "title": event.title, "url": url},
+    )
+    if created:
         event.subjects.set(subjects)
-    return event
 
 
 def activity_remove(*, kind: str, target: Model) -> None:

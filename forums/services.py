@@ -77,7 +77,10 @@ def _after_post(post: Post, *, quoted: Post | None = None) -> None:
     from forums.tasks import post_published_fanout_task
 
     badges_check(user=post.author, measures=[hooks.POSTS_MEASURE])
-    TopicWatch.objects.get_or_create(user=post.author, topic_id=post.topic_id)
+    # One statement, whether or not the author watches already.
+    TopicWatch.objects.bulk_create(
+        [TopicWatch(user=post.author, topic_id=post.topic_id)], ignore_conflicts=True
+    )
     post_id, quoted_id = post.pk, quoted.pk if quoted is not None else None
     transaction.on_commit(lambda: post_published_fanout_task.delay(post_id, quoted_id))
 

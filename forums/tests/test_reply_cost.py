@@ -1,14 +1,17 @@
 """What a reply costs: its request, and the work it leaves for after commit."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import FollowFactory, UserFactory
 from community import recognition
-from community.models import BadgeAward, Notification
-from community.services import notification_email_send
+from community.models import ActivityEvent, BadgeAward, Notification
+from community.services import activity_record, notification_email_send
 from forums import hooks, services
 from forums.tests.factories import TopicFactory
 
@@ -151,3 +154,47 @@ def test_reply_while_its_evaluation_waits_in_the_queue_asks_for_none_more(
     ) == ["first-post"]
     # And the next action asks again.
     assert cache.add(recognition._pending_key(member.pk, [hooks.POSTS_MEASURE]), 1)
+
+
+def test_reply_request_writes_each_row_in_one_statement(member_client, member):
+    # An established member: no newcomers' hourly limits to count.
+    member.date_joined = timezone.now() - datetime.timedelta(days=400)
+    member.save(update_fields=["date_joined"])
+    topic = _watched_topic(3)
+    services.post_create(topic=topic, author=member, body="Первый")
+
+    queries = _reply(member_client, topic, "Второй")
+
+    # The search entry (with its vector), the author's watch and the feed's
+    # event are one INSERT each: no read first, no savepoint, no DELETE (the
+    # one savepoint is the reply's own transaction, inside the test's).
+    assert len([sql for sql in queries if sql.startswith("SAVEPOINT")]) <= 1
+    assert not [sql for sql in queries if sql.startswith("DELETE")]
+    for table in (
+        "community_searchentry",
+        "forums_topicwatch",
+        "community_activityevent",
+    ):
+        touching = [sql for sql in queries if f'"{table}"' in sql]
+        assert len(touching) == 1, touching
+        assert touching[0].startswith("INSERT"), touching
+    # (The session is read from the database where the cache missed it.)
+    statements = [
+        sql
+        for sql in queries
+        if not sql.startswith(("SAVEPOINT", "RELEASE", "BEGIN"))
+        and '"django_session"' not in sql
+    ]
+    assert len(statements) <= 11, statements
+
+
+def test_a_second_record_of_one_action_keeps_one_event(member):
+    topic = TopicFactory()
+    post = services.post_create(topic=topic, author=member, body="Ответ")
+
+    activity_record(
+        actor=member, kind=hooks.REPLY_ACTIVITY, target=post, title="x", url="/x/"
+    )
+
+    assert ActivityEvent.objects.filter(kind=hooks.REPLY_ACTIVITY).count() == 1
+    assert ActivityEvent.objects.get(kind=hooks.REPLY_ACTIVITY).title == topic.title
