@@ -1,5 +1,6 @@
 """What the accounts app tells the community layer: kinds, preferences, sections."""
 
+from django.db.models import IntegerField, Value
 from django.utils.translation import gettext_lazy as _
 
 from community.notifications import (
@@ -67,11 +68,22 @@ def _language(user) -> str:
 def _feed_source(user) -> dict[str, list[int]]:
     from accounts.models import Follow, Profile
 
-    followed = Follow.objects.filter(follower=user).values_list("followee", flat=True)
-    subjects = Profile.subjects.through.objects.filter(profile__user=user).values_list(
-        "subject_id", flat=True
+    # Both in one query (the home page counts its queries): each row says
+    # whether it is a followed member (0) or a subject (1).
+    followed = (
+        Follow.objects.filter(follower=user)
+        .order_by()
+        .values_list("followee", Value(0, output_field=IntegerField()))
     )
-    return {"actors": list(followed), "subjects": list(subjects)}
+    subjects = (
+        Profile.subjects.through.objects.filter(profile__user=user)
+        .order_by()
+        .values_list("subject_id", Value(1, output_field=IntegerField()))
+    )
+    found: dict[int, list[int]] = {0: [], 1: []}
+    for pk, kind in followed.union(subjects, all=True):
+        found[kind].append(pk)
+    return {"actors": found[0], "subjects": found[1]}
 
 
 def _followed_posts(users: list, since) -> dict[int, list[DigestItem]]:

@@ -9,7 +9,7 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
-        from community import receivers
+        from community import home, receivers
         from community.images import heif_register
         from community.inbox import InboxSource, inbox_source_register
         from community.lookups import lookups_register
@@ -50,6 +50,7 @@ class CommunityConfig(AppConfig):
             }
         )
         nav_register(url_name="home", title=_("Home"), order=0)
+        home.register()
         inbox_source_register(
             InboxSource(
                 key="reports",

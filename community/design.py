@@ -38,6 +38,11 @@ TEXT_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("danger", "danger-soft", _("Error badge and message")),
     ("danger", "surface", _("Error text, required mark")),
     ("info", "info-soft", _("Information badge")),
+    # The circle with a member's initials: each colour a member may get.
+    *(
+        (f"on-avatar-{tone}", f"avatar-{tone}", _("Initials in an avatar"))
+        for tone in range(9)
+    ),
 )
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 
 def _profile(request: HttpRequest):
@@ -163,10 +164,21 @@ class ParticipationMiddleware:
 
         if not isinstance(exception, ParticipationRestricted):
             return None
+        restriction = restriction_in_force(exception.user)
+        if getattr(request, "htmx", False):
+            from community.htmx import refusal
+
+            # A button htmx posted: the reason under the button, not a page.
+            return refusal(
+                request,
+                gettext("You cannot write for now"),
+                status=403,
+                restriction=restriction,
+            )
         response = TemplateResponse(
             request,
             "community/restricted.html",
-            {"restriction": restriction_in_force(exception.user)},
+            {"restriction": restriction},
             status=403,
         )
         return response.render()

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import services as account_services
 from community import selectors, services
 from community.health import health_report
+from community.home import MEMBERS, VISITORS, HomeViewer, home_blocks
 from community.markdown import MAX_LENGTH, render_markdown
 from community.models import Notification
 from community.notifications import feed_interests
@@ -31,17 +32,30 @@ from community.redirects import safe_next
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context = {}
-    if request.user.is_authenticated:
-        actors, subjects = feed_interests(request.user)
-        events = selectors.feed_for_user(
-            user=request.user, followed_ids=actors, subject_ids=subjects
-        )
-        context = {
-            # A feed is not counted: newer and older pages only.
-            "feed_page": OpenPage(events, request.GET.get("page"), 20),
-            "feed_is_default": not actors and not subjects,
-        }
+    """A member's news first: her feed and what waits for her (``community.home``);
+    a visitor's introduction with the network's newest public content."""
+    if not request.user.is_authenticated:
+        blocks = home_blocks(audience=VISITORS, viewer=HomeViewer(request.user))
+        return render(request, "community/home.html", {"blocks": blocks})
+    actors, subjects = feed_interests(request.user)
+    events = selectors.feed_for_user(
+        user=request.user, followed_ids=actors, subject_ids=subjects
+    )
+    blocks = home_blocks(
+        audience=MEMBERS, viewer=HomeViewer(request.user, subject_ids=subjects)
+    )
+    context = {
+        # A feed is not counted: newer and older pages only.
+        "feed_page": OpenPage(events, request.GET.get("page"), 20),
+        "feed_is_default": not actors and not subjects,
+        "blocks": blocks,
+        # A phone's one-line summary above the feed: what has something waiting.
+        "glance": [
+            shown
+            for shown in blocks
+            if shown.block.summary_template and shown.data.get("count")
+        ],
+    }
     return render(request, "community/home.html", context)
 
 
@@ -114,7 +128,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         selectors.notification_list_for_user(user=request.user), 20
     ).get_page(request.GET.get("page"))
     rows = [
-        (notification, services.notification_text(notification))
+        (
+            notification,
+            services.notification_text(notification),
+            selectors.notification_actor_profile(notification),
+        )
         for notification in page
     ]
     return render(
@@ -148,6 +166,10 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
         )
         % {"count": count},
     )
+    if request.htmx:
+        # The list as it is now, with the message: the form swaps in the
+        # page's main part and the header's bell, no reload.
+        return notification_list(request)
     return redirect("notifications")
 
 

@@ -54,11 +54,18 @@ from forums.models import Post, Reaction, Topic
 from forums.permissions import can_see_post
 
 POST_TEMPLATE = "forums/partials/_post.html"
+# One reaction button's form: in each post, and the answer to an htmx click.
+REACTION_TEMPLATE = "forums/partials/_reaction_form.html"
 # The short link to the accepted answer, under the question.
 ANSWER_LINK_TEMPLATE = "forums/partials/_answer_link.html"
 # The templates whose text the rendering depends on: a deployment that
 # changes them changes every key.
-TEMPLATES = (POST_TEMPLATE, ANSWER_LINK_TEMPLATE, "accounts/partials/_avatar.html")
+TEMPLATES = (
+    POST_TEMPLATE,
+    REACTION_TEMPLATE,
+    ANSWER_LINK_TEMPLATE,
+    "accounts/partials/_avatar.html",
+)
 CSRF_MARK = "csrf-marker-not-a-token"
 # Only the hidden input the template renders is filled in: member text, which
 # the sanitiser keeps free of <input> tags, may say the marker but never this.
@@ -71,9 +78,12 @@ REACTION_SLOTS = {
     kind: mark_safe(REACTION_SLOT.format(kind))  # noqa: S308 (constants)
     for kind in Reaction.Kind.values
 }
+# The id (unique on a topic page: post numbers are) lets htmx give the focus
+# back to the new button after a click swaps the form.
 REACTION_BUTTON = (
     '<input type="hidden" name="on" value="{}">'
-    '<button type="submit" class="btn {} btn-sm" aria-pressed="{}">'
+    '<button type="submit" id="reaction-{}-{}" class="btn {} btn-sm" '
+    'aria-pressed="{}">'
 )
 TIMEOUT = 24 * 60 * 60
 TOPIC_VERSION_KEY = "forums:topic-version:{}"
@@ -311,7 +321,7 @@ def _reactions(request, topic: Topic, block: _Block) -> dict[int, set[str]]:
     )
 
 
-def _reaction_buttons(html: str, kinds: set[str]) -> str:
+def _reaction_buttons(html: str, kinds: set[str], number: int) -> str:
     """Each reaction button pressed or not; it asks for the other state."""
     for kind in Reaction.Kind.values:
         on = kind in kinds
@@ -319,6 +329,8 @@ def _reaction_buttons(html: str, kinds: set[str]) -> str:
             REACTION_SLOT.format(kind),
             REACTION_BUTTON.format(
                 "0" if on else "1",
+                number,
+                kind,
                 "btn-secondary" if on else "btn-outline-secondary",
                 "true" if on else "false",
             ),
@@ -347,6 +359,7 @@ def _for_viewer(
             _reaction_buttons(
                 html.replace(marked, token).replace(NEW_SLOT, new, 1),
                 reacted.get(number, set()),
+                number,
             )
         )
         if author_id in blocked:
@@ -363,6 +376,30 @@ def _for_viewer(
         # Our own template's output: the author's name in it was escaped.
         accepted=mark_safe(block.accepted) if block.accepted else None,  # noqa: S308
         description=block.description,
+    )
+
+
+def reaction_form(request, *, post: Post, kind: str, on: bool) -> SafeString:
+    """One reaction button of ``post`` in the state ``on``, as the topic page
+    shows it: the answer to an htmx click (the same template and slot)."""
+    labels = {
+        Reaction.Kind.THANKS: gettext("Thank you"),
+        Reaction.Kind.USEFUL: gettext("Useful"),
+    }
+    html = render_to_string(
+        REACTION_TEMPLATE,
+        {
+            "post": post,
+            "kind": kind,
+            "slot": REACTION_SLOTS[kind],
+            "label": labels[kind],
+            "count": getattr(post, f"{kind}_count"),
+        },
+        request=request,
+    )
+    # Our own template's output, with nothing a member wrote in it.
+    return mark_safe(  # noqa: S308
+        _reaction_buttons(html, {kind} if on else set(), post.number)
     )
 
 

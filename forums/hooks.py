@@ -402,3 +402,47 @@ def register_audit_actions() -> None:
             "{}: {}", _("forum topic"), action.label
         )
     audit_actions_register(labels)
+
+
+HOME_QUESTIONS = 5
+HOME_TOPICS = 5
+
+
+def _home_questions(viewer) -> dict:
+    from forums.selectors import questions_waiting
+
+    topics = questions_waiting(
+        user=viewer.user, subject_ids=viewer.subject_ids, limit=HOME_QUESTIONS
+    )
+    return {
+        "topics": topics,
+        "count": len(topics),
+        "in_subjects": bool(viewer.subject_ids),
+    }
+
+
+def _home_topics(viewer) -> list | None:
+    from forums.selectors_public import topics_latest
+
+    return topics_latest(limit=HOME_TOPICS) or None
+
+
+def register_home() -> None:
+    """A member's questions waiting for an answer; a visitor's newest topics."""
+    from community.home import MEMBERS, VISITORS, home_block_register
+
+    home_block_register(
+        key="questions",
+        audience=MEMBERS,
+        order=30,
+        read=_home_questions,
+        template="forums/partials/_home_questions.html",
+        summary_template="forums/partials/_home_questions_summary.html",
+    )
+    home_block_register(
+        key="topics",
+        audience=VISITORS,
+        order=10,
+        read=_home_topics,
+        template="forums/partials/_home_topics.html",
+    )

@@ -11,6 +11,7 @@ from django.db.models import (
     BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -63,13 +64,25 @@ def section_list() -> list[Section]:
 
 
 def _with_read(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
+    """Each topic with the member's read position (``last_read``: None, never
+    opened) and how many posts follow it (``new_replies``: None, never opened;
+    0 or less, read to the end): a topic's posts are numbered from 1, its
+    opening post and then its ``reply_count`` replies."""
     if not user.is_authenticated:
-        return topics.annotate(last_read=Value(None, output_field=IntegerField()))
-    return topics.annotate(
+        return topics.annotate(
+            last_read=Value(None, output_field=IntegerField()),
+            new_replies=Value(None, output_field=IntegerField()),
+        )
+    topics = topics.annotate(
         last_read=Subquery(
             TopicRead.objects.filter(user=user, topic=OuterRef("pk")).values(
                 "last_read_number"
             )[:1]
+        )
+    )
+    return topics.annotate(
+        new_replies=ExpressionWrapper(
+            F("reply_count") + 1 - F("last_read"), output_field=IntegerField()
         )
     )
 
@@ -97,6 +110,36 @@ def topic_list_unanswered(*, user) -> QuerySet[Topic]:
         .order_by("-created_at", "-pk")
     )
     return _with_read(topics, user)
+
+
+def questions_waiting(*, user, subject_ids: list[int], limit: int) -> list[Topic]:
+    """Questions no one has answered yet, for the member's home page.
+
+    Waiting means: a public question (not hidden, not held for a moderator),
+    open for replies (not locked), with no accepted answer and no published
+    reply, asked by someone else. In the member's subjects (a section's, or
+    its parent section's, subject) or, when she named none, anywhere; newest
+    first. One query.
+    """
+    topics = (
+        Topic.objects.filter(
+            kind=Topic.Kind.QUESTION,
+            accepted_post__isnull=True,
+            reply_count=0,
+            is_hidden=False,
+            is_pending=False,
+            is_locked=False,
+        )
+        .exclude(author=user)
+        .select_related("section")
+        .only("pk", "title", "created_at", "section__title", "section__slug")
+    )
+    if subject_ids:
+        topics = topics.filter(
+            Q(section__subject_id__in=subject_ids)
+            | Q(section__parent__subject_id__in=subject_ids)
+        )
+    return list(topics.order_by("-created_at", "-pk")[:limit])
 
 
 def _name(model, field: str | None = None) -> str:

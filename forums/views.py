@@ -440,17 +440,23 @@ def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def react(request: HttpRequest, pk: int) -> HttpResponse:
     post = _post_for(request, pk)
+    kind = request.POST.get("kind", "")
     try:
         # The form says the state it asks for ("on": 1 or 0), so a double
         # click or a retry never takes the reaction back.
-        services.reaction_set(
+        on = services.reaction_set(
             post=post,
             user=request.user,
-            kind=request.POST.get("kind", ""),
+            kind=kind,
             on=request.POST.get("on", "1") != "0",
         )
     except ValidationError as error:
         raise Http404 from error
+    if request.htmx:
+        post.refresh_from_db(fields=["thanks_count", "useful_count"])
+        return HttpResponse(
+            fragments.reaction_form(request, post=post, kind=kind, on=on)
+        )
     return redirect(_post_url(post))
 
 
@@ -483,9 +489,14 @@ def topic_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def topic_watch(request: HttpRequest, pk: int) -> HttpResponse:
     topic = selectors.topic_get(pk=pk, user=request.user)
-    services.topic_watch_set(
-        user=request.user, topic=topic, watching=request.POST.get("watch") == "1"
-    )
+    watching = request.POST.get("watch") == "1"
+    services.topic_watch_set(user=request.user, topic=topic, watching=watching)
+    if request.htmx:
+        return render(
+            request,
+            "forums/partials/_topic_watch_form.html",
+            {"topic": topic, "is_watching": watching},
+        )
     return redirect(topic)
 
 

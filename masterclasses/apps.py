@@ -17,5 +17,6 @@ class MasterclassesConfig(AppConfig):
         hooks.register_discovery()
         hooks.register_tags()
         hooks.register_audit_actions()
+        hooks.register_home()
         search_documents.register()
         nav_register(url_name="masterclasses:list", title=_("Master-classes"), order=30)

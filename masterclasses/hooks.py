@@ -358,3 +358,40 @@ def register_audit_actions() -> None:
             "trusted_host_removed": _("trust in host withdrawn"),
         }
     )
+
+
+HOME_NEXT = 3
+
+
+def _home_next(viewer) -> dict:
+    from masterclasses.selectors import registrations_upcoming
+
+    registrations = registrations_upcoming(user=viewer.user, limit=HOME_NEXT)
+    return {"registrations": registrations, "count": len(registrations)}
+
+
+def _home_upcoming(viewer) -> list | None:
+    from masterclasses.selectors_public import masterclasses_soon
+
+    return masterclasses_soon(limit=HOME_NEXT) or None
+
+
+def register_home() -> None:
+    """A member's next master-classes; the next ones open to everyone for visitors."""
+    from community.home import MEMBERS, VISITORS, home_block_register
+
+    home_block_register(
+        key="masterclasses",
+        audience=MEMBERS,
+        order=10,
+        read=_home_next,
+        template="masterclasses/partials/_home_next.html",
+        summary_template="masterclasses/partials/_home_next_summary.html",
+    )
+    home_block_register(
+        key="masterclasses",
+        audience=VISITORS,
+        order=30,
+        read=_home_upcoming,
+        template="masterclasses/partials/_home_upcoming.html",
+    )

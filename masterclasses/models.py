@@ -30,6 +30,22 @@ class MasterClassQuerySet(models.QuerySet):
             is_hidden=False,
         )
 
+    def with_viewer_status(self, user) -> "MasterClassQuerySet":
+        """Each with ``viewer_status``: the member's own registration
+        ("registered" or "waitlisted"; None when not registered or signed
+        out), read in the same query as the list."""
+        if not user.is_authenticated:
+            return self
+        return self.annotate(
+            viewer_status=models.Subquery(
+                Registration.objects.filter(
+                    masterclass=models.OuterRef("pk"), user=user
+                )
+                .exclude(status=Registration.Status.CANCELLED)
+                .values("status")[:1]
+            )
+        )
+
 
 class MasterClass(models.Model):
     class Format(models.TextChoices):

@@ -140,6 +140,30 @@ def my_registrations(*, user) -> QuerySet[Registration]:
     )
 
 
+def registrations_upcoming(*, user, limit: int) -> list[Registration]:
+    """The member's next master-classes, soonest first: those she is
+    registered or waitlisted for, published, not hidden and not over yet,
+    each with its master-class. One query."""
+    return list(
+        Registration.objects.filter(
+            user=user,
+            status__in=[Registration.Status.REGISTERED, Registration.Status.WAITLISTED],
+            masterclass__status=MasterClass.Status.PUBLISHED,
+            masterclass__is_hidden=False,
+            masterclass__ends_at__gt=timezone.now(),
+        )
+        .select_related("masterclass")
+        .only(
+            "pk",
+            "status",
+            "masterclass__title",
+            "masterclass__starts_at",
+            "masterclass__format",
+        )
+        .order_by("masterclass__starts_at", "pk")[:limit]
+    )
+
+
 def feed_masterclasses(*, user) -> list[MasterClass]:
     """What the personal calendar feed carries: registrations and hosting."""
     registered = MasterClass.objects.filter(

@@ -29,6 +29,16 @@ def masterclasses_upcoming(*, limit: int) -> list[MasterClass]:
     return list(_for_feed(upcoming).order_by("starts_at", "pk")[:limit])
 
 
+def masterclasses_soon(*, limit: int) -> list[MasterClass]:
+    """The next public master-classes, soonest first, without hosts or tags
+    (the home page): one query."""
+    upcoming = _public().filter(
+        status=MasterClass.Status.PUBLISHED, ends_at__gt=timezone.now()
+    )
+    upcoming = upcoming.only("pk", "title", "starts_at", "format")
+    return list(upcoming.order_by("starts_at", "pk")[:limit])
+
+
 def masterclasses_new_with_tag(*, tag, limit: int) -> list[MasterClass]:
     """The newest announced under ``tag``."""
     tagged = _public().filter(tags=tag)

@@ -49,7 +49,9 @@ def masterclass_list(request: HttpRequest) -> HttpResponse:
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )
-    page = Paginator(masterclasses, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(masterclasses.with_viewer_status(request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "masterclasses/list.html",
@@ -68,11 +70,13 @@ def month(
     first = datetime.date(year, month, 1)
     previous = first - datetime.timedelta(days=1)
     following = first + datetime.timedelta(days=32)
+    weeks = selectors.month(year=year, month_number=month)
     return render(
         request,
         "masterclasses/month.html",
         {
-            "weeks": selectors.month(year=year, month_number=month),
+            "weeks": weeks,
+            "any_events": any(items for week in weeks for _day, items in week),
             "first": first,
             "today": today,
             "previous": previous,

@@ -17,5 +17,6 @@ class MaterialsConfig(AppConfig):
         hooks.register_discovery()
         hooks.register_tags()
         hooks.register_audit_actions()
+        hooks.register_home()
         search_documents.register()
         nav_register(url_name="materials:catalogue", title=_("Materials"), order=20)

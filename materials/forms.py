@@ -185,7 +185,7 @@ class CatalogueFilterForm(BootstrapFormMixin, forms.Form):
         required=False,
     )
     recommended = forms.BooleanField(label=_("Recommended by experts"), required=False)
-    tag = forms.CharField(required=False, widget=forms.HiddenInput)
+    tag = forms.CharField(label=_("Tag"), required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         choices=[

@@ -440,3 +440,46 @@ def register_audit_actions() -> None:
             "takedown_restored": _("material restored after the author's answer"),
         }
     )
+
+
+HOME_REVIEWS = 3
+HOME_MATERIALS = 4
+
+
+def _home_reviews(viewer) -> dict | None:
+    from materials.permissions import is_expert
+    from materials.selectors import review_assignments_waiting
+
+    if not is_expert(viewer.user):
+        return None
+    count, assignments = review_assignments_waiting(
+        user=viewer.user, limit=HOME_REVIEWS
+    )
+    return {"count": count, "assignments": assignments}
+
+
+def _home_materials(viewer) -> list | None:
+    from materials.selectors_public import materials_latest
+
+    return materials_latest(limit=HOME_MATERIALS) or None
+
+
+def register_home() -> None:
+    """An expert's reviews waiting to be written; a visitor's newest materials."""
+    from community.home import MEMBERS, VISITORS, home_block_register
+
+    home_block_register(
+        key="reviews",
+        audience=MEMBERS,
+        order=20,
+        read=_home_reviews,
+        template="materials/partials/_home_reviews.html",
+        summary_template="materials/partials/_home_reviews_summary.html",
+    )
+    home_block_register(
+        key="materials",
+        audience=VISITORS,
+        order=20,
+        read=_home_materials,
+        template="materials/partials/_home_materials.html",
+    )

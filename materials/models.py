@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
 
@@ -20,6 +21,11 @@ def _private_storage():
 
 def _file_path(instance: "MaterialFile", filename: str) -> str:
     return f"{instance.version.material_id}/{uuid.uuid4().hex}/{filename}"
+
+
+def _thumbnail_path(instance: "Material", filename: str) -> str:
+    # A new name for every picture: a cached old one never stands in for it.
+    return f"materials/thumbnails/{instance.pk}/{uuid.uuid4().hex}-{filename}"
 
 
 class Licence(models.TextChoices):
@@ -156,6 +162,39 @@ class Material(models.Model):
     rating_average = models.DecimalField(
         _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True
     )
+    # The first page of the current version's first PDF (materials.thumbnails),
+    # made by a task after the files change; public, like avatars.
+    thumbnail = models.ImageField(
+        _("thumbnail"),
+        upload_to=_thumbnail_path,
+        blank=True,
+        editable=False,
+        max_length=200,
+    )
+    thumbnail_small = models.ImageField(
+        _("small thumbnail"),
+        upload_to=_thumbnail_path,
+        blank=True,
+        editable=False,
+        max_length=200,
+    )
+    thumbnail_width = models.PositiveSmallIntegerField(
+        _("thumbnail width"), null=True, blank=True, editable=False
+    )
+    thumbnail_height = models.PositiveSmallIntegerField(
+        _("thumbnail height"), null=True, blank=True, editable=False
+    )
+    # The PDF the thumbnail was made from, or tried and failed (no thumbnail):
+    # while it is still the current one, there is nothing to do.
+    thumbnail_file = models.ForeignKey(
+        "MaterialFile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("thumbnail made from"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -186,6 +225,19 @@ class Material(models.Model):
     @property
     def is_recommended(self) -> bool:
         return self.review_status == self.Review.RECOMMENDED
+
+    @property
+    def file_icon(self) -> str:
+        """The icon of the main file's kind, from the ``main_file_kind``
+        annotation (``selectors.main_file_kind``)."""
+        kind = getattr(self, "main_file_kind", "")
+        return FILE_KINDS[kind][0] if kind in FILE_KINDS else "file-earmark"
+
+    @property
+    def file_label(self) -> str:
+        """The name of the main file's kind ("PDF", "Word"), as ``file_icon``."""
+        kind = getattr(self, "main_file_kind", "")
+        return str(FILE_KINDS[kind][1]) if kind in FILE_KINDS else ""
 
     @property
     def licence_url(self) -> str:
@@ -232,6 +284,26 @@ class MaterialVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.material_id} v{self.number}"
+
+
+# The icon and the name of each kind of file materials.uploads accepts (the
+# card without a thumbnail).
+FILE_KINDS = {
+    "pdf": ("file-earmark-pdf", "PDF"),
+    "doc": ("file-earmark-word", "Word"),
+    "docx": ("file-earmark-word", "Word"),
+    "odt": ("file-earmark-richtext", "OpenDocument"),
+    "ppt": ("file-earmark-slides", "PowerPoint"),
+    "pptx": ("file-earmark-slides", "PowerPoint"),
+    "odp": ("file-earmark-slides", "OpenDocument"),
+    "xls": ("file-earmark-spreadsheet", "Excel"),
+    "xlsx": ("file-earmark-spreadsheet", "Excel"),
+    "ods": ("file-earmark-spreadsheet", "OpenDocument"),
+    "txt": ("file-earmark-text", pgettext_lazy("file kind", "Text")),
+    "jpg": ("file-earmark-image", pgettext_lazy("file kind", "Picture")),
+    "png": ("file-earmark-image", pgettext_lazy("file kind", "Picture")),
+    "zip": ("file-earmark-zip", "ZIP"),
+}
 
 
 class MaterialFile(models.Model):

@@ -12,6 +12,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
+    Window,
 )
 from django.http import Http404
 from taggit.models import TaggedItem
@@ -39,6 +40,20 @@ SORTS = {
 }
 
 
+def main_file_kind() -> Subquery:
+    """The kind of the current version's first PDF, else of its first file
+    (the card's icon without a thumbnail: ``Material.file_icon``), in the
+    material's own query."""
+    return Subquery(
+        MaterialFile.objects.filter(version_id=OuterRef("current_version_id"))
+        .order_by(
+            Case(When(kind="pdf", then=0), default=1, output_field=IntegerField()),
+            "pk",
+        )
+        .values("kind")[:1]
+    )
+
+
 def catalogue(
     *,
     subject=None,
@@ -50,7 +65,11 @@ def catalogue(
     sort: str = "new",
 ) -> QuerySet[Material]:
     """Published materials for the catalogue, filtered and sorted."""
-    materials = Material.objects.public().select_related("author__profile", "subject")
+    materials = (
+        Material.objects.public()
+        .select_related("author__profile", "subject")
+        .annotate(main_file_kind=main_file_kind())
+    )
     if subject is not None:
         materials = materials.filter(subject=subject)
     # Grade and tag through subqueries, not joins: no duplicate rows, so no
@@ -258,6 +277,22 @@ def assignments_of(*, user) -> list:
         .select_related("round__material", "round__version")
         .order_by("due_at")
     )
+
+
+def review_assignments_waiting(*, user, limit: int) -> tuple[int, list]:
+    """The reviews the expert has taken on and not yet written, soonest
+    deadline first: how many there are, and the first ``limit`` of them with
+    their materials. One query (the count rides along as a window)."""
+    rows = list(
+        ReviewAssignment.objects.filter(
+            reviewer=user, status=ReviewAssignment.Status.ACTIVE
+        )
+        .select_related("round__material")
+        .only("pk", "due_at", "round__material__title")
+        .annotate(total=Window(Count("pk")))
+        .order_by("due_at", "pk")[:limit]
+    )
+    return (rows[0].total if rows else 0), rows
 
 
 def review_rounds_for(*, material: Material, hidden_too: bool = False) -> list:

@@ -18,6 +18,23 @@ def materials_new(*, limit: int) -> list[Material]:
     return _for_feed(Material.objects.public(), limit)
 
 
+def materials_latest(*, limit: int) -> list[Material]:
+    """The newest public materials with their subjects (the home page): one query."""
+    return list(
+        Material.objects.public()
+        .select_related("subject")
+        .only(
+            "pk",
+            "title",
+            "kind",
+            "published_at",
+            "subject__name_en",
+            "subject__name_ru",
+        )
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
 def materials_new_with_tag(*, tag, limit: int) -> list[Material]:
     return _for_feed(Material.objects.public().filter(tags=tag), limit)
 

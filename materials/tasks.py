@@ -1,10 +1,13 @@
 """Materials' background work: thin, one service call each."""
 
 import datetime
+import logging
 
 from celery import shared_task
 
 from materials import services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -27,3 +30,17 @@ def download_record_task(material_id: int, user_id: int, day: str) -> bool:
     return services.download_record(
         material=material, user=user, day=datetime.date.fromisoformat(day)
     )
+
+
+@shared_task(ignore_result=True)
+def material_thumbnail_task(material_id: int) -> bool:
+    """The material's files changed: make its thumbnail match (safe twice).
+
+    Never raises: a failure is logged and the material keeps what it had
+    (``make_thumbnails`` tries again).
+    """
+    try:
+        return services.material_thumbnail_update(material_id=material_id)
+    except Exception:
+        logger.exception("thumbnail of material %s failed", material_id)
+        return False

@@ -3,6 +3,7 @@
 import io
 import json
 import zipfile
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.avatars import avatar_files
 from accounts.models import (
     NOTIFICATION_DEFAULTS,
     Block,
@@ -197,7 +199,8 @@ def account_delete(*, user: User) -> None:
     """Remove the member's personal data; published posts and comments stay.
 
     What stays shows under "deleted member", so colleagues' threads remain
-    whole. The avatar file is removed after commit. The account can no longer
+    whole. The avatar's files (the picture and its copies) are removed after
+    commit. The account can no longer
     sign in and its page is gone.
     """
     # An account made outside sign-up may have no profile yet.
@@ -246,8 +249,8 @@ def account_delete(*, user: User) -> None:
     search_index_many(
         [profile, *BlogPost.objects.filter(author=user).select_related("author")]
     )
-    if avatar:
-        transaction.on_commit(lambda: default_storage.delete(avatar))
+    for name in avatar_files(avatar):
+        transaction.on_commit(partial(default_storage.delete, name))
 
 
 def notification_deliveries(*, user_ids) -> dict[tuple[int, str], str]:

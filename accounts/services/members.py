@@ -4,6 +4,7 @@ import datetime
 import logging
 import uuid
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 
 from allauth.account.models import EmailAddress
 from allauth.utils import generate_unique_username
@@ -19,6 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import avatars
+from accounts.avatars import AVATAR_SIDE
 from accounts.models import Profile, User
 from accounts.permissions import can_moderate_profiles
 from accounts.roles import EXPERTS, MODERATORS, ROLE_PERMISSIONS, STAFF_ROLES
@@ -43,6 +46,7 @@ __all__ = [
     "member_create",
     "profile_avatar_remove",
     "profile_avatar_set",
+    "profile_avatar_sizes_make",
     "profile_ensure",
     "profile_hide",
     "profile_hide_by_reports",
@@ -257,7 +261,6 @@ PRIVACY_FIELDS = (
     "rankings_opt_out",
 )
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
-AVATAR_SIDE = 400
 
 
 @transaction.atomic
@@ -326,11 +329,37 @@ def _storage_delete_later(name: str) -> None:
         transaction.on_commit(lambda: default_storage.delete(name))
 
 
+def _avatar_delete_later(name: str) -> None:
+    """Delete an avatar and its copies once the transaction commits."""
+    for file_name in avatars.avatar_files(name):
+        _storage_delete_later(file_name)
+
+
+def _files_store(files: dict[str, bytes]) -> None:
+    """Store each ``{name: content}`` under exactly its name, or none of them.
+
+    The copies are found by name alone, so a file the storage would store
+    under another name (a clash) is refused rather than lost track of.
+    """
+    stored: list[str] = []
+    try:
+        for name, content in files.items():
+            stored.append(default_storage.save(name, ContentFile(content)))
+            if stored[-1] != name:
+                raise FileExistsError(name)
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
 def profile_avatar_set(*, profile: Profile, upload: UploadedFile) -> Profile:
     """Check the picture by content, re-encode it (EXIF gone), store it resized.
 
-    The previous avatar is removed only after the new one is committed; a
-    refused or failed upload leaves the previous avatar and no new file.
+    Its square copies for lists (``accounts.avatars.SIZES``) are made here,
+    once, and stored beside it. The previous avatar and its copies are removed
+    only after the new one is committed; a refused or failed upload leaves the
+    previous avatar and no new file.
     Raises ValidationError (codes "too_large", "not_image", "format").
     """
     participation_check(profile.user)
@@ -341,17 +370,22 @@ def profile_avatar_set(*, profile: Profile, upload: UploadedFile) -> Profile:
         max_side=AVATAR_SIDE,
     )
     field = profile.avatar.field
-    name = field.generate_filename(profile, f"{uuid.uuid4().hex}.{clean.extension}")
-    stored = default_storage.save(name, ContentFile(clean.content))
+    filename = avatars.sized_filename(uuid.uuid4().hex, clean.extension)
+    stored = field.generate_filename(profile, filename)
+    files = {stored: clean.content}
+    for side, content in avatars.variants_render(clean.content).items():
+        files[avatars.variant_name(stored, side)] = content
+    _files_store(files)
     previous = profile.avatar.name
     try:
         with transaction.atomic():
             profile.avatar.name = stored
             profile.save(update_fields=["avatar", "updated_at"])
-            _storage_delete_later(previous)
+            _avatar_delete_later(previous)
             card_changed(profile.user_id)
     except Exception:
-        default_storage.delete(stored)
+        for name in files:
+            default_storage.delete(name)
         profile.avatar.name = previous
         raise
     page_cache_invalidate()
@@ -359,7 +393,7 @@ def profile_avatar_set(*, profile: Profile, upload: UploadedFile) -> Profile:
 
 
 def profile_avatar_remove(*, profile: Profile) -> Profile:
-    """Go back to the initial in a circle; the file goes after commit.
+    """Go back to the initials in a circle; the files go after commit.
 
     Harmless without a picture. A rolled-back removal keeps the file.
     """
@@ -369,10 +403,68 @@ def profile_avatar_remove(*, profile: Profile) -> Profile:
     with transaction.atomic():
         profile.avatar.name = ""
         profile.save(update_fields=["avatar", "updated_at"])
-        _storage_delete_later(previous)
+        _avatar_delete_later(previous)
         card_changed(profile.user_id)
     page_cache_invalidate()
     return profile
+
+
+def profile_avatar_sizes_make(*, profile: Profile) -> bool:
+    """Give the member's avatar its copies of every size, where it lacks them.
+
+    A picture uploaded before the copies existed is stored again under a new
+    name with the ``.sized`` mark, beside its copies, and the profile points at
+    it (only while the avatar is still the one read here: a picture changed
+    meanwhile stays, and the new files go); the old file goes after commit.
+    A marked picture gets back any copy missing from the storage. Returns
+    whether anything was made: a second run makes nothing. Raises OSError
+    (Pillow's errors included) when the stored picture cannot be read.
+    """
+    name = profile.avatar.name
+    if not name or not default_storage.exists(name):
+        return False
+    variants = avatars.variant_names(name)
+    if variants:
+        missing = {
+            side: variant
+            for side, variant in variants.items()
+            if not default_storage.exists(variant)
+        }
+        if not missing:
+            return False
+        with default_storage.open(name, "rb") as original:
+            rendered = avatars.variants_render(original.read())
+        _files_store({variant: rendered[side] for side, variant in missing.items()})
+        return True
+    with default_storage.open(name, "rb") as original:
+        content = original.read()
+    extension = PurePosixPath(name).suffix.lstrip(".").lower() or "jpg"
+    stored = profile.avatar.field.generate_filename(
+        profile, avatars.sized_filename(uuid.uuid4().hex, extension)
+    )
+    files = {stored: content}
+    for side, picture in avatars.variants_render(content).items():
+        files[avatars.variant_name(stored, side)] = picture
+    _files_store(files)
+    committed = False
+    try:
+        with transaction.atomic():
+            moved = Profile.objects.filter(pk=profile.pk, avatar=name).update(
+                avatar=stored
+            )
+            if moved:
+                _avatar_delete_later(name)
+                card_changed(profile.user_id)
+        committed = bool(moved)
+    finally:
+        if not committed:
+            for file_name in files:
+                default_storage.delete(file_name)
+    if not committed:
+        return False
+    profile.avatar.name = stored
+    page_cache_invalidate()
+    return True
 
 
 VISITS = "accounts.visits"

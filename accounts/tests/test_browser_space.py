@@ -5,6 +5,7 @@ import io
 import pytest
 from PIL import Image
 
+from accounts.avatars import variant_name
 from accounts.models import BlogPost, Profile
 from accounts.tests.factories import UserFactory
 from conftest import assert_accessible, browser_log_in
@@ -46,7 +47,9 @@ def test_profile_avatar_and_blog_post(page, live_server, tmp_path):
     assert page.get_by_text("Новая фотография сохранена.").is_visible()
     avatar = Profile.objects.get(user=teacher).avatar
     assert avatar.name
-    assert page.locator(f"main img[src='{avatar.url}']").count() == 1
+    # Its 96 px copy (made on upload) at the profile settings' size.
+    copy = avatar.storage.url(variant_name(avatar.name, 96))
+    assert page.locator(f"main img[src='{copy}']").count() == 1
     assert_accessible(page)
 
     # A blog post, published straight away.

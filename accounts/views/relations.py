@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, selectors_relations, services
 from accounts.models import User
 from accounts.permissions import can_block_member
+from community import htmx
 from community.redirects import safe_next
 
 PER_PAGE = 20
@@ -33,16 +34,29 @@ def follow_toggle(request: HttpRequest, username: str) -> HttpResponse:
     other = _member(username)
     # The button says what it asks for: a double click or a retry of
     # "follow" never unfollows.
-    if request.POST.get("action") == "unfollow":
-        services.follow_delete(follower=request.user, followee=other)
-        messages.success(request, _("You no longer follow this member."))
-    else:
+    following = request.POST.get("action") != "unfollow"
+    if following:
         try:
             services.follow_create(follower=request.user, followee=other)
         except ValidationError as error:
+            if request.htmx:
+                return htmx.refusal(request, error.messages[0], status=400)
             messages.error(request, error.messages[0])
             return _back(request, other.get_absolute_url())
-        messages.success(request, _("You now follow this member."))
+    else:
+        services.follow_delete(follower=request.user, followee=other)
+    if request.htmx:
+        return render(
+            request,
+            "accounts/partials/_follow_form.html",
+            {"member": other, "is_following": following},
+        )
+    messages.success(
+        request,
+        _("You now follow this member.")
+        if following
+        else _("You no longer follow this member."),
+    )
     return _back(request, other.get_absolute_url())
 
 
@@ -132,6 +146,19 @@ def bookmark_toggle(request: HttpRequest) -> HttpResponse:
         )
     except (ValueError, ObjectDoesNotExist) as error:
         raise Http404 from error
+    if request.htmx:
+        return render(
+            request,
+            "accounts/partials/_bookmark_button.html",
+            {
+                "target_key": request.POST.get("key", ""),
+                "target": {"pk": object_id},
+                "is_bookmarked": kept,
+                "bookmark_next": safe_next(
+                    request, request.POST.get("next", ""), "accounts:bookmarks"
+                ),
+            },
+        )
     messages.success(
         request, _("Bookmarked.") if kept else _("Removed from your bookmarks.")
     )

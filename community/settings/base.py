@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "community.pagecache.AnonymousPageCacheMiddleware",
     "accounts.middleware.VisitMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # request.htmx: a button posted by htmx gets its fragment, not a redirect.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

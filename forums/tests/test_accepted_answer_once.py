@@ -127,9 +127,10 @@ def test_a_solved_question_says_so_on_its_page_and_in_the_lists(member):
 
     heading = page[page.index("<h1") : page.index("</h1>")]
     assert "решён" in heading
-    row = listed[listed.index(question.title) - 400 : listed.index(question.title)]
-    assert "решён" in row
-    open_row = listed[
-        listed.index(open_question.title) - 400 : listed.index(open_question.title)
-    ]
-    assert "решён" not in open_row
+
+    def row(title: str) -> str:  # the list item that holds the title
+        start = listed.rindex("<li", 0, listed.index(title))
+        return listed[start : listed.index("</li>", start)]
+
+    assert "решён" in row(question.title)
+    assert "решён" not in row(open_question.title)

@@ -68,7 +68,8 @@ def test_reaction_buttons_ask_for_the_other_state_of_each_members_own(member):
         return re.search(
             rf'action="/forums/p/{post.pk}/react/"><input type="hidden" name="kind" '
             rf'value="{kind}">.*?<input type="hidden" name="on" value="(\d)">'
-            r'<button type="submit" class="btn ([\w-]+) btn-sm" aria-pressed="(\w+)">',
+            r'<button type="submit" id="reaction-\d+-\w+" class="btn ([\w-]+) btn-sm" '
+            r'aria-pressed="(\w+)">',
             html,
         )
 

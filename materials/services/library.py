@@ -35,6 +35,7 @@ from materials.permissions import (
     can_rate_material,
     can_view_material,
 )
+from materials.services.thumbnails import thumbnail_names, thumbnails_delete_later
 from materials.uploads import CheckedFile
 
 __all__ = [
@@ -109,6 +110,14 @@ def _store_files(version: MaterialVersion, files: Sequence[CheckedFile]) -> None
         raise
 
 
+def _thumbnail_later(material: Material) -> None:
+    """After commit, a task makes the thumbnail match the new files."""
+    from materials.tasks import material_thumbnail_task
+
+    material_id = material.pk
+    transaction.on_commit(lambda: material_thumbnail_task.delay(material_id))
+
+
 def _check_fields(material: Material) -> None:
     if not material.rights_confirmed:
         raise ValidationError(
@@ -149,6 +158,7 @@ def material_create(
     _store_files(version, files)
     material.current_version = version
     material.save(update_fields=["current_version"])
+    _thumbnail_later(material)
     if publish:
         material_publish(material=material, actor=author)
     search_index(material)
@@ -239,9 +249,11 @@ def material_delete(*, material: Material, actor) -> None:
     )
     community.activity_remove(kind=hooks.MATERIAL_ACTIVITY, target=material)
     search_remove(material)
+    thumbnails = thumbnail_names(Material.objects.get(pk=material.pk))
     Material.objects.filter(pk=material.pk).update(current_version=None)
     material.delete()
     _storage_delete_later(names)
+    thumbnails_delete_later(thumbnails)
 
 
 @transaction.atomic
@@ -266,6 +278,7 @@ def material_version_add(
     _store_files(version, files)
     material.current_version = version
     material.save(update_fields=["current_version", "updated_at"])
+    _thumbnail_later(material)
     if material.is_published and not material.is_hidden:
         # In a fixed number of queries, however many bookmarked it (the
         # author, the actor, is left out by notify_many).
