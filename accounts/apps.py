@@ -17,6 +17,7 @@ class AccountsConfig(AppConfig):
             roles,
             search_documents,
         )
+        from community.checks import registry_checked
         from community.navigation import nav_register
 
         receivers.connect()
@@ -32,4 +33,6 @@ class AccountsConfig(AppConfig):
         community_hooks.register_audit_actions()
         search_documents.register()
         portfolio.register_defaults()
+        registry_checked("portfolio sections", lambda: portfolio._sections)
+        registry_checked("bookmarkables", lambda: bookmarks._registry)
         nav_register(url_name="accounts:directory", title=_("Colleagues"), order=50)

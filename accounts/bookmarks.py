@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 
+from community.registry import Registry
+
 
 @dataclass(frozen=True)
 class Bookmarkable:
@@ -15,7 +17,7 @@ class Bookmarkable:
     visible_to: Callable[[object], QuerySet]
 
 
-_registry: dict[str, Bookmarkable] = {}
+_registry: Registry[str, Bookmarkable] = Registry()
 
 
 def bookmarkable_register(
@@ -26,7 +28,7 @@ def bookmarkable_register(
     visible_to: Callable[[object], QuerySet],
 ) -> None:
     """Let members bookmark ``model``; ``visible_to(user)`` limits what they may."""
-    _registry[key] = Bookmarkable(key, model, label, visible_to)
+    _registry.register(key, Bookmarkable(key, model, label, visible_to))
 
 
 def bookmarkable_get(key: str) -> Bookmarkable | None:

@@ -118,6 +118,7 @@ def _followed_posts(users: list, since) -> dict[int, list[DigestItem]]:
 
 
 def register() -> None:
+    from accounts.models import NotificationSetting
     from accounts.services.blog import BLOG_POST_ACTIVITY
     from community.notifications import activity_kind_register
 
@@ -143,6 +144,7 @@ def register() -> None:
     )
     preferences_register(
         Preferences(
+            keys=frozenset(NotificationSetting.Kind.values),
             delivery=_delivery,
             deliveries=_deliveries,
             unsubscribe=_unsubscribe,

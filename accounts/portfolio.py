@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
+from community.registry import Registry
+
 PORTFOLIO_SECTION_LIMIT = 100
 
 
@@ -30,7 +32,7 @@ class PortfolioSection:
     items: Callable[[object], list[PortfolioItem]]
 
 
-_sections: dict[str, PortfolioSection] = {}
+_sections: Registry[str, PortfolioSection] = Registry()
 
 
 def portfolio_section_register(
@@ -40,8 +42,9 @@ def portfolio_section_register(
     order: int,
     items: Callable[[object], list[PortfolioItem]],
 ) -> None:
-    """Add a section; registering the same key again replaces it."""
-    _sections[key] = PortfolioSection(key, title, order, items)
+    """Add a section; registering the same key again replaces it, and
+    ``manage.py check`` reports the key (``community.checks``)."""
+    _sections.register(key, PortfolioSection(key, title, order, items))
 
 
 def portfolio_for(user) -> list[tuple[PortfolioSection, list[PortfolioItem]]]:

@@ -98,3 +98,5 @@ class CommunityConfig(AppConfig):
             one=_("You have a new badge: «%(target)s»"),
             many=_("%(count)s new badges"),
         )
+        # The registries' checks (manage.py check) register themselves.
+        import community.checks  # noqa: F401

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
+from community.registry import Registry
+
 
 @dataclass(frozen=True)
 class BadgeRule:
@@ -36,17 +38,19 @@ class BadgeRule:
         return earned if self.repeatable else min(earned, 1)
 
 
-_measures: dict[str, Callable[[list[int]], dict[int, int]]] = {}
-_rules: dict[str, BadgeRule] = {}
-_contributions: dict[str, Callable[[datetime.datetime, datetime.datetime], dict]] = {}
+_measures: Registry[str, Callable[[list[int]], dict[int, int]]] = Registry()
+_rules: Registry[str, BadgeRule] = Registry()
+_contributions: Registry[
+    str, Callable[[datetime.datetime, datetime.datetime], dict]
+] = Registry()
 
 
 def badge_measure_register(key: str, measure: Callable[[list[int]], dict[int, int]]):
-    _measures[key] = measure
+    _measures.register(key, measure)
 
 
 def badge_rule_register(rule: BadgeRule) -> None:
-    _rules[rule.key] = rule
+    _rules.register(rule.key, rule)
 
 
 def badge_rule(key: str) -> BadgeRule | None:
@@ -65,7 +69,7 @@ def contribution_source_register(
     key: str, source: Callable[[datetime.datetime, datetime.datetime], dict[int, int]]
 ) -> None:
     """``source(start, end)`` gives {user_id: points} for helpful actions then."""
-    _contributions[key] = source
+    _contributions.register(key, source)
 
 
 def contribution_sources() -> list[Callable]:

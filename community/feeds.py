@@ -29,6 +29,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from community.registry import Registry
+
 FEED_ITEMS = 30
 
 
@@ -115,14 +117,14 @@ class TagFeedSource:
     entries: Callable[[Tag, int], list[FeedEntry]]
 
 
-_tag_sources: dict[str, TagFeedSource] = {}
+_tag_sources: Registry[str, TagFeedSource] = Registry()
 
 
 def tag_feed_source_register(
     *, key: str, entries: Callable[[Tag, int], list[FeedEntry]]
 ) -> None:
     """Add what an app has under a tag to the tag's feed (call from ready())."""
-    _tag_sources[key] = TagFeedSource(key, entries)
+    _tag_sources.register(key, TagFeedSource(key, entries))
 
 
 def tag_feed_entries(tag: Tag, limit: int = FEED_ITEMS) -> list[FeedEntry]:

@@ -18,6 +18,8 @@ master-classes that begin drop out of the list within the cache's 10 minutes.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from community.registry import Registry
+
 MEMBERS = "members"
 VISITORS = "visitors"
 
@@ -41,7 +43,7 @@ class HomeBlock:
     summary_template: str = ""
 
 
-_blocks: dict[tuple[str, str], HomeBlock] = {}
+_blocks: Registry[tuple[str, str], HomeBlock] = Registry()
 
 
 def home_block_register(
@@ -56,8 +58,9 @@ def home_block_register(
     """Show a block on the home page (call from ready()); see the module's text."""
     if audience not in (MEMBERS, VISITORS):
         raise ValueError(f"unknown audience: {audience}")
-    _blocks[(audience, key)] = HomeBlock(
-        key, audience, template, read, order, summary_template
+    _blocks.register(
+        (audience, key),
+        HomeBlock(key, audience, template, read, order, summary_template),
     )
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 
+from community.registry import Registry
+
 
 @dataclass(frozen=True)
 class InboxItem:
@@ -60,11 +62,11 @@ class InboxSource:
     queue: InboxQueue | None = None
 
 
-_sources: dict[str, InboxSource] = {}
+_sources: Registry[str, InboxSource] = Registry()
 
 
 def inbox_source_register(source: InboxSource) -> None:
-    _sources[source.key] = source
+    _sources.register(source.key, source)
 
 
 def inbox_for(user) -> list[tuple[InboxSource, int]]:

@@ -3,6 +3,17 @@
 Everything a member writes is turned into HTML here, once, when it is saved;
 the markdownx preview, e-mails and digests call the same function, so what a
 member previews is exactly what colleagues will see.
+
+What leaves it, the rest of the site relies on: every ``<`` in the HTML opens
+(or closes) a tag of ``ALLOWED_TAGS``; a ``<`` in text, in code or in an
+attribute's value comes out as ``&lt;``. So no HTML comment and no
+``<input>``, ``<form>``, ``<button>`` (nor ``<script>``, ``<style>``,
+``<iframe>``) ever leaves it, whatever the member wrote. The topic page's kept
+posts (``forums.fragments``) mark their per-member parts with comments and a
+hidden ``<input>`` and fill them in after: member text that could carry those
+markers would take over other members' pages. Keep comments stripped and
+those tags out of the allow-list (``community/tests/test_markdown_markers.py``
+and ``forums/tests/test_fragment_markers.py`` check it).
 """
 
 import re
@@ -11,6 +22,8 @@ import threading
 import markdown as markdown_lib
 import nh3
 
+# Never "input", "form", "button", "select", "textarea", "script", "style",
+# "iframe" (see the module's text): forums.fragments relies on it.
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt",
     "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
@@ -59,7 +72,8 @@ def render_markdown(text: str) -> str:
 
     Raw HTML in the source is escaped or stripped to the allow-list; links get
     rel="nofollow noopener noreferrer ugc". NUL bytes are dropped (PostgreSQL
-    rejects them).
+    rejects them). No comment, no ``<input>``, ``<form>`` or ``<button>``, and
+    no ``<`` but a kept tag's: see the module's text.
     """
     text = (text or "").replace("\x00", "")[:MAX_LENGTH]
     html = _renderer().convert(text)
@@ -70,5 +84,6 @@ def render_markdown(text: str) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         attribute_filter=_code_class,
         link_rel="nofollow noopener noreferrer ugc",
+        # Said even though it is nh3's default: forums.fragments relies on it.
         strip_comments=True,
     )

@@ -8,13 +8,17 @@ Apps declare, in ``AppConfig.ready()``:
 - their digest sections (``digest_section_register``);
 - how their feed events read (``activity_kind_register``);
 and the accounts app gives the member's preferences (``preferences_register``).
-The community layer never imports a domain app's models.
+The community layer never imports a domain app's models. ``manage.py check``
+refuses a key registered twice and a kind obeying a preference members cannot
+choose (``community.checks``).
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+
+from community.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,9 @@ class DigestItem:
 
 @dataclass(frozen=True)
 class Preferences:
+    # The member's switches a notification kind may obey (its ``preference``):
+    # ``manage.py check`` refuses a kind naming another (``community.checks``).
+    keys: frozenset[str]
     # (user, preference) -> "email" | "digest" | "site" | "off"
     delivery: Callable[[object, str], str]
     # Batch form of ``delivery`` for digests: {(user_id, preference): delivery}.
@@ -71,8 +78,9 @@ class Preferences:
     language: Callable[[object], str]
 
 
-_kinds: dict[str, NotificationKind] = {}
-_sections: dict[str, DigestSection] = {}
+_kinds: Registry[str, NotificationKind] = Registry()
+_sections: Registry[str, DigestSection] = Registry()
+# More than one entry: a second app gave preferences (the latest is used).
 _preferences: list[Preferences] = []
 
 
@@ -84,7 +92,7 @@ def notification_kind_register(
     many: Promise,
     urgent: bool = False,
 ) -> None:
-    _kinds[key] = NotificationKind(key, preference, one, many, urgent)
+    _kinds.register(key, NotificationKind(key, preference, one, many, urgent))
 
 
 def notification_kind(key: str) -> NotificationKind:
@@ -102,7 +110,7 @@ def digest_section_register(
     order: int,
     items: Callable[[list, object], dict[int, list[DigestItem]]],
 ) -> None:
-    _sections[key] = DigestSection(key, title, order, items)
+    _sections.register(key, DigestSection(key, title, order, items))
 
 
 def digest_sections() -> list[DigestSection]:
@@ -110,22 +118,23 @@ def digest_sections() -> list[DigestSection]:
 
 
 def preferences_register(preferences: Preferences) -> None:
-    _preferences[:] = [preferences]
+    if preferences not in _preferences:
+        _preferences.append(preferences)
 
 
 def preferences() -> Preferences:
     if not _preferences:
         raise LookupError("no app has registered members' preferences")
-    return _preferences[0]
+    return _preferences[-1]
 
 
 # What a member's feed follows: {"actors": [...ids], "subjects": [...ids]} from
 # each registered source (the accounts app gives follows and subjects).
-_feed_sources: dict[str, Callable[[object], dict[str, list[int]]]] = {}
+_feed_sources: Registry[str, Callable[[object], dict[str, list[int]]]] = Registry()
 
 
 def feed_source_register(key: str, source: Callable[[object], dict]) -> None:
-    _feed_sources[key] = source
+    _feed_sources.register(key, source)
 
 
 def feed_interests(user) -> tuple[list[int], list[int]]:
@@ -139,11 +148,11 @@ def feed_interests(user) -> tuple[list[int], list[int]]:
 
 
 # How a feed event reads: "%(actor)s replied in" before the linked title.
-_activity_phrases: dict[str, Promise] = {}
+_activity_phrases: Registry[str, Promise] = Registry()
 
 
 def activity_kind_register(key: str, phrase: Promise) -> None:
-    _activity_phrases[key] = phrase
+    _activity_phrases.register(key, phrase)
 
 
 def activity_phrase(key: str, actor: str) -> str:
@@ -158,12 +167,13 @@ def activity_phrase(key: str, actor: str) -> str:
 
 # --- Audit actions -----------------------------------------------------------
 
-_audit_actions: dict[str, Promise] = {}
+_audit_actions: Registry[str, Promise] = Registry()
 
 
 def audit_actions_register(labels: dict[str, Promise]) -> None:
     """Name the codes an app writes to the audit log (``services.audit``)."""
-    _audit_actions.update(labels)
+    for code, label in labels.items():
+        _audit_actions.register(code, label)
 
 
 def audit_action_choices() -> list[tuple[str, Promise]]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 
+from community.registry import Registry
+
 
 @dataclass(frozen=True)
 class Reportable:
@@ -30,7 +32,7 @@ class Reportable:
     title: Callable[[Model], str] | None = None
 
 
-_registry: dict[str, Reportable] = {}
+_registry: Registry[str, Reportable] = Registry()
 
 
 def reportable_register(
@@ -45,9 +47,10 @@ def reportable_register(
     moderated_by: Callable[[object, Model], bool] | None = None,
     title: Callable[[Model], str] | None = None,
 ) -> None:
-    _registry[key] = Reportable(
+    reportable = Reportable(
         key, model, label, visible_to, owner_id, hide, auto_hide, moderated_by, title
     )
+    _registry.register(key, reportable)
 
 
 def reportable_get(key: str) -> Reportable | None:

@@ -39,6 +39,7 @@ from community.generations import generation as generation_of
 from community.generations import generation_bump
 from community.models import SearchEntry
 from community.pagecache import page_cache_invalidate
+from community.registry import Registry
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -77,11 +78,11 @@ class SearchKind:
     order: int = 50
 
 
-_kinds: dict[str, SearchKind] = {}
+_kinds: Registry[str, SearchKind] = Registry()
 
 
 def searchable_register(kind: SearchKind) -> None:
-    _kinds[kind.key] = kind
+    _kinds.register(kind.key, kind)
 
 
 def search_kinds() -> list[SearchKind]:

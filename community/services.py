@@ -241,8 +241,12 @@ def notify_many(
     target: Model | None = None,
     target_title: str = "",
     group: bool = True,
+    times: int = 1,
 ) -> int:
     """``notify`` for many members at once, in a fixed number of queries.
+
+    ``times``: how many events this tells of at once (several replies to one
+    topic told together): a group's unread line counts them all.
 
     The same rules for each recipient (oneself, inactive members and the
     kind switched off are left out; an unread notification of the group
@@ -295,7 +299,7 @@ def notify_many(
             # The sweep (notification_emails_sweep) sends what a lost task did not.
             owed = {"email_queued_at": now} if by_email else {}
             Notification.objects.filter(pk__any_of=Ids(pks)).update(
-                count=F("count") + 1, actor=actor, updated_at=now, url=url, **owed
+                count=F("count") + times, actor=actor, updated_at=now, url=url, **owed
             )
     fresh = Notification.objects.bulk_create(
         [
@@ -310,6 +314,7 @@ def notify_many(
                 group_key=group_key,
                 now=now,
                 email_queued_at=now if chosen[pk] == "email" else None,
+                count=times,
             )
             for pk in chosen
             if pk not in repeats

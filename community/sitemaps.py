@@ -17,6 +17,7 @@ from django.contrib.sitemaps.views import SitemapIndexItem
 from django.urls import reverse
 
 from community.feeds import absolute_url
+from community.registry import Registry
 
 
 class PublicSitemap(Sitemap):
@@ -56,12 +57,12 @@ class SitemapSection:
     order: int
 
 
-_sections: dict[str, SitemapSection] = {}
+_sections: Registry[str, SitemapSection] = Registry()
 
 
 def sitemap_register(*, key: str, sitemap: type[PublicSitemap], order: int) -> None:
     """Add a section to the sitemap (call from AppConfig.ready())."""
-    _sections[key] = SitemapSection(key, sitemap, order)
+    _sections.register(key, SitemapSection(key, sitemap, order))
 
 
 def sitemaps() -> dict[str, PublicSitemap]:

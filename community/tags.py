@@ -26,6 +26,7 @@ from taggit.models import Tag, TaggedItem
 
 from community.pagecache import page_cache_invalidate
 from community.paging import CountedPaginator
+from community.registry import Registry
 from community.search import search_kinds, search_reindex_objects
 from community.services import audit
 
@@ -53,7 +54,7 @@ class TaggedSource:
     template: str = "community/partials/_tagged_item.html"
 
 
-_sources: dict[str, TaggedSource] = {}
+_sources: Registry[str, TaggedSource] = Registry()
 _merge_hooks: list[Callable[[list[Tag], Tag], None]] = []
 
 
@@ -66,7 +67,7 @@ def tagged_source_register(
     template: str = "community/partials/_tagged_item.html",
 ) -> None:
     """Show what an app has under a tag on the tag's page (call from ready())."""
-    _sources[key] = TaggedSource(key, label, items, order, template)
+    _sources.register(key, TaggedSource(key, label, items, order, template))
 
 
 def tagged_sources() -> list[TaggedSource]:

@@ -22,8 +22,16 @@ What differs per member is left out of the kept HTML as markers and put in
 per page: the CSRF token (in the forms' hidden input), the "new" mark of
 the posts after the member's read position, and the reaction buttons, which
 show the member's own reactions and ask for the other state (so a double
-click sets it once). Member text cannot carry these markers: the sanitiser
-drops comments and ``<input>`` tags.
+click sets it once).
+
+Member text cannot carry these markers, and this module relies on it: post
+bodies (``Post.body_html``) come only from ``community.markdown.render_markdown``,
+whose output has no HTML comment and no ``<input>``, and no ``<`` but an
+allowed tag's (in text, code and attribute values it is ``&lt;``). Every
+marker begins with ``<!--`` or ``<input``. Should the renderer ever keep
+either, a member could plant a marker in a post and fill or break other
+members' pages (``forums/tests/test_fragment_markers.py``). The rest of the
+template's text is escaped by Django: names and badges carry no marker either.
 
 The versions a page is kept under are read before its rows: a change that
 commits while it is being built moves them on, and the page is built again
@@ -66,6 +74,9 @@ TEMPLATES = (
     ANSWER_LINK_TEMPLATE,
     "accounts/partials/_avatar.html",
 )
+# The markers below are safe only because community.markdown never lets a
+# comment or an <input> through, and escapes "<" everywhere else (see the
+# module's text): keep each of them starting with "<!--" or "<input".
 CSRF_MARK = "csrf-marker-not-a-token"
 # Only the hidden input the template renders is filled in: member text, which
 # the sanitiser keeps free of <input> tags, may say the marker but never this.

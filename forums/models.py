@@ -160,10 +160,22 @@ class Post(models.Model):
     thanks_count = models.PositiveIntegerField(_("thanks"), default=0)
     useful_count = models.PositiveIntegerField(_("marked useful"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    # Claimed by the task that tells watchers, mentioned members and the quoted
-    # author, in the transaction that tells them: a second delivery finds it set.
+    # Claimed by the fan-out that tells watchers, mentioned members and the
+    # quoted author, in the transaction that tells them: a second delivery
+    # finds it set. One fan-out claims every post of its topic still waiting.
     notified_at = models.DateTimeField(
         _("watchers told"), null=True, blank=True, editable=False
+    )
+    # The post this reply quoted (its author hears of it, and is not told of
+    # the reply a second time as a watcher).
+    quoted = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("quoted post"),
     )
 
     class Meta:
@@ -180,6 +192,13 @@ class Post(models.Model):
             models.Index(
                 fields=["created_at"],
                 name="forums_post_untold",
+                condition=models.Q(notified_at__isnull=True, is_pending=False),
+            ),
+            # A topic's posts waiting for their fan-out (topic_fanout): the
+            # few not told yet, not every post of a long topic.
+            models.Index(
+                fields=["topic"],
+                name="forums_post_untold_in_topic",
                 condition=models.Q(notified_at__isnull=True, is_pending=False),
             ),
         ]

@@ -34,14 +34,29 @@ def topic_read_mark_task(user_id: int, topic_id: int, number: int) -> None:
     ignore_result=True,
 )
 def post_published_fanout_task(post_id: int, quoted_id: int | None = None) -> None:
-    """A post was published: tell its watchers, mentioned members and the quoted
-    author (``services.post_published_fanout``: once, however often delivered)."""
+    """A post was published (a task queued by an earlier release): the fan-out
+    of its topic (``services.post_published_fanout``)."""
     from forums.models import Post
 
     post = Post.objects.filter(pk=post_id).first()
     quoted = Post.objects.filter(pk=quoted_id).first() if quoted_id else None
     if post is not None:
         services.post_published_fanout(post=post, quoted=quoted)
+
+
+@shared_task(
+    # A deadlock or a lost connection rolls the claims back with the rest: retried.
+    autoretry_for=(DatabaseError,),
+    retry_backoff=5,
+    max_retries=5,
+    acks_late=True,
+    ignore_result=True,
+)
+def topic_fanout_task(topic_id: int) -> None:
+    """Posts were published in a topic: tell its watchers, the mentioned members
+    and the quoted authors of every post waiting (``services.topic_fanout_run``:
+    once each, however often delivered)."""
+    services.topic_fanout_run(topic_id=topic_id)
 
 
 @shared_task(ignore_result=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts import portfolio
 from accounts.models import Profile
 from accounts.tests.factories import BlogPostFactory, UserFactory
+from community.registry import Registry
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def registry(monkeypatch):
     """An empty registry for the test, restored afterwards."""
-    monkeypatch.setattr(portfolio, "_sections", {})
+    monkeypatch.setattr(portfolio, "_sections", Registry())
     return portfolio
 
 

@@ -49,3 +49,6 @@ class PostFactory(DjangoModelFactory):
     )
     body = "Согласна, у нас так же."
     body_html = factory.LazyAttribute(lambda post: render_markdown(post.body))
+    # Written long ago, as far as its fan-out goes: everyone heard of it (a
+    # topic's fan-out tells of every post of the topic still waiting).
+    notified_at = factory.LazyFunction(timezone.now)
