@@ -3,6 +3,7 @@
 from django.db.models import IntegerField, Value
 from django.utils.translation import gettext_lazy as _
 
+from accounts.kinds import BLOG_COMMENT, FOLLOW
 from community.notifications import (
     DigestItem,
     Preferences,
@@ -12,9 +13,6 @@ from community.notifications import (
     notification_kind_register,
     preferences_register,
 )
-
-FOLLOW = "follow"
-BLOG_COMMENT = "blog_comment"
 
 
 def _delivery(user, preference: str) -> str:

@@ -196,6 +196,11 @@ def profile_list_of_users(*, users: QuerySet[User]) -> QuerySet[Profile]:
     )
 
 
+def follower_count(*, user: User) -> int:
+    """How many follow the member, as the profile's "Colleagues" line counts."""
+    return Follow.objects.filter(followee=user).count()
+
+
 def follower_profiles(*, user: User) -> QuerySet[Profile]:
     followers = Follow.objects.filter(followee=user).values("follower")
     return profile_list_of_users(users=followers).order_by("display_name", "pk")

@@ -395,9 +395,9 @@ def _fill_activity(total: int, batch: int, tell) -> dict[str, int]:
     from django.contrib.contenttypes.models import ContentType
 
     from community.models import ActivityEvent
-    from forums.hooks import TOPIC_ACTIVITY
+    from forums.kinds import TOPIC_ACTIVITY
     from forums.models import Topic
-    from materials.hooks import MATERIAL_ACTIVITY
+    from materials.kinds import MATERIAL_ACTIVITY
     from materials.models import Material
 
     sources = [

@@ -274,13 +274,13 @@ def drain(setup: dict, replies: dict[int, int], limit: float) -> float | None:
     from django.db.models import Sum
 
     from community.models import Notification
-    from forums import hooks
+    from forums import kinds
 
     expected = len(setup["watchers"]) * sum(replies.values())
     began = time.monotonic()
     while time.monotonic() - began < limit:
         told = Notification.objects.filter(
-            recipient_id__in=setup["watchers"], kind=hooks.REPLY
+            recipient_id__in=setup["watchers"], kind=kinds.REPLY
         ).aggregate(total=Sum("count"))["total"]
         if (told or 0) >= expected:
             return time.monotonic() - began
@@ -308,7 +308,7 @@ def check(setup: dict, sent: int) -> dict:
     from django.db.models import Count, Sum
 
     from community.models import Notification
-    from forums import hooks
+    from forums import kinds
     from forums.models import Post, Topic
 
     replies = {}
@@ -325,7 +325,7 @@ def check(setup: dict, sent: int) -> dict:
     lines = (
         Notification.objects.filter(
             recipient_id__in=setup["watchers"],
-            kind=hooks.REPLY,
+            kind=kinds.REPLY,
             target_type=topic_type,
             target_id__in=setup["topics"],
         )

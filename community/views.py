@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import services as account_services
+from accounts.services import profile_set_language
 from community import selectors, services
 from community.health import health_report
 from community.home import MEMBERS, VISITORS, HomeViewer, home_blocks
@@ -80,7 +80,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(_("This language is not offered."))
     next_url = safe_next(request, data.get("next", ""), "/")
     if request.user.is_authenticated and request.method == "POST":
-        account_services.profile_set_language(user=request.user, language=language)
+        profile_set_language(user=request.user, language=language)
     response = HttpResponseRedirect(next_url)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -7,9 +7,9 @@ posts. Two layers keep that work from being done again:
   the same for each of them: they may reply or not, they read it in one
   language and time zone, and none of the posts is theirs. For them the
   page's rendered posts are kept under the topic, the page number and those
-  few facts, with the topic's version (``topic_changed``, moved on by every
-  service that changes a post of the topic) and the version of each author's
-  card (``community.cards``). While both still match, the page reads no post
+  few facts, with the topic's version (``versions.topic_changed``, moved on
+  by every service that changes a post of the topic) and the version of each
+  author's card (``community.cards``). While both still match, the page reads no post
   at all. Moderators, the question's author and the authors of the page's
   posts see buttons the others do not: their pages are built each time.
 - **Each post** (``_render``). Its HTML is kept under a digest of everything
@@ -55,11 +55,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from community.cards import card_versions, cards_unchanged
-from community.generations import generation_bump, generations
+from community.generations import generations
 from community.templatetags.seo import html_excerpt
 from forums import selectors
 from forums.models import Post, Reaction, Topic
 from forums.permissions import can_see_post
+from forums.versions import TOPIC_VERSION_KEY
 
 POST_TEMPLATE = "forums/partials/_post.html"
 # One reaction button's form: in each post, and the answer to an htmx click.
@@ -97,15 +98,7 @@ REACTION_BUTTON = (
     'aria-pressed="{}">'
 )
 TIMEOUT = 24 * 60 * 60
-TOPIC_VERSION_KEY = "forums:topic-version:{}"
 BLOCK_TIMEOUT = 10 * 60
-
-
-def topic_changed(*topic_ids: int) -> None:
-    """Something a topic's pages show of its posts changed: they are built
-    again. Called by the services, inside their transaction."""
-    for pk in topic_ids:
-        generation_bump(TOPIC_VERSION_KEY.format(pk))
 
 
 @once

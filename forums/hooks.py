@@ -4,19 +4,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-REPLY = "forum_reply"
-MENTION = "forum_mention"
-QUOTE = "forum_quote"
-ACCEPTED = "forum_accepted"
-NEW_TOPIC = "forum_new_topic"
-NEW_TAGGED = "forum_tagged_topic"
-TOPIC_ACTIVITY = "forum_topic"
-REPLY_ACTIVITY = "forum_reply"
-ANSWER_ACTIVITY = "forum_answer"
-# What the forums measure for badges (the services name the one an action changes).
-POSTS_MEASURE = "forum_posts"
-USEFUL_MEASURE = "useful_received"
-ANSWERS_MEASURE = "answers_accepted"
+from forums import kinds
+
 HOT_TOPICS = 5
 
 
@@ -81,44 +70,46 @@ def register() -> None:
     from forums.models import Topic
 
     notification_kind_register(
-        key=REPLY,
+        key=kinds.REPLY,
         preference="replies",
         one=_("%(actor)s replied in «%(target)s»"),
         many=_("%(count)s new replies in «%(target)s»"),
     )
     notification_kind_register(
-        key=MENTION,
+        key=kinds.MENTION,
         preference="mentions",
         one=_("%(actor)s mentioned you in «%(target)s»"),
         many=_("%(count)s mentions of you in «%(target)s»"),
     )
     notification_kind_register(
-        key=QUOTE,
+        key=kinds.QUOTE,
         preference="replies",
         one=_("%(actor)s quoted you in «%(target)s»"),
         many=_("%(count)s quotes of you in «%(target)s»"),
     )
     notification_kind_register(
-        key=ACCEPTED,
+        key=kinds.ACCEPTED,
         preference="replies",
         one=_("Your answer in «%(target)s» was accepted"),
         many=_("%(count)s of your answers in «%(target)s» were accepted"),
     )
     notification_kind_register(
-        key=NEW_TOPIC,
+        key=kinds.NEW_TOPIC,
         preference="replies",
         one=_("New topic in a section you watch: «%(target)s»"),
         many=_("%(count)s new topics in sections you watch"),
     )
     notification_kind_register(
-        key=NEW_TAGGED,
+        key=kinds.NEW_TAGGED,
         preference="replies",
         one=_("New topic on a tag you watch: «%(target)s»"),
         many=_("%(count)s new topics on tags you watch"),
     )
-    activity_kind_register(TOPIC_ACTIVITY, _("%(actor)s opened the topic"))
-    activity_kind_register(REPLY_ACTIVITY, _("%(actor)s replied in"))
-    activity_kind_register(ANSWER_ACTIVITY, _("%(actor)s gave the accepted answer in"))
+    activity_kind_register(kinds.TOPIC_ACTIVITY, _("%(actor)s opened the topic"))
+    activity_kind_register(kinds.REPLY_ACTIVITY, _("%(actor)s replied in"))
+    activity_kind_register(
+        kinds.ANSWER_ACTIVITY, _("%(actor)s gave the accepted answer in")
+    )
     digest_section_register(
         key="hot_topics",
         title=_("Hot topics on the forums"),
@@ -261,19 +252,19 @@ def register_recognition() -> None:
         contribution_source_register,
     )
 
-    badge_measure_register(POSTS_MEASURE, _posts_written)
-    badge_measure_register(USEFUL_MEASURE, _useful_received)
-    badge_measure_register(ANSWERS_MEASURE, _answers_accepted)
+    badge_measure_register(kinds.POSTS_MEASURE, _posts_written)
+    badge_measure_register(kinds.USEFUL_MEASURE, _useful_received)
+    badge_measure_register(kinds.ANSWERS_MEASURE, _answers_accepted)
     for rule in [
-        BadgeRule("first-post", POSTS_MEASURE, 1, "bronze", _("First post"),
+        BadgeRule("first-post", kinds.POSTS_MEASURE, 1, "bronze", _("First post"),
                   _("Wrote a first message on the forums."), "✍"),
-        BadgeRule("useful-10", USEFUL_MEASURE, 10, "bronze", _("Helpful"),
+        BadgeRule("useful-10", kinds.USEFUL_MEASURE, 10, "bronze", _("Helpful"),
                   _("Colleagues marked the member's posts useful 10 times."), "👍"),
-        BadgeRule("useful-50", USEFUL_MEASURE, 50, "silver", _("Very useful"),
+        BadgeRule("useful-50", kinds.USEFUL_MEASURE, 50, "silver", _("Very useful"),
                   _("Colleagues marked the member's posts useful 50 times."), "👍"),
-        BadgeRule("useful-200", USEFUL_MEASURE, 200, "gold", _("Indispensable"),
+        BadgeRule("useful-200", kinds.USEFUL_MEASURE, 200, "gold", _("Indispensable"),
                   _("Colleagues marked the member's posts useful 200 times."), "👍"),
-        BadgeRule("accepted-answer", ANSWERS_MEASURE, 1, "silver", _("Answer"),
+        BadgeRule("accepted-answer", kinds.ANSWERS_MEASURE, 1, "silver", _("Answer"),
                   _("Gave an answer a colleague accepted; earned for each."), "✔",
                   repeatable=True),
     ]:  # fmt: skip

@@ -25,9 +25,11 @@ from forums.models import Post, Section, Topic
 from forums.permissions import (
     can_accept_answer,
     can_create_topic,
+    can_edit_post,
     can_moderate_section,
     can_reply_topic,
     can_see_post,
+    can_see_revisions,
 )
 
 TOPICS_PER_PAGE = 20
@@ -337,7 +339,7 @@ def _post_for(request: HttpRequest, pk: int) -> Post:
 @login_required
 def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = _post_for(request, pk)
-    if not services.can_edit_post(request.user, post):
+    if not can_edit_post(request.user, post):
         raise PermissionDenied
     form = PostEditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
@@ -361,7 +363,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "post": post,
             "revisions": post.revisions.select_related("editor__profile")
-            if services.can_see_revisions(request.user, post)
+            if can_see_revisions(request.user, post)
             else [],
         },
         status=status,

@@ -2,18 +2,21 @@
 
 from django.utils.translation import gettext_lazy as _
 
-REGISTERED = "mc_registered"
-WAITLISTED = "mc_waitlisted"
-PROMOTED = "mc_promoted"
-REMINDER_DAY = "mc_reminder_day"
-REMINDER_HOUR = "mc_reminder_hour"
-CHANGED = "mc_changed"
-CANCELLED = "mc_cancelled"
-NEW_BY_HOST = "mc_new_by_host"
-APPROVED = "mc_approved"
-RETURNED = "mc_returned"
-CERTIFICATE = "mc_certificate"
-MASTERCLASS_ACTIVITY = "masterclass"
+from masterclasses.kinds import (
+    APPROVED,
+    CANCELLED,
+    CERTIFICATE,
+    CHANGED,
+    MASTERCLASS_ACTIVITY,
+    NEW_BY_HOST,
+    PROMOTED,
+    REGISTERED,
+    REMINDER_DAY,
+    REMINDER_HOUR,
+    RETURNED,
+    WAITLISTED,
+)
+
 DIGEST_ITEMS = 5
 
 

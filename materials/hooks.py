@@ -2,15 +2,18 @@
 
 from django.utils.translation import gettext_lazy as _
 
-NEW_RATING = "material_rating"
-NEW_VERSION = "material_version"
-MATERIAL_ACTIVITY = "material"
-REVIEW_REQUEST = "review_request"
-REVIEW_ASSIGNED = "review_assigned"
-REVIEW_RECEIVED = "review_received"
-REVIEW_DECISION = "review_decision"
-REVIEW_REMINDER = "review_reminder"
-REVIEW_EXPIRED = "review_expired"
+from materials.kinds import (
+    MATERIAL_ACTIVITY,
+    NEW_RATING,
+    NEW_VERSION,
+    REVIEW_ASSIGNED,
+    REVIEW_DECISION,
+    REVIEW_EXPIRED,
+    REVIEW_RECEIVED,
+    REVIEW_REMINDER,
+    REVIEW_REQUEST,
+)
+
 DIGEST_ITEMS = 5
 
 

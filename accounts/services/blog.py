@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts import community_hooks
+from accounts import kinds
 from accounts.models import BlogComment, BlogPost, User
 from accounts.permissions import (
     can_comment_post,
@@ -228,7 +228,7 @@ def comment_create(*, post: BlogPost, author: User, body: str) -> BlogComment:
     BlogPost.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     community.notify(
         recipient=post.author,
-        kind=community_hooks.BLOG_COMMENT,
+        kind=kinds.BLOG_COMMENT,
         actor=author,
         target=post,
         target_title=post.title,

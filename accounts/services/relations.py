@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accounts import community_hooks
+from accounts import kinds
 from accounts.bookmarks import bookmarkable_get
 from accounts.models import Block, Bookmark, Follow, User
 from accounts.permissions import can_follow_member
@@ -39,7 +39,7 @@ def follow_create(*, follower: User, followee: User) -> Follow:
         badges_check(user=followee)
         community.notify(
             recipient=followee,
-            kind=community_hooks.FOLLOW,
+            kind=kinds.FOLLOW,
             actor=follower,
             url=follower.get_absolute_url(),
         )

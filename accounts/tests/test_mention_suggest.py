@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import BlockFactory, UserFactory
-from forums.services import _mentioned_users
+from forums.services.fanout import _mentioned_users
 
 pytestmark = pytest.mark.django_db
 

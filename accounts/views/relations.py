@@ -7,7 +7,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 
 from accounts import selectors, selectors_relations, services
 from accounts.models import User
@@ -46,11 +48,23 @@ def follow_toggle(request: HttpRequest, username: str) -> HttpResponse:
     else:
         services.follow_delete(follower=request.user, followee=other)
     if request.htmx:
-        return render(
+        response = render(
             request,
             "accounts/partials/_follow_form.html",
             {"member": other, "is_following": following},
         )
+        # The profile's "N followers" follows the button (static/js/htmx-glue.js).
+        count = selectors.follower_count(user=other)
+        trigger_client_event(
+            response,
+            "kollegi:followers",
+            {
+                "username": other.username,
+                "text": ngettext("%(counter)s follower", "%(counter)s followers", count)
+                % {"counter": count},
+            },
+        )
+        return response
     messages.success(
         request,
         _("You now follow this member.")

@@ -161,6 +161,11 @@ def test_small_buttons_change_without_a_reload(browser, live_server, width):
     _click(page, "#follow-button")
     page.wait_for_selector('input[name="action"][value="unfollow"]', state="attached")
     assert page.inner_text("#follow-button") != label
+    # The profile's "N followers" says the new count, without a reload.
+    page.wait_for_function(
+        "document.querySelector('[data-follower-count]').textContent"
+        ".includes('1 подписчик')"
+    )
     _after_swap(page, "#follow-button", "follow")
     assert_accessible(page)
     _screenshot(page, f"htmx-follow-{width}")

@@ -17,7 +17,7 @@ from community import claims, services
 from community.lookups import Ids
 from community.models import Notification
 from community.tests.races import needs_postgresql, together
-from forums.hooks import MENTION
+from forums.kinds import MENTION
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from community import generations, selectors, services
-from forums.hooks import MENTION
+from forums.kinds import MENTION
 
 pytestmark = pytest.mark.django_db
 

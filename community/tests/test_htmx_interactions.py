@@ -165,7 +165,16 @@ def test_follow_with_htmx_answers_the_button_in_its_new_state(member_client, mem
     assert 'value="unfollow"' in html
     assert Follow.objects.filter(follower=member, followee=other).exists()
 
-    html = member_client.post(url, {"action": "unfollow"}, **HX).content.decode()
+    # The profile's "N followers" hears the new count with the answer.
+    assert json.loads(response["HX-Trigger"]) == {
+        "kollegi:followers": {"username": other.username, "text": "1 подписчик"}
+    }
+
+    response = member_client.post(url, {"action": "unfollow"}, **HX)
+    html = response.content.decode()
+    assert json.loads(response["HX-Trigger"])["kollegi:followers"]["text"] == (
+        "0 подписчиков"
+    )
     assert 'value="follow"' in html
     assert not Follow.objects.filter(follower=member, followee=other).exists()
     # No message waits for the next page: the button said it.

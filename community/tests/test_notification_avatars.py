@@ -15,7 +15,7 @@ from accounts import services as accounts
 from accounts.tests.factories import UserFactory
 from community import services
 from community.models import Notification
-from forums import hooks as forum_hooks
+from forums import kinds as forum_kinds
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_a_line_without_an_actor_or_their_name_shows_no_face(member_client, memb
     # "Your answer was accepted": the line does not say by whom.
     services.notify(
         recipient=member,
-        kind=forum_hooks.ACCEPTED,
+        kind=forum_kinds.ACCEPTED,
         actor=actor,
         url="/b/",
         target_title="Дроби",
@@ -96,7 +96,7 @@ def test_a_grouped_line_that_only_counts_shows_no_face(member_client, member):
     for actor in (first, second):
         services.notify(
             recipient=member,
-            kind=forum_hooks.REPLY,
+            kind=forum_kinds.REPLY,
             actor=actor,
             url="/t/",
             target_title="Дроби",

@@ -13,7 +13,7 @@ from community.models import ActivityEvent, Notification
 from community.notifications import feed_interests
 from community.selectors import feed_for_user
 from community.tests.races import needs_postgresql, together
-from forums import hooks, services
+from forums import kinds, services
 from forums.models import Post, Topic
 from forums.tasks import post_published_fanout_task, topic_fanout_task
 from forums.tests.factories import PostFactory, SectionFactory, TopicFactory
@@ -50,7 +50,7 @@ def test_post_create_tells_watchers_only_after_commit(
     for callback in callbacks:
         callback()
 
-    assert _told(watcher) == [(hooks.REPLY, 1)]
+    assert _told(watcher) == [(kinds.REPLY, 1)]
 
 
 def test_reply_tells_each_watcher_mentioned_quoted_and_follower_once(
@@ -68,10 +68,10 @@ def test_reply_tells_each_watcher_mentioned_quoted_and_follower_once(
             topic=topic, author=member, body="> да\n\n@marina, смотри", quoted=quoted
         )
 
-    assert _told(watcher) == [(hooks.REPLY, 1)]
-    assert _told(other) == [(hooks.REPLY, 1)]
-    assert _told(mentioned) == [(hooks.MENTION, 1)]
-    assert _told(quoted.author) == [(hooks.QUOTE, 1)]
+    assert _told(watcher) == [(kinds.REPLY, 1)]
+    assert _told(other) == [(kinds.REPLY, 1)]
+    assert _told(mentioned) == [(kinds.MENTION, 1)]
+    assert _told(quoted.author) == [(kinds.QUOTE, 1)]
     assert _told(member) == []
     followed, subjects = feed_interests(follower)
     feed = feed_for_user(user=follower, followed_ids=followed, subject_ids=subjects)
@@ -87,7 +87,7 @@ def test_fanout_delivered_twice_tells_once(member, django_capture_on_commit_call
     topic_fanout_task.delay(topic.pk)
     services.post_published_fanout(post=post)
 
-    assert _told(watcher) == [(hooks.REPLY, 1)]
+    assert _told(watcher) == [(kinds.REPLY, 1)]
     assert Post.objects.get(pk=post.pk).notified_at is not None
     assert ActivityEvent.objects.filter(target_id=post.pk).count() == 1
 
@@ -152,11 +152,11 @@ def test_new_topic_tells_section_and_tag_watchers_once_each(
         callback()
     post_published_fanout_task.delay(topic.posts.get().pk, None)  # again
 
-    assert _told(section_watcher) == [(hooks.NEW_TOPIC, 1)]
-    assert _told(both) == [(hooks.NEW_TOPIC, 1)]
+    assert _told(section_watcher) == [(kinds.NEW_TOPIC, 1)]
+    assert _told(both) == [(kinds.NEW_TOPIC, 1)]
     # The first of their tags by name.
     assert Notification.objects.get(recipient=two_tags).target == fifth
-    assert _told(mentioned) == [(hooks.MENTION, 1)]
+    assert _told(mentioned) == [(kinds.MENTION, 1)]
     assert _told(member) == []
 
 
@@ -178,7 +178,7 @@ def test_an_approved_reply_tells_watchers_after_commit_once(
         callback()
     services.post_approve(post=reply, moderator=moderator)  # a second click
 
-    assert _told(watcher) == [(hooks.REPLY, 1)]
+    assert _told(watcher) == [(kinds.REPLY, 1)]
 
 
 def test_fanout_queries_do_not_grow_with_the_watchers(
@@ -196,7 +196,7 @@ def test_fanout_queries_do_not_grow_with_the_watchers(
     with django_assert_max_num_queries(20):
         services.post_published_fanout(post=large)
 
-    assert Notification.objects.filter(kind=hooks.REPLY).count() == 63
+    assert Notification.objects.filter(kind=kinds.REPLY).count() == 63
 
 
 @pytest.mark.django_db(transaction=True)
@@ -228,7 +228,7 @@ def test_concurrent_replies_are_numbered_without_gaps_and_told_once(vocabulary):
     assert not Post.objects.filter(topic=topic, number__gt=1, notified_at=None).exists()
     for watcher in watchers:
         # One line, "16 new replies", however the fan-outs interleaved.
-        assert _told(watcher) == [(hooks.REPLY, 16)]
+        assert _told(watcher) == [(kinds.REPLY, 16)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -246,7 +246,7 @@ def test_concurrent_fanouts_in_one_topic_group_into_one_line(vocabulary):
 
     assert errors == [None] * len(replies)
     for watcher in watchers:
-        assert _told(watcher) == [(hooks.REPLY, 12)]
+        assert _told(watcher) == [(kinds.REPLY, 12)]
 
 
 def test_a_post_whose_fanout_task_was_lost_is_told_once_by_the_sweep(member):
@@ -256,7 +256,7 @@ def test_a_post_whose_fanout_task_was_lost_is_told_once_by_the_sweep(member):
     fresh = services.post_create(topic=topic, author=member, body="Ещё ответ")
     stale = claims.claim_cutoff() - datetime.timedelta(seconds=1)
     Post.objects.filter(pk=post.pk).update(created_at=stale)
-    assert not Notification.objects.filter(kind=hooks.REPLY).exists()
+    assert not Notification.objects.filter(kind=kinds.REPLY).exists()
 
     assert services.post_fanouts_sweep() == 1  # not the fresh one: its task may run
     assert services.post_fanouts_sweep() == 0
@@ -265,9 +265,9 @@ def test_a_post_whose_fanout_task_was_lost_is_told_once_by_the_sweep(member):
 
     # The topic's fan-out tells of both replies waiting in it at once; the
     # fresh one's own task, when it runs, finds nothing left to tell.
-    assert _told(watcher) == [(hooks.REPLY, 2)]
-    assert _told(other) == [(hooks.REPLY, 2)]
+    assert _told(watcher) == [(kinds.REPLY, 2)]
+    assert _told(other) == [(kinds.REPLY, 2)]
     assert Post.objects.get(pk=post.pk).notified_at is not None
     assert Post.objects.get(pk=fresh.pk).notified_at is not None
     assert services.post_published_fanout(post=fresh) == 0
-    assert _told(watcher) == [(hooks.REPLY, 2)]
+    assert _told(watcher) == [(kinds.REPLY, 2)]

@@ -10,7 +10,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from community.models import Notification
-from forums import hooks, services
+from forums import kinds, services
 from forums.models import Post
 from forums.tasks import topic_fanout_task
 from forums.tests.factories import TopicFactory
@@ -18,7 +18,7 @@ from forums.tests.factories import TopicFactory
 pytestmark = pytest.mark.django_db
 
 
-def _count(user, kind: str = hooks.REPLY) -> int:
+def _count(user, kind: str = kinds.REPLY) -> int:
     return sum(
         Notification.objects.filter(recipient=user, kind=kind).values_list(
             "count", flat=True
@@ -50,7 +50,7 @@ def test_one_fanout_tells_of_every_reply_waiting_and_the_others_tell_nobody(
         callback()  # the first reply's fan-out runs first
 
     assert [_count(user) for user in watchers] == [3, 3, 3]
-    line = Notification.objects.get(recipient=watchers[0], kind=hooks.REPLY)
+    line = Notification.objects.get(recipient=watchers[0], kind=kinds.REPLY)
     assert line.actor == writers[-1]  # the latest reply's author and address
     assert line.url == held[-1][0].get_absolute_url()
     replies = Post.objects.filter(topic=topic, number__gt=1)
@@ -80,9 +80,9 @@ def test_writers_who_watch_count_only_the_others_replies(
 
     # Each hears of the two replies that are not theirs.
     assert [_count(writer) for writer in writers] == [2, 2, 2]
-    first = Notification.objects.get(recipient=writers[0], kind=hooks.REPLY)
+    first = Notification.objects.get(recipient=writers[0], kind=kinds.REPLY)
     assert first.actor == writers[2]
-    last = Notification.objects.get(recipient=writers[2], kind=hooks.REPLY)
+    last = Notification.objects.get(recipient=writers[2], kind=kinds.REPLY)
     assert last.actor == writers[1]  # the latest reply that is news to them
     assert last.url == held[1][0].get_absolute_url()
 
@@ -112,8 +112,8 @@ def test_a_member_mentioned_or_quoted_in_a_reply_told_together_hears_it_once(
         callback()
 
     # The second reply reached them as a mention and a quote, not as news.
-    assert _count(marina, hooks.MENTION) == 1
-    assert _count(quoted_author, hooks.QUOTE) == 1
+    assert _count(marina, kinds.MENTION) == 1
+    assert _count(quoted_author, kinds.QUOTE) == 1
     # Counted: the replies that are news to each (the quoted post, written
     # in the test's transaction, waited for its watchers too).
     assert _count(marina) == 2

@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.tasks import visits_flush_task
 from accounts.tests.factories import UserFactory
 from community.models import ActivityEvent
-from forums import hooks, selectors, services
+from forums import kinds, selectors, services
 from forums.models import Topic
 from forums.tests.factories import PostFactory, SectionFactory, TopicFactory
 
@@ -159,8 +159,8 @@ def test_followers_see_replies_and_accepted_answers_in_their_feed():
 
     feed = _feed(follower)
 
-    assert (hooks.REPLY_ACTIVITY, f"{name} отвечает в теме") in feed
-    assert (hooks.ANSWER_ACTIVITY, f"{name} — принятый ответ в теме") in feed
+    assert (kinds.REPLY_ACTIVITY, f"{name} отвечает в теме") in feed
+    assert (kinds.ANSWER_ACTIVITY, f"{name} — принятый ответ в теме") in feed
 
 
 def test_replies_stay_out_of_the_subject_feed_but_topics_and_answers_enter_it():
@@ -178,7 +178,7 @@ def test_replies_stay_out_of_the_subject_feed_but_topics_and_answers_enter_it():
         ActivityEvent.objects.filter(subjects=subject).values_list("kind", flat=True)
     )
 
-    assert in_subject == {hooks.TOPIC_ACTIVITY, hooks.ANSWER_ACTIVITY}
+    assert in_subject == {kinds.TOPIC_ACTIVITY, kinds.ANSWER_ACTIVITY}
 
 
 def test_removed_content_leaves_the_feed(moderator):
@@ -194,14 +194,14 @@ def test_removed_content_leaves_the_feed(moderator):
     services.post_hide(post=hidden, moderator=moderator, reason="спам")
 
     assert set(ActivityEvent.objects.values_list("kind", flat=True)) == {
-        hooks.TOPIC_ACTIVITY
+        kinds.TOPIC_ACTIVITY
     }
     services.post_hide(post=hidden, moderator=moderator, reason="", hidden=False)
-    assert ActivityEvent.objects.filter(kind=hooks.REPLY_ACTIVITY).count() == 1
+    assert ActivityEvent.objects.filter(kind=kinds.REPLY_ACTIVITY).count() == 1
     services.topic_moderate(topic=topic, moderator=moderator, hidden=True)
-    assert not ActivityEvent.objects.filter(kind=hooks.TOPIC_ACTIVITY).exists()
+    assert not ActivityEvent.objects.filter(kind=kinds.TOPIC_ACTIVITY).exists()
     services.topic_moderate(topic=topic, moderator=moderator, hidden=False)
-    assert ActivityEvent.objects.filter(kind=hooks.TOPIC_ACTIVITY).exists()
+    assert ActivityEvent.objects.filter(kind=kinds.TOPIC_ACTIVITY).exists()
 
 
 def test_unmarking_an_answer_takes_it_out_of_the_feed():
@@ -214,7 +214,7 @@ def test_unmarking_an_answer_takes_it_out_of_the_feed():
     services.answer_accept(topic=topic, post=first, actor=topic.author)
 
     services.answer_accept(topic=topic, post=second, actor=topic.author)
-    answers = ActivityEvent.objects.filter(kind=hooks.ANSWER_ACTIVITY)
+    answers = ActivityEvent.objects.filter(kind=kinds.ANSWER_ACTIVITY)
     assert list(answers.values_list("target_id", flat=True)) == [second.pk]
     services.answer_accept(topic=topic, post=None, actor=topic.author)
     assert not answers.exists()
@@ -230,5 +230,5 @@ def test_feed_phrases_are_translated_in_english():
     feed = _feed(follower)
 
     assert feed == [
-        (hooks.TOPIC_ACTIVITY, f"{author.profile.shown_name} opened the topic")
+        (kinds.TOPIC_ACTIVITY, f"{author.profile.shown_name} opened the topic")
     ]

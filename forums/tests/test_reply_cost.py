@@ -12,7 +12,7 @@ from accounts.tests.factories import FollowFactory, UserFactory
 from community import recognition
 from community.models import ActivityEvent, BadgeAward, Notification
 from community.services import activity_record, notification_email_send
-from forums import hooks, services
+from forums import kinds, services
 from forums.tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_reply_evaluates_only_the_posts_badges_once_earned(
 
     with CaptureQueriesContext(connection) as queries:
         recognition.badges_evaluate(
-            user_ids=[member.pk], measures=[hooks.POSTS_MEASURE]
+            user_ids=[member.pk], measures=[kinds.POSTS_MEASURE]
         )
 
     # The badges, those held, those untold: no measure is counted, the
@@ -121,7 +121,7 @@ def test_notification_email_reads_names_and_language_with_the_row(
     with django_capture_on_commit_callbacks(execute=False):
         post = services.post_create(topic=topic, author=member, body="Ответ")
     services.post_published_fanout(post=post)
-    notification = Notification.objects.get(recipient=watcher, kind=hooks.REPLY)
+    notification = Notification.objects.get(recipient=watcher, kind=kinds.REPLY)
 
     with CaptureQueriesContext(connection) as queries:
         assert notification_email_send(notification_id=notification.pk)
@@ -141,19 +141,19 @@ def test_reply_while_its_evaluation_waits_in_the_queue_asks_for_none_more(
 
     topic = _watched_topic(1)
     # An evaluation of the member's posts is queued, not yet run.
-    cache.add(recognition._pending_key(member.pk, [hooks.POSTS_MEASURE]), 1)
+    cache.add(recognition._pending_key(member.pk, [kinds.POSTS_MEASURE]), 1)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.post_create(topic=topic, author=member, body="Первый")
     assert not BadgeAward.objects.filter(user=member).exists()
 
     # The queued one runs: it counts the reply written meanwhile.
-    badges_evaluate_task.delay([member.pk], [hooks.POSTS_MEASURE])
+    badges_evaluate_task.delay([member.pk], [kinds.POSTS_MEASURE])
     assert list(
         BadgeAward.objects.filter(user=member).values_list("badge__key", flat=True)
     ) == ["first-post"]
     # And the next action asks again.
-    assert cache.add(recognition._pending_key(member.pk, [hooks.POSTS_MEASURE]), 1)
+    assert cache.add(recognition._pending_key(member.pk, [kinds.POSTS_MEASURE]), 1)
 
 
 def test_reply_request_writes_each_row_in_one_statement(member_client, member):
@@ -193,8 +193,8 @@ def test_a_second_record_of_one_action_keeps_one_event(member):
     post = services.post_create(topic=topic, author=member, body="Ответ")
 
     activity_record(
-        actor=member, kind=hooks.REPLY_ACTIVITY, target=post, title="x", url="/x/"
+        actor=member, kind=kinds.REPLY_ACTIVITY, target=post, title="x", url="/x/"
     )
 
-    assert ActivityEvent.objects.filter(kind=hooks.REPLY_ACTIVITY).count() == 1
-    assert ActivityEvent.objects.get(kind=hooks.REPLY_ACTIVITY).title == topic.title
+    assert ActivityEvent.objects.filter(kind=kinds.REPLY_ACTIVITY).count() == 1
+    assert ActivityEvent.objects.get(kind=kinds.REPLY_ACTIVITY).title == topic.title

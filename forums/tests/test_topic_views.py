@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from forums import selectors, services
 from forums.models import Topic
+from forums.services import reading
 from forums.tasks import topic_views_flush_task
 from forums.tests.factories import TopicFactory
 
@@ -49,13 +50,13 @@ def test_views_counted_while_the_task_writes_are_not_lost(monkeypatch):
     topic = TopicFactory()
     services.topic_view_count(topic=topic)
     services.topic_view_count(topic=topic)
-    write = services._topic_views_write
+    write = reading._topic_views_write
 
     def write_while_viewed(counts):
         write(counts)
         services.topic_view_count(topic=topic)  # between the read and the decrement
 
-    monkeypatch.setattr(services, "_topic_views_write", write_while_viewed)
+    monkeypatch.setattr(reading, "_topic_views_write", write_while_viewed)
     topic_views_flush_task()
     monkeypatch.undo()
 

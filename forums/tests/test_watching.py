@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from community.digests import digest_contents
 from community.models import Notification
-from forums import hooks, services
+from forums import kinds, services
 from forums.models import SectionWatch
 from forums.tests.factories import PostFactory, SectionFactory, TopicFactory
 
@@ -33,7 +33,7 @@ def test_section_watchers_hear_of_new_topics(
         )
 
     note = Notification.objects.get(recipient=member)
-    assert note.kind == hooks.NEW_TOPIC
+    assert note.kind == kinds.NEW_TOPIC
     assert note.target_title == "Новая тема"
 
 
@@ -120,7 +120,7 @@ def test_tag_watchers_hear_of_new_topics_once_in_any_section(
 
     # (Their own topic may earn them a badge: only the forum's notifications.)
     note = Notification.objects.get(recipient=member, kind__startswith="forum_")
-    assert note.kind == hooks.NEW_TAGGED
+    assert note.kind == kinds.NEW_TAGGED
     assert note.target_title == "Дроби в пятом"
 
 
@@ -157,7 +157,7 @@ def test_tag_watchers_hear_of_a_premoderated_topic_when_it_is_approved(
     with django_capture_on_commit_callbacks(execute=True):
         services.post_approve(post=topic.posts.get(), moderator=moderator)
 
-    assert Notification.objects.get(recipient=member).kind == hooks.NEW_TAGGED
+    assert Notification.objects.get(recipient=member).kind == kinds.NEW_TAGGED
 
 
 def test_tag_watch_stops(member, django_capture_on_commit_callbacks):

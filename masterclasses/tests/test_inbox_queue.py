@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from community.models import Notification
-from masterclasses import hooks
+from masterclasses import kinds
 from masterclasses.models import MasterClass
 from masterclasses.tests.factories import MasterClassFactory
 
@@ -63,7 +63,7 @@ def test_one_click_publishes_a_proposal_and_tells_its_host(moderator):
     masterclass.refresh_from_db()
     assert masterclass.status == MasterClass.Status.PUBLISHED
     assert Notification.objects.filter(
-        recipient=masterclass.host, kind=hooks.APPROVED
+        recipient=masterclass.host, kind=kinds.APPROVED
     ).exists()
     page = client.get(response.url).content.decode()
     assert "Опубликовано" in page
@@ -83,7 +83,7 @@ def test_returning_needs_a_note_which_the_host_gets(moderator):
     assert masterclass.status == MasterClass.Status.DRAFT
     assert masterclass.return_note == "Уточните время"
     assert Notification.objects.filter(
-        recipient=masterclass.host, kind=hooks.RETURNED
+        recipient=masterclass.host, kind=kinds.RETURNED
     ).exists()
 
 
@@ -96,7 +96,7 @@ def test_a_double_click_publishes_once(moderator):
 
     assert (
         Notification.objects.filter(
-            recipient=masterclass.host, kind=hooks.APPROVED
+            recipient=masterclass.host, kind=kinds.APPROVED
         ).count()
         == 1
     )

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from accounts.tests.factories import UserFactory
 from community import reporting
 from community.models import ActivityEvent, AuditEntry
-from masterclasses import hooks, services
+from masterclasses import kinds, services
 from masterclasses.models import MasterClass
 from masterclasses.tests.factories import MasterClassFactory
 
@@ -39,7 +39,7 @@ def _report(masterclass: MasterClass, reporter=None):
 
 def _in_feed(masterclass: MasterClass) -> bool:
     return ActivityEvent.objects.filter(
-        kind=hooks.MASTERCLASS_ACTIVITY,
+        kind=kinds.MASTERCLASS_ACTIVITY,
         target_type=ContentType.objects.get_for_model(MasterClass),
         target_id=masterclass.pk,
     ).exists()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts import services as accounts
 from accounts.tests.factories import UserFactory
 from community.models import ActivityEvent, AuditEntry, Notification, Subject
-from masterclasses import hooks, services
+from masterclasses import kinds, services
 from masterclasses.models import Certificate, MasterClass, Registration, TrustedHost
 from masterclasses.tests.factories import MasterClassFactory
 
@@ -58,9 +58,9 @@ def test_a_member_proposes_and_a_moderator_approves(member, moderator):
     assert not ActivityEvent.objects.exists()
     services.masterclass_approve(masterclass=masterclass, moderator=moderator)
     assert masterclass.status == MasterClass.Status.PUBLISHED
-    assert hooks.APPROVED in _kinds(member)
-    assert hooks.NEW_BY_HOST in _kinds(follower)
-    assert ActivityEvent.objects.filter(kind=hooks.MASTERCLASS_ACTIVITY).exists()
+    assert kinds.APPROVED in _kinds(member)
+    assert kinds.NEW_BY_HOST in _kinds(follower)
+    assert ActivityEvent.objects.filter(kind=kinds.MASTERCLASS_ACTIVITY).exists()
     assert AuditEntry.objects.filter(action="masterclass_publish", actor=moderator)
 
 
@@ -77,7 +77,7 @@ def test_a_moderator_returns_a_proposal_with_a_comment(member, moderator):
 
     assert masterclass.status == MasterClass.Status.DRAFT
     assert masterclass.return_note == "Уточните программу"
-    assert hooks.RETURNED in _kinds(member)
+    assert kinds.RETURNED in _kinds(member)
     with pytest.raises(PermissionDenied):
         services.masterclass_approve(masterclass=masterclass, moderator=member)
 
@@ -157,8 +157,8 @@ def test_register_until_full_then_waitlist_with_positions():
     assert [services.waitlist_position(r) for r in registrations[2:]] == [1, 2]
     masterclass.refresh_from_db()
     assert (masterclass.registered_count, masterclass.waitlist_count) == (2, 2)
-    assert hooks.WAITLISTED in _kinds(users[2])
-    assert hooks.REGISTERED in _kinds(users[0])
+    assert kinds.WAITLISTED in _kinds(users[2])
+    assert kinds.REGISTERED in _kinds(users[0])
 
 
 def test_a_cancellation_promotes_the_first_waiting_and_tells_them():
@@ -179,7 +179,7 @@ def test_a_cancellation_promotes_the_first_waiting_and_tells_them():
         second.pk: "registered",
         third.pk: "waitlisted",
     }
-    assert hooks.PROMOTED in _kinds(second)
+    assert kinds.PROMOTED in _kinds(second)
     masterclass.refresh_from_db()
     assert (masterclass.registered_count, masterclass.waitlist_count) == (1, 1)
 
@@ -254,8 +254,8 @@ def test_a_new_time_tells_everyone_and_bumps_the_calendar_sequence():
 
     masterclass.refresh_from_db()
     assert masterclass.sequence == 1
-    assert _kinds(registered).count(hooks.CHANGED) == 1
-    assert hooks.CHANGED in _kinds(waiting)
+    assert _kinds(registered).count(kinds.CHANGED) == 1
+    assert kinds.CHANGED in _kinds(waiting)
 
 
 def test_cancelling_tells_registered_and_waiting_with_the_reason(member):
@@ -270,8 +270,8 @@ def test_cancelling_tells_registered_and_waiting_with_the_reason(member):
         masterclass=masterclass, actor=masterclass.host, reason="Заболела"
     )
 
-    assert hooks.CANCELLED in _kinds(registered)
-    assert hooks.CANCELLED in _kinds(waiting)
+    assert kinds.CANCELLED in _kinds(registered)
+    assert kinds.CANCELLED in _kinds(waiting)
     assert masterclass.return_note == "Заболела"
     assert AuditEntry.objects.filter(action="masterclass_cancel").exists()
 
@@ -291,8 +291,8 @@ def test_reminders_a_day_and_an_hour_before_each_once():
     hour_before = masterclass.starts_at - datetime.timedelta(minutes=50)
     assert services.reminders_run(now=hour_before) == (0, 1)
     assert services.reminders_run(now=hour_before) == (0, 0)
-    assert _kinds(member).count(hooks.REMINDER_DAY) == 1
-    assert _kinds(member).count(hooks.REMINDER_HOUR) == 1
+    assert _kinds(member).count(kinds.REMINDER_DAY) == 1
+    assert _kinds(member).count(kinds.REMINDER_HOUR) == 1
 
 
 def test_no_reminders_for_waiting_or_cancelled():
@@ -305,7 +305,7 @@ def test_no_reminders_for_waiting_or_cancelled():
 
     services.reminders_run(now=timezone.now())
 
-    assert hooks.REMINDER_DAY not in _kinds(waiting)
+    assert kinds.REMINDER_DAY not in _kinds(waiting)
 
 
 def test_the_beat_tasks_run():
@@ -405,8 +405,8 @@ def test_finishing_issues_certificates_once(member):
     again = services.masterclass_finish(masterclass=masterclass)
 
     assert again == []
-    kinds = sorted((c.user_id, c.kind) for c in issued)
-    assert kinds == sorted(
+    certificates = sorted((c.user_id, c.kind) for c in issued)
+    assert certificates == sorted(
         [
             (member.pk, "participation"),
             (masterclass.host_id, "conducting"),
@@ -416,7 +416,7 @@ def test_finishing_issues_certificates_once(member):
     numbers = [c.number for c in Certificate.objects.all()]
     assert all(number.startswith("МК-") for number in numbers)
     assert len(set(numbers)) == 3
-    assert hooks.CERTIFICATE in _kinds(member)
+    assert kinds.CERTIFICATE in _kinds(member)
     masterclass.refresh_from_db()
     assert masterclass.status == MasterClass.Status.FINISHED
 

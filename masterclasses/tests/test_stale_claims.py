@@ -19,7 +19,7 @@ from community import claims
 from community import services as community
 from community.models import Notification
 from community.tasks import notification_email_task
-from masterclasses import hooks, services
+from masterclasses import kinds, services
 from masterclasses.models import Registration
 from masterclasses.tests.factories import MasterClassFactory
 
@@ -45,7 +45,7 @@ def _reminded(member, kind: str) -> Notification:
     tests run no after-commit callbacks: the worker died before enqueueing)."""
     masterclass = MasterClassFactory(starts_at=_in(hours=30), ends_at=_in(hours=31))
     services.register(masterclass=masterclass, user=member)
-    if kind == hooks.REMINDER_DAY:
+    if kind == kinds.REMINDER_DAY:
         when = masterclass.starts_at - datetime.timedelta(hours=23)
     else:
         when = masterclass.starts_at - datetime.timedelta(minutes=50)
@@ -54,7 +54,7 @@ def _reminded(member, kind: str) -> Notification:
     return Notification.objects.get(recipient=member, kind=kind)
 
 
-@pytest.mark.parametrize("kind", [hooks.REMINDER_DAY, hooks.REMINDER_HOUR])
+@pytest.mark.parametrize("kind", [kinds.REMINDER_DAY, kinds.REMINDER_HOUR])
 def test_reminder_whose_email_task_was_lost_is_emailed_once_by_the_sweep(member, kind):
     _reminded(member, kind)
 
@@ -65,7 +65,7 @@ def test_reminder_whose_email_task_was_lost_is_emailed_once_by_the_sweep(member,
     assert mail.outbox[0].to == [member.email]
 
 
-@pytest.mark.parametrize("kind", [hooks.REMINDER_DAY, hooks.REMINDER_HOUR])
+@pytest.mark.parametrize("kind", [kinds.REMINDER_DAY, kinds.REMINDER_HOUR])
 def test_reminder_email_claimed_by_a_dead_task_is_sent_once(member, kind):
     notification = _reminded(member, kind)
     Notification.objects.filter(pk=notification.pk).update(
@@ -80,7 +80,7 @@ def test_reminder_email_claimed_by_a_dead_task_is_sent_once(member, kind):
 
 
 def test_reminder_email_of_a_live_task_is_not_sent_again(member):
-    notification = _reminded(member, hooks.REMINDER_DAY)
+    notification = _reminded(member, kinds.REMINDER_DAY)
     Notification.objects.filter(pk=notification.pk).update(
         email_claimed_at=timezone.now()
     )
@@ -102,7 +102,7 @@ def test_certificate_whose_email_task_was_lost_is_emailed_once_by_the_sweep(memb
         masterclass=masterclass, user=member, status="registered", attended=True
     )
     services.masterclasses_finish_due()
-    notification = Notification.objects.get(recipient=member, kind=hooks.CERTIFICATE)
+    notification = Notification.objects.get(recipient=member, kind=kinds.CERTIFICATE)
     assert notification.email_queued_at is not None
 
     assert community.notification_emails_sweep() == 0  # its task may still come

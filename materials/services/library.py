@@ -18,7 +18,7 @@ from community.pagecache import page_cache_invalidate
 from community.recognition import badges_check
 from community.sanctions import participation_check
 from community.search import search_index, search_remove
-from materials import hooks
+from materials import kinds
 from materials.models import (
     Collection,
     CollectionItem,
@@ -196,7 +196,7 @@ def material_update(
 def _activity(material: Material) -> None:
     community.activity_record(
         actor=material.author,
-        kind=hooks.MATERIAL_ACTIVITY,
+        kind=kinds.MATERIAL_ACTIVITY,
         target=material,
         title=material.title,
         url=material.get_absolute_url(),
@@ -231,7 +231,7 @@ def material_unpublish(*, material: Material, actor) -> Material:
     if material.is_published:
         material.status = Material.Status.DRAFT
         material.save(update_fields=["status"])
-        community.activity_remove(kind=hooks.MATERIAL_ACTIVITY, target=material)
+        community.activity_remove(kind=kinds.MATERIAL_ACTIVITY, target=material)
     search_index(material)
     return material
 
@@ -247,7 +247,7 @@ def material_delete(*, material: Material, actor) -> None:
             "file", flat=True
         )
     )
-    community.activity_remove(kind=hooks.MATERIAL_ACTIVITY, target=material)
+    community.activity_remove(kind=kinds.MATERIAL_ACTIVITY, target=material)
     search_remove(material)
     thumbnails = thumbnail_names(Material.objects.get(pk=material.pk))
     Material.objects.filter(pk=material.pk).update(current_version=None)
@@ -284,7 +284,7 @@ def material_version_add(
         # author, the actor, is left out by notify_many).
         community.notify_many(
             recipients=bookmark_holders(target=material).only("pk", "is_active"),
-            kind=hooks.NEW_VERSION,
+            kind=kinds.NEW_VERSION,
             actor=material.author,
             target=material,
             target_title=material.title,
@@ -328,7 +328,7 @@ def _material_set_hidden(material: Material, *, hidden: bool) -> Material:
         material.is_hidden = hidden
         material.save(update_fields=["is_hidden"])
         if hidden:
-            community.activity_remove(kind=hooks.MATERIAL_ACTIVITY, target=material)
+            community.activity_remove(kind=kinds.MATERIAL_ACTIVITY, target=material)
         elif material.is_published:
             _activity(material)
     search_index(material)
@@ -394,7 +394,7 @@ def rating_set(*, material: Material, user, score: int, comment: str = "") -> Ra
     if created:
         community.notify(
             recipient=material.author,
-            kind=hooks.NEW_RATING,
+            kind=kinds.NEW_RATING,
             actor=user,
             target=material,
             target_title=material.title,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from community import services as community
 from community.recognition import badges_check
 from community.sanctions import participation_check
-from materials import hooks
+from materials import kinds
 from materials.models import (
     Material,
     Review,
@@ -102,7 +102,7 @@ def review_request(*, material: Material, author) -> ReviewRound:
     for expert in experts_for(material):
         community.notify(
             recipient=expert,
-            kind=hooks.REVIEW_REQUEST,
+            kind=kinds.REVIEW_REQUEST,
             actor=author,
             target=round_,
             target_title=material.title,
@@ -216,7 +216,7 @@ def review_assign(*, round_: ReviewRound, reviewer, moderator) -> ReviewAssignme
     )
     community.notify(
         recipient=reviewer,
-        kind=hooks.REVIEW_ASSIGNED,
+        kind=kinds.REVIEW_ASSIGNED,
         actor=moderator,
         target=assignment,
         target_title=round_.material.title,
@@ -272,7 +272,7 @@ def review_write(
     material = round_.material
     community.notify(
         recipient=material.author,
-        kind=hooks.REVIEW_RECEIVED,
+        kind=kinds.REVIEW_RECEIVED,
         actor=None if settings.MATERIALS_BLIND_REVIEW else reviewer,
         target=round_,
         target_title=material.title,
@@ -339,7 +339,7 @@ def _decide(round_: ReviewRound, *, decision: str, actor, note: str) -> ReviewRo
     )
     community.notify(
         recipient=material.author,
-        kind=hooks.REVIEW_DECISION,
+        kind=kinds.REVIEW_DECISION,
         actor=actor,
         target=round_,
         target_title=material.title,
@@ -420,7 +420,7 @@ def review_deadlines_run(*, now: datetime.datetime | None = None) -> tuple[int, 
                 reminded += 1
                 community.notify(
                     recipient=assignment.reviewer,
-                    kind=hooks.REVIEW_REMINDER,
+                    kind=kinds.REVIEW_REMINDER,
                     target=assignment,
                     target_title=assignment.round.material.title,
                     url=_queue_url(),
@@ -445,7 +445,7 @@ def review_deadlines_run(*, now: datetime.datetime | None = None) -> tuple[int, 
                 )
                 community.notify(
                     recipient=assignment.reviewer,
-                    kind=hooks.REVIEW_EXPIRED,
+                    kind=kinds.REVIEW_EXPIRED,
                     target=assignment,
                     target_title=material.title,
                     url=_queue_url(),

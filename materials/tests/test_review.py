@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import services as accounts
 from accounts.tests.factories import UserFactory
 from community.models import AuditEntry, Notification, Subject
-from materials import hooks, services
+from materials import kinds, services
 from materials.models import Material, Review, ReviewAssignment, ReviewRound
 from materials.tests.factories import MaterialFactory, docx_upload
 from materials.uploads import file_check
@@ -74,7 +74,7 @@ def test_request_puts_the_material_in_review_and_tells_the_subjects_experts():
     assert material.review_status == Material.Review.IN_REVIEW
     assert round_.version == material.current_version
     assert Notification.objects.filter(
-        recipient=maths, kind=hooks.REVIEW_REQUEST
+        recipient=maths, kind=kinds.REVIEW_REQUEST
     ).exists()
     assert not Notification.objects.filter(recipient=physics).exists()
     assert AuditEntry.objects.filter(action="review_request").exists()
@@ -169,7 +169,7 @@ def test_a_moderator_assigns_across_subjects_but_not_a_conflict(moderator):
 
     assert assignment.assigned_by == moderator
     assert Notification.objects.filter(
-        recipient=physicist, kind=hooks.REVIEW_ASSIGNED
+        recipient=physicist, kind=kinds.REVIEW_ASSIGNED
     ).exists()
     with pytest.raises(ValidationError):
         services.review_assign(
@@ -192,10 +192,10 @@ def test_reviews_that_recommend_make_the_material_recommended():
     assert round_.decided_by is None
     assert material.review_status == Material.Review.RECOMMENDED
     assert Notification.objects.filter(
-        recipient=material.author, kind=hooks.REVIEW_DECISION
+        recipient=material.author, kind=kinds.REVIEW_DECISION
     ).exists()
     assert Notification.objects.filter(
-        recipient=material.author, kind=hooks.REVIEW_RECEIVED
+        recipient=material.author, kind=kinds.REVIEW_RECEIVED
     ).exists()
     entry = AuditEntry.objects.get(action="review_recommend")
     assert entry.actor is None
@@ -294,7 +294,7 @@ def test_reminder_once_before_the_deadline_even_when_run_twice(settings):
     assert services.review_deadlines_run(now=late) == (0, 0)
     assert (
         Notification.objects.filter(
-            recipient=assignment.reviewer, kind=hooks.REVIEW_REMINDER
+            recipient=assignment.reviewer, kind=kinds.REVIEW_REMINDER
         ).count()
         == 1
     )
@@ -313,7 +313,7 @@ def test_a_missed_deadline_frees_the_place_once(settings):
     assignment.refresh_from_db()
     assert assignment.status == ReviewAssignment.Status.EXPIRED
     assert Notification.objects.filter(
-        recipient=late_expert, kind=hooks.REVIEW_EXPIRED
+        recipient=late_expert, kind=kinds.REVIEW_EXPIRED
     ).exists()
     assert AuditEntry.objects.filter(action="review_expired").count() == 1
     services.review_take(round_=round_, reviewer=expert())  # the place is free

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts import services as accounts
 from accounts.tests.factories import UserFactory
 from community.models import ActivityEvent, Grade, Notification, Subject
-from materials import hooks, services
+from materials import kinds, services
 from materials.models import (
     Licence,
     Material,
@@ -66,7 +66,7 @@ def test_create_publishes_with_files_grades_tags_and_a_feed_entry(member):
     assert len(_stored(material)) == 2
     assert list(material.tags.names()) == ["дроби"]
     assert [grade.slug for grade in material.grades.all()] == ["grade-5"]
-    assert ActivityEvent.objects.filter(kind=hooks.MATERIAL_ACTIVITY).exists()
+    assert ActivityEvent.objects.filter(kind=kinds.MATERIAL_ACTIVITY).exists()
 
 
 def test_create_as_a_draft_stays_out_of_the_feed(member):
@@ -147,7 +147,7 @@ def test_a_new_version_keeps_the_old_files_and_tells_bookmarkers(member):
         1,
     ]
     note = Notification.objects.get(recipient=reader)
-    assert note.kind == hooks.NEW_VERSION
+    assert note.kind == kinds.NEW_VERSION
 
 
 def test_only_the_author_or_a_moderator_changes_a_material(member, moderator):
@@ -217,7 +217,7 @@ def test_ratings_one_per_member_editable_with_the_average(member):
     assert material.rating_count == 3
     assert float(material.rating_average) == 3.0
     assert Notification.objects.filter(
-        recipient=material.author, kind=hooks.NEW_RATING
+        recipient=material.author, kind=kinds.NEW_RATING
     ).exists()
 
 

@@ -19,7 +19,7 @@ from community import claims
 from community import services as community
 from community.models import Notification, Subject
 from community.tasks import notification_email_task
-from materials import hooks, services
+from materials import kinds, services
 from materials.models import ReviewAssignment
 from materials.tests.factories import MaterialFactory
 
@@ -53,16 +53,16 @@ def _deadline_passed(kind: str, settings) -> ReviewAssignment:
     assignment = _assignment()
     # The request and the assignment were read on the site: no e-mail owed.
     Notification.objects.update(read_at=timezone.now())
-    days = 12 if kind == hooks.REVIEW_REMINDER else 15
+    days = 12 if kind == kinds.REVIEW_REMINDER else 15
     reminded, expired = services.review_deadlines_run(
         now=timezone.now() + datetime.timedelta(days=days)
     )
-    assert (reminded, expired) == ((1, 0) if kind == hooks.REVIEW_REMINDER else (0, 1))
+    assert (reminded, expired) == ((1, 0) if kind == kinds.REVIEW_REMINDER else (0, 1))
     assert mail.outbox == []
     return assignment
 
 
-@pytest.mark.parametrize("kind", [hooks.REVIEW_REMINDER, hooks.REVIEW_EXPIRED])
+@pytest.mark.parametrize("kind", [kinds.REVIEW_REMINDER, kinds.REVIEW_EXPIRED])
 def test_review_email_whose_task_was_lost_is_sent_once_by_the_sweep(kind, settings):
     assignment = _deadline_passed(kind, settings)
 
@@ -76,7 +76,7 @@ def test_review_email_whose_task_was_lost_is_sent_once_by_the_sweep(kind, settin
     assert notification.emailed_at is not None
 
 
-@pytest.mark.parametrize("kind", [hooks.REVIEW_REMINDER, hooks.REVIEW_EXPIRED])
+@pytest.mark.parametrize("kind", [kinds.REVIEW_REMINDER, kinds.REVIEW_EXPIRED])
 def test_review_email_claimed_by_a_dead_task_is_sent_once(kind, settings):
     assignment = _deadline_passed(kind, settings)
     notification = Notification.objects.get(recipient=assignment.reviewer, kind=kind)
@@ -92,9 +92,9 @@ def test_review_email_claimed_by_a_dead_task_is_sent_once(kind, settings):
 
 
 def test_review_email_of_a_live_task_is_not_sent_again(settings):
-    assignment = _deadline_passed(hooks.REVIEW_EXPIRED, settings)
+    assignment = _deadline_passed(kinds.REVIEW_EXPIRED, settings)
     notification = Notification.objects.get(
-        recipient=assignment.reviewer, kind=hooks.REVIEW_EXPIRED
+        recipient=assignment.reviewer, kind=kinds.REVIEW_EXPIRED
     )
     Notification.objects.filter(pk=notification.pk).update(
         email_claimed_at=timezone.now()

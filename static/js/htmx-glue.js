@@ -37,6 +37,18 @@
     }
   }
 
+  // After follow or unfollow, the profile's "N followers" (where the page
+  // shows it) says the new count the server sent (the HX-Trigger header).
+  document.addEventListener("kollegi:followers", function (event) {
+    var detail = event.detail || {};
+    var links = document.querySelectorAll("[data-follower-count]");
+    Array.prototype.forEach.call(links, function (link) {
+      if (link.getAttribute("data-follower-count") === detail.username) {
+        link.textContent = detail.text;
+      }
+    });
+  });
+
   document.addEventListener("htmx:responseError", asPage);
   document.addEventListener("htmx:sendError", asPage);
 })();

@@ -1,0 +1,8 @@
+"""The notification kinds of the accounts app, in one place.
+
+The services use them and ``community_hooks`` registers them; this module
+imports nothing, so neither has to import the other for a key.
+"""
+
+FOLLOW = "follow"
+BLOG_COMMENT = "blog_comment"

@@ -1,0 +1,78 @@
+"""What a post or topic changes once it is public: counters, the author's
+watch, the activity feed, and the fan-out asked for."""
+
+from django.db.models import F
+from django.utils import timezone
+
+from community import services as community
+from community.recognition import badges_check
+from forums import kinds
+from forums.models import Post, Section, Topic, TopicWatch
+from forums.services.fanout import _fanout_enqueue
+
+
+def _after_post(post: Post, *, quoted: Post | None = None) -> None:
+    """What a published post changes at once: the author watches the topic;
+    everyone who hears about it is told by a task after commit, so the topic
+    stays locked only while the post is numbered and written."""
+    badges_check(user=post.author, measures=[kinds.POSTS_MEASURE])
+    # One statement, whether or not the author watches already.
+    TopicWatch.objects.bulk_create(
+        [TopicWatch(user=post.author, topic_id=post.topic_id)], ignore_conflicts=True
+    )
+    _fanout_enqueue(post.topic_id)
+
+
+def _topic_published(topic: Topic, post: Post) -> None:
+    """Counters and the feed, once a topic is public (the watchers of its
+    section and tags are told after commit: ``post_published_fanout``)."""
+    Section.objects.filter(pk=topic.section_id).update(
+        topic_count=F("topic_count") + 1,
+        post_count=F("post_count") + 1,
+        last_post_at=timezone.now(),
+    )
+    _after_post(post)
+    _topic_activity(topic)
+
+
+def _topic_activity(topic: Topic) -> None:
+    section = topic.section
+    community.activity_record(
+        actor=topic.author,
+        kind=kinds.TOPIC_ACTIVITY,
+        target=topic,
+        title=topic.title,
+        url=topic.get_absolute_url(),
+        subjects=[section.subject] if section.subject_id else [],
+    )
+
+
+def _reply_activity(post: Post) -> None:
+    # Replies reach the author's followers only: a subject's feed stays readable.
+    community.activity_record(
+        actor=post.author,
+        kind=kinds.REPLY_ACTIVITY,
+        target=post,
+        title=post.topic.title,
+        url=post.get_absolute_url(),
+    )
+
+
+def _post_activity_remove(post: Post) -> None:
+    community.activity_remove(kind=kinds.REPLY_ACTIVITY, target=post)
+    community.activity_remove(kind=kinds.ANSWER_ACTIVITY, target=post)
+
+
+def _reply_published(post: Post, *, quoted: Post | None = None) -> None:
+    """Counters, the author's watch and the feed; the rest after commit."""
+    now = timezone.now()
+    Topic.objects.filter(pk=post.topic_id).update(
+        reply_count=F("reply_count") + 1, last_post_at=now, last_poster=post.author
+    )
+    _after_post(post, quoted=quoted)
+    _reply_activity(post)
+    # Every reply in the section updates this row: last, so that it stays
+    # locked only until the commit that follows.
+    Section.objects.filter(pk=post.topic.section_id).update(
+        post_count=F("post_count") + 1, last_post_at=now
+    )
