@@ -65,3 +65,22 @@ def test_an_editable_list_names_its_fields(page, live_server):
     page.goto(reverse("admin:community_subject_changelist"))
     assert page.get_by_role("spinbutton").count() > 1
     assert_accessible(page, read_style_sheets=False)
+
+
+def test_the_two_list_pickers_pass_axe(page, live_server, admin_user):
+    """A profile's subjects and grades, a section's moderators: long lists
+    that an admin picks from (Django's two-list picker)."""
+    from accounts.models import Profile
+    from forums.models import Section
+
+    accounts.user_grant_role(user=UserFactory(), role=accounts.MODERATORS)
+    _world(admin_user)
+    browser_log_in(page, live_server, admin_user)
+    for model in (Profile, Section):
+        info = (model._meta.app_label, model._meta.model_name)
+        obj = model.objects.order_by("pk").first()
+        page.goto(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+        page.locator(".selector .search-label-icon").first.wait_for()
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(50)  # admin.js names the icons just after "load"
+        assert_accessible(page, read_style_sheets=False)

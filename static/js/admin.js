@@ -18,3 +18,14 @@ function nameSearchBoxes() {
 if (window.django?.jQuery) {
   window.django.jQuery(nameSearchBoxes);
 }
+
+// Django's two-list picker (SelectFilter2.js, built on "load") names its
+// search icons with aria-label on a bare <span>, which ARIA does not allow
+// there: each is a picture with a name.
+function nameFilterIcons() {
+  for (const icon of document.querySelectorAll(".selector .help-tooltip[aria-label]:not([role])")) {
+    icon.setAttribute("role", "img");
+  }
+}
+
+window.addEventListener("load", () => setTimeout(nameFilterIcons, 0));
