@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests."""
 
+import threading
+
 import pytest
 from django.core.cache import cache, caches
 
@@ -15,6 +17,30 @@ def _isolated(settings, tmp_path):
     yield
     cache.clear()
     caches["fragments"].clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _live_server_one_request_at_a_time():
+    """The browser tests' live server answers one request at a time.
+
+    Its threads share the test database's one connection (SQLite in memory):
+    two requests at once — a reply sent while the editor's preview is asked
+    for — would commit while the other's statement is still open ("cannot
+    commit transaction - SQL statements in progress"), a 503 no real server
+    gives. The test client does not go through this handler.
+    """
+    from django.core.handlers.wsgi import WSGIHandler
+
+    one_at_a_time = threading.Lock()
+    answer = WSGIHandler.__call__
+
+    def serial(self, environ, start_response):
+        with one_at_a_time:
+            return answer(self, environ, start_response)
+
+    WSGIHandler.__call__ = serial
+    yield
+    WSGIHandler.__call__ = answer
 
 
 @pytest.fixture

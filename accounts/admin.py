@@ -15,11 +15,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
+from accounts.changes import member_card_changed
 from accounts.models import BlogComment, BlogPost, Profile, User
 from accounts.permissions import can_moderate_blogs, can_moderate_profiles
 from accounts.roles import STAFF_ROLES
 from accounts.selectors import email_taken
-from community.cards import card_changed
 
 
 class ProfileInline(admin.StackedInline):
@@ -297,7 +297,7 @@ class UserAdmin(DjangoUserAdmin):
     def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change and "username" in form.changed_data:
-            card_changed(obj.pk)  # the address of their name beside their posts
+            member_card_changed(obj.pk)  # the address of their name by their posts
 
     @admin.display(description=_("display name"), ordering="profile__display_name")
     def display_name(self, user: User) -> str:

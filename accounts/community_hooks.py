@@ -3,7 +3,7 @@
 from django.db.models import IntegerField, Value
 from django.utils.translation import gettext_lazy as _
 
-from accounts.kinds import BLOG_COMMENT, FOLLOW
+from accounts.kinds import BLOG_COMMENT, BLOG_POST_ACTIVITY, FOLLOW
 from community.notifications import (
     DigestItem,
     Preferences,
@@ -117,7 +117,6 @@ def _followed_posts(users: list, since) -> dict[int, list[DigestItem]]:
 
 def register() -> None:
     from accounts.models import NotificationSetting
-    from accounts.services.blog import BLOG_POST_ACTIVITY
     from community.notifications import activity_kind_register
 
     feed_source_register("accounts", _feed_source)

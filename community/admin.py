@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 # admin_tags replaces taggit's Tag admin with one that merges tags.
 from community import admin_tags, digests  # noqa: F401
-from community.cards import cards_changed
+from community.changes import badge_shown_changed
 from community.models import (
     AuditEntry,
     Badge,
@@ -227,7 +227,7 @@ class BadgeAdmin(admin.ModelAdmin):
             obj.is_manual = True
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
-            cards_changed()  # its name, icon or address beside members' posts
+            badge_shown_changed()  # its name, icon or address beside posts
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

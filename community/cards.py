@@ -1,10 +1,11 @@
 """Members' cards: the name, picture and chosen badges shown beside their posts.
 
 Pages that keep rendered posts (a topic page's posts, ``forums.fragments``)
-keep with them the version of each author's card they showed. The services
-that change a card (name, picture, hiding or deleting a profile, choosing or
-losing a badge) move that member's version on; a change to the badges
-themselves (their names and icons) moves every card on. A page whose authors'
+keep with them the version of each author's card they showed. The change
+functions of what a card shows (a name, a picture, hiding or deleting a
+profile, choosing or losing a badge: ``community.changes.member_card``) move
+that member's version on; a change to the badges themselves (their names and
+icons: ``badge_shown_changed``) moves every card on. A page whose authors'
 versions all still match shows what a fresh rendering would.
 """
 
@@ -12,20 +13,10 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 
-from community.generations import generation_bump, generations
+from community.generations import generations
 
 CARD_KEY = "cards:{}"
 EVERYONE_KEY = "cards:everyone"
-
-
-def card_changed(user_id: int) -> None:
-    """The member's name, picture, visibility or shown badges changed."""
-    generation_bump(CARD_KEY.format(user_id))
-
-
-def cards_changed() -> None:
-    """Something every card may show changed (a badge's name or icon)."""
-    generation_bump(EVERYONE_KEY)
 
 
 def card_versions(user_ids: Iterable[int]) -> dict:

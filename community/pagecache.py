@@ -2,13 +2,13 @@
 
 A visitor without a session sees the same page as every other visitor in the
 same language, so the rendered response is kept in the cache (Redis in
-production, shared by every web host) under a generation number. The services
-that change what visitors see call ``page_cache_invalidate()``, which moves
-the generation on: every cached page is stale at once, and pages are rendered
-again on demand. Responses that set a cookie (a form's CSRF token, a message)
-are never kept, nor anything but a plain 200 GET. A page served from the
-cache counts again what its rendering counted (``community.pending``: a topic
-view).
+production, shared by every web host) under a generation number. The change
+functions of whatever visitors see (``<app>/changes.py``) move it on
+(``community.changes.PUBLIC_PAGES``): every cached page is stale at once, and
+pages are rendered again on demand. Responses that set a cookie (a form's
+CSRF token, a message) are never kept, nor anything but a plain 200 GET. A
+page served from the cache counts again what its rendering counted
+(``community.pending``: a topic view).
 """
 
 import hashlib
@@ -21,16 +21,10 @@ from django.utils import translation
 
 from community import pending
 from community.generations import generation as generation_of
-from community.generations import generation_bump
 
 GENERATION_KEY = "pages:generation"
 TIMEOUT = 10 * 60
 SKIPPED_PREFIXES = ("/admin/", "/accounts/", "/healthz", "/media/", "/static/")
-
-
-def page_cache_invalidate() -> None:
-    """Public content changed: every cached page is rendered again when asked for."""
-    generation_bump(GENERATION_KEY)
 
 
 def _key(request: HttpRequest) -> str:

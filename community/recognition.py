@@ -15,10 +15,13 @@ from django.utils.translation import gettext as _
 
 from community import services as community
 from community.badges import badge_rules, contribution_sources, measures_for
-from community.cards import card_changed, cards_changed
+from community.changes import (
+    badge_shown_changed,
+    badges_changed,
+    public_pages_changed,
+)
 from community.claims import claim_cutoff
 from community.models import Badge, BadgeAward, MonthlyContribution
-from community.pagecache import page_cache_invalidate
 from community.sanctions import participation_check
 
 logger = logging.getLogger(__name__)
@@ -62,7 +65,7 @@ def badges_sync() -> dict[str, Badge]:
             badges[rule.key] = badge
         elif any(getattr(badge, key) != value for key, value in wanted.items()):
             Badge.objects.filter(pk=badge.pk).update(**wanted)
-            cards_changed()  # the cards that show it
+            badge_shown_changed()
     return badges
 
 
@@ -144,7 +147,7 @@ def badges_evaluate(
         new.append((key, user_id, occurrence))
     told = badges_tell_untold(user_ids=user_ids)
     if new or told:
-        page_cache_invalidate()
+        public_pages_changed()  # the lists of badges
     return new
 
 
@@ -258,7 +261,7 @@ def badge_award_manual(*, badge: Badge, user, moderator, reason: str) -> BadgeAw
     award.user = user
     community.audit(actor=moderator, action="badge_award", target=award, reason=reason)
     _tell(award)
-    page_cache_invalidate()
+    badges_changed(user.pk)
     return award
 
 
@@ -277,11 +280,10 @@ def badge_revoke(*, award: BadgeAward, moderator, reason: str) -> BadgeAward:
         award.save(
             update_fields=["revoked_at", "revoked_by", "revoke_reason", "is_featured"]
         )
-        card_changed(award.user_id)
         community.audit(
             actor=moderator, action="badge_revoke", target=award, reason=reason
         )
-    page_cache_invalidate()
+    badges_changed(award.user_id)
     return award
 
 
@@ -300,8 +302,7 @@ def badges_feature(*, user, award_ids: list[int]) -> None:
         raise PermissionDenied
     mine.exclude(pk__in=award_ids).update(is_featured=False)
     mine.filter(pk__in=award_ids).update(is_featured=True)
-    card_changed(user.pk)
-    page_cache_invalidate()
+    badges_changed(user.pk)
 
 
 def _month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -356,4 +357,5 @@ def contributions_compute(*, month: datetime.date) -> int:
             for subject in profiles[row.user_id].subjects.all()
         ]
     )
+    public_pages_changed()  # the boards of the most active
     return len(rows)

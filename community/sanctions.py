@@ -17,32 +17,29 @@ from django.utils.translation import gettext as _
 
 from community import services as community
 from community.models import Sanction
+from community.standing import (  # the check, kept apart: ``community.standing``
+    ParticipationRestricted,
+    is_restricted,
+    participation_check,
+)
+
+__all__ = [
+    "FOREVER",
+    "ParticipationRestricted",
+    "can_sanction",
+    "is_restricted",
+    "participation_check",
+    "restriction_in_force",
+    "sanction_give",
+    "sanction_lift",
+    "warning_acknowledge",
+    "warnings_unread",
+]
 
 SANCTION_GIVEN = "sanction_given"
 SANCTION_LIFTED = "sanction_lifted"
 # A ban has no end: the restriction runs to the end of the calendar.
 FOREVER = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
-
-
-class ParticipationRestricted(Exception):
-    """The member is suspended or banned: they can read, not write."""
-
-    def __init__(self, user) -> None:
-        super().__init__(
-            f"member {user.pk} may not write until {user.restricted_until}"
-        )
-        self.user = user
-
-
-def is_restricted(user) -> bool:
-    until = getattr(user, "restricted_until", None)
-    return until is not None and until > timezone.now()
-
-
-def participation_check(user) -> None:
-    """Raise ParticipationRestricted while a suspension or a ban is in force."""
-    if user.is_authenticated and is_restricted(user):
-        raise ParticipationRestricted(user)
 
 
 def can_sanction(user, member) -> bool:

@@ -3,10 +3,12 @@
 Apps register each searchable model in ``AppConfig.ready()`` with
 ``searchable_register``: how a row reads for search (``document``, or None
 when nobody but its author and moderators may see it) and the queryset that
-loads rows for a rebuild. Their services call ``search_index(obj)`` after a
-write that changes the row or who may see it, and ``search_remove(obj)``
-before deleting it: the index is kept current by the code that writes, not
-by signals.
+loads rows for a rebuild. Their change functions (``<app>/changes.py``) call
+``search_index(obj)`` after a write that changes the row or who may see it,
+and ``search_remove(obj)`` before deleting it: the index is kept current by
+the code that writes, not by signals. The same change functions move on the
+counts kept of search results (``SEARCH_COUNTS``) and visitors' cached pages;
+the index itself moves no cache but its own after a rebuild.
 
 On PostgreSQL each entry has a weighted ``tsvector`` in the ``russian``
 configuration (title A, tags B, text C; a reply's title D), GIN-indexed, and
@@ -38,7 +40,6 @@ from django.utils.safestring import SafeString
 from community.generations import generation as generation_of
 from community.generations import generation_bump
 from community.models import SearchEntry
-from community.pagecache import page_cache_invalidate
 from community.registry import Registry
 
 MAX_QUERY_LENGTH = 200
@@ -208,7 +209,6 @@ def search_index_many(objects: Iterable[Model]) -> int:
                 unique_fields=["target_type", "target_id"],
                 update_fields=_UPSERT_FIELDS,
             )
-    _counts_expire()
     return len(entries)
 
 
@@ -217,7 +217,6 @@ def search_remove(obj: Model) -> None:
     SearchEntry.objects.filter(
         target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk
     ).delete()
-    _counts_expire()
 
 
 def search_reindex_objects(objects: Iterable[Model]) -> int:
@@ -248,6 +247,7 @@ def search_rebuild(
     SearchEntry.objects.filter(target_type=content_type).exclude(
         target_id__in=kind.model._default_manager.values("pk")
     ).delete()
+    generation_bump(SEARCH_COUNTS)
     return done
 
 
@@ -391,16 +391,12 @@ def _counts(entries: QuerySet) -> dict[str, int]:
 
 # Counting every match is most of a search's time on a large index; the
 # counts of a query (and its pages, ``SearchResults.page``) are kept until the
-# index changes (a generation number
-# that every index write moves on), so paging and switching tabs reuse them.
+# index changes (a generation number that the change functions move on with
+# every index write), so paging and switching tabs reuse them.
 GENERATION_KEY = "search:generation"
 COUNTS_TIMEOUT = 10 * 60
-
-
-def _counts_expire() -> None:
-    # What search finds changed: so did the pages that list it.
-    page_cache_invalidate()
-    generation_bump(GENERATION_KEY)
+# Named for the change functions, which move it on with the index's writes.
+SEARCH_COUNTS = GENERATION_KEY
 
 
 def _digest(key: tuple) -> str:

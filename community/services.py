@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from community import limits
+from community.changes import unread_changed
 from community.claims import (
     SWEEP_HORIZON,
     claim_cutoff,
@@ -25,7 +26,6 @@ from community.claims import (
     claim_take_many,
 )
 from community.emails import render_email_subject, render_email_text
-from community.generations import generation_bump, generations_bump
 from community.images import image_clean
 from community.lookups import Ids
 from community.models import (
@@ -36,7 +36,6 @@ from community.models import (
     RequestTrace,
 )
 from community.notifications import notification_kind, preferences
-from community.selectors import UNREAD_VERSION_KEY
 
 
 def heartbeat_record(*, name: str) -> Heartbeat:
@@ -56,8 +55,7 @@ def markdown_image_store(*, user, upload: UploadedFile) -> str:
     once it has passed, under a random name with the extension of the
     detected format, so nothing a browser sent names the stored file.
     """
-    # community.sanctions writes through this module: imported when needed.
-    from community.sanctions import participation_check
+    from community.standing import participation_check
 
     participation_check(user)
     limits.write_limit_check(user, limits.IMAGES)
@@ -321,9 +319,7 @@ def notify_many(
         ]
     )
     # Their unread counts changed: one round trip to the cache for all.
-    generations_bump(
-        UNREAD_VERSION_KEY.format(notification.recipient_id) for notification in fresh
-    )
+    unread_changed(notification.recipient_id for notification in fresh)
     # A repeat already e-mailed is not e-mailed again (notification_email_send);
     # one whose e-mail is owed is sent, with the new count, by the task already
     # queued (or the sweep): no second task, however many replies follow.
@@ -351,7 +347,7 @@ def _notification_emails_enqueue(pks: list[int]) -> None:
 def notification_unread_forget(*, user_pk: int) -> None:
     """The member's unread count changed: their version moves on (now and
     after commit), so a count made meanwhile from the old rows is not used."""
-    generation_bump(UNREAD_VERSION_KEY.format(user_pk))
+    unread_changed([user_pk])
 
 
 def notification_mark_read(*, notification: Notification) -> None:

@@ -24,10 +24,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
-from community.pagecache import page_cache_invalidate
+from community.changes import tagged_changed
 from community.paging import CountedPaginator
 from community.registry import Registry
-from community.search import search_kinds, search_reindex_objects
+from community.search import search_kinds
 from community.services import audit
 
 SUGGESTIONS = 10
@@ -172,15 +172,18 @@ def tag_rename(*, tag: Tag, moderator) -> Tag:
         raise PermissionDenied
     tag.save()
     audit(actor=moderator, action="tag_rename", target=tag, reason=tag.name)
-    _reindex(
-        TaggedItem.objects.filter(tag=tag).values_list("content_type_id", "object_id")
+    tagged_changed(
+        _tagged_objects(
+            TaggedItem.objects.filter(tag=tag).values_list(
+                "content_type_id", "object_id"
+            )
+        )
     )
-    page_cache_invalidate()  # the tag's page moved or shows the new name
     return tag
 
 
-def _reindex(pairs: Iterable[tuple[int, int]]) -> None:
-    """Index the merged tags' objects again: their entries carry tag names."""
+def _tagged_objects(pairs: Iterable[tuple[int, int]]) -> list:
+    """The searchable objects behind (content type, id) pairs."""
     kinds = {kind.model: kind for kind in search_kinds()}
     ids_by_type: dict[int, set[int]] = {}
     for type_id, object_id in pairs:
@@ -193,7 +196,7 @@ def _reindex(pairs: Iterable[tuple[int, int]]) -> None:
         ids = sorted(ids)
         for start in range(0, len(ids), BATCH):
             objects.extend(kind.queryset().filter(pk__in=ids[start : start + BATCH]))
-    search_reindex_objects(objects)
+    return objects
 
 
 @transaction.atomic
@@ -238,5 +241,5 @@ def tag_merge(*, sources: Iterable[Tag], target: Tag, moderator) -> Tag:
     names = ", ".join(tag.name for tag in merged)
     Tag.objects.filter(pk__in=merged_ids).delete()
     audit(actor=moderator, action="tag_merge", target=target, reason=names)
-    _reindex(touched)
+    tagged_changed(_tagged_objects(touched))
     return target

@@ -7,10 +7,10 @@ posts. Two layers keep that work from being done again:
   the same for each of them: they may reply or not, they read it in one
   language and time zone, and none of the posts is theirs. For them the
   page's rendered posts are kept under the topic, the page number and those
-  few facts, with the topic's version (``versions.topic_changed``, moved on
-  by every service that changes a post of the topic) and the version of each
-  author's card (``community.cards``). While both still match, the page reads no post
-  at all. Moderators, the question's author and the authors of the page's
+  few facts, with the topic's version (``versions.topic_pages``, moved on
+  by ``changes`` whenever a post of the topic changes) and the version of
+  each author's card (``community.cards``). While both still match, the page
+  reads no post at all. Moderators, the question's author and the authors of the page's
   posts see buttons the others do not: their pages are built each time.
 - **Each post** (``_render``). Its HTML is kept under a digest of everything
   it shows: the post, its author's name, picture and badges, what the viewer

@@ -65,10 +65,12 @@ class MaterialAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change) -> None:
-        # The one editable field goes through the service (and its side effects).
+        # The one editable field goes through the service (and its side
+        # effects); a form saved without changing it is no moderator's call.
         hidden = obj.is_hidden
         obj.is_hidden = Material.objects.get(pk=obj.pk).is_hidden
-        services.material_hide(material=obj, moderator=request.user, hidden=hidden)
+        if hidden != obj.is_hidden:
+            services.material_hide(material=obj, moderator=request.user, hidden=hidden)
 
     @admin.action(description=_("Hide"), permissions=["change"])
     def hide(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -324,30 +324,10 @@ def register_recognition() -> None:
 
 
 def register_inbox() -> None:
-    from django.conf import settings
-    from django.db.models import Count, Q
     from django.urls import reverse
 
     from community.inbox import InboxSource, inbox_source_register
-    from materials.models import ReviewAssignment, ReviewRound, TakedownRequest
-
-    def waiting_for_reviewers() -> int:
-        return (
-            ReviewRound.objects.filter(status=ReviewRound.Status.OPEN)
-            .annotate(
-                taken=Count(
-                    "assignments",
-                    filter=Q(
-                        assignments__status__in=[
-                            ReviewAssignment.Status.ACTIVE,
-                            ReviewAssignment.Status.SUBMITTED,
-                        ]
-                    ),
-                )
-            )
-            .filter(taken__lt=settings.MATERIALS_REVIEWS_REQUIRED)
-            .count()
-        )
+    from materials.models import ReviewRound, TakedownRequest
 
     changelist = "admin:materials_reviewround_changelist"
     inbox_source_register(
@@ -371,7 +351,7 @@ def register_inbox() -> None:
         InboxSource(
             key="materials_reviewers",
             label=_("Materials waiting for reviewers"),
-            count=waiting_for_reviewers,
+            count=lambda: ReviewRound.objects.waiting_for_reviewers().count(),
             url=lambda: reverse(changelist) + "?status__exact=open",
             permission="materials.change_reviewround",
             order=30,

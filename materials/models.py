@@ -444,6 +444,35 @@ class CollectionItem(models.Model):
         return f"{self.material_id} in {self.collection_id}"
 
 
+def reviews_required() -> int:
+    """How many reviews a round collects before it is decided: its places
+    (``settings.MATERIALS_REVIEWS_REQUIRED``, read when asked)."""
+    return settings.MATERIALS_REVIEWS_REQUIRED
+
+
+class ReviewRoundQuerySet(models.QuerySet):
+    def waiting_for_reviewers(self) -> "ReviewRoundQuerySet":
+        """Open rounds with a free place: fewer assignments holding a place
+        (``ReviewAssignment.HOLDS_A_PLACE``) than ``reviews_required()``.
+
+        The one rule for "waiting for reviewers": the moderators' inbox
+        counts these, an expert's queue lists them, and a reviewer is
+        refused a round that is not among them (``tests/test_waiting_rule.py``).
+        """
+        return (
+            self.filter(status=ReviewRound.Status.OPEN)
+            .annotate(
+                taken=models.Count(
+                    "assignments",
+                    filter=models.Q(
+                        assignments__status__in=ReviewAssignment.HOLDS_A_PLACE
+                    ),
+                )
+            )
+            .filter(taken__lt=reviews_required())
+        )
+
+
 class ReviewRound(models.Model):
     """One submission of a material (a version of it) for expert review."""
 
@@ -491,6 +520,8 @@ class ReviewRound(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
+    objects = ReviewRoundQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("review request")
         verbose_name_plural = _("review requests")
@@ -516,6 +547,10 @@ class ReviewAssignment(models.Model):
         SUBMITTED = "submitted", _("review submitted")
         EXPIRED = "expired", _("deadline missed")
         WITHDRAWN = "withdrawn", _("withdrawn")
+
+    # An expert at work on the round, or done with it, holds one of its
+    # places; an expired or withdrawn assignment frees its place.
+    HOLDS_A_PLACE = (Status.ACTIVE, Status.SUBMITTED)
 
     round = models.ForeignKey(
         ReviewRound,

@@ -1,6 +1,5 @@
 """Reads for the materials' pages; each owns its joins."""
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
@@ -8,7 +7,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     When,
@@ -243,24 +241,10 @@ def review_queue(*, user) -> QuerySet:
     """
     school = user.profile.school_key
     rounds = (
-        ReviewRound.objects.filter(
-            status=ReviewRound.Status.OPEN,
-            material__subject__in=user.profile.subjects.all(),
-        )
+        ReviewRound.objects.waiting_for_reviewers()
+        .filter(material__subject__in=user.profile.subjects.all())
         .exclude(material__author=user)
         .exclude(assignments__reviewer=user)
-        .annotate(
-            taken=Count(
-                "assignments",
-                filter=Q(
-                    assignments__status__in=[
-                        ReviewAssignment.Status.ACTIVE,
-                        ReviewAssignment.Status.SUBMITTED,
-                    ]
-                ),
-            )
-        )
-        .filter(taken__lt=settings.MATERIALS_REVIEWS_REQUIRED)
         .select_related("material__author__profile", "material__subject", "version")
         .order_by("submitted_at", "pk")
     )

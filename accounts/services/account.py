@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.avatars import avatar_files
+from accounts.changes import member_erased
 from accounts.models import (
     NOTIFICATION_DEFAULTS,
     Block,
@@ -27,9 +28,7 @@ from accounts.models import (
     User,
 )
 from accounts.services.members import profile_ensure
-from community.cards import card_changed
 from community.lookups import Ids
-from community.search import search_index_many
 
 PROFILE_ERASED_FIELDS = (
     "display_name",
@@ -244,10 +243,9 @@ def account_delete(*, user: User) -> None:
         ]
     )
     user.groups.clear()
-    card_changed(user.pk)
     # The profile leaves search; the posts that stay have a new address.
-    search_index_many(
-        [profile, *BlogPost.objects.filter(author=user).select_related("author")]
+    member_erased(
+        profile, BlogPost.objects.filter(author=user).select_related("author")
     )
     for name in avatar_files(avatar):
         transaction.on_commit(partial(default_storage.delete, name))

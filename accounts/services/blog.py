@@ -10,6 +10,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import kinds
+from accounts.changes import (
+    blog_comment_visibility_changed,
+    blog_post_changed,
+    blog_post_removed,
+    blog_post_shown_changed,
+    blog_post_visibility_changed,
+)
 from accounts.models import BlogComment, BlogPost, User
 from accounts.permissions import (
     can_comment_post,
@@ -21,30 +28,9 @@ from accounts.permissions import (
 )
 from community import limits
 from community import services as community
+from community.hiding import REPORTED, audited, hidden_set
 from community.markdown import render_markdown
-from community.pagecache import page_cache_invalidate
 from community.sanctions import participation_check
-from community.search import search_index, search_remove
-
-BLOG_POST_ACTIVITY = "blog_post"
-
-
-def _activity_record(post: BlogPost) -> None:
-    if post.is_hidden:
-        return  # hidden by a moderator: out of the feeds until shown again
-    subjects = []
-    profile = getattr(post.author, "profile", None)
-    if profile is not None:
-        subjects = list(profile.subjects.all())
-    community.activity_record(
-        actor=post.author,
-        kind=BLOG_POST_ACTIVITY,
-        target=post,
-        title=post.title,
-        url=post.get_absolute_url(),
-        subjects=subjects,
-    )
-
 
 __all__ = [
     "comment_create",
@@ -120,8 +106,9 @@ def post_create(
     post.save()
     post.tags.set(_clean_tags(tags))
     if post.is_published:
-        _activity_record(post)
-    search_index(post)
+        blog_post_visibility_changed(post)
+    else:
+        blog_post_changed(post)
     return post
 
 
@@ -146,7 +133,7 @@ def post_update(
     post.full_clean(exclude=["author"])
     post.save(update_fields=["title", "body", "body_html", "updated_at"])
     post.tags.set(_clean_tags(tags))
-    search_index(post)
+    blog_post_changed(post)
     return post
 
 
@@ -161,8 +148,7 @@ def post_publish(*, post: BlogPost, actor: User) -> BlogPost:
     post.status = BlogPost.Status.PUBLISHED
     post.published_at = post.published_at or timezone.now()
     post.save(update_fields=["status", "published_at", "updated_at"])
-    _activity_record(post)
-    search_index(post)
+    blog_post_visibility_changed(post)
     return post
 
 
@@ -175,8 +161,7 @@ def post_unpublish(*, post: BlogPost, actor: User) -> BlogPost:
     if post.is_published:
         post.status = BlogPost.Status.DRAFT
         post.save(update_fields=["status", "updated_at"])
-        community.activity_remove(kind=BLOG_POST_ACTIVITY, target=post)
-    search_index(post)
+    blog_post_visibility_changed(post)
     return post
 
 
@@ -188,6 +173,7 @@ def post_comments_set(*, post: BlogPost, actor: User, closed: bool) -> BlogPost:
     if post.comments_closed != closed:
         post.comments_closed = closed
         post.save(update_fields=["comments_closed", "updated_at"])
+        blog_post_shown_changed()
     return post
 
 
@@ -197,8 +183,7 @@ def post_delete(*, post: BlogPost, actor: User) -> None:
     participation_check(actor)
     if not can_delete_post(actor, post):
         raise PermissionDenied
-    community.activity_remove(kind=BLOG_POST_ACTIVITY, target=post)
-    search_remove(post)
+    blog_post_removed(post)
     post.delete()
 
 
@@ -234,7 +219,7 @@ def comment_create(*, post: BlogPost, author: User, body: str) -> BlogComment:
         target_title=post.title,
         url=f"{post.get_absolute_url()}#comment-{comment.pk}",
     )
-    page_cache_invalidate()
+    blog_post_shown_changed()
     return comment
 
 
@@ -251,7 +236,7 @@ def comment_delete(*, comment: BlogComment, actor: User) -> None:
         BlogPost.objects.filter(pk=post_id, comment_count__gt=0).update(
             comment_count=F("comment_count") - 1
         )
-    page_cache_invalidate()
+    blog_post_shown_changed()
 
 
 # --- Moderation ------------------------------------------------------------------
@@ -276,30 +261,20 @@ def post_hide(
 @transaction.atomic
 def post_hide_by_reports(*, post: BlogPost, hidden: bool = True) -> BlogPost:
     """Reports of established members hide a post until a moderator looks."""
-    return _post_set_hidden(
-        post, hidden=hidden, moderator=None, reason=_("reported by colleagues")
-    )
+    return _post_set_hidden(post, hidden=hidden, moderator=None, reason=REPORTED)
 
 
 def _post_set_hidden(
     post: BlogPost, *, hidden: bool, moderator: User | None, reason: str
 ) -> BlogPost:
-    changed = post.is_hidden != hidden
-    if changed:
-        post.is_hidden = hidden
-        post.save(update_fields=["is_hidden"])
-        if hidden:
-            community.activity_remove(kind=BLOG_POST_ACTIVITY, target=post)
-        elif post.is_published:
-            _activity_record(post)
-    if changed or moderator is not None:
-        community.audit(
-            actor=moderator,
-            action="blog_post_hide" if hidden else "blog_post_restore",
-            target=post,
-            reason=reason,
-        )
-    search_index(post)
+    hidden_set(
+        post,
+        hidden=hidden,
+        moderator=moderator,
+        reason=reason,
+        changed=blog_post_visibility_changed,
+        record=audited("blog_post"),
+    )
     return post
 
 
@@ -324,32 +299,18 @@ def comment_hide_by_reports(
     *, comment: BlogComment, hidden: bool = True
 ) -> BlogComment:
     """Reports of established members hide a comment until a moderator looks."""
-    return _comment_set_hidden(
-        comment, hidden=hidden, moderator=None, reason=_("reported by colleagues")
-    )
+    return _comment_set_hidden(comment, hidden=hidden, moderator=None, reason=REPORTED)
 
 
 def _comment_set_hidden(
     comment: BlogComment, *, hidden: bool, moderator: User | None, reason: str
 ) -> BlogComment:
-    changed = comment.is_hidden != hidden
-    if changed:
-        comment.is_hidden = hidden
-        comment.save(update_fields=["is_hidden"])
-        if hidden:
-            BlogPost.objects.filter(pk=comment.post_id, comment_count__gt=0).update(
-                comment_count=F("comment_count") - 1
-            )
-        else:
-            BlogPost.objects.filter(pk=comment.post_id).update(
-                comment_count=F("comment_count") + 1
-            )
-    if changed or moderator is not None:
-        community.audit(
-            actor=moderator,
-            action="blog_comment_hide" if hidden else "blog_comment_restore",
-            target=comment,
-            reason=reason,
-        )
-    page_cache_invalidate()
+    hidden_set(
+        comment,
+        hidden=hidden,
+        moderator=moderator,
+        reason=reason,
+        changed=blog_comment_visibility_changed,
+        record=audited("blog_comment"),
+    )
     return comment

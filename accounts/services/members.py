@@ -22,20 +22,22 @@ from django.utils.translation import gettext as _
 
 from accounts import avatars
 from accounts.avatars import AVATAR_SIDE
+from accounts.changes import (
+    member_card_changed,
+    profile_changed,
+    profile_visibility_changed,
+)
 from accounts.models import Profile, User
 from accounts.permissions import can_moderate_profiles
 from accounts.roles import EXPERTS, MODERATORS, ROLE_PERMISSIONS, STAFF_ROLES
 from accounts.selectors import email_taken
 from community import pending
-from community import services as community
-from community.cards import card_changed
+from community.hiding import REPORTED, audited, hidden_set
 from community.images import image_clean
 from community.markdown import render_markdown
 from community.models import Grade, Subject
-from community.pagecache import page_cache_invalidate
 from community.recognition import badges_check
 from community.sanctions import participation_check
-from community.search import search_index
 
 __all__ = [
     "EXPERTS",
@@ -95,7 +97,7 @@ def profile_ensure(
         profile.language = language
     profile.full_clean(exclude=["user"])
     profile.save()
-    search_index(profile)
+    profile_changed(profile)
     return profile
 
 
@@ -159,7 +161,7 @@ def member_create(
     profile.save()
     profile.subjects.set(subjects)
     profile.grades.set(grades)
-    search_index(profile)
+    profile_changed(profile)
     return user
 
 
@@ -292,7 +294,7 @@ def profile_update(
     changed = [*fields, *(["about_html"] if "about" in fields else []), "updated_at"]
     profile.save(update_fields=changed)
     if "display_name" in fields:
-        card_changed(profile.user_id)
+        member_card_changed(profile.user_id)
     if subjects is not None:
         profile.subjects.set(subjects)
     if grades is not None:
@@ -302,7 +304,7 @@ def profile_update(
             sorted({tag.strip()[:100] for tag in interests if tag.strip()})
         )
     badges_check(user=profile.user)
-    search_index(profile)
+    profile_changed(profile)
     return profile
 
 
@@ -319,7 +321,7 @@ def profile_privacy_update(*, profile: Profile, **fields: object) -> Profile:
         setattr(profile, name, value)
     profile.full_clean(exclude=["user", "avatar"])
     profile.save(update_fields=[*fields, "updated_at"])
-    search_index(profile)
+    profile_changed(profile)
     return profile
 
 
@@ -382,13 +384,12 @@ def profile_avatar_set(*, profile: Profile, upload: UploadedFile) -> Profile:
             profile.avatar.name = stored
             profile.save(update_fields=["avatar", "updated_at"])
             _avatar_delete_later(previous)
-            card_changed(profile.user_id)
+            member_card_changed(profile.user_id)
     except Exception:
         for name in files:
             default_storage.delete(name)
         profile.avatar.name = previous
         raise
-    page_cache_invalidate()
     return profile
 
 
@@ -404,8 +405,7 @@ def profile_avatar_remove(*, profile: Profile) -> Profile:
         profile.avatar.name = ""
         profile.save(update_fields=["avatar", "updated_at"])
         _avatar_delete_later(previous)
-        card_changed(profile.user_id)
-    page_cache_invalidate()
+        member_card_changed(profile.user_id)
     return profile
 
 
@@ -454,7 +454,7 @@ def profile_avatar_sizes_make(*, profile: Profile) -> bool:
             )
             if moved:
                 _avatar_delete_later(name)
-                card_changed(profile.user_id)
+                member_card_changed(profile.user_id)
         committed = bool(moved)
     finally:
         if not committed:
@@ -463,7 +463,6 @@ def profile_avatar_sizes_make(*, profile: Profile) -> bool:
     if not committed:
         return False
     profile.avatar.name = stored
-    page_cache_invalidate()
     return True
 
 
@@ -556,25 +555,18 @@ def profile_hide(
 @transaction.atomic
 def profile_hide_by_reports(*, profile: Profile, hidden: bool = True) -> Profile:
     """Reports of established members hide a profile until a moderator looks."""
-    return _profile_set_hidden(
-        profile, hidden=hidden, moderator=None, reason=_("reported by colleagues")
-    )
+    return _profile_set_hidden(profile, hidden=hidden, moderator=None, reason=REPORTED)
 
 
 def _profile_set_hidden(
     profile: Profile, *, hidden: bool, moderator: User | None, reason: str
 ) -> Profile:
-    changed = profile.is_hidden != hidden
-    if changed:
-        profile.is_hidden = hidden
-        profile.save(update_fields=["is_hidden"])
-        card_changed(profile.user_id)
-    if changed or moderator is not None:
-        community.audit(
-            actor=moderator,
-            action="profile_hide" if hidden else "profile_restore",
-            target=profile,
-            reason=reason,
-        )
-    search_index(profile)
+    hidden_set(
+        profile,
+        hidden=hidden,
+        moderator=moderator,
+        reason=reason,
+        changed=profile_visibility_changed,
+        record=audited("profile"),
+    )
     return profile

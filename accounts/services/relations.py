@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from accounts import kinds
 from accounts.bookmarks import bookmarkable_get
+from accounts.changes import follows_changed
 from accounts.models import Block, Bookmark, Follow, User
 from accounts.permissions import can_follow_member
 from community import services as community
-from community.pagecache import page_cache_invalidate
 from community.recognition import badges_check
 from community.sanctions import participation_check
 
@@ -43,13 +43,13 @@ def follow_create(*, follower: User, followee: User) -> Follow:
             actor=follower,
             url=follower.get_absolute_url(),
         )
-    page_cache_invalidate()
+    follows_changed()
     return follow
 
 
 def follow_delete(*, follower: User, followee: User) -> None:
     Follow.objects.filter(follower=follower, followee=followee).delete()
-    page_cache_invalidate()
+    follows_changed()
 
 
 @transaction.atomic
@@ -64,6 +64,7 @@ def block_create(*, blocker: User, blocked: User) -> Block:
         Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
     ).delete()
     block, _created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    follows_changed()  # the follows both ways ended
     return block
 
 

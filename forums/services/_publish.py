@@ -1,10 +1,10 @@
 """What a post or topic changes once it is public: counters, the author's
-watch, the activity feed, and the fan-out asked for."""
+watch and the fan-out asked for (its feed entry, index and caches follow in
+``forums.changes``)."""
 
 from django.db.models import F
 from django.utils import timezone
 
-from community import services as community
 from community.recognition import badges_check
 from forums import kinds
 from forums.models import Post, Section, Topic, TopicWatch
@@ -24,53 +24,23 @@ def _after_post(post: Post, *, quoted: Post | None = None) -> None:
 
 
 def _topic_published(topic: Topic, post: Post) -> None:
-    """Counters and the feed, once a topic is public (the watchers of its
-    section and tags are told after commit: ``post_published_fanout``)."""
+    """Counters, once a topic is public (the watchers of its section and
+    tags are told after commit: ``post_published_fanout``)."""
     Section.objects.filter(pk=topic.section_id).update(
         topic_count=F("topic_count") + 1,
         post_count=F("post_count") + 1,
         last_post_at=timezone.now(),
     )
     _after_post(post)
-    _topic_activity(topic)
-
-
-def _topic_activity(topic: Topic) -> None:
-    section = topic.section
-    community.activity_record(
-        actor=topic.author,
-        kind=kinds.TOPIC_ACTIVITY,
-        target=topic,
-        title=topic.title,
-        url=topic.get_absolute_url(),
-        subjects=[section.subject] if section.subject_id else [],
-    )
-
-
-def _reply_activity(post: Post) -> None:
-    # Replies reach the author's followers only: a subject's feed stays readable.
-    community.activity_record(
-        actor=post.author,
-        kind=kinds.REPLY_ACTIVITY,
-        target=post,
-        title=post.topic.title,
-        url=post.get_absolute_url(),
-    )
-
-
-def _post_activity_remove(post: Post) -> None:
-    community.activity_remove(kind=kinds.REPLY_ACTIVITY, target=post)
-    community.activity_remove(kind=kinds.ANSWER_ACTIVITY, target=post)
 
 
 def _reply_published(post: Post, *, quoted: Post | None = None) -> None:
-    """Counters, the author's watch and the feed; the rest after commit."""
+    """Counters and the author's watch; the rest after commit."""
     now = timezone.now()
     Topic.objects.filter(pk=post.topic_id).update(
         reply_count=F("reply_count") + 1, last_post_at=now, last_poster=post.author
     )
     _after_post(post, quoted=quoted)
-    _reply_activity(post)
     # Every reply in the section updates this row: last, so that it stays
     # locked only until the commit that follows.
     Section.objects.filter(pk=post.topic.section_id).update(

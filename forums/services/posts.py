@@ -8,11 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import services as community
-from community.pagecache import page_cache_invalidate
+from community.hiding import REPORTED, hidden_set
 from community.recognition import badges_check
 from community.sanctions import participation_check
-from community.search import search_index
 from forums import kinds
+from forums.changes import (
+    answer_changed,
+    post_changed,
+    post_shown_changed,
+    post_visibility_changed,
+)
 from forums.models import Post, PostRevision, Reaction, Topic
 from forums.permissions import (
     can_accept_answer,
@@ -30,13 +35,7 @@ from forums.services._common import (
     _needs_premoderation,
     _render,
 )
-from forums.services._publish import (
-    _post_activity_remove,
-    _reply_activity,
-    _reply_published,
-    _topic_published,
-)
-from forums.versions import topic_changed
+from forums.services._publish import _reply_published, _topic_published
 
 __all__ = [
     "answer_accept",
@@ -94,11 +93,13 @@ def post_create(*, topic: Topic, author, body: str, quoted: Post | None = None) 
         is_pending=pending,
         quoted=quoted if quoted is not None and quoted.topic_id == topic.pk else None,
     )
-    topic_changed(topic.pk)
     if quoted is not None and quoted.topic_id != topic.pk:
         quoted = None
-    search_index(post)
-    if not pending:
+    if pending:
+        post_changed(post)
+    else:
+        post_visibility_changed(post)
+        # Counters last: the section's row stays locked only until the commit.
         _reply_published(post, quoted=quoted)
     return post
 
@@ -128,7 +129,6 @@ def post_approve(*, post: Post, moderator) -> Post:
         return post
     post.is_pending = False
     post.save(update_fields=["is_pending"])
-    topic_changed(post.topic_id)
     topic = post.topic
     if post.number == 1:
         topic.is_pending = False
@@ -137,7 +137,7 @@ def post_approve(*, post: Post, moderator) -> Post:
     else:
         _reply_published(post)
     _log(moderator=moderator, action="approve", post=post)
-    _search_post(post)
+    post_visibility_changed(post)
     return post
 
 
@@ -155,11 +155,11 @@ def post_reject(*, post: Post, moderator, reason: str = "") -> Post:
     post.is_pending = False
     post.is_hidden = True
     post.save(update_fields=["is_pending", "is_hidden"])
-    topic_changed(post.topic_id)
     if post.number == 1:
         Topic.objects.filter(pk=post.topic_id).update(is_pending=False, is_hidden=True)
     _log(moderator=moderator, action="reject", post=post, reason=reason)
-    _search_post(post)
+    # It never was public: nothing in the feed to take back.
+    post_changed(post)
     return post
 
 
@@ -180,10 +180,9 @@ def post_edit(*, post: Post, editor, body: str, reason: str = "") -> Post:
     post.body_html = _render(body)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
-    topic_changed(post.topic_id)
     if editor.pk != post.author_id:
         _log(moderator=editor, action="edit", post=post, reason=reason)
-    _search_post(post)
+    post_changed(post)
     return post
 
 
@@ -195,11 +194,9 @@ def post_delete(*, post: Post, actor, reason: str = "") -> Post:
     if not post.is_deleted:
         post.is_deleted = True
         post.save(update_fields=["is_deleted"])
-        topic_changed(post.topic_id)
-        _post_activity_remove(post)
         if actor.pk != post.author_id:
             _log(moderator=actor, action="delete", post=post, reason=reason)
-    _search_post(post)
+    post_visibility_changed(post)
     return post
 
 
@@ -212,34 +209,23 @@ def post_hide(*, post: Post, moderator, reason: str, hidden: bool = True) -> Pos
 
 def post_hide_by_reports(*, post: Post, hidden: bool = True) -> Post:
     """Reports of established members hide a post until a moderator looks."""
-    return _post_set_hidden(
-        post, hidden=hidden, moderator=None, reason=_("reported by colleagues")
-    )
+    return _post_set_hidden(post, hidden=hidden, moderator=None, reason=REPORTED)
 
 
 def _post_set_hidden(post: Post, *, hidden: bool, moderator, reason: str) -> Post:
-    if post.is_hidden != hidden:
-        post.is_hidden = hidden
-        post.save(update_fields=["is_hidden"])
-        topic_changed(post.topic_id)
-        if hidden:
-            _post_activity_remove(post)
-        elif post.number > 1 and not (post.is_pending or post.is_deleted):
-            _reply_activity(post)
-        _log(
-            moderator=moderator,
-            action=("hide" if hidden else "restore")
-            + ("" if moderator else "_automatic"),
-            post=post,
-            reason=reason,
-        )
-    _search_post(post)
+    hidden_set(
+        post,
+        hidden=hidden,
+        moderator=moderator,
+        reason=reason,
+        changed=post_visibility_changed,
+        record=_post_record,
+    )
     return post
 
 
-def _search_post(post: Post) -> None:
-    # The opening post is searched as its topic.
-    search_index(post.topic if post.number == 1 else post)
+def _post_record(post: Post, action: str, moderator, reason: str) -> None:
+    _log(moderator=moderator, action=action, post=post, reason=reason)
 
 
 @transaction.atomic
@@ -276,22 +262,11 @@ def answer_accept(
     ):
         return topic
     previous = topic.accepted_post
-    if previous is not None and previous != post:
-        community.activity_remove(kind=kinds.ANSWER_ACTIVITY, target=previous)
     topic.accepted_post = post
     topic.save(update_fields=["accepted_post"])
-    topic_changed(topic.pk)
+    answer_changed(topic, previous=previous)
     if post is not None:
         badges_check(user=post.author, measures=[kinds.ANSWERS_MEASURE])
-        section = topic.section
-        community.activity_record(
-            actor=post.author,
-            kind=kinds.ANSWER_ACTIVITY,
-            target=post,
-            title=topic.title,
-            url=post.get_absolute_url(),
-            subjects=[section.subject] if section.subject_id else [],
-        )
         community.notify(
             recipient=post.author,
             kind=kinds.ACCEPTED,
@@ -301,7 +276,6 @@ def answer_accept(
             url=post.get_absolute_url(),
             group=False,
         )
-    page_cache_invalidate()
     return topic
 
 
@@ -333,8 +307,7 @@ def reaction_set(*, post: Post, user, kind: str, on: bool) -> bool:
         return on
     counter = f"{kind}_count"
     Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + (1 if on else -1)})
-    page_cache_invalidate()
-    topic_changed(post.topic_id)
+    post_shown_changed(post)
     if on and kind == Reaction.Kind.USEFUL:
         badges_check(user=post.author, measures=[kinds.USEFUL_MEASURE])
     return on

@@ -9,11 +9,14 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community import services as community
-from community.pagecache import page_cache_invalidate
+from community.hiding import REPORTED, hidden_set
 from community.sanctions import participation_check
-from community.search import search_index, search_index_many
-from forums import kinds
+from forums.changes import (
+    section_changed,
+    topic_state_changed,
+    topic_visibility_changed,
+    topics_rearranged,
+)
 from forums.models import Post, Section, Topic, TopicRead, TopicWatch
 from forums.permissions import can_create_topic, can_moderate_section
 from forums.services._common import (
@@ -24,8 +27,7 @@ from forums.services._common import (
     _needs_premoderation,
     _render,
 )
-from forums.services._publish import _topic_activity, _topic_published
-from forums.versions import topic_changed
+from forums.services._publish import _topic_published
 
 __all__ = [
     "section_create",
@@ -97,7 +99,7 @@ def topic_create(
         TopicWatch.objects.get_or_create(user=author, topic=topic)
     else:
         _topic_published(topic, post)
-    search_index(topic)
+    topic_visibility_changed(topic)
     return topic
 
 
@@ -128,6 +130,7 @@ def section_create(
     )
     section.full_clean()
     section.save()
+    section_changed()
     return section
 
 
@@ -135,13 +138,13 @@ def topic_moderate(
     *, topic: Topic, moderator, pinned: bool | None = None, locked: bool | None = None,
     hidden: bool | None = None, reason: str = "",
 ) -> Topic:  # fmt: skip
-    """Pin, lock or hide a topic (or undo it); every change goes into the log."""
+    """Pin, lock or hide a topic (or undo it); every change goes into the log
+    (and a call to hide or show it, as for anything hidden: ``hidden_set``)."""
     if not can_moderate_section(moderator, topic.section):
         raise PermissionDenied
     changes = {
         "is_pinned": (pinned, "pin", "unpin"),
         "is_locked": (locked, "lock", "unlock"),
-        "is_hidden": (hidden, "hide", "unhide"),
     }
     changed = []
     for field, (value, on, off) in changes.items():
@@ -156,15 +159,16 @@ def topic_moderate(
             )
     if changed:
         topic.save(update_fields=changed)
-        topic_changed(topic.pk)  # who may reply, or see it at all
-    if "is_hidden" in changed:
-        if topic.is_hidden:
-            community.activity_remove(kind=kinds.TOPIC_ACTIVITY, target=topic)
-        elif not topic.is_pending:
-            _topic_activity(topic)
-    if "is_hidden" in changed:
-        _search_topics(topic)
-    page_cache_invalidate()
+    shown = hidden is not None and hidden_set(
+        topic,
+        hidden=hidden,
+        moderator=moderator,
+        reason=reason,
+        changed=topic_visibility_changed,
+        record=_topic_record,
+    )
+    if not shown:
+        topic_state_changed(topic)  # who may reply, where it is listed
     return topic
 
 
@@ -181,32 +185,28 @@ def topic_move(*, topic: Topic, section: Section, moderator, reason: str = "") -
     old_section_id = topic.section_id
     topic.section = section
     topic.save(update_fields=["section"])
-    topic_changed(topic.pk)  # its moderators
     # Counted again: a topic waiting for moderation was never counted.
     _section_recount(old_section_id, section.pk)
     _log(moderator=moderator, action="move", topic=topic, reason=reason)
-    _search_topics(topic)
+    topics_rearranged(topic)  # its moderators, its section in search
     return topic
 
 
 def topic_hide_by_reports(*, topic: Topic, hidden: bool = True) -> Topic:
     """Reports of established members hide a topic until a moderator looks."""
-    if topic.is_hidden != hidden:
-        topic.is_hidden = hidden
-        topic.save(update_fields=["is_hidden"])
-        topic_changed(topic.pk)
-        if hidden:
-            community.activity_remove(kind=kinds.TOPIC_ACTIVITY, target=topic)
-        elif not topic.is_pending:
-            _topic_activity(topic)
-        _log(
-            moderator=None,
-            action="hide_automatic" if hidden else "restore_automatic",
-            topic=topic,
-            reason=_("reported by colleagues"),
-        )
-    _search_topics(topic)
+    hidden_set(
+        topic,
+        hidden=hidden,
+        moderator=None,
+        reason=REPORTED,
+        changed=topic_visibility_changed,
+        record=_topic_record,
+    )
     return topic
+
+
+def _topic_record(topic: Topic, action: str, moderator, reason: str) -> None:
+    _log(moderator=moderator, action=action, topic=topic, reason=reason)
 
 
 def _check_moderates(moderator, *sections: Section) -> None:
@@ -238,7 +238,6 @@ def topic_merge(*, source: Topic, target: Topic, moderator, reason: str = "") ->
         )
     offset = target.posts.aggregate(top=Max("number"))["top"] or 0
     Post.objects.filter(topic=source).update(topic=target, number=F("number") + offset)
-    topic_changed(source.pk, target.pk)
     watchers = set(
         TopicWatch.objects.filter(topic=source).values_list("user_id", flat=True)
     )
@@ -262,12 +261,12 @@ def topic_merge(*, source: Topic, target: Topic, moderator, reason: str = "") ->
     if answer_id and target.is_question and target.accepted_post_id is None:
         target.accepted_post_id = answer_id
         target.save(update_fields=["accepted_post"])
-    community.activity_remove(kind=kinds.TOPIC_ACTIVITY, target=source)
     _topic_recount(target)
     _section_recount(source.section_id, target.section_id)
     _log(moderator=moderator, action="merge", topic=source, reason=reason)
     _log(moderator=moderator, action="merge", topic=target, reason=reason)
-    _search_topics(source, target)
+    topic_visibility_changed(source)  # gone from the feed, its address leads on
+    topics_rearranged(target)
     return target
 
 
@@ -327,7 +326,6 @@ def topic_split(
     new.tags.set(list(topic.tags.all()))
     for number, post in enumerate(moved, start=1):
         Post.objects.filter(pk=post.pk).update(topic=new, number=number)
-    topic_changed(topic.pk, new.pk)
     remaining = topic.posts.filter(number__gt=numbers[0]).order_by("number")
     for number, post_id in enumerate(
         remaining.values_list("pk", flat=True), start=numbers[0]
@@ -352,7 +350,7 @@ def topic_split(
     _section_recount(topic.section_id, new.section_id)
     _log(moderator=moderator, action="split", topic=topic, reason=reason)
     _log(moderator=moderator, action="split", topic=new, reason=reason)
-    _search_topics(topic, new)
+    topics_rearranged(topic, new)
     return new
 
 
@@ -376,15 +374,3 @@ def _section_recount(*section_ids: int) -> None:
             topic_count=topics.count(),
             post_count=Post.objects.filter(topic__in=topics, is_pending=False).count(),
         )
-
-
-def _search_topics(*topics: Topic) -> None:
-    """A topic's visibility, section or posts changed: its replies follow it."""
-    search_index_many(
-        [
-            *topics,
-            *Post.objects.filter(topic__in=topics, number__gt=1).select_related(
-                "topic__section"
-            ),
-        ]
-    )

@@ -16,6 +16,7 @@ from PIL import Image
 from accounts import services as accounts
 from accounts.tests.factories import UserFactory
 from community import cards, generations, recognition
+from community.changes import member_card, moved
 from community.models import Badge
 from forums import fragments, selectors, services
 from forums.models import Topic
@@ -326,7 +327,7 @@ def test_card_versions_tell_a_changed_card():
     kept = cards.card_versions([member.pk])
     assert cards.cards_unchanged(kept)
 
-    cards.card_changed(member.pk)
+    moved(member_card(member.pk))
 
     assert not cards.cards_unchanged(kept)
 

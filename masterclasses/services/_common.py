@@ -8,17 +8,6 @@ from masterclasses import kinds
 from masterclasses.models import MasterClass, Registration
 
 
-def _activity_record(masterclass: MasterClass) -> None:
-    community.activity_record(
-        actor=masterclass.host,
-        kind=kinds.MASTERCLASS_ACTIVITY,
-        target=masterclass,
-        title=masterclass.title,
-        url=masterclass.get_absolute_url(),
-        subjects=[masterclass.subject],
-    )
-
-
 def _promote(masterclass: MasterClass) -> list[Registration]:
     """Fill free seats from the waitlist, first come first served (row locked)."""
     masterclass.refresh_from_db(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.sanctions import participation_check
+from masterclasses.changes import masterclass_shown_changed
 from masterclasses.models import Feedback, MasterClass, Registration
 from masterclasses.permissions import can_moderate_masterclasses, is_host
 
@@ -99,4 +100,6 @@ def followup_set(
     masterclass.full_clean(exclude=["host", "subject", "cover"])
     masterclass.save(update_fields=["recording_url", "updated_at"])
     masterclass.materials.set(materials)
+    # Visitors see the recording and the materials on its page.
+    masterclass_shown_changed(masterclass)
     return masterclass

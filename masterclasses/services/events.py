@@ -14,11 +14,15 @@ from community import limits
 from community import services as community
 from community.markdown import render_markdown
 from community.sanctions import participation_check
-from community.search import search_index
 from masterclasses import kinds
+from masterclasses.changes import (
+    masterclass_changed,
+    masterclass_shown_changed,
+    masterclass_visibility_changed,
+)
 from masterclasses.models import MasterClass, Registration, TrustedHost
 from masterclasses.permissions import can_edit_masterclass, can_moderate_masterclasses
-from masterclasses.services._common import _activity_record, _promote
+from masterclasses.services._common import _promote
 
 FIELDS = [
     "title",
@@ -108,7 +112,7 @@ def masterclass_create(
     masterclass.cohosts.set([user for user in cohosts if user.pk != host.pk])
     if submit:
         masterclass_submit(masterclass=masterclass, actor=host)
-    search_index(masterclass)
+    masterclass_changed(masterclass)
     return masterclass
 
 
@@ -134,8 +138,7 @@ def _publish(masterclass: MasterClass, *, actor) -> MasterClass:
     masterclass.return_note = ""
     masterclass.save(update_fields=["status", "return_note", "updated_at"])
     community.audit(actor=actor, action="masterclass_publish", target=masterclass)
-    if not masterclass.is_hidden:
-        _activity_record(masterclass)
+    masterclass_visibility_changed(masterclass)
     # Told in a fixed number of queries, however many follow the host.
     community.notify_many(
         recipients=_members(
@@ -147,7 +150,6 @@ def _publish(masterclass: MasterClass, *, actor) -> MasterClass:
         target_title=masterclass.title,
         url=masterclass.get_absolute_url(),
     )
-    search_index(masterclass)
     return masterclass
 
 
@@ -196,7 +198,7 @@ def masterclass_return(
         url=masterclass.get_absolute_url(),
         group=False,
     )
-    search_index(masterclass)
+    masterclass_changed(masterclass)
     return masterclass
 
 
@@ -268,7 +270,7 @@ def masterclass_update(
         _tell_participants(masterclass, kind=kinds.CHANGED, actor=editor)
     if "capacity" in changed:
         _promote(masterclass)
-    search_index(masterclass)
+    masterclass_changed(masterclass)
     return masterclass
 
 
@@ -293,10 +295,9 @@ def masterclass_cancel(
     community.audit(
         actor=actor, action="masterclass_cancel", target=masterclass, reason=reason
     )
-    community.activity_remove(kind=kinds.MASTERCLASS_ACTIVITY, target=masterclass)
+    masterclass_visibility_changed(masterclass)
     if was_public:
         _tell_participants(masterclass, kind=kinds.CANCELLED, actor=actor, group=False)
-    search_index(masterclass)
     return masterclass
 
 
@@ -326,6 +327,7 @@ def cover_set(*, masterclass: MasterClass, editor, upload) -> MasterClass:
         save=False,
     )
     masterclass.save(update_fields=["cover", "updated_at"])
+    masterclass_shown_changed(masterclass)
     if previous:
         storage = masterclass.cover.storage
         transaction.on_commit(lambda: storage.delete(previous))

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import services as community
-from community.pagecache import page_cache_invalidate
 from community.recognition import badges_check
 from masterclasses import kinds
+from masterclasses.changes import masterclass_shown_changed
 from masterclasses.models import Certificate, MasterClass, Registration
 from masterclasses.permissions import can_moderate_masterclasses, is_host
 
@@ -85,7 +85,7 @@ def masterclass_finish(*, masterclass: MasterClass, actor=None) -> list[Certific
         badges_check(user=host)
     for registration in attendees:
         badges_check(user=registration.user)
-    page_cache_invalidate()
+    masterclass_shown_changed(masterclass)
     return [certificate for certificate in issued if certificate is not None]
 
 

@@ -1,19 +1,22 @@
 """Moderators' calls: hiding a master-class, trusting a host.
 
-A moderator's call is always put on record (confirming an automatic hide is a
+Hiding follows the one rule of every app (``community.hiding``): a
+moderator's call is always put on record (confirming an automatic hide is a
 decision too); an automatic hide or restore only when it changes something.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from community import services as community
-from community.search import search_index
-from masterclasses import kinds
+from community.hiding import REPORTED, audited, hidden_set
+from masterclasses.changes import masterclass_visibility_changed
 from masterclasses.models import MasterClass, TrustedHost
 from masterclasses.permissions import can_moderate_masterclasses
-from masterclasses.services._common import _activity_record
+
+# Put on the audit log as masterclass_hide and masterclass_restore; an
+# automatic call has no actor.
+_record = audited("masterclass")
 
 
 def trusted_host_set(*, user, moderator, trusted: bool) -> None:
@@ -41,9 +44,15 @@ def masterclass_hide(
     """
     if not can_moderate_masterclasses(moderator):
         raise PermissionDenied
-    return _masterclass_set_hidden(
-        masterclass, hidden=hidden, moderator=moderator, reason=reason
+    hidden_set(
+        masterclass,
+        hidden=hidden,
+        moderator=moderator,
+        reason=reason,
+        changed=masterclass_visibility_changed,
+        record=_record,
     )
+    return masterclass
 
 
 @transaction.atomic
@@ -51,33 +60,12 @@ def masterclass_hide_by_reports(
     *, masterclass: MasterClass, hidden: bool = True
 ) -> MasterClass:
     """Reports of established members hide a master-class until a moderator looks."""
-    return _masterclass_set_hidden(
-        masterclass, hidden=hidden, moderator=None, reason=_("reported by colleagues")
+    hidden_set(
+        masterclass,
+        hidden=hidden,
+        moderator=None,
+        reason=REPORTED,
+        changed=masterclass_visibility_changed,
+        record=_record,
     )
-
-
-def _masterclass_set_hidden(
-    masterclass: MasterClass, *, hidden: bool, moderator, reason: str
-) -> MasterClass:
-    changed = masterclass.is_hidden != hidden
-    if changed:
-        masterclass.is_hidden = hidden
-        masterclass.save(update_fields=["is_hidden"])
-        if hidden:
-            community.activity_remove(
-                kind=kinds.MASTERCLASS_ACTIVITY, target=masterclass
-            )
-        elif masterclass.status in (
-            MasterClass.Status.PUBLISHED,
-            MasterClass.Status.FINISHED,
-        ):
-            _activity_record(masterclass)
-    if changed or moderator is not None:
-        community.audit(
-            actor=moderator,
-            action="masterclass_hide" if hidden else "masterclass_restore",
-            target=masterclass,
-            reason=reason,
-        )
-    search_index(masterclass)
     return masterclass

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import services as community
-from community.pagecache import page_cache_invalidate
 from community.sanctions import participation_check
 from masterclasses import kinds
+from masterclasses.changes import registrations_changed
 from masterclasses.models import MasterClass, Registration
 from masterclasses.permissions import can_register
 from masterclasses.services._common import _promote
@@ -72,7 +72,7 @@ def register(*, masterclass: MasterClass, user) -> Registration:
         url=masterclass.get_absolute_url(),
         group=False,
     )
-    page_cache_invalidate()
+    registrations_changed(masterclass)
     return registration
 
 
@@ -117,5 +117,5 @@ def registration_cancel(*, masterclass: MasterClass, user) -> Registration:
         and masterclass.status == MasterClass.Status.PUBLISHED
     ):
         _promote(masterclass)
-    page_cache_invalidate()
+    registrations_changed(masterclass)
     return registration

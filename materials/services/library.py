@@ -13,12 +13,19 @@ from django.utils.translation import gettext as _
 from accounts.selectors_relations import bookmark_holders
 from community import limits
 from community import services as community
+from community.hiding import REPORTED, audited, hidden_set
 from community.markdown import render_markdown
-from community.pagecache import page_cache_invalidate
 from community.recognition import badges_check
 from community.sanctions import participation_check
-from community.search import search_index, search_remove
 from materials import kinds
+from materials.changes import (
+    collection_changed,
+    material_changed,
+    material_counts_changed,
+    material_files_changed,
+    material_removed,
+    material_visibility_changed,
+)
 from materials.models import (
     Collection,
     CollectionItem,
@@ -161,7 +168,8 @@ def material_create(
     _thumbnail_later(material)
     if publish:
         material_publish(material=material, actor=author)
-    search_index(material)
+    else:
+        material_changed(material)
     return material
 
 
@@ -187,21 +195,8 @@ def material_update(
         material.grades.set(grades)
     if tags is not None:
         material.tags.set(_clean_tags(tags))
-    if material.is_published and not material.is_hidden:
-        _activity(material)
-    search_index(material)
+    material_changed(material)
     return material
-
-
-def _activity(material: Material) -> None:
-    community.activity_record(
-        actor=material.author,
-        kind=kinds.MATERIAL_ACTIVITY,
-        target=material,
-        title=material.title,
-        url=material.get_absolute_url(),
-        subjects=[material.subject],
-    )
 
 
 @transaction.atomic
@@ -216,9 +211,9 @@ def material_publish(*, material: Material, actor) -> Material:
     material.published_at = material.published_at or timezone.now()
     material.save(update_fields=["status", "published_at"])
     badges_check(user=material.author)
-    if not material.is_hidden:
-        _activity(material)
-    search_index(material)
+    # A draft has no feed entry to take back: the entry is recorded unless
+    # a moderator hid the material.
+    material_changed(material)
     return material
 
 
@@ -228,11 +223,11 @@ def material_unpublish(*, material: Material, actor) -> Material:
     participation_check(actor)
     if not can_edit_material(actor, material):
         raise PermissionDenied
-    if material.is_published:
-        material.status = Material.Status.DRAFT
-        material.save(update_fields=["status"])
-        community.activity_remove(kind=kinds.MATERIAL_ACTIVITY, target=material)
-    search_index(material)
+    if not material.is_published:
+        return material  # a draft already: nothing shown to take back
+    material.status = Material.Status.DRAFT
+    material.save(update_fields=["status"])
+    material_visibility_changed(material)
     return material
 
 
@@ -247,8 +242,7 @@ def material_delete(*, material: Material, actor) -> None:
             "file", flat=True
         )
     )
-    community.activity_remove(kind=kinds.MATERIAL_ACTIVITY, target=material)
-    search_remove(material)
+    material_removed(material)
     thumbnails = thumbnail_names(Material.objects.get(pk=material.pk))
     Material.objects.filter(pk=material.pk).update(current_version=None)
     material.delete()
@@ -290,48 +284,49 @@ def material_version_add(
             target_title=material.title,
             url=material.get_absolute_url(),
         )
-    page_cache_invalidate()
+    material_files_changed(material)
     return version
 
 
 def material_hide(
     *, material: Material, moderator, hidden: bool = True, reason: str = ""
 ) -> Material:
-    """A moderator hides (or shows again) a material; the audit log says why."""
+    """A moderator hides (or shows again) a material; the audit log says who
+    and why (``community.hiding``: the call is always put on record).
+
+    Raises PermissionDenied for anyone but a moderator.
+    """
     from materials.permissions import can_moderate_materials
 
     if not can_moderate_materials(moderator):
         raise PermissionDenied
-    if material.is_hidden != hidden:
-        community.audit(
-            actor=moderator,
-            action="material_hide" if hidden else "material_restore",
-            target=material,
-            reason=reason,
-        )
-    return _material_set_hidden(material, hidden=hidden)
+    return _material_set_hidden(
+        material, hidden=hidden, moderator=moderator, reason=reason
+    )
 
 
 def material_hide_by_reports(*, material: Material, hidden: bool = True) -> Material:
     """Reports of established members hide a material until a moderator looks."""
-    if material.is_hidden != hidden:
-        community.audit(
-            actor=None,
-            action=f"material_{'hide' if hidden else 'restore'}_automatic",
-            target=material,
-        )
-    return _material_set_hidden(material, hidden=hidden)
+    return _material_set_hidden(
+        material, hidden=hidden, moderator=None, reason=REPORTED
+    )
 
 
-def _material_set_hidden(material: Material, *, hidden: bool) -> Material:
-    if material.is_hidden != hidden:
-        material.is_hidden = hidden
-        material.save(update_fields=["is_hidden"])
-        if hidden:
-            community.activity_remove(kind=kinds.MATERIAL_ACTIVITY, target=material)
-        elif material.is_published:
-            _activity(material)
-    search_index(material)
+# The audit log tells an automatic call by its own action names.
+_material_record = audited("material", automatic_apart=True)
+
+
+def _material_set_hidden(
+    material: Material, *, hidden: bool, moderator, reason: str
+) -> Material:
+    hidden_set(
+        material,
+        hidden=hidden,
+        moderator=moderator,
+        reason=reason,
+        changed=material_visibility_changed,
+        record=_material_record,
+    )
     return material
 
 
@@ -358,6 +353,9 @@ def download_record(*, material: Material, user, day=None) -> bool:
         Material.objects.filter(pk=material.pk).update(
             download_count=F("download_count") + 1
         )
+        # Not a change function: like a topic's views, the count reaches
+        # visitors' kept pages when they are next built (at most the page
+        # cache's timeout later), rather than every download emptying them.
     return created
 
 
@@ -400,7 +398,7 @@ def rating_set(*, material: Material, user, score: int, comment: str = "") -> Ra
             target_title=material.title,
             url=material.get_absolute_url(),
         )
-    page_cache_invalidate()
+    material_counts_changed(material)
     return rating
 
 
@@ -415,7 +413,7 @@ def rating_delete(*, material: Material, user, actor=None) -> None:
         raise PermissionDenied
     Rating.objects.filter(material=material, user=user).delete()
     _ratings_recount(material)
-    page_cache_invalidate()
+    material_counts_changed(material)
 
 
 def collection_create(
@@ -442,12 +440,14 @@ def collection_update(*, collection: Collection, editor, **fields) -> Collection
     participation_check(editor)
     if not can_edit_collection(editor, collection):
         raise PermissionDenied
+    was_public = collection.is_public
     for key in ("title", "description", "is_public"):
         if key in fields:
             value = fields[key]
             setattr(collection, key, value.strip() if isinstance(value, str) else value)
     collection.full_clean(exclude=["owner"])
     collection.save()
+    collection_changed(collection, was_public=was_public)
     return collection
 
 
@@ -456,6 +456,7 @@ def collection_delete(*, collection: Collection, editor) -> None:
     if not can_edit_collection(editor, collection):
         raise PermissionDenied
     collection.delete()
+    collection_changed(collection)
 
 
 def collection_item_set(
@@ -477,3 +478,4 @@ def collection_item_set(
         CollectionItem.objects.get_or_create(collection=collection, material=material)
     else:
         CollectionItem.objects.filter(collection=collection, material=material).delete()
+    collection_changed(collection)

@@ -11,14 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import services as community
+from community.hiding import REPORTED, audited, hidden_set
 from community.recognition import badges_check
 from community.sanctions import participation_check
 from materials import kinds
+from materials.changes import material_review_decided, review_changed
 from materials.models import (
     Material,
     Review,
     ReviewAssignment,
     ReviewRound,
+    reviews_required,
 )
 from materials.permissions import (
     can_moderate_materials,
@@ -48,7 +51,6 @@ STATUS_AFTER = {
     ReviewRound.Decision.REVISE: Material.Review.REVISE,
     ReviewRound.Decision.REJECT: Material.Review.REJECTED,
 }
-TAKEN = (ReviewAssignment.Status.ACTIVE, ReviewAssignment.Status.SUBMITTED)
 
 
 def _round_url(material: Material) -> str:
@@ -152,10 +154,7 @@ def _check_reviewer(reviewer, round_: ReviewRound, *, subject_required: bool) ->
             _("This reviewer has already been assigned to this request."),
             code="taken",
         )
-    if (
-        round_.assignments.filter(status__in=TAKEN).count()
-        >= settings.MATERIALS_REVIEWS_REQUIRED
-    ):
+    if not ReviewRound.objects.filter(pk=round_.pk).waiting_for_reviewers().exists():
         raise ValidationError(
             _("The request already has all its reviewers."), code="full"
         )
@@ -279,9 +278,7 @@ def review_write(
         url=_round_url(material),
     )
     reviews = list(Review.objects.filter(assignment__round=round_))
-    if round_.status == ReviewRound.Status.OPEN and (
-        len(reviews) >= settings.MATERIALS_REVIEWS_REQUIRED
-    ):
+    if round_.status == ReviewRound.Status.OPEN and len(reviews) >= reviews_required():
         decision, reason = decision_rule(reviews)
         if decision:
             _decide(round_, decision=decision, actor=None, note=reason)
@@ -291,6 +288,7 @@ def review_write(
             community.audit(
                 actor=None, action="review_awaiting", target=material, reason=reason
             )
+    review_changed(review)
     return review
 
 
@@ -333,6 +331,7 @@ def _decide(round_: ReviewRound, *, decision: str, actor, note: str) -> ReviewRo
     material = round_.material
     material.review_status = STATUS_AFTER[decision]
     material.save(update_fields=["review_status"])
+    material_review_decided(material)
     badges_check(user=material.author)
     community.audit(
         actor=actor, action=f"review_{decision}", target=material, reason=note
@@ -462,7 +461,7 @@ def review_hide(
     *, review: Review, moderator, reason: str, hidden: bool = True
 ) -> Review:
     """A moderator hides a review (or shows it again): it leaves the material's
-    page. The call is always put on record.
+    page. The call is always put on record (``community.hiding``).
 
     Raises PermissionDenied for anyone but a moderator.
     """
@@ -474,23 +473,22 @@ def review_hide(
 @transaction.atomic
 def review_hide_by_reports(*, review: Review, hidden: bool = True) -> Review:
     """Reports hide a review until a moderator looks."""
-    return _review_set_hidden(
-        review, hidden=hidden, moderator=None, reason=_("reported by colleagues")
-    )
+    return _review_set_hidden(review, hidden=hidden, moderator=None, reason=REPORTED)
+
+
+# An automatic call is told by its empty actor, under the same action names.
+_review_record = audited("material_review")
 
 
 def _review_set_hidden(
     review: Review, *, hidden: bool, moderator, reason: str
 ) -> Review:
-    changed = review.is_hidden != hidden
-    if changed:
-        review.is_hidden = hidden
-        review.save(update_fields=["is_hidden"])
-    if changed or moderator is not None:
-        community.audit(
-            actor=moderator,
-            action="material_review_hide" if hidden else "material_review_restore",
-            target=review,
-            reason=reason,
-        )
+    hidden_set(
+        review,
+        hidden=hidden,
+        moderator=moderator,
+        reason=reason,
+        changed=review_changed,
+        record=_review_record,
+    )
     return review

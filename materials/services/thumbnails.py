@@ -5,7 +5,7 @@ import logging
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from community.pagecache import page_cache_invalidate
+from materials.changes import material_thumbnail_changed
 from materials.models import Material, MaterialFile
 from materials.thumbnails import MAX_PDF_BYTES, pdf_thumbnail
 
@@ -139,8 +139,7 @@ def _thumbnail_store(*, material_id: int, source_id: int | None, made) -> bool:
             storage.delete(name)
         raise
     thumbnails_delete_later(old)
-    if material.status == Material.Status.PUBLISHED and not material.is_hidden:
-        page_cache_invalidate()
+    material_thumbnail_changed(material)
     return True
 
 

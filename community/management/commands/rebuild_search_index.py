@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from community.changes import public_pages_changed
 from community.management.base import SiteCommand
 from community.search import search_kinds, search_rebuild
 
@@ -69,3 +70,4 @@ class Command(SiteCommand):
                 )
                 % {"kind": key, "searchable": searchable, "total": total}
             )
+        public_pages_changed()  # the search pages visitors were kept

@@ -1,0 +1,84 @@
+"""What follows a write: the community layer's change functions, and the parts
+every app's own ``changes.py`` is built from.
+
+A write changes rows; what was made from those rows elsewhere — the search
+index, the counts kept of search results, visitors' cached pages, members'
+cards beside their posts, a topic's kept posts, unread counts, the activity
+feed — has to follow. Each app says so in one module, ``<app>/changes.py``:
+one plain function per thing that changed (``post_changed(post)``,
+``material_visibility_changed(material)``, ...), listing every cache, index,
+feed and version the entity feeds. Services call their app's change
+functions after a write and never the mechanisms below directly, so a page
+that would go stale is visible in one place, and ``<app>/tests/test_changes.py``
+fails when a new writing service calls none. No Django signals: the change
+functions are called by the code that writes, inside its transaction.
+
+The caches are generation numbers (``community.generations``): a change
+moves the ones it touches on, all in one round trip to the cache now and one
+after commit (``moved``).
+"""
+
+from collections.abc import Iterable
+
+from community.cards import CARD_KEY, EVERYONE_KEY
+from community.generations import generations_bump
+from community.pagecache import GENERATION_KEY as PUBLIC_PAGES
+from community.search import SEARCH_COUNTS, search_reindex_objects
+from community.selectors import UNREAD_VERSION_KEY
+
+__all__ = [
+    "PUBLIC_PAGES",
+    "SEARCH_COUNTS",
+    "badge_shown_changed",
+    "badges_changed",
+    "member_card",
+    "moved",
+    "public_pages_changed",
+    "tagged_changed",
+    "unread_changed",
+]
+
+
+def moved(*keys: str) -> None:
+    """Move these caches' generations on, in one round trip (now and after
+    commit). Called by change functions only."""
+    generations_bump(dict.fromkeys(keys))
+
+
+def member_card(user_id: int) -> str:
+    """The generation of the card shown beside a member's posts (name,
+    picture, visibility, chosen badges)."""
+    return CARD_KEY.format(user_id)
+
+
+# --- The community layer's own writes -----------------------------------------
+
+
+def public_pages_changed() -> None:
+    """Something only visitors' cached pages show changed (a count, a list)."""
+    moved(PUBLIC_PAGES)
+
+
+def badges_changed(*user_ids: int) -> None:
+    """Badges were awarded, taken back or chosen to be shown: the members'
+    cards and the public pages that list badges."""
+    moved(*(member_card(pk) for pk in user_ids), PUBLIC_PAGES)
+
+
+def badge_shown_changed() -> None:
+    """A badge's name, icon or address changed: every card that may show it,
+    and the public pages."""
+    moved(EVERYONE_KEY, PUBLIC_PAGES)
+
+
+def tagged_changed(objects: Iterable) -> None:
+    """Tags were renamed or merged: the search entries of what carries them
+    (they hold tag names), the search counts and the public pages (a tag's
+    page moved or shows the new name)."""
+    search_reindex_objects(objects)
+    moved(SEARCH_COUNTS, PUBLIC_PAGES)
+
+
+def unread_changed(user_pks: Iterable[int]) -> None:
+    """Members' notifications were added or read: their unread counts."""
+    moved(*(UNREAD_VERSION_KEY.format(pk) for pk in user_pks))
