@@ -381,6 +381,7 @@ class NotificationSetting(models.Model):
         MASTERCLASSES = "masterclasses", _("master-classes")
         FOLLOWERS = "followers", _("new followers")
         RECOGNITION = "recognition", _("badges")
+        COMMUNITIES = "communities", _("communities")
 
     class Delivery(models.TextChoices):
         EMAIL = "email", _("by e-mail at once")
@@ -419,6 +420,8 @@ NOTIFICATION_DEFAULTS = {
     NotificationSetting.Kind.MASTERCLASSES: NotificationSetting.Delivery.DIGEST,
     NotificationSetting.Kind.FOLLOWERS: NotificationSetting.Delivery.SITE,
     NotificationSetting.Kind.RECOGNITION: NotificationSetting.Delivery.SITE,
+    # Invitations, requests to join and their answers wait for the member.
+    NotificationSetting.Kind.COMMUNITIES: NotificationSetting.Delivery.EMAIL,
 }
 
 

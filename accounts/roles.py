@@ -79,6 +79,13 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("community", "view_requesttrace"),
         ("materials", "view_takedownrequest"),
         ("materials", "change_takedownrequest"),
+        ("circles", "view_community"),
+        ("circles", "change_community"),
+        ("circles", "view_membership"),
+        ("circles", "view_joinrequest"),
+        ("circles", "view_invitation"),
+        ("circles", "view_communityban"),
+        ("circles", "view_ownershipoffer"),
     ],
     EXPERTS: [
         ("accounts", "view_profile"),

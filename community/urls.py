@@ -79,6 +79,7 @@ urlpatterns = [
     path("forums/", include("forums.urls")),
     path("materials/", include("materials.urls")),
     path("masterclasses/", include("masterclasses.urls")),
+    path("communities/", include("circles.urls")),
     path(
         "certificates/<str:code>/",
         masterclass_views.certificate_verify,

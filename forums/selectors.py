@@ -277,9 +277,9 @@ def topic_get(
         # The page reads the section only; the rest is annotations.
         topics = _viewer_annotations(Topic.objects.select_related("section"), user)
     else:
-        topics = Topic.objects.select_related(
-            "section", "author__profile", "accepted_post"
-        )
+        # The checks read the section (its moderators); a write re-reads the
+        # rest under its lock.
+        topics = Topic.objects.select_related("section")
     topics = topics.order_by()  # one row by its key: nothing to sort
 
     def one(key: int) -> Topic | None:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "forums",
     "materials",
     "masterclasses",
+    "circles",
     # Django's admin on our site: a list's address never breaks its page.
     "community.admin_site.AdminConfig",
     "django.contrib.auth",
@@ -338,6 +339,18 @@ MATERIALS_REVIEW_DAYS = env.int("DJANGO_MATERIALS_REVIEW_DAYS", default=14)
 MATERIALS_REVIEW_REMINDER_DAYS = 3
 MATERIALS_BLIND_REVIEW = env.bool("DJANGO_MATERIALS_BLIND_REVIEW", default=True)
 MATERIALS_RECOMMEND_THRESHOLD = 4.0
+
+# --- Communities ----------------------------------------------------------------
+
+# A proposed community opens when this many people (the founder counted) are
+# in it: never born empty.
+CIRCLES_QUORUM = env.int("DJANGO_CIRCLES_QUORUM", default=3)
+# Communities one member may propose in seven days (against spam communities).
+CIRCLES_PROPOSALS_PER_WEEK = env.int("DJANGO_CIRCLES_PROPOSALS_PER_WEEK", default=2)
+# Communities on a page of /communities/.
+CIRCLES_PER_PAGE = env.int("DJANGO_CIRCLES_PER_PAGE", default=20)
+# Members on a page of a community's member list.
+CIRCLES_MEMBERS_PER_PAGE = env.int("DJANGO_CIRCLES_MEMBERS_PER_PAGE", default=30)
 
 # --- E-mail -----------------------------------------------------------------
 

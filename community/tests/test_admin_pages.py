@@ -31,6 +31,8 @@ from taggit.models import Tag
 from accounts import services as accounts
 from accounts.models import BlogPost, Profile
 from accounts.tests.factories import BlogPostFactory, UserFactory
+from circles import services as circles
+from circles.models import CommunityBan, Membership
 from community import digests, recognition, reporting, sanctions
 from community import services as community
 from community.models import Badge, Grade, Report, Subject
@@ -130,6 +132,52 @@ def _world(moderator) -> list[models.Model]:
         force=True,
     )
 
+    # A community proposed with two colleagues, opened when they accepted;
+    # a request to join, an invitation, a member banned, a handover offered,
+    # and a second community a moderator hid (the founders told why).
+    settled = timezone.now() - datetime.timedelta(days=60)
+    founder, cofounder, applicant, invited, banned = (
+        UserFactory(date_joined=settled) for _ in range(5)
+    )
+    circle = circles.community_propose(
+        founder=founder,
+        name="Математики Поволжья",
+        purpose="Делимся задачами олимпиад",
+        visibility="public",
+        joining="request",
+        cofounders=[cofounder, reader],
+    )
+    for invitation in circle.invitations.all():
+        circles.cofounder_answer(
+            invitation=invitation, user=invitation.user, accept=True
+        )
+    join_request = circles.join_request_create(
+        community=circle, user=applicant, message="Возьмите меня"
+    )
+    member_invitation = circles.invitation_create(
+        community=circle, inviter=founder, user=invited
+    )
+    circles.join_request_decide(
+        join_request=circles.join_request_create(community=circle, user=banned),
+        moderator=founder,
+        approve=True,
+    )
+    circles.member_remove(
+        community=circle, moderator=founder, user=banned, ban=True, reason="Спам"
+    )
+    offer = circles.ownership_offer(community=circle, owner=founder, to_user=cofounder)
+    hidden_circle = circles.community_propose(
+        founder=cofounder,
+        name="Реклама курсов",
+        purpose="Продаём курсы",
+        visibility="private",
+        joining="invitation",
+        cofounders=[founder, reader],
+    )
+    circles.community_hide(
+        community=hidden_circle, moderator=moderator, reason="Реклама"
+    )
+
     accounts.account_delete(user=gone)
 
     app = SocialApp.objects.create(
@@ -184,6 +232,13 @@ def _world(moderator) -> list[models.Model]:
         past.registrations.get(user=gone),
         TrustedHost.objects.get(user=author),
         *certificates,
+        circle,
+        hidden_circle,
+        Membership.objects.get(community=circle, user=founder),
+        join_request,
+        member_invitation,
+        CommunityBan.objects.get(community=circle),
+        offer,
         reader.emailaddress_set.first(),
         app,
         social,

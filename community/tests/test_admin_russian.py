@@ -24,7 +24,15 @@ from community.tests.test_admin_pages import _by_model, _world
 
 pytestmark = pytest.mark.django_db
 
-OURS = {"accounts", "community", "forums", "materials", "masterclasses", "auth"}
+OURS = {
+    "accounts",
+    "community",
+    "forums",
+    "materials",
+    "masterclasses",
+    "circles",
+    "auth",
+}
 # Names and technical words a Russian page writes in Latin letters.
 ALLOWED = {"ID", "URL", "HTML", "Markdown", "e-mail", "iCal", "IP", "English"}
 # What Django itself writes on its icons, on every admin page.

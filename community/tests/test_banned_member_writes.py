@@ -21,6 +21,14 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.tests.factories import BlogCommentFactory, BlogPostFactory, UserFactory
+from circles.models import Community
+from circles.tests.factories import (
+    CommunityFactory,
+    InvitationFactory,
+    JoinRequestFactory,
+    MembershipFactory,
+    OwnershipOfferFactory,
+)
 from community.models import (
     Badge,
     Grade,
@@ -41,7 +49,7 @@ from materials.tests.factories import MaterialFactory, pdf_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary")]
 
-OUR_APPS = ("accounts", "community", "forums", "materials", "masterclasses")
+OUR_APPS = ("accounts", "community", "forums", "materials", "masterclasses", "circles")
 # Written by every accepted POST for abuse checks, not by the member.
 NOT_COMPARED = {RequestTrace}
 # allauth's own pages (sign-in, sign-out, password, e-mail) and the admin site.
@@ -66,6 +74,8 @@ ALLOWED = {
     "forums:section_watch": "watching is a private subscription",
     "forums:tag_watch": "watching is a private subscription",
     "masterclasses:unregister": "giving a seat back lets a waiting colleague in",
+    "circles:leave": "leaving a community is the way out (as a seat given back)",
+    "circles:hearing": "how much of a community the member hears: their own e-mail",
     "masterclasses:mine": "a new secret address for the member's own calendar",
     "materials:takedown": "open to anyone without an account: signed out, the "
     "member could send it anyway",
@@ -173,6 +183,19 @@ def world(moderator):
         user=banned,
         status=registered,
     )
+
+    # Communities: one to join, one taking requests, one the banned member is
+    # in, one they own (with a request to decide and a colleague to manage),
+    # an invitation to answer and an ownership offered to them.
+    joinable = CommunityFactory(founder=other)
+    requestable = CommunityFactory(founder=other, joining=Community.Joining.REQUEST)
+    member_of = CommunityFactory(founder=other)
+    MembershipFactory(community=member_of, user=banned)
+    own_community = CommunityFactory(founder=banned, joining=Community.Joining.REQUEST)
+    MembershipFactory(community=own_community, user=other)
+    waiting = JoinRequestFactory(community=own_community, user=UserFactory())
+    invitation = InvitationFactory(community=requestable, user=banned)
+    OwnershipOfferFactory(community=member_of, to_user=banned, offered_by=other)
 
     report = Report.objects.create(
         reporter=other,
@@ -286,6 +309,19 @@ def world(moderator):
         "masterclasses:followup": {"pk": own_masterclass.pk},
         "masterclasses:finish": {"pk": own_masterclass.pk},
         "certificate_verify": {"code": "ABCD-1234"},
+        # circles
+        "circles:invitation": {"token": invitation.token},
+        "circles:detail": {"slug": joinable.slug},
+        "circles:join": {"slug": joinable.slug},
+        "circles:request": {"slug": requestable.slug},
+        "circles:leave": {"slug": member_of.slug},
+        "circles:hearing": {"slug": member_of.slug},
+        "circles:ownership": {"slug": member_of.slug},
+        "circles:edit": {"slug": own_community.slug},
+        "circles:members": {"slug": own_community.slug},
+        "circles:invite": {"slug": own_community.slug},
+        "circles:decide": {"slug": own_community.slug, "pk": waiting.pk},
+        "circles:manage": {"slug": own_community.slug, "user_id": other.pk},
     }
 
     def data() -> dict:
@@ -340,7 +376,23 @@ def world(moderator):
         }
 
     # Where a field means something else on one page.
+    community_fields = {
+        "name": "Новое сообщество",
+        "purpose": "Делимся задачами",
+        "visibility": Community.Visibility.PUBLIC,
+        "joining": Community.Joining.OPEN,
+        "cofounders": other.username,
+    }
     overrides = {
+        "circles:propose": community_fields,
+        "circles:edit": community_fields,
+        "circles:request": {"message": "Возьмите меня"},
+        "circles:decide": {"approve": "1", "reason": ""},
+        "circles:invite": {"who": other.username},
+        "circles:hearing": {"hearing": "nothing"},
+        "circles:manage": {"action": "ban", "reason": "Спам"},
+        "circles:invitation": {"accept": "1"},
+        "circles:ownership": {"accept": "1"},
         "forums:topic_create": {"kind": Topic.Kind.DISCUSSION},
         "materials:create": {"kind": Material.Kind.LESSON_PLAN},
         "materials:edit": {"kind": Material.Kind.LESSON_PLAN},

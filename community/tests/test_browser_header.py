@@ -17,6 +17,7 @@ import pytest
 
 from accounts import services as accounts
 from accounts.tests.factories import UserFactory
+from circles.tests.factories import CommunityFactory
 from community import services
 from conftest import assert_accessible, browser_log_in
 from forums.tests.factories import PostFactory, TopicFactory
@@ -53,6 +54,7 @@ def _site():
     PostFactory(topic=topic, author=member)
     material = MaterialFactory(author=author)
     masterclass = MasterClassFactory(host=author)
+    community = CommunityFactory(founder=author, name="Учителя математики Подмосковья")
     for _ in range(12):
         services.notify(
             recipient=member, kind="follow", url="/", actor=UserFactory(), group=False
@@ -66,6 +68,8 @@ def _site():
         material.get_absolute_url(),
         "/masterclasses/",
         masterclass.get_absolute_url(),
+        "/communities/",
+        community.get_absolute_url(),
         "/members/",
         f"/u/{author.username}/",
         "/notifications/",

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
-APPS = ("community", "forums", "accounts", "materials", "masterclasses")
+APPS = ("community", "forums", "accounts", "materials", "masterclasses", "circles")
 LONGEST_LINE = 1000
 
 

@@ -87,7 +87,7 @@ def test_the_audit_record_keeps_or_folds_the_automatic_mark(moderator):
     ]
 
 
-DOMAIN_APPS = ("accounts", "forums", "materials", "masterclasses")
+DOMAIN_APPS = ("accounts", "forums", "materials", "masterclasses", "circles")
 
 
 @pytest.mark.parametrize("app", DOMAIN_APPS)

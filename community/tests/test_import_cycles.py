@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "community", "forums", "materials", "masterclasses")
+APPS = ("accounts", "community", "forums", "materials", "masterclasses", "circles")
 
 
 def _modules() -> dict[str, Path]:

@@ -18,6 +18,7 @@ def _moderator_client(moderator) -> Client:
 
 
 def test_the_inbox_counts_every_kind_of_work(moderator):
+    from circles.tests.factories import CommunityFactory
     from forums.tests.factories import PostFactory
     from masterclasses.models import MasterClass
     from masterclasses.tests.factories import MasterClassFactory
@@ -40,11 +41,17 @@ def test_the_inbox_counts_every_kind_of_work(moderator):
         details="Копия",
         confirmed=True,
     )
+    community = CommunityFactory()  # opened now: a moderator looks at it once
+    reporting.report_create(
+        reporter=UserFactory(), key="community", object_id=community.pk, reason="spam"
+    )
 
     counts = {source.key: count for source, count in inbox_for(moderator)}
 
     assert counts == {
-        "reports": 1,
+        "reports": 2,
+        "communities_reported": 1,
+        "communities_new": 1,
         "forum_premoderation": 1,
         "materials_reviewers": 1,
         "materials_decisions": 0,

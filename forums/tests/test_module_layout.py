@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 FORUMS = Path(__file__).resolve().parents[1]
-PROJECT_APPS = ("accounts", "community", "forums", "materials", "masterclasses")
+PROJECT_APPS = (
+    "accounts",
+    "community",
+    "forums",
+    "materials",
+    "masterclasses",
+    "circles",
+)
 
 
 def _imported(path: Path) -> set[str]:

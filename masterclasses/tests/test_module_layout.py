@@ -20,6 +20,7 @@ HOOKS = {
     "masterclasses": {"masterclasses.hooks"},
     "materials": {"materials.hooks"},
     "accounts": {"accounts.hooks", "accounts.community_hooks"},
+    "circles": {"circles.hooks"},
 }
 
 

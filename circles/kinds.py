@@ -1,0 +1,16 @@
+"""The keys communities give the community layer, in one place.
+
+Notification kinds and the feed's activity kind. The services use them and
+``hooks`` registers them; this module imports nothing, so neither has to
+import the other for a key.
+"""
+
+COFOUNDER_INVITED = "circle_cofounder_invited"
+OPENED = "circle_opened"
+INVITED = "circle_invited"
+JOIN_REQUESTED = "circle_join_requested"
+REQUEST_APPROVED = "circle_request_approved"
+REQUEST_REJECTED = "circle_request_rejected"
+OWNERSHIP_OFFERED = "circle_ownership_offered"
+HIDDEN = "circle_hidden"
+COMMUNITY_ACTIVITY = "community"

@@ -1,0 +1,262 @@
+"""Reads for communities' pages; each owns its joins.
+
+A list or a page reads the viewer's standing in each community beside the
+community itself (``circles.permissions.standing_annotations``): the
+viewer's memberships are read once per request, not once per card.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+
+from circles.models import (
+    Community,
+    CommunityBan,
+    Invitation,
+    JoinRequest,
+    Membership,
+    OwnershipOffer,
+)
+from circles.permissions import (
+    LIVING,
+    can_view_community,
+    standing_annotations,
+    standing_keep,
+)
+
+TABS = ("all", "mine", "new", "subjects", "region", "active")
+
+
+def _listed_for(user) -> Q:
+    """The communities a member finds in the lists: open or dormant, not
+    hidden, readable by them (private ones: their own)."""
+    listed = Q(status__in=LIVING, is_hidden=False)
+    if not user.is_authenticated:
+        return listed & Q(visibility=Community.Visibility.PUBLIC)
+    mine = Membership.objects.filter(user=user).values("community_id")
+    return listed & (~Q(visibility=Community.Visibility.PRIVATE) | Q(pk__in=mine))
+
+
+def community_list(*, user, tab: str = "all") -> QuerySet[Community]:
+    """The communities of a tab of ``/communities/``, each with the viewer's
+    role (``circles_role``) read in the same query:
+
+    "all" (the most members first), "mine" (the viewer's, proposals and
+    archived ones included), "new" (latest opened first), "subjects" (in
+    the subjects the viewer teaches), "region" (in the viewer's region),
+    "active" (latest activity first). Visitors get nothing for "mine",
+    "subjects" and "region".
+    """
+    from accounts.models import Profile
+
+    if tab not in TABS:
+        raise Http404
+    communities = Community.objects.select_related("subject")
+    if user.is_authenticated:
+        communities = communities.annotate(
+            circles_role=standing_annotations(user)["circles_role"]
+        )
+    elif tab in ("mine", "subjects", "region"):
+        return communities.none()
+    if tab == "mine":
+        mine = Membership.objects.filter(user=user).values("community_id")
+        return communities.filter(pk__in=mine).order_by(
+            F("last_activity_at").desc(nulls_last=True), "-pk"
+        )
+    communities = communities.filter(_listed_for(user))
+    if tab == "subjects":
+        taught = Profile.subjects.through.objects.filter(profile__user=user).values(
+            "subject_id"
+        )
+        communities = communities.filter(subject__in=taught)
+    elif tab == "region":
+        region = Profile.objects.filter(user=user).values("region")[:1]
+        communities = communities.exclude(region="").filter(region=region)
+    if tab == "new":
+        return communities.order_by(F("opened_at").desc(nulls_last=True), "-pk")
+    if tab == "active":
+        return communities.order_by(F("last_activity_at").desc(nulls_last=True), "-pk")
+    return communities.order_by("-member_count", "name", "pk")
+
+
+def community_get(*, slug: str, user) -> Community:
+    """The community the viewer may see, or 404; the viewer's standing
+    (``circles.permissions.standing_of``) is read in the same query."""
+    communities = Community.objects.select_related("subject").prefetch_related(
+        "grades", "tags"
+    )
+    if user.is_authenticated:
+        communities = communities.annotate(**standing_annotations(user))
+    community = communities.filter(slug=slug).first()
+    if community is None:
+        raise Http404
+    if user.is_authenticated:
+        standing_keep(community, user)
+    if not can_view_community(user, community):
+        raise Http404
+    return community
+
+
+def _role_order() -> Case:
+    return Case(
+        When(role=Membership.Role.OWNER, then=Value(0)),
+        When(role=Membership.Role.MODERATOR, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def members_of(*, community: Community) -> QuerySet[Membership]:
+    """The owner first, then the moderators, then the members by joining."""
+    return (
+        Membership.objects.filter(community=community)
+        .select_related("user__profile")
+        .order_by(_role_order(), "joined_at", "pk")
+    )
+
+
+def managers_of(*, community: Community) -> QuerySet[Membership]:
+    """The owner and the moderators, the owner first."""
+    return members_of(community=community).filter(
+        role__in=[Membership.Role.OWNER, Membership.Role.MODERATOR]
+    )
+
+
+def pending_requests(*, community: Community) -> QuerySet[JoinRequest]:
+    """Requests waiting for a decision, the oldest first."""
+    return (
+        JoinRequest.objects.filter(
+            community=community, status=JoinRequest.Status.PENDING
+        )
+        .select_related("user__profile")
+        .order_by("created_at", "pk")
+    )
+
+
+def join_request_get(*, community: Community, pk: int) -> JoinRequest:
+    """A request to this community, or 404."""
+    join_request = (
+        JoinRequest.objects.select_related("user__profile")
+        .filter(community=community, pk=pk)
+        .first()
+    )
+    if join_request is None:
+        raise Http404
+    join_request.community = community
+    return join_request
+
+
+def join_request_of(*, community: Community, user) -> JoinRequest | None:
+    """The member's latest request to the community (waiting, or decided
+    with the reason they read), or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        JoinRequest.objects.filter(community=community, user=user)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def membership_of(*, community: Community, user) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(community=community, user=user).first()
+
+
+def invitations_for(*, user) -> QuerySet[Invitation]:
+    """The member's waiting invitations (to join, to found), the newest
+    first; those to hidden or archived communities left out."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(
+            user=user,
+            status=Invitation.Status.PENDING,
+            community__is_hidden=False,
+        )
+        .exclude(community__status=Community.Status.ARCHIVED)
+        .select_related("community__subject", "invited_by__profile")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def invitation_get(*, token: str) -> Invitation:
+    """The invitation of a link (any status: the page says it was
+    answered), or 404."""
+    invitation = (
+        Invitation.objects.select_related("community", "invited_by__profile")
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def invitations_sent(*, community: Community) -> QuerySet[Invitation]:
+    """Waiting invitations of a community, for those who run it."""
+    return (
+        Invitation.objects.filter(community=community, status=Invitation.Status.PENDING)
+        .select_related("user__profile", "invited_by__profile")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def bans_of(*, community: Community) -> QuerySet[CommunityBan]:
+    return (
+        CommunityBan.objects.filter(community=community)
+        .select_related("user__profile", "banned_by__profile")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def ownership_offer_pending(*, community: Community) -> OwnershipOffer | None:
+    return (
+        OwnershipOffer.objects.filter(
+            community=community, status=OwnershipOffer.Status.PENDING
+        )
+        .select_related("to_user__profile", "offered_by__profile")
+        .first()
+    )
+
+
+def hide_reason(*, community: Community) -> str:
+    """Why a moderator hid the community (shown to those who run it), or ""."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from community.models import AuditEntry
+
+    if not community.is_hidden:
+        return ""
+    entry = (
+        AuditEntry.objects.filter(
+            target_type=ContentType.objects.get_for_model(Community),
+            target_id=community.pk,
+            action="community_hide",
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return entry or ""
+
+
+def members_by_username(*, usernames) -> list:
+    """Active members by their usernames (the co-founders a form names)."""
+    names = [name.strip() for name in usernames if name.strip()]
+    return list(
+        get_user_model()
+        .objects.filter(username__in=names, is_active=True)
+        .select_related("profile")
+    )
+
+
+def communities_of(*, user, viewer) -> QuerySet[Community]:
+    """The open communities a member belongs to that ``viewer`` may find in
+    the lists (for the profile)."""
+    return (
+        Community.objects.filter(_listed_for(viewer), memberships__user=user)
+        .select_related("subject")
+        .order_by("name", "pk")
+    )

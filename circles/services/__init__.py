@@ -1,0 +1,68 @@
+"""Every write to communities.
+
+A package, one module per concern; the names below are its interface, so
+callers keep ``from circles import services; services.community_join(...)``:
+``founding`` (the proposal, the co-founders' answers, the fields and cover),
+``membership`` (joining, requests, invitations, leaving, removal and bans),
+``roles`` (moderators, the handover of ownership) and ``moderation`` (site
+moderators hide and archive). The notification kinds come from
+``circles.kinds``, never from ``hooks``.
+"""
+
+from circles.services.founding import (
+    COVER_MAX_BYTES,
+    FIELDS,
+    RESERVED_SLUGS,
+    cofounder_answer,
+    community_cover_set,
+    community_propose,
+    community_update,
+    quorum,
+)
+from circles.services.membership import (
+    ADDRESS_INVITATIONS_PER_DAY,
+    community_join,
+    community_leave,
+    hearing_set,
+    invitation_answer,
+    invitation_create,
+    join_request_create,
+    join_request_decide,
+    join_request_withdraw,
+    member_remove,
+    member_unban,
+)
+from circles.services.moderation import (
+    community_archive,
+    community_hide,
+    community_hide_by_reports,
+)
+from circles.services.roles import moderator_set, ownership_answer, ownership_offer
+
+__all__ = [
+    "ADDRESS_INVITATIONS_PER_DAY",
+    "COVER_MAX_BYTES",
+    "FIELDS",
+    "RESERVED_SLUGS",
+    "cofounder_answer",
+    "community_archive",
+    "community_cover_set",
+    "community_hide",
+    "community_hide_by_reports",
+    "community_join",
+    "community_leave",
+    "community_propose",
+    "community_update",
+    "hearing_set",
+    "invitation_answer",
+    "invitation_create",
+    "join_request_create",
+    "join_request_decide",
+    "join_request_withdraw",
+    "member_remove",
+    "member_unban",
+    "moderator_set",
+    "ownership_answer",
+    "ownership_offer",
+    "quorum",
+]
