@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import kinds
@@ -31,6 +30,7 @@ from community import services as community
 from community.hiding import REPORTED, audited, hidden_set
 from community.markdown import render_markdown
 from community.sanctions import participation_check
+from community.slugs import free_slug, readable_slug
 
 __all__ = [
     "comment_create",
@@ -47,32 +47,15 @@ __all__ = [
     "post_update",
 ]
 
-# Russian letters to Latin for readable addresses (close to the passport rules).
-_TRANSLIT = str.maketrans(
-    {
-        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e",
-        "ж": "zh", "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m",
-        "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
-        "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
-        "ъ": "ie", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
-    }
-)  # fmt: skip
-SLUG_LENGTH = 70
-
 
 def _slug_for(*, author: User, title: str, exclude_pk: int | None = None) -> str:
-    base = slugify(title.lower().translate(_TRANSLIT))[:SLUG_LENGTH].strip("-")
-    base = base or "post"
+    base = readable_slug(title, fallback="post")
     taken = set(
         BlogPost.objects.filter(author=author, slug__startswith=base)
         .exclude(pk=exclude_pk)
         .values_list("slug", flat=True)
     )
-    slug, number = base, 2
-    while slug in taken:
-        slug = f"{base}-{number}"
-        number += 1
-    return slug
+    return free_slug(base, taken)
 
 
 @transaction.atomic

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from circles import kinds
@@ -41,6 +40,7 @@ from circles.services._common import (
 )
 from community.markdown import render_markdown
 from community.sanctions import participation_check
+from community.slugs import free_slug, readable_slug
 
 __all__ = [
     "COVER_MAX_BYTES",
@@ -70,18 +70,6 @@ RESERVED_SLUGS = frozenset({"propose", "invitations"})
 COVER_MAX_BYTES = 5 * 2**20
 WEEK = datetime.timedelta(days=7)
 
-# Russian letters to Latin for readable addresses (as the blog's).
-_TRANSLIT = str.maketrans(
-    {
-        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e",
-        "ж": "zh", "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m",
-        "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
-        "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
-        "ъ": "ie", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
-    }
-)  # fmt: skip
-SLUG_LENGTH = 70
-
 
 def quorum() -> int:
     """People, the founder counted, for a proposal to open."""
@@ -90,16 +78,11 @@ def quorum() -> int:
 
 def _slug_for(name: str) -> str:
     """A readable address from the name, free and not one of the list's."""
-    base = slugify(name.lower().translate(_TRANSLIT))[:SLUG_LENGTH].strip("-")
-    base = base or "community"
+    base = readable_slug(name, fallback="community")
     taken = set(
         Community.objects.filter(slug__startswith=base).values_list("slug", flat=True)
     ) | set(RESERVED_SLUGS)
-    slug, number = base, 2
-    while slug in taken:
-        slug = f"{base}-{number}"
-        number += 1
-    return slug
+    return free_slug(base, taken)
 
 
 def _tags_clean(tags: Iterable[str]) -> list[str]:
