@@ -85,14 +85,16 @@ def test_a_rights_holder_without_an_account_sends_a_takedown(page, live_server):
     page.fill("#id_email", "не адрес")
     page.fill("#id_work", "Сборник задач, 2024, стр. 10–12")
     page.fill("#id_details", "Задачи 1–8 перепечатаны без разрешения.")
-    page.get_by_role("button", name="Отправить запрос").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Отправить запрос").click()
 
     # Refused on the same page, the words kept.
     assert page.input_value("#id_details") == "Задачи 1–8 перепечатаны без разрешения."
     assert_accessible(page)
     page.fill("#id_email", "rights@example.org")
     page.get_by_label("Добросовестно подтверждаю", exact=False).check()
-    page.get_by_role("button", name="Отправить запрос").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Отправить запрос").click()
 
     assert page.get_by_role("heading", name="Ваш запрос получен").is_visible()
     assert TakedownRequest.objects.get().email == "rights@example.org"

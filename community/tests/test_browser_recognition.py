@@ -28,7 +28,9 @@ def test_badges_choose_two_and_members_of_the_month(page, live_server, vocabular
     for index in range(3):
         checkboxes.nth(index).check()
     page.get_by_role("button", name="Сохранить").click()
-    assert page.get_by_text("Выберите не больше двух знаков.").is_visible()
+    page.get_by_text(
+        "Выберите не больше двух знаков."
+    ).wait_for()  # visible once the page is back
     assert_accessible(page)
     checkboxes = page.get_by_role("checkbox")
     checkboxes.nth(2).uncheck()

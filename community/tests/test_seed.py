@@ -186,6 +186,31 @@ def test_seed_demo_fills_past_and_upcoming_master_classes_once():
     assert Certificate.objects.count() == 3  # two participants and the host
 
 
+def test_seed_demo_founds_three_communities_once(client):
+    """Public and open, members-only by request, private: each opened by its
+    founders, with a request and an invitation waiting for the demo."""
+    from circles.models import Community, Invitation, JoinRequest
+
+    seed()
+    seed()
+
+    communities = {c.visibility: c for c in Community.objects.all()}
+    assert set(communities) == {"public", "members", "private"}
+    assert all(c.status == "open" and c.member_count >= 3 for c in communities.values())
+    assert communities["public"].member_count == 4  # three founders, one joined
+    assert JoinRequest.objects.filter(
+        community=communities["members"], status="pending"
+    ).exists()
+    invitation = Invitation.objects.get(
+        community=communities["private"], status="pending"
+    )
+    assert invitation.user.email == "demo@kollegi.local"
+    # A visitor sees the public one, not the private one.
+    page = client.get("/communities/").content.decode()
+    assert communities["public"].name in page
+    assert communities["private"].name not in page
+
+
 def test_seed_demo_awards_earned_badges_and_counts_the_month():
     from community.models import BadgeAward, MonthlyContribution
 

@@ -54,10 +54,14 @@ def test_moderator_splits_and_merges_then_a_member_reads_what_is_new(page, live_
     browser_log_in(page, live_server, author)
     page.goto(f"{live_server.url}/forums/")
     page.get_by_role("link", name="Новое с моего прошлого визита").click()
-    assert page.get_by_role("link", name="Курсы повышения квалификации").is_visible()
+    page.get_by_role(
+        "link", name="Курсы повышения квалификации"
+    ).wait_for()  # visible once the page is back
     assert_accessible(page)
     page.goto(topic.get_absolute_url())
     page.get_by_role("link", name="#дроби").click()
     page.get_by_role("button", name="Следить за новыми темами").click()
-    assert page.get_by_role("button", name="Не следить").is_visible()
+    page.get_by_role(
+        "button", name="Не следить"
+    ).wait_for()  # visible once the page is back
     assert_accessible(page)

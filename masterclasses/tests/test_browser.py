@@ -28,7 +28,9 @@ def test_propose_approve_register_and_see_the_room(page, live_server, vocabulary
     page.fill("#id_ends_at", "2030-03-10T14:00")
     page.fill("#id_capacity", "1")
     page.get_by_role("button", name="Отправить на публикацию").click()
-    assert page.get_by_text("Окончание должно быть позже начала.").is_visible()
+    page.get_by_text(
+        "Окончание должно быть позже начала."
+    ).wait_for()  # visible once the page is back
     assert page.input_value("#id_title") == "Дроби без страха"
     assert_accessible(page)
     page.fill("#id_ends_at", "2030-03-10T16:30")

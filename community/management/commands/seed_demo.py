@@ -57,6 +57,35 @@ TEACHERS = [
      "Нижний Новгород", "nizhny-novgorod", "Europe/Moscow", ["school-psychology"],
      ["additional-education"]),
 ]  # fmt: skip
+# (founder, co-founders, the community's fields, who joins, who asks to join
+# with what, who is invited)
+COMMUNITIES = [
+    ("demo@kollegi.local", ["i.petrov@kollegi.local", "d.volkov@kollegi.local"],
+     {"name": "Математики и физики Поволжья",
+      "purpose": "Обмениваемся задачами, разбираем трудные темы ОГЭ и ЕГЭ и "
+                 "вместе готовим школьников к олимпиадам.",
+      "description": "Раз в месяц — **онлайн-разбор** сложной задачи. "
+                     "Новичкам рады: спрашивайте, здесь не смеются.",
+      "subject": "mathematics", "region": "tatarstan",
+      "tags": ["олимпиады", "егэ"], "visibility": "public", "joining": "open"},
+     ["n.pavlova@kollegi.local"], [], []),
+    ("e.smirnova@kollegi.local",
+     ["t.sokolova@kollegi.local", "o.kuznetsova@kollegi.local"],
+     {"name": "Молодые педагоги: первые годы в школе",
+      "purpose": "Поддержка учителей в первые три года работы: вопросы без "
+                 "стеснения, советы наставников, разбор трудных уроков.",
+      "visibility": "members", "joining": "request"},
+     [], [("a.lebedev@kollegi.local",
+           "Работаю второй год, хочу учиться у коллег.")], []),
+    ("o.kuznetsova@kollegi.local",
+     ["m.novikova@kollegi.local", "s.fedorov@kollegi.local"],
+     {"name": "Наставники: закрытая мастерская",
+      "purpose": "Наставники делятся наблюдениями за уроками подопечных и "
+                 "договариваются о совместных открытых занятиях.",
+      "visibility": "private", "joining": "invitation"},
+     [], [], ["demo@kollegi.local"]),
+]  # fmt: skip
+
 # (e-mail, category, methodist, mentor, years, interests, about)
 PROFILE_EXTRAS = {
     "demo@kollegi.local": (
@@ -384,6 +413,7 @@ class Command(SiteCommand):
         self._fill_forums()
         self._fill_materials()
         self._fill_masterclasses()
+        self._fill_communities()
         self._recognise()
         # Some demo rows are made directly; the search box should find them all.
         for kind in search_kinds():
@@ -597,6 +627,51 @@ class Command(SiteCommand):
                     comment=comment,
                 )
             mc_services.masterclass_finish(masterclass=masterclass)
+
+    def _fill_communities(self) -> None:
+        """Three communities founded by colleagues: public and open,
+        members-only by request (with a request waiting), private (with an
+        invitation waiting for the demo teacher); added once."""
+        from circles import services as circle_services
+        from circles.models import Community, Invitation
+
+        if Community.objects.exists():
+            return
+        users = {user.email: user for user in User.objects.all()}
+        subjects = {subject.slug: subject for subject in Subject.objects.all()}
+        # The demo's members joined today: past the new-member period here.
+        with override_settings(MODERATION_NEW_MEMBER_DAYS=0):
+            for row in COMMUNITIES:
+                founder, cofounders, fields, joiners, asking, invited = row
+                fields = dict(fields)
+                community = circle_services.community_propose(
+                    founder=users[founder],
+                    cofounders=[users[email] for email in cofounders],
+                    subject=subjects.get(fields.pop("subject", "")),
+                    **fields,
+                )
+                for email in cofounders:
+                    circle_services.cofounder_answer(
+                        invitation=Invitation.objects.get(
+                            community=community,
+                            user=users[email],
+                            status=Invitation.Status.PENDING,
+                        ),
+                        user=users[email],
+                        accept=True,
+                    )
+                for email in joiners:
+                    circle_services.community_join(
+                        community=community, user=users[email]
+                    )
+                for email, message in asking:
+                    circle_services.join_request_create(
+                        community=community, user=users[email], message=message
+                    )
+                for email in invited:
+                    circle_services.invitation_create(
+                        community=community, inviter=users[founder], user=users[email]
+                    )
 
     def _recognise(self) -> None:
         """The badges the demo members have earned, and this month's points."""
