@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -216,28 +215,13 @@ def community_detail(
     return render(request, "circles/community_detail.html", context, status=status)
 
 
-@transaction.atomic
-def _propose(request: HttpRequest, form: ProposeForm) -> Community:
-    """One transaction: a refused cover leaves no half-made community."""
+def _fields(form) -> dict:
+    """What the community form gives the services: its fields and cover."""
     data = form.cleaned_data
-    community = services.community_propose(
-        founder=request.user,
-        name=data["name"],
-        purpose=data["purpose"],
-        description=data["description"],
-        subject=data["subject"],
-        grades=list(data["grades"]),
-        region=data["region"],
-        tags=data["tags"],
-        visibility=data["visibility"],
-        joining=data["joining"],
-        cofounders=data["cofounders"],
-    )
-    if data.get("cover_upload"):
-        community = services.community_cover_set(
-            community=community, editor=request.user, upload=data["cover_upload"]
-        )
-    return community
+    return {
+        **{name: data[name] for name in services.FIELDS},
+        "cover": data.get("cover_upload") or None,
+    }
 
 
 @login_required
@@ -248,7 +232,11 @@ def community_propose(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and may_propose and form.is_valid():
         try:
-            community = _propose(request, form)
+            community = services.community_propose(
+                founder=request.user,
+                cofounders=form.cleaned_data["cofounders"],
+                **_fields(form),
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -276,28 +264,6 @@ def community_propose(request: HttpRequest) -> HttpResponse:
     )
 
 
-@transaction.atomic
-def _update(request: HttpRequest, form: CommunityForm, community: Community) -> None:
-    data = form.cleaned_data
-    community = services.community_update(
-        community=community,
-        editor=request.user,
-        name=data["name"],
-        purpose=data["purpose"],
-        description=data["description"],
-        subject=data["subject"],
-        grades=list(data["grades"]),
-        region=data["region"],
-        tags=data["tags"],
-        visibility=data["visibility"],
-        joining=data["joining"],
-    )
-    if data.get("cover_upload"):
-        services.community_cover_set(
-            community=community, editor=request.user, upload=data["cover_upload"]
-        )
-
-
 @login_required
 def community_edit(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(request, slug)
@@ -312,7 +278,9 @@ def community_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            _update(request, form, community)
+            services.community_update(
+                community=community, editor=request.user, **_fields(form)
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:

@@ -175,8 +175,10 @@ def community_propose(
     grades: Iterable = (),
     region: str = "",
     tags: Iterable[str] = (),
+    cover=None,
 ) -> Community:
-    """Propose a community with the colleagues invited to found it.
+    """Propose a community with the colleagues invited to found it (and its
+    ``cover`` picture, if given: refused, it leaves no community behind).
 
     The founder owns it at once; each co-founder is invited and told. It
     opens when ``CIRCLES_QUORUM`` people (the founder counted) have said yes.
@@ -253,6 +255,10 @@ def community_propose(
     )
     _open_if_quorum(community)
     community_changed(community)
+    if cover is not None:
+        community = community_cover_set(
+            community=community, editor=founder, upload=cover
+        )
     return community
 
 
@@ -341,7 +347,9 @@ def _fields_set(community: Community, fields: dict) -> None:
 
 
 @transaction.atomic
-def community_update(*, community: Community, editor, **fields) -> Community:
+def community_update(
+    *, community: Community, editor, cover=None, **fields
+) -> Community:
     """The owner (or a site moderator) changes the community's fields
     (``FIELDS``); its address stays. Making it private makes it invitation
     only.
@@ -370,6 +378,10 @@ def community_update(*, community: Community, editor, **fields) -> Community:
         community_visibility_changed(community)
     else:
         community_changed(community)
+    if cover is not None:
+        community = community_cover_set(
+            community=community, editor=editor, upload=cover
+        )
     return community
 
 

@@ -360,3 +360,27 @@ def test_the_owner_sets_a_cover_checked_and_re_encoded():
         services.community_cover_set(
             community=community, editor=UserFactory(), upload=_png()
         )
+
+
+def test_a_proposal_comes_with_its_cover_or_not_at_all():
+    """The cover is part of the proposal: a refused picture leaves no
+    community behind (one transaction, in the service)."""
+    community = _propose(cover=_png())
+    assert Community.objects.get(pk=community.pk).cover.name.endswith(".png")
+
+    not_a_picture = SimpleUploadedFile("cover.png", b"not a picture", "image/png")
+    with pytest.raises(ValidationError):
+        _propose(name="Учителя физики Казани", cover=not_a_picture)
+
+    assert not Community.objects.filter(name="Учителя физики Казани").exists()
+
+
+def test_an_edit_comes_with_its_cover():
+    community = CommunityFactory()
+
+    services.community_update(
+        community=community, editor=community.founder, name="Новое имя", cover=_png()
+    )
+
+    stored = Community.objects.get(pk=community.pk)
+    assert (stored.name, stored.cover.name.endswith(".png")) == ("Новое имя", True)
