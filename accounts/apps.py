@@ -13,6 +13,7 @@ class AccountsConfig(AppConfig):
             bookmarks,
             community_hooks,
             portfolio,
+            profile_blocks,
             receivers,
             roles,
             search_documents,
@@ -34,5 +35,6 @@ class AccountsConfig(AppConfig):
         search_documents.register()
         portfolio.register_defaults()
         registry_checked("portfolio sections", lambda: portfolio._sections)
+        registry_checked("profile blocks", lambda: profile_blocks._blocks)
         registry_checked("bookmarkables", lambda: bookmarks._registry)
         nav_register(url_name="accounts:directory", title=_("Colleagues"), order=50)

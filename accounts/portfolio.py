@@ -2,13 +2,18 @@
 
 Each app registers its sections in ``AppConfig.ready()``; an app that is not
 installed simply contributes nothing. Each ``items`` callable must run a fixed
-number of queries, whatever the member has done.
+number of queries, whatever the member has done; sections of one app that
+list the same rows read them once between them (``circles``: the communities
+a member founded and those they moderate). A section whose rows not every
+reader may see (a community's) registers ``with_viewer=True`` and is given
+the viewer too: ``items(user, viewer)``.
 """
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import Promise
 
 from community.registry import Registry
@@ -29,7 +34,9 @@ class PortfolioSection:
     key: str
     title: Promise
     order: int
-    items: Callable[[object], list[PortfolioItem]]
+    items: Callable[..., list[PortfolioItem]]
+    # ``items(user, viewer)``: only what the viewer may see of the member's work.
+    with_viewer: bool = False
 
 
 _sections: Registry[str, PortfolioSection] = Registry()
@@ -40,18 +47,27 @@ def portfolio_section_register(
     key: str,
     title: Promise,
     order: int,
-    items: Callable[[object], list[PortfolioItem]],
+    items: Callable[..., list[PortfolioItem]],
+    with_viewer: bool = False,
 ) -> None:
     """Add a section; registering the same key again replaces it, and
     ``manage.py check`` reports the key (``community.checks``)."""
-    _sections.register(key, PortfolioSection(key, title, order, items))
+    _sections.register(key, PortfolioSection(key, title, order, items, with_viewer))
 
 
-def portfolio_for(user) -> list[tuple[PortfolioSection, list[PortfolioItem]]]:
-    """The member's sections in order, leaving out those with nothing in them."""
+def portfolio_for(
+    user, viewer=None
+) -> list[tuple[PortfolioSection, list[PortfolioItem]]]:
+    """The member's sections in order, leaving out those with nothing in them;
+    ``viewer`` (a visitor when None) is given to the sections that ask."""
+    if viewer is None:
+        viewer = AnonymousUser()
     filled = []
     for section in sorted(_sections.values(), key=lambda item: item.order):
-        items = section.items(user)
+        if section.with_viewer:
+            items = section.items(user, viewer)
+        else:
+            items = section.items(user)
         if items:
             filled.append((section, items))
     return filled

@@ -19,11 +19,14 @@ from community.models import Grade, Subject
 LATEST_POSTS_ON_PROFILE = 5
 
 
-def _space_profiles() -> QuerySet[Profile]:
+def _space_profiles(*, details: bool = True) -> QuerySet[Profile]:
+    # The header of every page of the space names the subjects; the grades
+    # and interests are the profile page's own.
+    related = ("subjects", "grades", "interests") if details else ("subjects",)
     return (
         Profile.objects.filter(user__is_active=True, deleted_at__isnull=True)
         .select_related("user")
-        .prefetch_related("subjects", "grades", "interests")
+        .prefetch_related(*related)
     )
 
 
@@ -38,15 +41,20 @@ def _count_of(rows: QuerySet) -> Subquery:
     )
 
 
-def profile_get_for_space(*, username: str, viewer=None) -> Profile:
+def profile_get_for_space(
+    *, username: str, viewer=None, details: bool = True
+) -> Profile:
     """The profile behind ``/u/<username>/``, with counts of followers and following.
+
+    With its subjects; with ``details`` (the profile page) its grades and
+    interests too, which the other pages of the space do not show.
 
     With a signed-in ``viewer``, also whether they follow or block the member
     and whether the member blocks them (for ``space_context`` and the
     permission checks), in the same query. Raises Http404 for unknown,
     deactivated and deleted members alike.
     """
-    profiles = _space_profiles().annotate(
+    profiles = _space_profiles(details=details).annotate(
         follower_count=_count_of(Follow.objects.filter(followee=OuterRef("user_id"))),
         following_count=_count_of(Follow.objects.filter(follower=OuterRef("user_id"))),
     )

@@ -10,16 +10,25 @@ feed directly (``circles/tests/test_changes.py``). What a community feeds:
 - **visitors' cached pages** (``community.pagecache``): the list, its page
   with its members and counts, the home page;
 - **the activity feed**: its entry while it is open, readable beyond its
-  members (public or members-only) and not hidden.
+  members (public or members-only) and not hidden;
+- **what it holds**: its forum section (who may read it, its title, whether
+  it is read-only, its moderators) and its meetings (who may read them), kept
+  in step through the forums' and master-classes' own services, which say
+  what follows there (``circles.permissions.community_audience``).
 
 Members' notifications move their own unread counts (``community.notify``).
 """
 
 from circles import kinds
-from circles.models import Community
+from circles.models import Community, Membership
+from circles.permissions import community_audience
 from community import services as community_layer
+from community.audience import member_groups
 from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, moved
 from community.search import search_index
+from forums import services as forum_services
+from forums.models import Section
+from masterclasses import services as masterclass_services
 
 # Readable beyond its members: the feed may tell of it.
 _TOLD = (Community.Visibility.PUBLIC, Community.Visibility.MEMBERS)
@@ -37,8 +46,9 @@ def community_changed(community: Community) -> None:
 def community_visibility_changed(community: Community) -> None:
     """A community opened, was hidden or shown again, archived, or changed
     who may read it: its feed entry follows it — there while it is open,
-    readable beyond its members and not hidden, gone otherwise — then
-    ``community_changed``."""
+    readable beyond its members and not hidden, gone otherwise —; its forum
+    section and meetings take who may read it now (``community.audience``;
+    the section read-only once archived); then ``community_changed``."""
     if (
         community.status in _LIVING
         and community.visibility in _TOLD
@@ -54,7 +64,68 @@ def community_visibility_changed(community: Community) -> None:
         )
     else:
         community_layer.activity_remove(kind=kinds.COMMUNITY_ACTIVITY, target=community)
+    _holdings_sync(community)
     community_changed(community)
+
+
+def community_renamed(community: Community) -> None:
+    """Its name changed: its section's title follows, then
+    ``community_changed``."""
+    section = _section_of(community)
+    if section is not None:
+        forum_services.group_section_set(section=section, title=community.name)
+    community_changed(community)
+
+
+def moderators_changed(community: Community) -> None:
+    """Its owner or moderators changed: they, and only they, moderate its
+    forum section."""
+    section = _section_of(community)
+    if section is None:
+        return
+    forum_services.group_section_set(
+        section=section, moderator_ids=_moderator_ids(community)
+    )
+
+
+def collection_changed(community: Community) -> None:
+    """A material was added to its collection or taken out: visitors' pages."""
+    moved(PUBLIC_PAGES)
+
+
+def meetings_changed(community: Community) -> None:
+    """A meeting of the community was proposed: visitors' pages."""
+    moved(PUBLIC_PAGES)
+
+
+def _moderator_ids(community: Community) -> list[int]:
+    return list(
+        Membership.objects.filter(
+            community=community,
+            role__in=(Membership.Role.OWNER, Membership.Role.MODERATOR),
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _section_of(community: Community):
+    """Its forum section (read by the group: right even when the object in
+    hand was read before the section was made), or None before it opens."""
+    return Section.objects.filter(group_id=community.pk).first()
+
+
+def _holdings_sync(community: Community) -> None:
+    """Its section and meetings follow who may read the community (an
+    archived one's section is read-only)."""
+    audience = community_audience(community)
+    section = _section_of(community)
+    if section is not None:
+        forum_services.group_section_set(
+            section=section,
+            audience=audience,
+            title=community.name,
+            read_only=community.status == Community.Status.ARCHIVED,
+        )
+    masterclass_services.group_audience_set(group_id=community.pk, audience=audience)
 
 
 def community_shown_changed(community: Community) -> None:
@@ -65,5 +136,12 @@ def community_shown_changed(community: Community) -> None:
 
 def members_changed(community: Community) -> None:
     """Someone joined, left, was removed or changed role: the member counts
-    and lists on visitors' pages. The index holds no members."""
+    and lists on visitors' pages."""
     moved(PUBLIC_PAGES)
+
+
+def membership_changed(community: Community, user_id: int) -> None:
+    """A member joined or left (was removed, banned): the groups kept for
+    them (``community.audience.groups_kept``), so what they find in search
+    follows at once."""
+    moved(member_groups(user_id))

@@ -1,14 +1,18 @@
 """Communities' forms: shape only; the rules (quorum, limits, who may act)
 are in the services."""
 
+import re
+import zoneinfo
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from circles.models import Community, JoinRequest, Membership
-from circles.selectors import members_by_username
+from circles.selectors import material_by_pk, members_by_username
 from community.forms import (
     CHOOSE_SUBJECT,
     MARKDOWN_HELP,
@@ -19,7 +23,9 @@ from community.forms import (
     TagField,
 )
 from community.models import Grade, Subject
-from community.vocabulary import Region
+from community.vocabulary import DEFAULT_TIME_ZONE, RUSSIAN_TIME_ZONES, Region
+from masterclasses.forms import LOCAL, LocalDateTimeInput
+from masterclasses.models import MasterClass
 
 VISIBILITY_DESCRIPTIONS = {
     Community.Visibility.PUBLIC: _(
@@ -231,3 +237,124 @@ class HearingForm(forms.Form):
         label=_("Notifications from this community"),
         choices=Membership.Hearing.choices,
     )
+
+
+# A material's address on the site (…/materials/12/) or its number.
+_MATERIAL_REFERENCE = re.compile(r"(?:/materials/)?(\d+)/?$")
+
+
+class CollectionAddForm(BootstrapFormMixin, forms.Form):
+    """A material for the community's collection, by its link or number."""
+
+    material = forms.CharField(
+        label=_("Link to the material"),
+        max_length=300,
+        help_text=_(
+            "Copy the address of a published material's page, or type its number."
+        ),
+    )
+
+    def clean_material(self):
+        text = self.cleaned_data["material"].strip()
+        found = _MATERIAL_REFERENCE.search(text.split("?")[0].split("#")[0])
+        material = material_by_pk(int(found.group(1))) if found else None
+        if material is None:
+            raise forms.ValidationError(
+                _("No published material at this address."), code="material"
+            )
+        return material
+
+
+# What a meeting may be: in person first, the community's usual way.
+MEETING_FORMATS = [
+    (MasterClass.Format.OFFLINE, MasterClass.Format.OFFLINE.label),
+    (MasterClass.Format.HYBRID, MasterClass.Format.HYBRID.label),
+    (MasterClass.Format.ONLINE, MasterClass.Format.ONLINE.label),
+]
+
+
+class MeetingForm(BootstrapFormMixin, forms.Form):
+    """A meeting of the community: a master-class, usually in person. The
+    times are typed in the time zone chosen beside them."""
+
+    title = forms.CharField(
+        label=_("Title"), max_length=MasterClass._meta.get_field("title").max_length
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=MasterClass._meta.get_field("description").max_length,
+        widget=MarkdownEditor(attrs={"rows": 6}),
+        help_text=MARKDOWN_HELP,
+    )
+    subject = forms.ModelChoiceField(
+        label=_("Subject"), queryset=Subject.objects.none(), empty_label=CHOOSE_SUBJECT
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=MEETING_FORMATS,
+        initial=MasterClass.Format.OFFLINE,
+        widget=forms.RadioSelect,
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Starts"), input_formats=[LOCAL], widget=LocalDateTimeInput()
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"), input_formats=[LOCAL], widget=LocalDateTimeInput()
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=RUSSIAN_TIME_ZONES)
+    venue = forms.CharField(
+        label=_("Venue"),
+        required=False,
+        max_length=MasterClass._meta.get_field("venue").max_length,
+        help_text=_("For example: school No. 2, room 214."),
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        required=False,
+        max_length=MasterClass._meta.get_field("address").max_length,
+    )
+    room_url = forms.URLField(
+        label=_("Room link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("For a meeting online: shown only to registered participants."),
+    )
+    capacity = forms.IntegerField(
+        label=_("Seats"),
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Leave empty for no limit; when the seats are taken, a waitlist opens."
+        ),
+    )
+    group_only = forms.BooleanField(
+        label=_("For the community's members only"),
+        required=False,
+        help_text=_("Only its members see the meeting and may register."),
+    )
+
+    def __init__(self, *args, community: Community | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = Subject.objects.all()
+        if community is not None and community.subject_id:
+            self.fields["subject"].initial = community.subject_id
+        zone = timezone.get_current_timezone_name()
+        known = {name for name, _label in RUSSIAN_TIME_ZONES}
+        self.fields["time_zone"].initial = zone if zone in known else DEFAULT_TIME_ZONE
+
+    def clean(self):
+        data = super().clean()
+        zone = data.get("time_zone")
+        if zone:
+            # The page's fields read the times in the viewer's zone: they
+            # were meant in the one chosen.
+            for name in ("starts_at", "ends_at"):
+                if data.get(name):
+                    data[name] = timezone.make_aware(
+                        timezone.make_naive(data[name]), zoneinfo.ZoneInfo(zone)
+                    )
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end must be after the start."))
+        return data

@@ -10,13 +10,17 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from circles.kinds import (
+    ARCHIVED,
     COFOUNDER_INVITED,
     COMMUNITY_ACTIVITY,
+    DORMANT,
     HIDDEN,
     INVITED,
     JOIN_REQUESTED,
     OPENED,
+    OWNER_AWAY,
     OWNERSHIP_OFFERED,
+    OWNERSHIP_SUGGESTED,
     REQUEST_APPROVED,
     REQUEST_REJECTED,
 )
@@ -48,6 +52,19 @@ def register() -> None:
         (OWNERSHIP_OFFERED,
          _("%(actor)s offers you the ownership of the community «%(target)s»"),
          _("%(count)s offers of the ownership of «%(target)s»")),
+        # The nightly run tells these (``services.lifecycle``): no actor.
+        (DORMANT,
+         _("The community «%(target)s» has gone quiet: nobody writes in it"),
+         _("%(count)s of your communities have gone quiet")),
+        (ARCHIVED,
+         _("The community «%(target)s» is archived: it stayed quiet too long"),
+         _("%(count)s of your communities are archived")),
+        (OWNERSHIP_SUGGESTED,
+         _("The community «%(target)s» needs an owner: you are offered it"),
+         _("%(count)s offers of the ownership of «%(target)s»")),
+        (OWNER_AWAY,
+         _("You have been away: «%(target)s» is offered to an active member"),
+         _("%(count)s of your communities are offered to active members")),
     ]  # fmt: skip
     for key, one, many in kinds:
         notification_kind_register(key=key, preference=PREFERENCE, one=one, many=many)
@@ -98,27 +115,17 @@ def register_audit_actions() -> None:
             "community_unban": _("community ban lifted"),
             "community_ownership_offer": _("community ownership offered"),
             "community_ownership_decline": _("community ownership declined"),
+            # The nightly run (``services.lifecycle``): no actor.
+            "community_dormant": _("community gone quiet"),
+            "community_wake": _("quiet community active again"),
+            "community_archive_automatic": _("community archived automatically"),
+            "community_ownership_offer_automatic": _(
+                "community ownership offered automatically"
+            ),
+            "community_ownership_withdraw_automatic": _(
+                "community ownership offer withdrawn automatically"
+            ),
         }
-    )
-
-
-def communities_visible_to(user):
-    """Communities a member may see (and so report): open, dormant or archived,
-    not hidden; public ones for anyone, members-only ones for members of
-    Kollegi, private ones for their own members."""
-    from django.db.models import Q
-
-    from circles.models import Community, Membership
-
-    Status, Visibility = Community.Status, Community.Visibility
-    shown = Community.objects.filter(
-        status__in=[Status.OPEN, Status.DORMANT, Status.ARCHIVED], is_hidden=False
-    )
-    if not user.is_authenticated:
-        return shown.filter(visibility=Visibility.PUBLIC)
-    mine = Membership.objects.filter(user=user).values("community_id")
-    return shown.filter(
-        Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(pk__in=mine)
     )
 
 
@@ -138,6 +145,7 @@ def _hide_by_reports(community, hidden: bool):
 
 def register_reports() -> None:
     from circles.models import Community
+    from circles.selectors import communities_visible_to
     from community.reports import reportable_register
 
     reportable_register(
@@ -216,3 +224,79 @@ def register_inbox() -> None:
             order=45,
         )
     )
+
+
+def register_holdings_audit_actions() -> None:
+    """The audit log's names for what a community holds: its collection and
+    its meetings (``circles.services.collection``, ``meetings``)."""
+    from community.notifications import audit_actions_register
+
+    audit_actions_register(
+        {
+            "community_material_add": _("material added to a community"),
+            "community_material_remove": _("material taken out of a community"),
+            "community_meeting": _("meeting proposed in a community"),
+        }
+    )
+
+
+def register_recognition() -> None:
+    """The profile's communities, the portfolio's "founded" and "moderates",
+    the digest's new communities, badges and contribution points
+    (``circles.recognition`` says what each counts)."""
+    from accounts.portfolio import portfolio_section_register
+    from accounts.profile_blocks import profile_block_register
+    from circles import recognition
+    from circles.recognition import FOUNDED_MEASURE, MODERATION_MEASURE
+    from community.badges import (
+        BadgeRule,
+        badge_measure_register,
+        badge_rule_register,
+        contribution_source_register,
+    )
+    from community.notifications import digest_section_register
+
+    profile_block_register(
+        key="communities",
+        template="circles/partials/_profile_communities.html",
+        read=recognition.profile_block,
+        order=20,
+    )
+    portfolio_section_register(
+        key="communities_founded",
+        title=_("Communities founded"),
+        order=32,
+        items=recognition.portfolio_founded,
+        with_viewer=True,
+    )
+    portfolio_section_register(
+        key="communities_moderated",
+        title=_("Communities moderated"),
+        order=33,
+        items=recognition.portfolio_moderated,
+        with_viewer=True,
+    )
+    digest_section_register(
+        key="new_communities",
+        title=_("New communities in your subjects"),
+        order=40,
+        items=recognition.new_in_subjects,
+    )
+    badge_measure_register(FOUNDED_MEASURE, recognition.founded_grown)
+    badge_measure_register(MODERATION_MEASURE, recognition.moderation_done)
+    for rule in [
+        BadgeRule("community-founder", FOUNDED_MEASURE, 1, "silver",
+                  _("Community founder"),
+                  _("Founded a community that ten colleagues joined; earned for each."),
+                  "🏛", repeatable=True),
+        BadgeRule("community-keeper", MODERATION_MEASURE, 25, "bronze",
+                  _("Community keeper"),
+                  _("Decided 25 requests to join or moderation steps in the "
+                    "communities the member runs."), "🗝"),
+        BadgeRule("community-guardian", MODERATION_MEASURE, 100, "silver",
+                  _("Community guardian"),
+                  _("Decided 100 requests to join or moderation steps in the "
+                    "communities the member runs."), "🗝"),
+    ]:  # fmt: skip
+        badge_rule_register(rule)
+    contribution_source_register("circles", recognition.contribution)

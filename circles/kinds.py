@@ -14,3 +14,10 @@ REQUEST_REJECTED = "circle_request_rejected"
 OWNERSHIP_OFFERED = "circle_ownership_offered"
 HIDDEN = "circle_hidden"
 COMMUNITY_ACTIVITY = "community"
+# The nightly run (``circles.services.lifecycle``): a community went quiet,
+# was archived, its ownership offered to an active member while its owner
+# is away (who hears of that too).
+DORMANT = "circle_dormant"
+ARCHIVED = "circle_archived"
+OWNERSHIP_SUGGESTED = "circle_ownership_suggested"
+OWNER_AWAY = "circle_owner_away"

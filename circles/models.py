@@ -92,6 +92,16 @@ class Community(models.Model):
         verbose_name=_("founder"),
     )
     member_count = models.PositiveIntegerField(_("members"), default=0)
+    # Its own forum section (``forums``), made when it opens; its audience
+    # (``community.audience``) follows the community's visibility.
+    section = models.OneToOneField(
+        "forums.Section",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("forum section"),
+    )
     created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
@@ -367,3 +377,37 @@ class OwnershipOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community_id} offered to {self.to_user_id}"
+
+
+class CommunityMaterial(models.Model):
+    """A material a member added to the community's collection. The material
+    keeps its own visibility and licence: the collection only lists it, on
+    the community's page, for those who may read the community."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="collection"
+    )
+    material = models.ForeignKey(
+        "materials.Material", on_delete=models.CASCADE, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("material of a community")
+        verbose_name_plural = _("materials of communities")
+        ordering = ["-added_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "material"], name="circles_material_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material_id} in {self.community_id}"

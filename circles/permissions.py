@@ -12,6 +12,7 @@ from typing import NamedTuple
 from django.db.models import Exists, OuterRef, Subquery
 
 from circles.models import Community, CommunityBan, Invitation, JoinRequest, Membership
+from community.audience import Audience
 from community.limits import is_new_member
 from community.standing import is_restricted
 
@@ -194,3 +195,62 @@ def can_edit_community(user, community: Community) -> bool:
     if community.status == Community.Status.ARCHIVED:
         return False
     return role_of(user, community) == Membership.Role.OWNER
+
+
+# --- What a community holds: its section, collection and meetings.
+
+
+def community_audience(community: Community) -> str:
+    """Who may read what the community holds (``community.audience``): a
+    public one's content everyone, a members-only one's members of Kollegi
+    (while it is open, dormant or archived and not hidden); a private,
+    hidden or proposed one's only its members."""
+    if (
+        community.is_hidden
+        or community.status == Community.Status.PROPOSED
+        or community.visibility == Community.Visibility.PRIVATE
+    ):
+        return Audience.GROUP
+    if community.visibility == Community.Visibility.PUBLIC:
+        return Audience.EVERYONE
+    return Audience.MEMBERS
+
+
+def _takes_part(user, community: Community) -> bool:
+    """A member of a living community, not hidden, free to write."""
+    if not _is_member(user) or is_restricted(user):
+        return False
+    if community.status not in LIVING or community.is_hidden:
+        return False
+    return role_of(user, community) is not None
+
+
+def can_write_in_community(user, community: Community) -> bool:
+    # Its members, while it is open or dormant and not hidden: new topics
+    # (the forums decide in the end), materials, meetings.
+    return _takes_part(user, community)
+
+
+def can_add_to_collection(user, community: Community) -> bool:
+    # Its members, while it is open or dormant and not hidden.
+    return _takes_part(user, community)
+
+
+def can_remove_from_collection(user, community: Community, item) -> bool:
+    # The member who added it, or the owner and moderators (an archived
+    # community is read-only: site moderators only).
+    if can_moderate_communities(user):
+        return True
+    if not _is_member(user) or community.status == Community.Status.ARCHIVED:
+        return False
+    if item.added_by_id == user.pk:
+        return True
+    return role_of(user, community) in (
+        Membership.Role.OWNER,
+        Membership.Role.MODERATOR,
+    )
+
+
+def can_propose_meeting(user, community: Community) -> bool:
+    # Its members, while it is open or dormant and not hidden.
+    return _takes_part(user, community)

@@ -5,13 +5,31 @@ community itself (``circles.permissions.standing_annotations``): the
 viewer's memberships are read once per request, not once per card.
 """
 
+import datetime
+from typing import NamedTuple
+
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from circles.models import (
     Community,
     CommunityBan,
+    CommunityMaterial,
     Invitation,
     JoinRequest,
     Membership,
@@ -23,6 +41,11 @@ from circles.permissions import (
     standing_annotations,
     standing_keep,
 )
+from community.audience import readable
+from forums import selectors as forum_selectors
+from forums.models import Section, Topic
+from masterclasses.models import MasterClass
+from materials.models import Material
 
 TABS = ("all", "mine", "new", "subjects", "region", "active")
 
@@ -79,14 +102,49 @@ def community_list(*, user, tab: str = "all") -> QuerySet[Community]:
     return communities.order_by("-member_count", "name", "pk")
 
 
+def _page_annotations(user) -> dict:
+    """What the community's page asks of the viewer beside their standing,
+    read in the same query: their notification level (``circles_hearing``),
+    an ownership offered to them (``circles_offered``) and the requests
+    waiting (``circles_waiting``, shown to those who run it)."""
+    mine = {"community": OuterRef("pk"), "user": user}
+    waiting = (
+        JoinRequest.objects.filter(
+            community=OuterRef("pk"), status=JoinRequest.Status.PENDING
+        )
+        .order_by()
+        .values("community")
+        .annotate(number=Count("pk"))
+        .values("number")[:1]
+    )
+    return {
+        "circles_hearing": Subquery(
+            Membership.objects.filter(**mine).values("hearing")[:1]
+        ),
+        "circles_offered": Exists(
+            OwnershipOffer.objects.filter(
+                community=OuterRef("pk"),
+                to_user=user,
+                status=OwnershipOffer.Status.PENDING,
+            )
+        ),
+        "circles_waiting": Coalesce(
+            Subquery(waiting, output_field=IntegerField()), Value(0)
+        ),
+    }
+
+
 def community_get(*, slug: str, user) -> Community:
     """The community the viewer may see, or 404; the viewer's standing
-    (``circles.permissions.standing_of``) is read in the same query."""
-    communities = Community.objects.select_related("subject").prefetch_related(
-        "grades", "tags"
-    )
+    (``circles.permissions.standing_of``) is read in the same query, with
+    what its page asks of them (``_page_annotations``)."""
+    communities = Community.objects.select_related(
+        "subject", "section"
+    ).prefetch_related("grades", "tags")
     if user.is_authenticated:
-        communities = communities.annotate(**standing_annotations(user))
+        communities = communities.annotate(
+            **standing_annotations(user), **_page_annotations(user)
+        )
     community = communities.filter(slug=slug).first()
     if community is None:
         raise Http404
@@ -259,4 +317,148 @@ def communities_of(*, user, viewer) -> QuerySet[Community]:
         Community.objects.filter(_listed_for(viewer), memberships__user=user)
         .select_related("subject")
         .order_by("name", "pk")
+    )
+
+
+# --- What a community holds: its topics, materials and meetings, its feed.
+
+
+def section_topics(*, community: Community, user) -> QuerySet[Topic]:
+    """The topics of the community's forum section the viewer may read,
+    pinned first, then by their last post, each with the reader's progress
+    (nothing before it opens)."""
+    if community.section_id is None:
+        return Topic.objects.none()
+    return forum_selectors.topic_list_for_section(
+        section=Section(pk=community.section_id), user=user
+    ).filter(readable(user, "section__"))
+
+
+def collection_of(*, community: Community) -> QuerySet[CommunityMaterial]:
+    """The community's materials that every reader of its page may open
+    (published, not hidden), the latest added first."""
+    return (
+        CommunityMaterial.objects.filter(
+            community=community,
+            material__status=Material.Status.PUBLISHED,
+            material__is_hidden=False,
+        )
+        .select_related("material__author__profile", "added_by__profile")
+        .order_by("-added_at", "-pk")
+    )
+
+
+def material_by_pk(pk: int) -> Material | None:
+    """A published, shown material (one a member may add), or None."""
+    return Material.objects.public().filter(pk=pk).first()
+
+
+def collection_item_get(*, community: Community, pk: int) -> CommunityMaterial:
+    """An item of this community's collection, or 404."""
+    item = (
+        CommunityMaterial.objects.select_related("material")
+        .filter(community=community, pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    item.community = community
+    return item
+
+
+def _meetings(community: Community, user) -> QuerySet[MasterClass]:
+    return (
+        MasterClass.objects.listed()
+        .filter(group_id=community.pk)
+        .filter(readable(user))
+        .select_related("host__profile")
+    )
+
+
+def meetings_of(*, community: Community, user, past: bool = False):
+    """The community's meetings the viewer may read: those to come (and
+    going on), the soonest first; or, with ``past``, those over, the
+    latest first."""
+    now = timezone.now()
+    meetings = _meetings(community, user)
+    if past:
+        return meetings.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    return meetings.filter(
+        ends_at__gte=now, status=MasterClass.Status.PUBLISHED
+    ).order_by("starts_at", "pk")
+
+
+class FeedItem(NamedTuple):
+    """One line of a community's feed: "topic", "material" or "meeting"."""
+
+    kind: str
+    at: datetime.datetime
+    item: object
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def feed_cursor(at: datetime.datetime) -> int:
+    """A moment as the feed's "older" link carries it (microseconds)."""
+    return (at - _EPOCH) // datetime.timedelta(microseconds=1)
+
+
+def feed_moment(cursor: str | None) -> datetime.datetime | None:
+    """The moment of a cursor (``feed_cursor``), or None for a bad one."""
+    try:
+        return _EPOCH + datetime.timedelta(microseconds=int(cursor or ""))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def feed_of(
+    *, community: Community, user, before: datetime.datetime | None = None, size=20
+) -> tuple[list[FeedItem], datetime.datetime | None]:
+    """The community's life, the newest first: its topics by their last
+    post, the materials added and the meetings announced — ``size`` of them
+    before ``before`` (one query each), and the moment the next page starts
+    from (None on the last page)."""
+    topics = section_topics(community=community, user=user).order_by(
+        "-last_post_at", "-pk"
+    )
+    materials = collection_of(community=community)
+    meetings = _meetings(community, user).order_by("-created_at", "-pk")
+    if before is not None:
+        topics = topics.filter(last_post_at__lt=before)
+        materials = materials.filter(added_at__lt=before)
+        meetings = meetings.filter(created_at__lt=before)
+    items = sorted(
+        [
+            *(
+                FeedItem("topic", topic.last_post_at, topic)
+                for topic in topics[: size + 1]
+            ),
+            *(FeedItem("material", row.added_at, row) for row in materials[: size + 1]),
+            *(
+                FeedItem("meeting", event.created_at, event)
+                for event in meetings[: size + 1]
+            ),
+        ],
+        key=lambda entry: entry.at,
+        reverse=True,
+    )
+    if len(items) <= size:
+        return items, None
+    return items[:size], items[size - 1].at
+
+
+def communities_visible_to(user):
+    """Communities a member may see (and so report): open, dormant or archived,
+    not hidden; public ones for anyone, members-only ones for members of
+    Kollegi, private ones for their own members."""
+    Status, Visibility = Community.Status, Community.Visibility
+    shown = Community.objects.filter(
+        status__in=[Status.OPEN, Status.DORMANT, Status.ARCHIVED], is_hidden=False
+    )
+    if not user.is_authenticated:
+        return shown.filter(visibility=Visibility.PUBLIC)
+    mine = Membership.objects.filter(user=user).values("community_id")
+    return shown.filter(
+        Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(pk__in=mine)
     )

@@ -20,4 +20,11 @@ urlpatterns = [
     path("<slug:slug>/requests/<int:pk>/", views.join_request_decide, name="decide"),
     path("<slug:slug>/members/<int:user_id>/", views.member_manage, name="manage"),
     path("<slug:slug>/ownership/", views.ownership, name="ownership"),
+    path("<slug:slug>/materials/add/", views.collection_add, name="collection_add"),
+    path(
+        "<slug:slug>/materials/<int:pk>/remove/",
+        views.collection_remove,
+        name="collection_remove",
+    ),
+    path("<slug:slug>/meetings/new/", views.meeting_create, name="meeting_create"),
 ]

@@ -22,11 +22,13 @@ from django.views.decorators.http import require_POST
 
 from circles import selectors, services
 from circles.forms import (
+    CollectionAddForm,
     CommunityForm,
     DecideForm,
     HearingForm,
     InviteForm,
     JoinRequestForm,
+    MeetingForm,
     ProposeForm,
     RemoveForm,
 )
@@ -38,13 +40,17 @@ from circles.models import (
     OwnershipOffer,
 )
 from circles.permissions import (
+    can_add_to_collection,
     can_edit_community,
     can_invite,
     can_join_community,
     can_manage_members,
     can_propose_community,
+    can_propose_meeting,
+    can_remove_from_collection,
     can_request_to_join,
     can_view_community,
+    can_write_in_community,
     role_of,
     standing_of,
 )
@@ -59,6 +65,13 @@ TABS = [
 ]
 # A visitor has no communities, subjects or region of their own.
 VISITOR_TABS = {"all", "new", "active"}
+# The parts of a community's page: what it holds (its members have a page).
+PAGE_TABS = [
+    ("feed", gettext_lazy("Feed")),
+    ("topics", gettext_lazy("Discussions")),
+    ("materials", gettext_lazy("Materials")),
+    ("meetings", gettext_lazy("Meetings")),
+]
 PREVIEW_MEMBERS = 8
 PENDING_SHOWN = 50
 
@@ -144,19 +157,80 @@ def community_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _membership_shown(community: Community, user, standing) -> Membership | None:
+    """The viewer's membership as the page shows it (role, notification
+    level), read with the community (``selectors.community_get``)."""
+    if standing.role is None:
+        return None
+    return Membership(
+        community=community,
+        user=user,
+        role=standing.role,
+        hearing=getattr(community, "circles_hearing", None)
+        or Membership.Hearing.EVERYTHING,
+    )
+
+
+def _holdings(request: HttpRequest, community: Community, tab: str, forms: dict):
+    """What the page's tab shows of what the community holds (one to three
+    queries: only the tab asked for is read)."""
+    user = request.user
+    per_page = _per_page("CIRCLES_HOLDINGS_PER_PAGE", 20)
+    may_write = can_write_in_community(user, community)
+    section = community.section
+    context = {
+        "tab": tab,
+        "page_tabs": PAGE_TABS,
+        "may_write": may_write,
+        "may_add_material": can_add_to_collection(user, community),
+        "may_propose_meeting": can_propose_meeting(user, community),
+        "section_open": section is not None and not section.is_read_only,
+    }
+    number = request.GET.get("page")
+    if tab == "topics":
+        context["page_obj"] = Paginator(
+            selectors.section_topics(community=community, user=user), per_page
+        ).get_page(number)
+    elif tab == "materials":
+        page = Paginator(selectors.collection_of(community=community), per_page)
+        context["page_obj"] = page = page.get_page(number)
+        for item in page:
+            item.may_remove = can_remove_from_collection(user, community, item)
+        if context["may_add_material"]:
+            context["collection_form"] = forms.get("collection") or CollectionAddForm()
+    elif tab == "meetings":
+        past = request.GET.get("when") == "past"
+        context["past"] = past
+        context["page_obj"] = Paginator(
+            selectors.meetings_of(community=community, user=user, past=past),
+            per_page,
+        ).get_page(number)
+    else:
+        items, more = selectors.feed_of(
+            community=community,
+            user=user,
+            before=selectors.feed_moment(request.GET.get("before")),
+            size=per_page,
+        )
+        context["feed"] = items
+        context["feed_next"] = selectors.feed_cursor(more) if more else None
+    return context
+
+
 def community_detail(
-    request: HttpRequest, slug: str, forms: dict | None = None, status: int = 200
+    request: HttpRequest,
+    slug: str,
+    forms: dict | None = None,
+    status: int = 200,
+    tab: str | None = None,
 ) -> HttpResponse:
     community = _community(request, slug)
     user = request.user
     forms = forms or {}
-    # Role, ban, invitation and request: read with the community, or once.
+    # Role, ban, invitation, request, notification level, an ownership
+    # offered and the requests waiting: read with the community.
     standing = standing_of(user, community)
-    membership = (
-        selectors.membership_of(community=community, user=user)
-        if standing.role is not None
-        else None
-    )
+    membership = _membership_shown(community, user, standing)
     preview = list(selectors.members_of(community=community)[:PREVIEW_MEMBERS])
     context = {
         "community": community,
@@ -182,13 +256,11 @@ def community_detail(
         "invitation": _invitation_for(community, user) if standing.invited else None,
     }
     if context["may_manage"] and community.joining == Community.Joining.REQUEST:
-        context["pending_count"] = selectors.pending_requests(
-            community=community
-        ).count()
+        context["pending_count"] = getattr(community, "circles_waiting", 0)
     if membership is not None:
         # The owner is never offered her own community.
         if membership.role != Membership.Role.OWNER:
-            context["offer"] = _offer_for(community, user)
+            context["offer"] = bool(getattr(community, "circles_offered", False))
     elif (
         user.is_authenticated
         and community.joining == Community.Joining.REQUEST
@@ -212,6 +284,11 @@ def community_detail(
         context["still_needed"] = max(
             settings.CIRCLES_QUORUM - community.member_count, 0
         )
+    else:
+        tab = tab or request.GET.get("tab") or "feed"
+        if tab not in dict(PAGE_TABS):
+            tab = "feed"
+        context.update(_holdings(request, community, tab, forms))
     return render(request, "circles/community_detail.html", context, status=status)
 
 
@@ -661,4 +738,73 @@ def invitation_answer(request: HttpRequest, token: str) -> HttpResponse:
             "private": True,
         },
         status=400 if error else 200,
+    )
+
+
+# --- What a community holds: its collection and meetings.
+
+
+@login_required
+@require_POST
+def collection_add(request: HttpRequest, slug: str) -> HttpResponse:
+    community = _community(request, slug)
+    if not can_add_to_collection(request.user, community):
+        raise PermissionDenied
+    form = CollectionAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.collection_add(
+                community=community,
+                user=request.user,
+                material=form.cleaned_data["material"],
+            )
+        except ValidationError as error:
+            form.add_error("material", error)
+        else:
+            messages.success(request, _("The material is in the collection."))
+            return redirect(community.get_absolute_url() + "?tab=materials")
+    return community_detail(
+        request, slug, forms={"collection": form}, status=400, tab="materials"
+    )
+
+
+@login_required
+@require_POST
+def collection_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    community = _community(request, slug)
+    item = selectors.collection_item_get(community=community, pk=pk)
+    if not can_remove_from_collection(request.user, community, item):
+        raise PermissionDenied
+    services.collection_remove(community=community, user=request.user, item=item)
+    messages.success(request, _("The material is taken out of the collection."))
+    return redirect(community.get_absolute_url() + "?tab=materials")
+
+
+@login_required
+def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """A member proposes a meeting of the community; it leads to its page."""
+    community = _community(request, slug)
+    if not can_propose_meeting(request.user, community):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        group_only = data.pop("group_only")
+        try:
+            meeting = services.meeting_create(
+                community=community, host=request.user, group_only=group_only, **data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The meeting is proposed; its page says when it is published."),
+            )
+            return redirect(meeting)
+    return render(
+        request,
+        "circles/meeting_form.html",
+        {"form": form, "community": community, "private": True},
+        status=400 if request.method == "POST" else 200,
     )

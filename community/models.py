@@ -634,6 +634,7 @@ class SearchEntry(models.Model):
     class Audience(models.TextChoices):
         EVERYONE = "everyone", _("everyone")
         MEMBERS = "members", _("members only")
+        GROUP = "group", _("members of its community")
 
     kind = models.CharField(_("kind"), max_length=20)
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
@@ -650,6 +651,8 @@ class SearchEntry(models.Model):
         max_length=10, choices=Audience.choices, default=Audience.EVERYONE
     )
     author_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The group (a community) whose members alone may find it (``community.audience``).
+    group_id = models.PositiveBigIntegerField(null=True, blank=True)
     folded = models.TextField(blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

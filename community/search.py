@@ -37,6 +37,7 @@ from django.utils.functional import Promise
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString
 
+from community import audience
 from community.generations import generation as generation_of
 from community.generations import generation_bump
 from community.models import SearchEntry
@@ -64,6 +65,8 @@ class SearchDocument:
     grade_slugs: Iterable[str] = ()
     author_id: int | None = None
     members_only: bool = False
+    # Only the members of this group (a community) may find it (``community.audience``).
+    group_id: int | None = None
     # A reply carries its topic's title for display; it should not outrank the topic.
     title_weight: str = "A"
 
@@ -125,10 +128,13 @@ def _entry_values(kind: SearchKind, document: SearchDocument) -> dict:
         "grades": f",{grades}," if grades else "",
         "date": document.date,
         "audience": (
-            SearchEntry.Audience.MEMBERS
+            SearchEntry.Audience.GROUP
+            if document.group_id is not None
+            else SearchEntry.Audience.MEMBERS
             if document.members_only
             else SearchEntry.Audience.EVERYONE
         ),
+        "group_id": document.group_id,
         "author_id": document.author_id,
         # Only SQLite searches the folded text; PostgreSQL keeps its rows narrow.
         "folded": (
@@ -158,6 +164,7 @@ _UPSERT_FIELDS = [
     "grades",
     "date",
     "audience",
+    "group_id",
     "author_id",
     "folded",
     "search_vector",
@@ -217,6 +224,22 @@ def search_remove(obj: Model) -> None:
     SearchEntry.objects.filter(
         target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk
     ).delete()
+
+
+def search_audience_set(
+    model: type[Model], pks, *, audience: str, group_id: int | None = None
+) -> int:
+    """Who may find the entries of ``model``'s rows ``pks`` (a list or a
+    subquery of primary keys): one UPDATE, whatever their number. The text
+    is unchanged; ``group_id`` is kept for a group's audience only."""
+    if audience not in SearchEntry.Audience.values:
+        raise ValueError(audience)
+    return SearchEntry.objects.filter(
+        target_type=ContentType.objects.get_for_model(model), target_id__in=pks
+    ).update(
+        audience=audience,
+        group_id=group_id if audience == SearchEntry.Audience.GROUP else None,
+    )
 
 
 def search_reindex_objects(objects: Iterable[Model]) -> int:
@@ -303,10 +326,7 @@ class SearchResults:
 
 
 def _visible(user) -> QuerySet:
-    entries = SearchEntry.objects.all()
-    if not user.is_authenticated:
-        entries = entries.filter(audience=SearchEntry.Audience.EVERYONE)
-    return entries
+    return SearchEntry.objects.filter(audience.readable(user))
 
 
 def _filtered(entries: QuerySet, filters: SearchFilters) -> QuerySet:
@@ -366,6 +386,9 @@ def search(
         filters.grade_slug,
         filters.since.date() if filters.since else None,
         user.is_authenticated,
+        # What a member finds depends on their groups (``community.audience``):
+        # members of the same groups (most often none) share the results.
+        audience.groups_kept(user),
     )
     digest = _digest(key)
     counts = _counts_cached(matched, digest)

@@ -518,12 +518,14 @@ def notification_emails_sweep(*, now=None) -> int:
 
 
 def activity_record(
-    *, actor, kind: str, target: Model, title: str, url: str, subjects=()
+    *, actor, kind: str, target: Model, title: str, url: str, subjects=(), at=None
 ) -> None:
     """Put a public action in the feeds; recording the same one twice is harmless.
 
     One INSERT that does nothing when the action is in the feeds already (a
     reply's event is a statement, not a read, a savepoint and a write).
+    ``at``: when it happened, for an action put back in the feeds later
+    (now when not given).
     """
     event = ActivityEvent(
         kind=kind,
@@ -532,6 +534,7 @@ def activity_record(
         actor=actor,
         title=title[:200],
         url=url,
+        created_at=at or timezone.now(),
     )
     if not subjects:
         ActivityEvent.objects.bulk_create([event], ignore_conflicts=True)
@@ -540,7 +543,12 @@ def activity_record(
         kind=kind,
         target_type=event.target_type,
         target_id=event.target_id,
-        defaults={"actor": actor, "title": event.title, "url": url},
+        defaults={
+            "actor": actor,
+            "title": event.title,
+            "url": url,
+            "created_at": event.created_at,
+        },
     )
     if created:
         event.subjects.set(subjects)
@@ -552,6 +560,16 @@ def activity_remove(*, kind: str, target: Model) -> None:
         kind=kind,
         target_type=ContentType.objects.get_for_model(target),
         target_id=target.pk,
+    ).delete()
+
+
+def activity_remove_many(*, kinds, model: type[Model], target_ids) -> None:
+    """Take the actions ``kinds`` on ``model``'s rows ``target_ids`` (a list or
+    a subquery of primary keys) out of the feeds, in one statement per table."""
+    ActivityEvent.objects.filter(
+        kind__in=list(kinds),
+        target_type=ContentType.objects.get_for_model(model),
+        target_id__in=target_ids,
     ).delete()
 
 

@@ -24,6 +24,20 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["moderators"]
     readonly_fields = ["topic_count", "post_count", "last_post_at"]
+    # A community's section follows its community (who may read it, its
+    # title, read-only once archived, its moderators): not set by hand here.
+    _followed = ["title", "audience", "is_read_only", "moderators", "parent"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*self.readonly_fields, "audience", "is_read_only"]
+        if obj is not None and obj.group_id is not None:
+            fields += [name for name in self._followed if name not in fields]
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and obj.group_id is not None:
+            return {}
+        return super().get_prepopulated_fields(request, obj)
 
 
 @admin.register(Topic)

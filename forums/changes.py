@@ -11,18 +11,27 @@ their transaction, and never the caches, the index or the feed directly
 - **visitors' cached pages** (``community.pagecache``): the section lists,
   the topic pages, the home page;
 - **the activity feed**: a topic's entry while it is public, a reply's while
-  it is shown, an accepted answer's while it is the answer.
+  it is shown, an accepted answer's while it is the answer, and only in a
+  section everyone may read (the feed is read by anyone): a community's
+  section whose readers are fewer has none (``section_audience_changed``).
 
 Members' cards and unread counts are not the forums' to move: the accounts
 and the notifications do it.
 """
 
 from community import services as community
+from community.audience import Audience
 from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, moved
-from community.search import search_index, search_index_many
+from community.search import search_audience_set, search_index, search_index_many
 from forums import kinds
-from forums.models import Post, Topic
+from forums.models import Post, Section, Topic
 from forums.versions import topic_pages
+
+
+def _told(section: Section) -> bool:
+    """Whether the activity feed (read by anyone) may tell of the section's
+    topics: only when everyone may read them."""
+    return section.audience == Audience.EVERYONE
 
 
 def post_changed(post: Post) -> None:
@@ -38,7 +47,12 @@ def post_visibility_changed(post: Post) -> None:
     restored, removed): its feed entry follows it, then ``post_changed``."""
     if post.number == 1:
         _topic_feed(post.topic)
-    elif post.is_pending or post.is_hidden or post.is_deleted:
+    elif (
+        post.is_pending
+        or post.is_hidden
+        or post.is_deleted
+        or not _told(post.topic.section)
+    ):
         community.activity_remove(kind=kinds.REPLY_ACTIVITY, target=post)
         community.activity_remove(kind=kinds.ANSWER_ACTIVITY, target=post)
     else:
@@ -77,7 +91,12 @@ def topic_visibility_changed(topic: Topic) -> None:
 def topics_rearranged(*topics: Topic) -> None:
     """Posts moved between topics (merged, split) or a topic to another
     section: each topic's kept posts, the search entries of the topics and
-    every reply in them, the search counts and visitors' pages."""
+    every reply in them, the search counts and visitors' pages. A topic now
+    in a section whose readers are fewer than everyone leaves the feed with
+    its replies and answer."""
+    untold = [topic.pk for topic in topics if not _told(topic.section)]
+    if untold:
+        _feed_remove(untold, Post.objects.filter(topic__in=untold).values("pk"))
     search_index_many(
         [
             *topics,
@@ -95,7 +114,7 @@ def answer_changed(topic: Topic, *, previous: Post | None) -> None:
     answer = topic.accepted_post
     if previous is not None and previous != answer:
         community.activity_remove(kind=kinds.ANSWER_ACTIVITY, target=previous)
-    if answer is not None:
+    if answer is not None and _told(topic.section):
         section = topic.section
         community.activity_record(
             actor=answer.author,
@@ -114,9 +133,130 @@ def section_changed() -> None:
     moved(PUBLIC_PAGES)
 
 
+def section_audience_changed(section: Section) -> bool:
+    """Who may read a section changed (a community's, following its
+    visibility): at once, the search entries of its topics and replies take
+    the new readers (one UPDATE per kind, the texts unchanged) and, unless
+    everyone may read it now, its topics, replies and answers leave the
+    activity feed; when everyone may, they are owed back: True, and the
+    service asks for the task that records them after commit
+    (``services.section_feed_record``). Then the search counts and visitors'
+    pages. The topics' kept posts are the same for every reader (who may
+    read them is asked before): they stay."""
+    topics = Topic.objects.filter(section=section).values("pk")
+    replies = Post.objects.filter(topic__section=section, number__gt=1).values("pk")
+    for model, rows in ((Topic, topics), (Post, replies)):
+        search_audience_set(
+            model, rows, audience=section.audience, group_id=section.group_id
+        )
+    owed = _told(section)
+    if not owed:
+        _feed_remove(topics, replies)
+    moved(SEARCH_COUNTS, PUBLIC_PAGES)
+    return owed
+
+
+def topic_moved(topic: Topic, *, previous: Section) -> bool:
+    """A topic moved to another section (``topics_rearranged``); from a
+    section whose readers are fewer to one everyone reads, its feed entries
+    are owed back: True, and the service asks for the task after commit."""
+    topics_rearranged(topic)
+    return _told(topic.section) and not _told(previous)
+
+
+def topics_feed_record(topics) -> int:
+    """Put ``topics`` (a queryset) back in the activity feed with their shown
+    replies and accepted answers, at the times they were written: those
+    public in a section everyone may read (the caller holds the sections'
+    rows). Recording one twice is harmless. Returns how many were recorded."""
+    public = topics.filter(
+        section__audience=Audience.EVERYONE,
+        is_hidden=False,
+        is_pending=False,
+        merged_into__isnull=True,
+    )
+    topics = list(
+        public.select_related(
+            "author", "accepted_post__author", "section__subject"
+        ).order_by("pk")
+    )
+    titles = {topic.pk: topic.title for topic in topics}
+    count = 0
+    for topic in topics:
+        section = topic.section
+        subjects = [section.subject] if section.subject_id else []
+        community.activity_record(
+            actor=topic.author,
+            kind=kinds.TOPIC_ACTIVITY,
+            target=topic,
+            title=topic.title,
+            url=topic.get_absolute_url(),
+            subjects=subjects,
+            at=topic.created_at,
+        )
+        answer = topic.accepted_post
+        if answer is not None and _shown(answer):
+            community.activity_record(
+                actor=answer.author,
+                kind=kinds.ANSWER_ACTIVITY,
+                target=answer,
+                title=topic.title,
+                url=answer.get_absolute_url(),
+                subjects=subjects,
+                at=answer.created_at,
+            )
+            count += 1
+    replies = (
+        Post.objects.filter(
+            topic__in=public.values("pk"),
+            number__gt=1,
+            is_pending=False,
+            is_hidden=False,
+            is_deleted=False,
+        )
+        .select_related("author")
+        .order_by("pk")
+    )
+    for reply in replies.iterator(chunk_size=500):
+        community.activity_record(
+            actor=reply.author,
+            kind=kinds.REPLY_ACTIVITY,
+            target=reply,
+            title=titles[reply.topic_id],
+            url=reply.get_absolute_url(),
+            at=reply.created_at,
+        )
+        count += 1
+    return count + len(topics)
+
+
+def _shown(post: Post) -> bool:
+    return not (post.is_pending or post.is_hidden or post.is_deleted)
+
+
+def _feed_remove(topic_ids, post_ids) -> None:
+    """Topics (and replies, answers) out of the feed: one statement per kind
+    of target, whatever their number (``topic_ids``, ``post_ids``: lists or
+    subqueries of primary keys)."""
+    community.activity_remove_many(
+        kinds=[kinds.TOPIC_ACTIVITY], model=Topic, target_ids=topic_ids
+    )
+    community.activity_remove_many(
+        kinds=[kinds.REPLY_ACTIVITY, kinds.ANSWER_ACTIVITY],
+        model=Post,
+        target_ids=post_ids,
+    )
+
+
 def _topic_feed(topic: Topic) -> None:
-    """A topic's entry is in the feed while the topic is public."""
-    if topic.is_hidden or topic.is_pending or topic.merged_into_id:
+    """A topic's entry is in the feed while the topic is public, in a
+    section everyone may read."""
+    if (
+        topic.is_hidden
+        or topic.is_pending
+        or topic.merged_into_id
+        or not _told(topic.section)
+    ):
         community.activity_remove(kind=kinds.TOPIC_ACTIVITY, target=topic)
         return
     section = topic.section

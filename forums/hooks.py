@@ -1,4 +1,9 @@
-"""What the forums tell the community layer and the personal space."""
+"""What the forums tell the community layer and the personal space.
+
+What a channel lists follows who may read a section (``community.audience``):
+lists a member reads, their readable topics (``readable``); a member's
+portfolio, read by anyone, only topics everyone may read (``public``).
+"""
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -10,11 +15,16 @@ HOT_TOPICS = 5
 
 
 def _portfolio_answers(user) -> list:
+    # The portfolio is shown to anyone (the viewer is not asked): the answers
+    # in sections everyone may read.
     from accounts.portfolio import PortfolioItem
+    from community.audience import public
     from forums.models import Topic
 
     topics = (
-        Topic.objects.filter(accepted_post__author=user, is_hidden=False)
+        Topic.objects.filter(
+            public("section__"), accepted_post__author=user, is_hidden=False
+        )
         .select_related("accepted_post")
         .order_by("-last_post_at")[:100]
     )
@@ -28,15 +38,12 @@ def _portfolio_answers(user) -> list:
     ]
 
 
-def _hot_topics(users: list, since) -> dict:
-    """The most answered topics of the period: the same list for every reader."""
+def _hot(topics, since):
+    """``topics`` with their replies of the period (``fresh``), most first."""
     from django.db.models import Count, Q
 
-    from community.notifications import DigestItem
-    from forums.models import Topic
-
-    topics = (
-        Topic.objects.filter(is_hidden=False, is_pending=False)
+    return (
+        topics.filter(is_hidden=False, is_pending=False)
         .annotate(
             fresh=Count(
                 "posts",
@@ -48,15 +55,90 @@ def _hot_topics(users: list, since) -> dict:
             )
         )
         .filter(fresh__gt=0)
-        .order_by("-fresh", "-last_post_at")[:HOT_TOPICS]
+        .select_related("section")
+        .order_by("-fresh", "-last_post_at", "-pk")
     )
-    items = [
-        DigestItem(
-            title=topic.title, url=topic.get_absolute_url(), detail=str(topic.fresh)
-        )
-        for topic in topics
-    ]
-    return {user.pk: items for user in users} if items else {}
+
+
+# Batches of members asked for their groups in one UNION query each (SQLite
+# allows 500 terms in a compound SELECT).
+GROUPS_BATCH = 250
+
+
+def _groups_by_member(users: list, group_ids: set[int]) -> dict[int, set[int]]:
+    """Which of ``group_ids`` each member belongs to: one query per
+    ``GROUPS_BATCH`` members (a UNION of their groups' subqueries)."""
+    from django.db.models import IntegerField, Value
+
+    from community.audience import groups_of
+
+    found: dict[int, set[int]] = {}
+    members = [user for user in users if user.is_authenticated and user.is_active]
+    for start in range(0, len(members), GROUPS_BATCH):
+        parts = [
+            groups_of(user)
+            .filter(pk__in=group_ids)
+            .annotate(member=Value(user.pk, output_field=IntegerField()))
+            .values_list("pk", "member")
+            .order_by()
+            for user in members[start : start + GROUPS_BATCH]
+        ]
+        if not parts:
+            continue
+        for group_id, member_id in parts[0].union(*parts[1:], all=True):
+            found.setdefault(member_id, set()).add(group_id)
+    return found
+
+
+def _hot_topics(users: list, since) -> dict:
+    """The most answered topics of the period each reader may read: those of
+    sections everyone or every member reads (one query, the same for all),
+    and those of their communities' sections (one more query, and one per
+    ``GROUPS_BATCH`` readers when some are hot)."""
+    from community.audience import Audience
+    from community.notifications import DigestItem
+    from forums.models import Topic
+
+    shared = list(
+        _hot(
+            Topic.objects.filter(
+                section__audience__in=(Audience.EVERYONE, Audience.MEMBERS)
+            ),
+            since,
+        )[:HOT_TOPICS]
+    )
+    grouped = list(
+        _hot(Topic.objects.filter(section__audience=Audience.GROUP), since)[
+            : HOT_TOPICS * 4
+        ]
+    )
+    groups = (
+        _groups_by_member(users, {topic.section.group_id for topic in grouped})
+        if grouped
+        else {}
+    )
+    found = {}
+    for user in users:
+        member = user.is_authenticated and user.is_active
+        mine = [
+            topic
+            for topic in shared
+            if member or topic.section.audience == Audience.EVERYONE
+        ]
+        theirs = groups.get(user.pk, set())
+        mine += [topic for topic in grouped if topic.section.group_id in theirs]
+        mine.sort(key=lambda topic: (-topic.fresh, -topic.last_post_at.timestamp()))
+        items = [
+            DigestItem(
+                title=topic.title,
+                url=topic.get_absolute_url(),
+                detail=str(topic.fresh),
+            )
+            for topic in mine[:HOT_TOPICS]
+        ]
+        if items:
+            found[user.pk] = items
+    return found
 
 
 def register() -> None:
@@ -120,7 +202,7 @@ def register() -> None:
         Topic,
         key="topic",
         label=_("Forum topic"),
-        visible_to=lambda user: Topic.objects.filter(is_hidden=False, is_pending=False),
+        visible_to=_readable_topics,
     )
     portfolio_section_register(
         key="forum_answers",
@@ -205,7 +287,19 @@ def _contribution(start, end) -> dict[int, int]:
     return points
 
 
+def _readable_topics(user):
+    """The public topics of the sections ``user`` may read (bookmarks,
+    reports)."""
+    from community.audience import readable
+    from forums.models import Topic
+
+    return Topic.objects.filter(
+        readable(user, "section__"), is_hidden=False, is_pending=False
+    )
+
+
 def register_reports() -> None:
+    from community.audience import readable
     from community.reports import reportable_register
     from forums import services
     from forums.models import Post, Topic
@@ -216,7 +310,11 @@ def register_reports() -> None:
         key="forum_post",
         label=_("Forum message"),
         visible_to=lambda user: Post.objects.filter(
-            is_hidden=False, is_deleted=False, is_pending=False, topic__is_hidden=False
+            readable(user, "topic__section__"),
+            is_hidden=False,
+            is_deleted=False,
+            is_pending=False,
+            topic__is_hidden=False,
         ),
         owner_id=lambda post: post.author_id,
         hide=lambda post, moderator, reason: services.post_hide(
@@ -232,7 +330,7 @@ def register_reports() -> None:
         Topic,
         key="forum_topic",
         label=_("Forum topic"),
-        visible_to=lambda user: Topic.objects.filter(is_hidden=False, is_pending=False),
+        visible_to=_readable_topics,
         owner_id=lambda topic: topic.author_id,
         hide=lambda topic, moderator, reason: services.topic_moderate(
             topic=topic, moderator=moderator, hidden=True, reason=reason

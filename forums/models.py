@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
+from community.audience import Audience
+
 
 class Section(models.Model):
     """A forum section; sections nest two levels deep and may belong to a subject."""
@@ -40,6 +42,20 @@ class Section(models.Model):
     topic_count = models.PositiveIntegerField(_("topics"), default=0)
     post_count = models.PositiveIntegerField(_("posts"), default=0)
     last_post_at = models.DateTimeField(_("last post"), null=True, blank=True)
+    # Who may read its topics (``community.audience``): a community's section
+    # belongs to that group (``group_id``, the community's pk) and is kept in
+    # step with the community's visibility by the communities' services.
+    audience = models.CharField(
+        _("who can read it"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.EVERYONE,
+    )
+    group_id = models.PositiveBigIntegerField(
+        _("community"), null=True, blank=True, db_index=True, editable=False
+    )
+    # Read-only (an archived community's section): no new topics or replies.
+    is_read_only = models.BooleanField(_("read-only"), default=False)
 
     class Meta:
         verbose_name = _("section")

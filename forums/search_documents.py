@@ -3,11 +3,23 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from community.audience import Audience
 from community.search import SearchDocument, SearchKind, plain_text, searchable_register
 
 
 def _topic_visible(topic) -> bool:
     return not (topic.is_hidden or topic.is_pending or topic.merged_into_id)
+
+
+def _readers(section) -> dict:
+    """Who may find a topic or a reply: its section's readers
+    (``community.audience``)."""
+    group = section.audience == Audience.GROUP
+    return {
+        "members_only": section.audience == Audience.MEMBERS,
+        # A group's section without its group (never made so) is nobody's: 0.
+        "group_id": (section.group_id or 0) if group else None,
+    }
 
 
 def topic_document(topic) -> SearchDocument | None:
@@ -25,6 +37,7 @@ def topic_document(topic) -> SearchDocument | None:
         tags=[tag.name for tag in topic.tags.all()],
         subject_ids=[topic.section.subject_id] if topic.section.subject_id else [],
         author_id=topic.author_id,
+        **_readers(topic.section),
     )
 
 
@@ -43,6 +56,7 @@ def post_document(post) -> SearchDocument | None:
         body=plain_text(post.body_html),
         subject_ids=[topic.section.subject_id] if topic.section.subject_id else [],
         author_id=post.author_id,
+        **_readers(topic.section),
     )
 
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from accounts.models import Block, Bookmark
-from community import pending
+from community import audience, pending
 from community.paging import CountedPaginator
 from forums.models import (
     Post,
@@ -40,7 +40,7 @@ from forums.models import (
     TopicRead,
     TopicWatch,
 )
-from forums.permissions import can_view_topic
+from forums.permissions import can_read_section, can_view_topic
 
 # Without an earlier visit, "new" means the last days.
 NEW_WITHOUT_VISIT = datetime.timedelta(days=7)
@@ -52,13 +52,27 @@ POSTS_PER_PAGE = 20
 TOPIC_VIEWS = "forums.topic-views"
 
 
+def _site_sections() -> QuerySet[Section]:
+    """The site's own sections: a community's (``group_id``) is shown on the
+    community's page, not among them."""
+    return Section.objects.filter(group_id__isnull=True)
+
+
+def _readable_topics(user) -> QuerySet[Topic]:
+    """Topics of the sections ``user`` may read (``community.audience``)."""
+    return Topic.objects.filter(audience.readable(user, "section__"))
+
+
 def section_list() -> list[Section]:
     """Top-level sections with their children, in order."""
     return list(
-        Section.objects.filter(parent__isnull=True)
+        _site_sections()
+        .filter(parent__isnull=True)
         .select_related("subject")
         .prefetch_related(
-            Prefetch("children", queryset=Section.objects.order_by("position", "title"))
+            Prefetch(
+                "children", queryset=_site_sections().order_by("position", "title")
+            )
         )
     )
 
@@ -100,7 +114,8 @@ def topic_list_for_section(*, section: Section, user) -> QuerySet[Topic]:
 def topic_list_unanswered(*, user) -> QuerySet[Topic]:
     """Questions that have no accepted answer yet, newest first."""
     topics = (
-        Topic.objects.filter(
+        _readable_topics(user)
+        .filter(
             kind=Topic.Kind.QUESTION,
             accepted_post__isnull=True,
             is_hidden=False,
@@ -122,7 +137,8 @@ def questions_waiting(*, user, subject_ids: list[int], limit: int) -> list[Topic
     first. One query.
     """
     topics = (
-        Topic.objects.filter(
+        _readable_topics(user)
+        .filter(
             kind=Topic.Kind.QUESTION,
             accepted_post__isnull=True,
             reply_count=0,
@@ -130,6 +146,13 @@ def questions_waiting(*, user, subject_ids: list[int], limit: int) -> list[Topic
             is_pending=False,
             is_locked=False,
         )
+        # Questions the member may answer: none in a read-only section, in a
+        # community's only for its members.
+        .filter(
+            Q(section__group_id__isnull=True)
+            | Q(section__group_id__in=audience.groups_of(user))
+        )
+        .exclude(section__is_read_only=True)
         .exclude(author=user)
         .select_related("section")
         .only("pk", "title", "created_at", "section__title", "section__slug")
@@ -501,9 +524,13 @@ def unread_counts_by_section(*, user) -> dict[int, int]:
     return {row["section_id"]: row["unread"] for row in rows}
 
 
-def _listed(topics: QuerySet[Topic]) -> QuerySet[Topic]:
-    return topics.filter(is_hidden=False, is_pending=False).select_related(
-        "section", "author__profile", "last_poster__profile"
+def _listed(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
+    """Public topics of the sections ``user`` may read, for lists across
+    sections."""
+    return (
+        topics.filter(audience.readable(user, "section__"))
+        .filter(is_hidden=False, is_pending=False)
+        .select_related("section", "author__profile", "last_poster__profile")
     )
 
 
@@ -516,14 +543,16 @@ def new_since(user) -> datetime.datetime:
 
 def topic_list_new(*, user, since: datetime.datetime) -> QuerySet[Topic]:
     """Topics with posts since ``since`` that the member has not read to the end."""
-    topics = _with_read(_listed(Topic.objects.filter(last_post_at__gt=since)), user)
+    topics = _with_read(
+        _listed(Topic.objects.filter(last_post_at__gt=since), user), user
+    )
     return topics.filter(
         Q(last_read__isnull=True) | Q(last_read__lte=F("reply_count"))
     ).order_by("-last_post_at", "-pk")
 
 
 def topic_list_for_tag(*, tag, user) -> QuerySet[Topic]:
-    topics = _listed(Topic.objects.filter(tags=tag))
+    topics = _listed(Topic.objects.filter(tags=tag), user)
     return _with_read(topics, user).order_by("-last_post_at", "-pk")
 
 
@@ -587,4 +616,15 @@ def section_get(*, slug: str, user) -> Section:
         section.__dict__.setdefault("_moderator_answers", {})[user.pk] = (
             section.user_moderates
         )
+    if not can_read_section(user, section):
+        raise Http404
+    return section
+
+
+def section_for_writing(*, slug: str, user) -> Section:
+    """The section a member writes in or watches, or 404 when they may not
+    read it (a community's section for those outside it)."""
+    section = Section.objects.filter(slug=slug).first()
+    if section is None or not can_read_section(user, section):
+        raise Http404
     return section

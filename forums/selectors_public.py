@@ -1,17 +1,25 @@
-"""Reads for feeds, the sitemap and link previews: what anyone may see.
+"""Reads for feeds, the sitemap, link previews and visitors' home page:
+what anyone may see.
 
-A topic is public when it is neither hidden (merged topics are hidden too)
-nor waiting for a moderator; its opening text only when that post is not
-deleted, hidden or waiting either.
+A topic is public when its section is everyone's (``community.audience``:
+not a community's that only its members, or only signed-in members, read)
+and it is neither hidden (merged topics are hidden too) nor waiting for a
+moderator; its opening text only when that post is not deleted, hidden or
+waiting either.
 """
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from community.audience import public
 from forums.models import Post, Section, Topic
 
 
 def _public_topics() -> QuerySet[Topic]:
-    return Topic.objects.filter(is_hidden=False, is_pending=False)
+    return Topic.objects.filter(public("section__"), is_hidden=False, is_pending=False)
+
+
+def _public_sections() -> QuerySet[Section]:
+    return Section.objects.filter(public())
 
 
 def _visible_opening() -> QuerySet[Post]:
@@ -52,12 +60,13 @@ def topics_new_with_tag(*, tag, limit: int) -> list[Topic]:
 
 
 def section_for_feed(*, slug: str) -> Section:
-    """The section by its address; raises Section.DoesNotExist."""
-    return Section.objects.get(slug=slug)
+    """The section by its address, if anyone may read it; raises
+    Section.DoesNotExist."""
+    return _public_sections().get(slug=slug)
 
 
 def sections_for_sitemap() -> QuerySet[Section]:
-    return Section.objects.order_by("pk")
+    return _public_sections().order_by("pk")
 
 
 def topics_for_sitemap() -> QuerySet[Topic]:

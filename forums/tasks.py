@@ -63,3 +63,10 @@ def topic_fanout_task(topic_id: int) -> None:
 def post_fanouts_sweep_task() -> int:
     """By beat: fan-outs of published posts whose task was lost."""
     return services.post_fanouts_sweep()
+
+
+@shared_task(ignore_result=True)
+def feed_record_task(section_id: int | None, topic_id: int | None = None) -> int:
+    """A section became everyone's to read, or a topic moved into such a
+    section: their entries back in the activity feed (safe to run twice)."""
+    return services.section_feed_record(section_id=section_id, topic_id=topic_id)

@@ -263,10 +263,13 @@ def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
-    section = get_object_or_404(Section, slug=slug)
+    section = selectors.section_for_writing(slug=slug, user=request.user)
     if not can_create_topic(request.user, section):
         raise PermissionDenied
-    form = TopicForm(request.POST or None)
+    # «Ask a question» links here with ?kind=question: the form starts there.
+    kind = request.GET.get("kind")
+    initial = {"kind": kind} if kind in Topic.Kind.values else {}
+    form = TopicForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400
@@ -505,7 +508,7 @@ def topic_watch(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def section_watch(request: HttpRequest, slug: str) -> HttpResponse:
-    section = get_object_or_404(Section, slug=slug)
+    section = selectors.section_for_writing(slug=slug, user=request.user)
     services.section_watch_set(
         user=request.user, section=section, watching=request.POST.get("watch") == "1"
     )
@@ -515,7 +518,7 @@ def section_watch(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def section_mark_read(request: HttpRequest, slug: str) -> HttpResponse:
-    section = get_object_or_404(Section, slug=slug)
+    section = selectors.section_for_writing(slug=slug, user=request.user)
     services.section_mark_read(user=request.user, section=section)
     messages.success(request, _("All topics of the section are marked read."))
     return redirect(section)

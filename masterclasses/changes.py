@@ -6,20 +6,24 @@ or the feed directly (``masterclasses/tests/test_changes.py``). What a
 master-class feeds:
 
 - **the search index**: its entry while it is published or finished and not
-  hidden (``search_documents``), with the counts kept of search results;
+  hidden (``search_documents``), for those it is for (its ``audience``),
+  with the counts kept of search results;
 - **visitors' cached pages** (``community.pagecache``): the list, the month,
   its page, the tag pages and the home page, which show its title, cover,
   seats left and waitlist, recording and materials, its status;
-- **the activity feed**: its entry while it is published or finished and not
-  hidden.
+- **the activity feed**: its entry while it is published or finished, not
+  hidden and for everyone (a feed anyone reads: ``community.audience.public``).
 
 The members' notifications move their own unread counts (``community.notify``);
 certificates and badges are the community layer's to move.
 """
 
+from collections.abc import Iterable
+
 from community import services as community
+from community.audience import Audience
 from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, moved
-from community.search import search_index
+from community.search import search_index, search_index_many
 from masterclasses import kinds
 from masterclasses.models import MasterClass
 
@@ -35,12 +39,13 @@ def masterclass_changed(masterclass: MasterClass) -> None:
     moved(SEARCH_COUNTS, PUBLIC_PAGES)
 
 
-def masterclass_visibility_changed(masterclass: MasterClass) -> None:
-    """A master-class became public or stopped being (published, cancelled,
-    hidden, shown again): its feed entry follows it — there while it is
-    published or finished and not hidden, gone otherwise — then
-    ``masterclass_changed``."""
-    if masterclass.status in _PUBLIC and not masterclass.is_hidden:
+def _feed_follows(masterclass: MasterClass) -> None:
+    # Its feed entry: there while it is public and for everyone, gone otherwise.
+    if (
+        masterclass.status in _PUBLIC
+        and not masterclass.is_hidden
+        and masterclass.audience == Audience.EVERYONE
+    ):
         community.activity_record(
             actor=masterclass.host,
             kind=kinds.MASTERCLASS_ACTIVITY,
@@ -51,7 +56,29 @@ def masterclass_visibility_changed(masterclass: MasterClass) -> None:
         )
     else:
         community.activity_remove(kind=kinds.MASTERCLASS_ACTIVITY, target=masterclass)
+
+
+def masterclass_visibility_changed(masterclass: MasterClass) -> None:
+    """A master-class became public or stopped being (published, cancelled,
+    hidden, shown again): its feed entry follows it — there while it is
+    published or finished, not hidden and for everyone, gone otherwise —
+    then ``masterclass_changed``."""
+    _feed_follows(masterclass)
     masterclass_changed(masterclass)
+
+
+def masterclasses_audience_changed(masterclasses: Iterable[MasterClass]) -> None:
+    """Who may read these meetings changed (their community opened, hid,
+    became members-only): their search entries (a community has few
+    meetings: indexed again in one batch), their feed entries, the search
+    counts and visitors' pages."""
+    masterclasses = list(masterclasses)
+    if not masterclasses:
+        return
+    for masterclass in masterclasses:
+        _feed_follows(masterclass)
+    search_index_many(masterclasses)
+    moved(SEARCH_COUNTS, PUBLIC_PAGES)
 
 
 def registrations_changed(masterclass: MasterClass) -> None:

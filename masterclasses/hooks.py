@@ -20,13 +20,48 @@ from masterclasses.kinds import (
 DIGEST_ITEMS = 5
 
 
+def _groups_read(users: list, group_ids: set) -> set[tuple[int, int]]:
+    """(member, group) for the members among ``users`` of the groups
+    ``group_ids``: one query (none without groups), whatever their numbers."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import BooleanField, Case, Value, When
+
+    from community.audience import member_of
+
+    if not group_ids or not users:
+        return set()
+    flags = {
+        f"in_{group_id}": Case(
+            When(member_of(group_id), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        for group_id in group_ids
+    }
+    rows = (
+        get_user_model()
+        .objects.filter(pk__in=[user.pk for user in users])
+        .annotate(**flags)
+        .values("pk", *flags)
+    )
+    return {
+        (row["pk"], group_id)
+        for row in rows
+        for group_id in group_ids
+        if row[f"in_{group_id}"]
+    }
+
+
 def _upcoming_in_subjects(users: list, since) -> dict:
-    """Published master-classes of the next weeks in each reader's subjects."""
+    """Published master-classes of the next weeks in each reader's subjects,
+    those the reader may read (a community's meetings for members only: to
+    its members)."""
     import datetime
 
     from django.utils import timezone
 
     from accounts.selectors import subject_ids_by_member
+    from community.audience import Audience
     from community.notifications import DigestItem
     from masterclasses.models import MasterClass
 
@@ -42,6 +77,16 @@ def _upcoming_in_subjects(users: list, since) -> dict:
             starts_at__lte=now + datetime.timedelta(days=21),
         ).order_by("starts_at")[:200]
     )
+    groups_read = _groups_read(
+        [user for user in users if user.is_active],
+        {mc.group_id for mc in upcoming if mc.audience == Audience.GROUP},
+    )
+
+    def reads(user, masterclass) -> bool:
+        if masterclass.audience == Audience.GROUP:
+            return (user.pk, masterclass.group_id) in groups_read
+        return masterclass.audience == Audience.EVERYONE or user.is_active
+
     found = {}
     for user in users:
         mine = [
@@ -49,6 +94,7 @@ def _upcoming_in_subjects(users: list, since) -> dict:
             for masterclass in upcoming
             if masterclass.subject_id in subjects_of.get(user.pk, ())
             and masterclass.host_id != user.pk
+            and reads(user, masterclass)
         ][:DIGEST_ITEMS]
         if mine:
             found[user.pk] = [
@@ -65,7 +111,10 @@ def _upcoming_in_subjects(users: list, since) -> dict:
 
 
 def _portfolio_certificates(user) -> list:
+    """The member's certificates of master-classes open to everyone: anyone
+    may read a portfolio (a community's meeting for members only stays out)."""
     from accounts.portfolio import PortfolioItem
+    from community.audience import public
     from masterclasses.models import Certificate
 
     return [
@@ -75,7 +124,9 @@ def _portfolio_certificates(user) -> list:
             date=certificate.masterclass.starts_at,
             detail=f"{certificate.get_kind_display()} · {certificate.number}",
         )
-        for certificate in Certificate.objects.filter(user=user)
+        for certificate in Certificate.objects.filter(
+            public("masterclass__"), user=user
+        )
         .select_related("masterclass")
         .order_by("-issued_at")[:100]
     ]
@@ -90,6 +141,7 @@ def register() -> None:
         notification_kind_register,
     )
     from masterclasses.models import MasterClass
+    from masterclasses.selectors import masterclasses_visible_to
 
     kinds = [
         (REGISTERED, _("You are registered for «%(target)s»"),
@@ -137,7 +189,7 @@ def register() -> None:
         MasterClass,
         key="masterclass",
         label=_("Master-class"),
-        visible_to=lambda user: MasterClass.objects.listed(),
+        visible_to=masterclasses_visible_to,
     )
     portfolio_section_register(
         key="certificates",
@@ -224,12 +276,13 @@ def register_reports() -> None:
     from community.reports import reportable_register
     from masterclasses import services
     from masterclasses.models import MasterClass
+    from masterclasses.selectors import masterclasses_visible_to
 
     reportable_register(
         MasterClass,
         key="masterclass",
         label=_("Master-class"),
-        visible_to=lambda user: MasterClass.objects.listed(),
+        visible_to=masterclasses_visible_to,
         owner_id=lambda masterclass: masterclass.host_id,
         hide=lambda masterclass, moderator, reason: services.masterclass_hide(
             masterclass=masterclass, moderator=moderator, reason=reason
@@ -341,7 +394,7 @@ def register_tags() -> None:
         key="masterclasses",
         label=_("Master-classes"),
         order=30,
-        items=lambda user, tag: selectors.masterclass_list_for_tag(tag=tag),
+        items=lambda user, tag: selectors.masterclass_list_for_tag(tag=tag, user=user),
         template="masterclasses/partials/_tagged_masterclass.html",
     )
 

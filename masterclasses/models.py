@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from community.audience import Audience
+
 
 def _code() -> str:
     # Short, unambiguous, typed from a screen: no 0/O, 1/I.
@@ -113,6 +115,21 @@ class MasterClass(models.Model):
     )
     # Hidden by a moderator (or by reports): only its hosts and moderators see it.
     is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    # Who may read it (``community.audience``). A community's meeting belongs
+    # to that group (``group_id``, the community's pk); it follows the
+    # community's visibility, or stays with its members when ``group_only``.
+    audience = models.CharField(
+        _("who can read it"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.EVERYONE,
+    )
+    group_id = models.PositiveBigIntegerField(
+        _("community"), null=True, blank=True, db_index=True, editable=False
+    )
+    group_only = models.BooleanField(
+        _("for the community's members only"), default=False
+    )
     recording_url = models.URLField(_("recording"), blank=True, max_length=500)
     materials = models.ManyToManyField(
         "materials.Material",

@@ -6,11 +6,16 @@ from community.search import SearchDocument, SearchKind, plain_text, searchable_
 
 
 def masterclass_document(masterclass) -> SearchDocument | None:
+    """Found by those it is for: everyone, members of Kollegi, or its
+    community's members (``community.audience``)."""
+    from community.audience import Audience
     from masterclasses.models import MasterClass
 
     shown = (MasterClass.Status.PUBLISHED, MasterClass.Status.FINISHED)
     if masterclass.status not in shown or masterclass.is_hidden:
         return None
+    if masterclass.audience == Audience.GROUP and masterclass.group_id is None:
+        return None  # a group's without its group: nobody's to find
     return SearchDocument(
         title=masterclass.title,
         url=masterclass.get_absolute_url(),
@@ -20,6 +25,10 @@ def masterclass_document(masterclass) -> SearchDocument | None:
         subject_ids=[masterclass.subject_id],
         grade_slugs=[grade.slug for grade in masterclass.grades.all()],
         author_id=masterclass.host_id,
+        members_only=masterclass.audience == Audience.MEMBERS,
+        group_id=(
+            masterclass.group_id if masterclass.audience == Audience.GROUP else None
+        ),
     )
 
 

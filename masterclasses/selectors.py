@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from community import audience
 from masterclasses.models import (
     CalendarFeed,
     Certificate,
@@ -19,20 +20,35 @@ from masterclasses.models import (
 from masterclasses.permissions import can_view_masterclass
 
 
-def _listed() -> QuerySet[MasterClass]:
-    return MasterClass.objects.listed().select_related("host__profile", "subject")
+def _listed(user) -> QuerySet[MasterClass]:
+    """Listed ones ``user`` may read (a community's meetings for its members
+    only to them, those for members of Kollegi to members): no extra query."""
+    return (
+        MasterClass.objects.listed()
+        .filter(audience.readable(user))
+        .select_related("host__profile", "subject")
+    )
 
 
 def masterclass_list(
-    *, past: bool = False, subject=None, format: str = "", date_from=None, date_to=None
+    *,
+    user,
+    past: bool = False,
+    subject=None,
+    format: str = "",
+    date_from=None,
+    date_to=None,
 ) -> QuerySet[MasterClass]:
-    """Upcoming ones soonest first (cancelled left out), or past ones latest first."""
+    """Upcoming ones soonest first (cancelled left out), or past ones latest
+    first; those ``user`` may read."""
     now = timezone.now()
     if past:
-        masterclasses = _listed().filter(ends_at__lte=now).order_by("-starts_at", "-pk")
+        masterclasses = (
+            _listed(user).filter(ends_at__lte=now).order_by("-starts_at", "-pk")
+        )
     else:
         masterclasses = (
-            _listed()
+            _listed(user)
             .filter(ends_at__gt=now)
             .exclude(status=MasterClass.Status.CANCELLED)
             .order_by("starts_at", "pk")
@@ -53,8 +69,9 @@ def masterclass_list(
     return masterclasses
 
 
-def month(*, year: int, month_number: int) -> list[list[tuple]]:
-    """Weeks of (date, master-classes that day) in the viewer's time zone."""
+def month(*, year: int, month_number: int, user) -> list[list[tuple]]:
+    """Weeks of (date, master-classes that day) in the viewer's time zone:
+    those ``user`` may read."""
     zone = timezone.get_current_timezone()
     first = datetime.date(year, month_number, 1)
     last = datetime.date(year, month_number, calendar.monthrange(year, month_number)[1])
@@ -64,7 +81,7 @@ def month(*, year: int, month_number: int) -> list[list[tuple]]:
     )
     by_day: dict[datetime.date, list] = {}
     for masterclass in (
-        _listed()
+        _listed(user)
         .exclude(status=MasterClass.Status.CANCELLED)
         .filter(starts_at__gte=start, starts_at__lt=end)
         .order_by("starts_at")
@@ -132,8 +149,11 @@ def feedback_list(*, masterclass: MasterClass) -> QuerySet[Feedback]:
 
 
 def my_registrations(*, user) -> QuerySet[Registration]:
+    """The member's registrations, of meetings she may still read (one left
+    with its community is gone from here at once)."""
     return (
         Registration.objects.filter(user=user, masterclass__is_hidden=False)
+        .filter(audience.readable(user, "masterclass__"))
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("masterclass__subject")
         .order_by("-masterclass__starts_at")
@@ -143,9 +163,10 @@ def my_registrations(*, user) -> QuerySet[Registration]:
 def registrations_upcoming(*, user, limit: int) -> list[Registration]:
     """The member's next master-classes, soonest first: those she is
     registered or waitlisted for, published, not hidden and not over yet,
-    each with its master-class. One query."""
+    that she may read, each with its master-class. One query."""
     return list(
         Registration.objects.filter(
+            audience.readable(user, "masterclass__"),
             user=user,
             status__in=[Registration.Status.REGISTERED, Registration.Status.WAITLISTED],
             masterclass__status=MasterClass.Status.PUBLISHED,
@@ -165,8 +186,10 @@ def registrations_upcoming(*, user, limit: int) -> list[Registration]:
 
 
 def feed_masterclasses(*, user) -> list[MasterClass]:
-    """What the personal calendar feed carries: registrations and hosting."""
+    """What the personal calendar feed carries: registrations (of those the
+    member may read, asked at each request) and hosting."""
     registered = MasterClass.objects.filter(
+        audience.readable(user),
         registrations__user=user,
         registrations__status=Registration.Status.REGISTERED,
         is_hidden=False,
@@ -237,6 +260,12 @@ def certificates_of(*, user) -> QuerySet[Certificate]:
     )
 
 
-def masterclass_list_for_tag(*, tag) -> QuerySet[MasterClass]:
-    """Listed ones carrying ``tag`` (as on the public list), latest first."""
-    return _listed().filter(tags=tag).order_by("-starts_at", "-pk")
+def masterclass_list_for_tag(*, tag, user) -> QuerySet[MasterClass]:
+    """Listed ones carrying ``tag`` that ``user`` may read (as on the list),
+    latest first."""
+    return _listed(user).filter(tags=tag).order_by("-starts_at", "-pk")
+
+
+def masterclasses_visible_to(user) -> QuerySet[MasterClass]:
+    """Listed ones ``user`` may read, plain (bookmarks, reports)."""
+    return MasterClass.objects.listed().filter(audience.readable(user))

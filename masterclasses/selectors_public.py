@@ -1,19 +1,23 @@
 """Reads for feeds and the sitemap: master-classes anyone may see.
 
-Published and finished ones not hidden by a moderator; drafts, proposals,
-cancelled and hidden ones never.
+Published and finished ones not hidden by a moderator, for everyone
+(``community.audience.public``); drafts, proposals, cancelled and hidden
+ones, and a community's meetings for members only, never.
 """
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from community import audience
 from masterclasses.models import MasterClass
 
 PUBLIC_STATUSES = [MasterClass.Status.PUBLISHED, MasterClass.Status.FINISHED]
 
 
 def _public() -> QuerySet[MasterClass]:
-    return MasterClass.objects.filter(status__in=PUBLIC_STATUSES, is_hidden=False)
+    return MasterClass.objects.filter(
+        audience.public(), status__in=PUBLIC_STATUSES, is_hidden=False
+    )
 
 
 def _for_feed(masterclasses: QuerySet[MasterClass]) -> QuerySet[MasterClass]:

@@ -43,6 +43,7 @@ def masterclass_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     past = request.GET.get("when") == "past"
     masterclasses = selectors.masterclass_list(
+        user=request.user,
         past=past,
         subject=filters.get("subject"),
         format=filters.get("format", ""),
@@ -70,7 +71,7 @@ def month(
     first = datetime.date(year, month, 1)
     previous = first - datetime.timedelta(days=1)
     following = first + datetime.timedelta(days=32)
-    weeks = selectors.month(year=year, month_number=month)
+    weeks = selectors.month(year=year, month_number=month, user=request.user)
     return render(
         request,
         "masterclasses/month.html",

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import BlockFactory, UserFactory
 from forums.services.fanout import _mentioned_users
+from forums.tests.factories import SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,9 @@ def test_members_are_found_by_display_name_with_the_username_to_insert(
         "members": [{"username": "amorozova", "name": "Анна Морозова"}]
     }
     # The token inserted is the one the forums' mention parser resolves.
-    assert _mentioned_users("Спасибо, @amorozova !", author=member) == [anna]
+    assert _mentioned_users(
+        "Спасибо, @amorozova !", author=member, section=SectionFactory()
+    ) == [anna]
     assert "private" in response["Cache-Control"]
 
 

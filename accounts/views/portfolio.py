@@ -10,16 +10,20 @@ from accounts.portfolio import portfolio_for
 
 
 def portfolio(request: HttpRequest, username: str) -> HttpResponse:
-    profile = selectors.profile_get_for_space(username=username, viewer=request.user)
+    profile = selectors.profile_get_for_space(
+        username=username, viewer=request.user, details=False
+    )
     context = selectors.space_context(
         viewer=request.user, profile=profile, tab="portfolio"
     )
-    context["sections"] = portfolio_for(profile.user)
+    context["sections"] = portfolio_for(profile.user, request.user)
     return render(request, "accounts/portfolio.html", context)
 
 
 def portfolio_print(request: HttpRequest, username: str) -> HttpResponse:
-    profile = selectors.profile_get_for_space(username=username, viewer=request.user)
+    profile = selectors.profile_get_for_space(
+        username=username, viewer=request.user, details=False
+    )
     return render(
         request,
         "accounts/portfolio_print.html",
@@ -28,7 +32,7 @@ def portfolio_print(request: HttpRequest, username: str) -> HttpResponse:
             "show_school": can_see_detail(
                 request.user, profile, profile.school_visibility
             ),
-            "sections": portfolio_for(profile.user),
+            "sections": portfolio_for(profile.user, request.user),
             "today": timezone.localdate(),
         },
     )

@@ -18,6 +18,7 @@ from accounts.permissions import (
     can_see_hidden_profile,
     can_view_profile,
 )
+from accounts.profile_blocks import profile_blocks_for
 from community import selectors as community_selectors
 from community.vocabulary import Region
 
@@ -42,6 +43,7 @@ def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
         region_label=Region(profile.region).label if profile.region else "",
         latest_posts=selectors.post_list_latest_for_profile(profile=profile),
         badge_awards=community_selectors.badges_of(user=profile.user)[:50],
+        profile_blocks=profile_blocks_for(user=profile.user, viewer=viewer),
     )
     return render(request, "accounts/profile_detail.html", context)
 

@@ -4,11 +4,13 @@ A package, one module per concern; the names below are its interface, so
 callers keep ``from circles import services; services.community_join(...)``:
 ``founding`` (the proposal, the co-founders' answers, the fields and cover),
 ``membership`` (joining, requests, invitations, leaving, removal and bans),
-``roles`` (moderators, the handover of ownership) and ``moderation`` (site
-moderators hide and archive). The notification kinds come from
-``circles.kinds``, never from ``hooks``.
+``roles`` (moderators, the handover of ownership), ``moderation`` (site
+moderators hide and archive), ``collection`` (the community's materials)
+and ``meetings`` (its meetings, master-classes of its own). The
+notification kinds come from ``circles.kinds``, never from ``hooks``.
 """
 
+from circles.services.collection import collection_add, collection_remove
 from circles.services.founding import (
     COVER_MAX_BYTES,
     FIELDS,
@@ -19,6 +21,7 @@ from circles.services.founding import (
     community_update,
     quorum,
 )
+from circles.services.meetings import meeting_create
 from circles.services.membership import (
     ADDRESS_INVITATIONS_PER_DAY,
     community_join,
@@ -45,6 +48,8 @@ __all__ = [
     "FIELDS",
     "RESERVED_SLUGS",
     "cofounder_answer",
+    "collection_add",
+    "collection_remove",
     "community_archive",
     "community_cover_set",
     "community_hide",
@@ -59,6 +64,7 @@ __all__ = [
     "join_request_create",
     "join_request_decide",
     "join_request_withdraw",
+    "meeting_create",
     "member_remove",
     "member_unban",
     "moderator_set",

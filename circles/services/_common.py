@@ -13,6 +13,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from circles.changes import membership_changed
 from circles.models import (
     Community,
     CommunityBan,
@@ -23,6 +24,14 @@ from circles.models import (
 )
 from circles.permissions import standing_forget
 from community import services as community_layer
+from community.recognition import badges_check
+
+# A community with this many members earns its founder a badge (the
+# measure is ``circles.recognition.FOUNDED_MEASURE``).
+FOUNDED_MEMBERS = 10
+FOUNDED_MEASURE = "circle_founded_grown"
+# Deciding requests and moderating in one's communities (``circles.recognition``).
+MODERATION_MEASURE = "circle_moderation"
 
 MANAGERS = (Membership.Role.OWNER, Membership.Role.MODERATOR)
 
@@ -123,6 +132,11 @@ def _membership_add(
             member_count=F("member_count") + 1
         )
         community.member_count += 1
+        membership_changed(community, user.pk)
+        if community.member_count >= FOUNDED_MEMBERS:
+            # The founder's badge for a community that grew is measured again.
+
+            badges_check(user=community.founder, measures=[FOUNDED_MEASURE])
     now = timezone.now()
     JoinRequest.objects.filter(
         community=community, user=user, status=JoinRequest.Status.PENDING
@@ -144,6 +158,7 @@ def _membership_remove(community: Community, user) -> bool:
         return False
     Community.objects.filter(pk=community.pk).update(member_count=F("member_count") - 1)
     community.member_count -= 1
+    membership_changed(community, user.pk)
     OwnershipOffer.objects.filter(
         community=community, to_user=user, status=OwnershipOffer.Status.PENDING
     ).update(status=OwnershipOffer.Status.WITHDRAWN, answered_at=timezone.now())

@@ -20,15 +20,18 @@ from django.utils.translation import gettext as _
 from circles import kinds
 from circles.changes import (
     community_changed,
+    community_renamed,
     community_shown_changed,
     community_visibility_changed,
     members_changed,
+    moderators_changed,
 )
 from circles.models import Community, Invitation, Membership
 from circles.permissions import (
     can_edit_community,
     can_moderate_communities,
     can_propose_community,
+    community_audience,
 )
 from circles.services._common import (
     _answered_before,
@@ -41,6 +44,7 @@ from circles.services._common import (
 from community.markdown import render_markdown
 from community.sanctions import participation_check
 from community.slugs import free_slug, readable_slug
+from forums import services as forum_services
 
 __all__ = [
     "COVER_MAX_BYTES",
@@ -264,7 +268,8 @@ def community_propose(
 
 def _open_if_quorum(community: Community) -> bool:
     """Open a proposal once enough founders are in (under the community's
-    lock, so two last answers at once open it once); all of them are told."""
+    lock, so two last answers at once open it once); all of them are told.
+    Its forum section is made then, moderated by its owner and moderators."""
     if community.status != Community.Status.PROPOSED:
         return False
     if Membership.objects.filter(community=community).count() < quorum():
@@ -273,9 +278,18 @@ def _open_if_quorum(community: Community) -> bool:
     community.status = Community.Status.OPEN
     community.opened_at = now
     community.last_activity_at = now
-    Community.objects.filter(pk=community.pk).update(
-        status=community.status, opened_at=now, last_activity_at=now
+    community.section = forum_services.group_section_create(
+        title=community.name,
+        group_id=community.pk,
+        audience=community_audience(community),
     )
+    Community.objects.filter(pk=community.pk).update(
+        status=community.status,
+        opened_at=now,
+        last_activity_at=now,
+        section=community.section,
+    )
+    moderators_changed(community)
     _audit(community, actor=None, action="open")
     _tell_many(
         community,
@@ -330,6 +344,7 @@ def cofounder_answer(*, invitation: Invitation, user, accept: bool) -> Community
         membership.save(update_fields=["role"])
     _audit(community, actor=user, action="join", reason=_("co-founder"))
     if not _open_if_quorum(community):
+        moderators_changed(community)
         members_changed(community)
     return community
 
@@ -363,6 +378,7 @@ def community_update(
         raise PermissionDenied
     _lock(community)
     before = community.visibility
+    before_name = community.name
     _fields_set(community, fields)
     if "description" in fields:
         community.description_html = render_markdown(community.description)
@@ -376,6 +392,8 @@ def community_update(
     _audit(community, actor=editor, action="edit")
     if community.visibility != before:
         community_visibility_changed(community)
+    elif community.name != before_name:
+        community_renamed(community)
     else:
         community_changed(community)
     if cover is not None:

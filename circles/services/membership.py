@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from circles import kinds
-from circles.changes import members_changed
+from circles.changes import members_changed, moderators_changed
 from circles.models import (
     Community,
     CommunityBan,
@@ -35,6 +35,7 @@ from circles.permissions import (
     role_of,
 )
 from circles.services._common import (
+    MODERATION_MEASURE,
     _answered_before,
     _audit,
     _lock,
@@ -49,6 +50,7 @@ from circles.services._common import (
 )
 from circles.services.founding import cofounder_answer
 from community.emails import render_email_subject, render_email_text
+from community.recognition import badges_check
 from community.sanctions import participation_check
 
 __all__ = [
@@ -181,6 +183,10 @@ def _approve(join_request: JoinRequest, *, decider, reason: str = "") -> None:
 
 
 @transaction.atomic
+def _moderation_measured(moderator) -> None:
+    badges_check(user=moderator, measures=[MODERATION_MEASURE])
+
+
 def join_request_decide(
     *, join_request: JoinRequest, moderator, approve: bool, reason: str = ""
 ) -> JoinRequest:
@@ -210,6 +216,8 @@ def join_request_decide(
         raise ValidationError(
             _("This request has been decided or withdrawn."), code="decided"
         )
+    # Deciding is moderating the community: its badge is measured again.
+    _moderation_measured(moderator)
     if approve:
         _refuse_banned(community, join_request.user)
         _refuse_closed(community)
@@ -485,6 +493,8 @@ def community_leave(*, community: Community, user) -> None:
         )
     _membership_remove(community, user)
     _audit(community, actor=user, action="leave")
+    if membership.role == Membership.Role.MODERATOR:
+        moderators_changed(community)
     members_changed(community)
 
 
@@ -529,6 +539,8 @@ def member_remove(
         )
     if ban:
         _ban(community, moderator=moderator, user=user, reason=reason)
+    if removed and target.role == Membership.Role.MODERATOR:
+        moderators_changed(community)
     members_changed(community)
 
 

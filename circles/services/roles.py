@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from circles import kinds
-from circles.changes import members_changed
+from circles.changes import members_changed, moderators_changed
 from circles.models import Community, Membership, OwnershipOffer
 from circles.permissions import can_edit_community, standing_forget
 from circles.services._common import _audit, _lock, _name, _tell
@@ -63,6 +63,7 @@ def moderator_set(*, community: Community, owner, user, on: bool) -> Membership:
         action="moderator" if on else "moderator_removed",
         reason=_name(user),
     )
+    moderators_changed(community)
     members_changed(community)
     return membership
 
@@ -154,5 +155,6 @@ def ownership_answer(*, offer: OwnershipOffer, user, accept: bool) -> OwnershipO
     offer.save(update_fields=["status", "answered_at"])
     standing_forget(community)
     _audit(community, actor=user, action="handover")
+    moderators_changed(community)
     members_changed(community)
     return offer

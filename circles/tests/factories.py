@@ -8,6 +8,7 @@ from accounts.tests.factories import UserFactory
 from circles.models import (
     Community,
     CommunityBan,
+    CommunityMaterial,
     Invitation,
     JoinRequest,
     Membership,
@@ -131,3 +132,29 @@ def restricted(user):
     user.restricted_until = timezone.now() + datetime.timedelta(days=3)
     user.save(update_fields=["restricted_until"])
     return user
+
+
+def with_section(community):
+    """Give an open community made by the factory its forum section, as
+    opening it does (its owner and moderators moderate it)."""
+    from circles.changes import moderators_changed
+    from circles.permissions import community_audience
+    from forums.services import group_section_create
+
+    community.section = group_section_create(
+        title=community.name,
+        group_id=community.pk,
+        audience=community_audience(community),
+    )
+    Community.objects.filter(pk=community.pk).update(section=community.section)
+    moderators_changed(community)
+    return community
+
+
+class CommunityMaterialFactory(DjangoModelFactory):
+    class Meta:
+        model = CommunityMaterial
+
+    community = factory.SubFactory(CommunityFactory)
+    material = factory.SubFactory("materials.tests.factories.MaterialFactory")
+    added_by = factory.LazyAttribute(lambda item: item.community.founder)

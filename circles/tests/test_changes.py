@@ -29,6 +29,8 @@ EXEMPT = {
     "join_request_withdraw": "a request: shown to the applicant and managers only",
     "member_unban": "the ban list: shown to those who run the community only",
     "ownership_offer": "an offer: shown to the owner and the member offered only",
+    "ownership_offer_automatic": "an offer: shown to the member offered only",
+    "ownership_offers_expire": "an offer: shown to the member offered only",
 }
 
 

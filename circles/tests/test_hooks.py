@@ -13,9 +13,10 @@ from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from circles import kinds
-from circles.hooks import communities_visible_to, recently_opened
+from circles.hooks import recently_opened
 from circles.models import Community, Membership
 from circles.search_documents import community_document
+from circles.selectors import communities_visible_to
 from community import inbox, reporting
 from community.models import SearchEntry
 from community.navigation import nav_sections
@@ -62,7 +63,7 @@ def test_every_kind_is_registered_with_a_preference_members_can_choose():
         for name, value in vars(kinds).items()
         if name.isupper() and value != kinds.COMMUNITY_ACTIVITY
     }
-    assert len(keys) == 8
+    assert len(keys) == 12
 
     for key in keys:
         kind = notification_kind(key)

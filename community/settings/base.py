@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.traces_purge_task",
         "schedule": 60.0 * 60 * 24,
     },
+    # Communities gone quiet, archived, or left by their owner (CIRCLES_*_DAYS).
+    "communities-lifecycle": {
+        "task": "circles.tasks.communities_tend_task",
+        "schedule": 60.0 * 60 * 24,
+    },
 }
 
 # --- Moderation ---------------------------------------------------------------
@@ -351,6 +356,17 @@ CIRCLES_PROPOSALS_PER_WEEK = env.int("DJANGO_CIRCLES_PROPOSALS_PER_WEEK", defaul
 CIRCLES_PER_PAGE = env.int("DJANGO_CIRCLES_PER_PAGE", default=20)
 # Members on a page of a community's member list.
 CIRCLES_MEMBERS_PER_PAGE = env.int("DJANGO_CIRCLES_MEMBERS_PER_PAGE", default=30)
+# Never abandoned (the nightly run, circles.services.lifecycle): a community
+# nobody has written in for so many days goes quiet (dormant, its members are
+# told), and is archived read-only after so many more days of silence.
+CIRCLES_DORMANT_DAYS = env.int("DJANGO_CIRCLES_DORMANT_DAYS", default=90)
+CIRCLES_ARCHIVE_DAYS = env.int("DJANGO_CIRCLES_ARCHIVE_DAYS", default=180)
+# An owner neither on the site nor writing in the community for so many days:
+# its ownership is offered to its most active member. Longer than a teacher's
+# annual leave (56 days), so a holiday costs nobody a community; shorter than
+# CIRCLES_DORMANT_DAYS, so a community whose owner left gets one who answers
+# its requests before it goes quiet.
+CIRCLES_OWNER_INACTIVE_DAYS = env.int("DJANGO_CIRCLES_OWNER_INACTIVE_DAYS", default=60)
 
 # --- E-mail -----------------------------------------------------------------
 

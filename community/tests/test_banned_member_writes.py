@@ -24,10 +24,12 @@ from accounts.tests.factories import BlogCommentFactory, BlogPostFactory, UserFa
 from circles.models import Community
 from circles.tests.factories import (
     CommunityFactory,
+    CommunityMaterialFactory,
     InvitationFactory,
     JoinRequestFactory,
     MembershipFactory,
     OwnershipOfferFactory,
+    with_section,
 )
 from community.models import (
     Badge,
@@ -196,6 +198,8 @@ def world(moderator):
     waiting = JoinRequestFactory(community=own_community, user=UserFactory())
     invitation = InvitationFactory(community=requestable, user=banned)
     OwnershipOfferFactory(community=member_of, to_user=banned, offered_by=other)
+    with_section(member_of)
+    collected = CommunityMaterialFactory(community=member_of, added_by=banned)
 
     report = Report.objects.create(
         reporter=other,
@@ -322,6 +326,9 @@ def world(moderator):
         "circles:invite": {"slug": own_community.slug},
         "circles:decide": {"slug": own_community.slug, "pk": waiting.pk},
         "circles:manage": {"slug": own_community.slug, "user_id": other.pk},
+        "circles:collection_add": {"slug": member_of.slug},
+        "circles:collection_remove": {"slug": member_of.slug, "pk": collected.pk},
+        "circles:meeting_create": {"slug": member_of.slug},
     }
 
     def data() -> dict:
@@ -393,6 +400,13 @@ def world(moderator):
         "circles:manage": {"action": "ban", "reason": "Спам"},
         "circles:invitation": {"accept": "1"},
         "circles:ownership": {"accept": "1"},
+        "circles:collection_add": {"material": str(material.pk)},
+        "circles:meeting_create": {
+            "time_zone": "Europe/Moscow",
+            "format": "offline",
+            "venue": "Школа № 5",
+            "address": "Казань, ул. Баумана, 1",
+        },
         "forums:topic_create": {"kind": Topic.Kind.DISCUSSION},
         "materials:create": {"kind": Material.Kind.LESSON_PLAN},
         "materials:edit": {"kind": Material.Kind.LESSON_PLAN},

@@ -24,6 +24,7 @@ COMMUNITY_WRITERS = [
 EXEMPT = {
     "activity_record": "the feed itself: called by the apps' change functions",
     "activity_remove": "the feed itself: called by the apps' change functions",
+    "activity_remove_many": "the feed itself: called by the apps' change functions",
     "audit": "the moderators' log: read in the admin site, never cached",
     "badges_tell_untold": "notifications only (badges_check moves the pages)",
     "heartbeat_record": "the health check's own row",

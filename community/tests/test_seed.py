@@ -142,12 +142,19 @@ def test_seed_demo_fills_forums_once():
     seed()
     seed()
 
-    assert Section.objects.count() == len(SECTIONS)
+    # The site's own sections (the communities' are theirs: see below).
+    site = {"section__group_id__isnull": True}
+    assert Section.objects.filter(group_id__isnull=True).count() == len(SECTIONS)
     assert Section.objects.filter(is_informal=True).count() == 1
-    assert Topic.objects.count() == len(TOPICS)
-    assert Post.objects.count() == len(TOPICS) + sum(len(t[5]) for t in TOPICS)
+    assert Topic.objects.filter(**site).count() == len(TOPICS)
+    assert Post.objects.filter(topic__section__group_id__isnull=True).count() == len(
+        TOPICS
+    ) + sum(len(t[5]) for t in TOPICS)
     assert (
-        Topic.objects.filter(kind="question", accepted_post__isnull=False).count() == 2
+        Topic.objects.filter(
+            kind="question", accepted_post__isnull=False, **site
+        ).count()
+        == 2
     )
 
 
@@ -178,8 +185,14 @@ def test_seed_demo_fills_past_and_upcoming_master_classes_once():
     seed()
     seed()
 
-    assert MasterClass.objects.count() == len(MASTERCLASSES)
-    assert MasterClass.objects.filter(status="published").count() == 2
+    # The site's own (the communities' meetings are theirs: see below).
+    assert MasterClass.objects.filter(group_id__isnull=True).count() == len(
+        MASTERCLASSES
+    )
+    assert (
+        MasterClass.objects.filter(status="published", group_id__isnull=True).count()
+        == 2
+    )
     assert MasterClass.objects.filter(status="finished").count() == 1
     assert Registration.objects.filter(status="waitlisted").count() == 1
     assert Feedback.objects.count() == 2
@@ -209,6 +222,38 @@ def test_seed_demo_founds_three_communities_once(client):
     page = client.get("/communities/").content.decode()
     assert communities["public"].name in page
     assert communities["private"].name not in page
+
+
+def test_seed_demo_communities_hold_topics_materials_and_a_meeting_once():
+    from circles.models import Community, CommunityMaterial
+    from community.audience import Audience
+    from forums.models import Topic
+    from masterclasses.models import MasterClass
+
+    seed()
+    seed()
+
+    communities = {c.visibility: c for c in Community.objects.all()}
+    for visibility, community in communities.items():
+        assert (
+            community.section.audience
+            == {
+                "public": Audience.EVERYONE,
+                "members": Audience.MEMBERS,
+                "private": Audience.GROUP,
+            }[visibility]
+        )
+        topics = Topic.objects.filter(section=community.section, is_pending=False)
+        assert 2 <= topics.count() <= 3
+        assert CommunityMaterial.objects.filter(community=community).count() == 2
+        meeting = MasterClass.objects.get(group_id=community.pk)
+        assert meeting.status == "published"
+        assert meeting.format == "offline"
+        assert meeting.group_only == (visibility == "members")
+    public = communities["public"]
+    assert Topic.objects.filter(
+        section=public.section, kind="question", accepted_post__isnull=False
+    ).exists()
 
 
 def test_seed_demo_awards_earned_badges_and_counts_the_month():

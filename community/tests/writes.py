@@ -43,8 +43,10 @@ CACHE_MECHANISMS = {
     "search_index_many",
     "search_remove",
     "search_reindex_objects",
+    "search_audience_set",
     "activity_record",
     "activity_remove",
+    "activity_remove_many",
     "topic_pages",
 }
 

@@ -2,20 +2,24 @@
 
 Mentions and quotes per post, the topic's watchers in one line each, the
 watchers of a new topic's section and tags; the sweep that enqueues again a
-fan-out whose task was lost."""
+fan-out whose task was lost. Only those who may read the topic hear of it
+(``_readers``): in a community's section its members, or signed-in members
+(a watcher who left the community hears nothing more)."""
 
 import re
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.permissions import can_mention_member
 from community import services as community
+from community.audience import Audience, member_of
 from community.claims import SWEEP_HORIZON, claim_cutoff
 from forums import kinds
-from forums.models import Post, SectionWatch, TagWatch, Topic, TopicWatch
+from forums.models import Post, Section, SectionWatch, TagWatch, Topic, TopicWatch
 
 __all__ = [
     "post_fanouts_sweep",
@@ -42,9 +46,24 @@ FANOUT_DELAY = 1
 FANOUT_PENDING_TIMEOUT = 60
 
 
-def _mentioned_users(body: str, *, author) -> list:
+def _readers(section: Section, *, user_field: str = "pk") -> Q:
+    """A ``Q`` for rows naming a member (``user_field``) who may read the
+    section's topics (``permissions.can_read_section``, for many at once): a
+    subquery for a community's members, not a query per member. Site
+    moderators, who may open every section, are told as its readers are."""
+    if section.audience == Audience.EVERYONE:
+        return Q()
+    active = f"{user_field}__is_active" if user_field != "pk" else "is_active"
+    if section.audience == Audience.MEMBERS:
+        return Q(**{active: True})
+    return Q(**{active: True}) & member_of(section.group_id, user_field=user_field)
+
+
+def _mentioned_users(body: str, *, author, section: Section) -> list:
     names = list(dict.fromkeys(MENTION.findall(body)))[:MAX_MENTIONS]
-    users = get_user_model().objects.filter(username__in=names, is_active=True)
+    users = get_user_model().objects.filter(
+        _readers(section), username__in=names, is_active=True
+    )
     return [
         user
         for user in users
@@ -135,7 +154,7 @@ def _post_told_apart(post: Post) -> tuple[set[int], int]:
     told = {author.pk}
     count = 0
     if MENTION.search(post.body):
-        mentioned = _mentioned_users(post.body, author=author)
+        mentioned = _mentioned_users(post.body, author=author, section=topic.section)
         told |= {user.pk for user in mentioned}
         count += community.notify_many(
             recipients=mentioned,
@@ -147,7 +166,7 @@ def _post_told_apart(post: Post) -> tuple[set[int], int]:
         )
     quoted = post.quoted
     if quoted is not None and quoted.topic_id == topic.pk:
-        if quoted.author_id not in told:
+        if quoted.author_id not in told and _may_hear(quoted.author, topic.section):
             count += community.notify_many(
                 recipients=[quoted.author],
                 kind=kinds.QUOTE,
@@ -158,6 +177,14 @@ def _post_told_apart(post: Post) -> tuple[set[int], int]:
             )
         told.add(quoted.author_id)
     return told, count
+
+
+def _may_hear(user, section: Section) -> bool:
+    """One member (the author a post quotes): a query only for a section
+    whose readers are fewer than everyone."""
+    if section.audience == Audience.EVERYONE:
+        return True
+    return get_user_model().objects.filter(_readers(section), pk=user.pk).exists()
 
 
 def _watchers_tell(replies: list[Post], *, told_of: dict[int, set[int]]) -> int:
@@ -173,7 +200,11 @@ def _watchers_tell(replies: list[Post], *, told_of: dict[int, set[int]]) -> int:
     watching = TopicWatch.objects.filter(topic=topic).values("user_id")
     # notify_many reads only who they are and whether they are active:
     # hundreds of watchers are not loaded as whole rows.
-    members = get_user_model().objects.filter(pk__in=watching).only("pk", "is_active")
+    members = (
+        get_user_model()
+        .objects.filter(_readers(topic.section), pk__in=watching)
+        .only("pk", "is_active")
+    )
     latest = replies[-1]
     count = community.notify_many(
         recipients=members.exclude(pk__in=apart),
@@ -211,7 +242,9 @@ def _topic_fanout(topic: Topic, *, told: set[int]) -> int:
     said = {"actor": topic.author, "target_title": topic.title, "url": url}
     section_watchers = [
         watch.user
-        for watch in SectionWatch.objects.filter(section_id=topic.section_id)
+        for watch in SectionWatch.objects.filter(
+            _readers(topic.section, user_field="user"), section_id=topic.section_id
+        )
         .exclude(user_id__in=told)
         .select_related("user")
     ]
@@ -221,7 +254,9 @@ def _topic_fanout(topic: Topic, *, told: set[int]) -> int:
     told |= {user.pk for user in section_watchers}
     by_tag: dict[int, tuple] = {}
     for watch in (
-        TagWatch.objects.filter(tag__in=topic.tags.all())
+        TagWatch.objects.filter(
+            _readers(topic.section, user_field="user"), tag__in=topic.tags.all()
+        )
         .exclude(user_id__in=told)
         .select_related("user", "tag")
         .order_by("user_id", "tag__name")

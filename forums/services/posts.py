@@ -25,6 +25,7 @@ from forums.permissions import (
     can_edit_post,
     can_moderate_section,
     can_react_post,
+    can_read_section,
     can_reply_topic,
 )
 from forums.services._common import (
@@ -267,6 +268,8 @@ def answer_accept(
     answer_changed(topic, previous=previous)
     if post is not None:
         badges_check(user=post.author, measures=[kinds.ANSWERS_MEASURE])
+    # Told only while the author may still read the topic (a community's).
+    if post is not None and can_read_section(post.author, topic.section):
         community.notify(
             recipient=post.author,
             kind=kinds.ACCEPTED,

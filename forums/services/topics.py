@@ -13,6 +13,7 @@ from community.hiding import REPORTED, hidden_set
 from community.sanctions import participation_check
 from forums.changes import (
     section_changed,
+    topic_moved,
     topic_state_changed,
     topic_visibility_changed,
     topics_rearranged,
@@ -28,6 +29,7 @@ from forums.services._common import (
     _render,
 )
 from forums.services._publish import _topic_published
+from forums.services.groups import feed_record_later
 
 __all__ = [
     "section_create",
@@ -182,13 +184,15 @@ def topic_move(*, topic: Topic, section: Section, moderator, reason: str = "") -
         raise PermissionDenied
     if section.pk == topic.section_id:
         return topic
-    old_section_id = topic.section_id
+    previous = topic.section
     topic.section = section
     topic.save(update_fields=["section"])
     # Counted again: a topic waiting for moderation was never counted.
-    _section_recount(old_section_id, section.pk)
+    _section_recount(previous.pk, section.pk)
     _log(moderator=moderator, action="move", topic=topic, reason=reason)
-    topics_rearranged(topic)  # its moderators, its section in search
+    # Its moderators, its section in search, the feed its new readers allow.
+    if topic_moved(topic, previous=previous):
+        feed_record_later(topic_id=topic.pk)
     return topic
 
 

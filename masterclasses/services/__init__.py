@@ -31,6 +31,7 @@ from masterclasses.services.finishing import (
     masterclass_finish,
     masterclasses_finish_due,
 )
+from masterclasses.services.groups import group_audience_set
 from masterclasses.services.moderation import (
     masterclass_hide,
     masterclass_hide_by_reports,
@@ -57,6 +58,7 @@ __all__ = [
     "cover_set",
     "feedback_leave",
     "followup_set",
+    "group_audience_set",
     "hosts_get",
     "masterclass_approve",
     "masterclass_cancel",

@@ -1,15 +1,39 @@
 """Helpers more than one of the services' modules needs (private)."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from community import services as community
+from community.audience import Audience, member_of
 from masterclasses import kinds
 from masterclasses.models import MasterClass, Registration
 
 
+def _audience_check(audience: str, group_id: int | None) -> None:
+    """An audience of ``community.audience``; a group's needs its group."""
+    if audience not in Audience.values:
+        raise ValidationError(
+            _("Unknown audience: %(audience)s.") % {"audience": audience},
+            code="audience",
+        )
+    if audience == Audience.GROUP and group_id is None:
+        raise ValidationError(
+            _("Only a community's meeting can be for its members."), code="audience"
+        )
+
+
 def _promote(masterclass: MasterClass) -> list[Registration]:
-    """Fill free seats from the waitlist, first come first served (row locked)."""
+    """Fill free seats from the waitlist, first come first served (row locked).
+
+    A community's meeting for its members skips those who left it since
+    (they keep their place, and are told nothing)."""
+    waiting = Registration.objects.filter(
+        masterclass=masterclass, status=Registration.Status.WAITLISTED
+    )
+    if masterclass.audience == Audience.GROUP:
+        waiting = waiting.filter(member_of(masterclass.group_id, user_field="user"))
     masterclass.refresh_from_db(
         fields=["registered_count", "waitlist_count", "capacity"]
     )
@@ -18,12 +42,7 @@ def _promote(masterclass: MasterClass) -> list[Registration]:
         masterclass.capacity is None
         or masterclass.registered_count < masterclass.capacity
     ):
-        first = (
-            Registration.objects.select_for_update()
-            .filter(masterclass=masterclass, status=Registration.Status.WAITLISTED)
-            .order_by("queued_at", "pk")
-            .first()
-        )
+        first = waiting.select_for_update().order_by("queued_at", "pk").first()
         if first is None:
             break
         first.status = Registration.Status.REGISTERED

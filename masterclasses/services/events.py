@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from community import limits
 from community import services as community
+from community.audience import Audience, member_of
 from community.markdown import render_markdown
 from community.sanctions import participation_check
 from masterclasses import kinds
@@ -22,7 +23,7 @@ from masterclasses.changes import (
 )
 from masterclasses.models import MasterClass, Registration, TrustedHost
 from masterclasses.permissions import can_edit_masterclass, can_moderate_masterclasses
-from masterclasses.services._common import _promote
+from masterclasses.services._common import _audience_check, _promote
 
 FIELDS = [
     "title",
@@ -89,19 +90,37 @@ def masterclass_create(
     tags: Iterable[str] = (),
     cohosts: Iterable = (),
     submit: bool = True,
+    group_id: int | None = None,
+    group_only: bool = False,
+    audience: str = Audience.EVERYONE,
     **fields,
 ) -> MasterClass:
     """A new master-class: a draft, or proposed (published for trusted hosts).
 
-    Raises ValidationError (a dict by field) on bad times, places or seats.
+    A community's meeting has ``group_id`` (the community's pk) and the
+    ``audience`` its community gives it; ``group_only`` keeps it for the
+    community's members whatever the community's visibility (its audience
+    is then the group's).
+
+    Raises ValidationError (a dict by field) on bad times, places or seats;
+    on an unknown audience, or a group's audience without a group.
     """
     participation_check(host)
     if not host.is_authenticated:
         raise PermissionDenied
+    if group_only:
+        audience = Audience.GROUP
+    _audience_check(audience, group_id)
     limits.write_limit_check(
         host, limits.MASTERCLASSES, MasterClass.objects.filter(host=host)
     )
-    masterclass = MasterClass(host=host, **{key: fields[key] for key in fields})
+    masterclass = MasterClass(
+        host=host,
+        group_id=group_id,
+        group_only=group_only,
+        audience=audience,
+        **{key: fields[key] for key in fields},
+    )
     masterclass.description_html = render_markdown(masterclass.description)
     if masterclass.starts_at and masterclass.starts_at <= timezone.now():
         raise ValidationError({"starts_at": _("The start must be in the future.")})
@@ -131,6 +150,16 @@ def masterclass_submit(*, masterclass: MasterClass, actor) -> MasterClass:
     return masterclass
 
 
+def _readers(masterclass: MasterClass, user_ids) -> QuerySet:
+    """The members of ``user_ids`` who may read ``masterclass`` (a
+    community's meeting for its members: those still in it), as
+    ``notify_many`` reads them; membership is a subquery, no query more."""
+    members = _members(user_ids)
+    if masterclass.audience == Audience.GROUP:
+        members = members.filter(member_of(masterclass.group_id))
+    return members
+
+
 def _publish(masterclass: MasterClass, *, actor) -> MasterClass:
     from accounts.models import Follow
 
@@ -139,10 +168,12 @@ def _publish(masterclass: MasterClass, *, actor) -> MasterClass:
     masterclass.save(update_fields=["status", "return_note", "updated_at"])
     community.audit(actor=actor, action="masterclass_publish", target=masterclass)
     masterclass_visibility_changed(masterclass)
-    # Told in a fixed number of queries, however many follow the host.
+    # Told in a fixed number of queries, however many follow the host; only
+    # those it is for.
     community.notify_many(
-        recipients=_members(
-            Follow.objects.filter(followee=masterclass.host).values("follower_id")
+        recipients=_readers(
+            masterclass,
+            Follow.objects.filter(followee=masterclass.host).values("follower_id"),
         ),
         kind=kinds.NEW_BY_HOST,
         actor=masterclass.host,
@@ -211,16 +242,18 @@ def _members(user_ids) -> QuerySet:
 def _tell_participants(
     masterclass: MasterClass, *, kind: str, actor, group: bool = True
 ) -> None:
-    """Tell everyone registered or waiting (a fixed number of queries)."""
+    """Tell everyone registered or waiting who may still read it (a fixed
+    number of queries)."""
     community.notify_many(
-        recipients=_members(
+        recipients=_readers(
+            masterclass,
             Registration.objects.filter(
                 masterclass=masterclass,
                 status__in=[
                     Registration.Status.REGISTERED,
                     Registration.Status.WAITLISTED,
                 ],
-            ).values("user_id")
+            ).values("user_id"),
         ),
         kind=kind,
         actor=actor,

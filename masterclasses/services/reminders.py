@@ -3,9 +3,11 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from community import services as community
+from community.audience import Audience, member_of
 from masterclasses import kinds
 from masterclasses.models import MasterClass, Registration
 
@@ -14,11 +16,22 @@ REMIND_DAY = datetime.timedelta(hours=24)
 REMIND_HOUR = datetime.timedelta(hours=1)
 
 
+def _still_reads() -> Q:
+    """Registrations whose member may still read the master-class: a
+    community's meeting for its members reminds only those still in it (a
+    subquery, asked when the reminders run)."""
+    return Q(masterclass__audience__in=[Audience.EVERYONE, Audience.MEMBERS]) | (
+        Q(masterclass__audience=Audience.GROUP)
+        & member_of(OuterRef("masterclass__group_id"), user_field="user")
+    )
+
+
 def reminders_run(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     """E-mail reminders a day and an hour before; each once per registration.
 
     A conditional update claims the registration before the reminder is
-    sent, so a beat task that runs twice sends nothing twice. Returns
+    sent, so a beat task that runs twice sends nothing twice. Those who left
+    the community of a meeting for its members are not reminded. Returns
     (day reminders, hour reminders).
     """
     now = now or timezone.now()
@@ -29,6 +42,7 @@ def reminders_run(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     ]
     for field, after, until, kind in windows:
         due = Registration.objects.filter(
+            _still_reads(),
             status=Registration.Status.REGISTERED,
             masterclass__status=MasterClass.Status.PUBLISHED,
             masterclass__is_hidden=False,

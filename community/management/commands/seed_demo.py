@@ -86,6 +86,61 @@ COMMUNITIES = [
      [], [], ["demo@kollegi.local"]),
 ]  # fmt: skip
 
+# What each demo community holds, by its name: topics of its forum section as
+# (author, title, kind, text, [(e-mail, reply)], accepted reply), materials of
+# its collection as (material's title, added by), and its meeting in person as
+# (host, title, text, days from today, hour, for its members only).
+COMMUNITY_HOLDINGS = {
+    "Математики и физики Поволжья": (
+        [("demo@kollegi.local", "Задачи на делимость для школьного этапа",
+          "question", "Какие задачи на делимость вы даёте шестиклассникам "
+                      "перед школьным этапом олимпиады?",
+          [("i.petrov@kollegi.local",
+            "Беру задачи о последней цифре степени: коротко и красиво."),
+           ("n.pavlova@kollegi.local",
+            "Признаки делимости на 3 и 9 через игру «Угадай число».")], 0),
+         ("d.volkov@kollegi.local", "Задача месяца: лодка и течение реки",
+          "discussion", "Разбираем задачу о движении по реке: как вы рисуете "
+                        "схему, чтобы дети не путали скорости?",
+          [("demo@kollegi.local", "Рисуем реку стрелкой и лодку двумя стрелками.")],
+          None)],
+        [("Дробные числа. Урок для 5-го класса", "i.petrov@kollegi.local"),
+         ("Лабораторная работа «Измерение силы трения»", "demo@kollegi.local")],
+        ("d.volkov@kollegi.local", "Встреча в Казани: олимпиадные задачи за чаем",
+         "Приносите любимые задачи: решаем вместе и собираем общий сборник.",
+         9, 15, False),
+    ),
+    "Молодые педагоги: первые годы в школе": (
+        [("t.sokolova@kollegi.local", "Как сберечь голос к концу четверти?",
+          "question", "К пятнице совсем нет голоса. Что помогает вам?",
+          [("e.smirnova@kollegi.local",
+            "Паузы и жесты вместо крика: класс быстро к ним привыкает.")], None),
+         ("o.kuznetsova@kollegi.local", "Первое родительское собрание",
+          "discussion", "Что обязательно сказать родителям на первом собрании?",
+          [], None)],
+        [("Тест по орфографии: Н и НН в причастиях", "e.smirnova@kollegi.local"),
+         ("Дробные числа. Урок для 5-го класса", "t.sokolova@kollegi.local")],
+        ("t.sokolova@kollegi.local", "Чаепитие молодых педагогов",
+         "Знакомимся вживую, делимся трудностями первых лет и находим наставников.",
+         7, 17, True),
+    ),
+    "Наставники: закрытая мастерская": (
+        [("m.novikova@kollegi.local", "Карта наблюдения урока: ваш вариант",
+          "discussion", "Выкладываю свою карту наблюдения — что бы вы добавили?",
+          [("s.fedorov@kollegi.local", "Добавил бы время, когда говорят дети.")],
+          None),
+         ("s.fedorov@kollegi.local", "Как давать обратную связь после урока?",
+          "question", "Подопечная расстраивается после разбора. Как говорить мягче?",
+          [("o.kuznetsova@kollegi.local",
+            "Сначала спросите, что ей самой понравилось в уроке.")], None)],
+        [("Дробные числа. Урок для 5-го класса", "o.kuznetsova@kollegi.local"),
+         ("Тест по орфографии: Н и НН в причастиях", "m.novikova@kollegi.local")],
+        ("m.novikova@kollegi.local", "Взаимопосещение: открытое занятие в саду",
+         "Смотрим занятие вместе и сразу обсуждаем его за круглым столом.",
+         14, 10, False),
+    ),
+}  # fmt: skip
+
 # (e-mail, category, methodist, mentor, years, interests, about)
 PROFILE_EXTRAS = {
     "demo@kollegi.local": (
@@ -672,6 +727,77 @@ class Command(SiteCommand):
                     circle_services.invitation_create(
                         community=community, inviter=users[founder], user=users[email]
                     )
+                self._fill_community_holdings(community, users)
+
+    def _fill_community_holdings(self, community, users: dict) -> None:
+        """A community's topics (a question answered, in the public one),
+        its collection's materials and its meeting in person."""
+        import datetime
+
+        from django.utils import timezone
+
+        from circles import services as circle_services
+        from forums import services as forum_services
+        from masterclasses import services as mc_services
+        from materials.models import Material
+
+        topics, materials, meeting = COMMUNITY_HOLDINGS[community.name]
+        community.refresh_from_db()
+        moderator = users[MODERATOR_EMAIL]
+        for email, title, kind, text, replies, accepted in topics:
+            topic = forum_services.topic_create(
+                section=community.section,
+                author=users[email],
+                title=title,
+                body=text,
+                kind=kind,
+            )
+            # Demo teachers are new: their first posts wait for the moderator.
+            forum_services.post_approve(
+                post=topic.posts.get(number=1), moderator=moderator
+            )
+            posts = [
+                forum_services.post_approve(
+                    post=forum_services.post_create(
+                        topic=topic, author=users[who], body=reply
+                    ),
+                    moderator=moderator,
+                )
+                for who, reply in replies
+            ]
+            if accepted is not None:
+                forum_services.answer_accept(
+                    topic=topic, post=posts[accepted], actor=users[email]
+                )
+        for title, email in materials:
+            circle_services.collection_add(
+                community=community,
+                user=users[email],
+                material=Material.objects.get(title=title),
+            )
+        host, title, text, days, hour, members_only = meeting
+        zone = timezone.get_current_timezone()
+        starts = datetime.datetime.combine(
+            timezone.localdate() + datetime.timedelta(days=days),
+            datetime.time(hour),
+            tzinfo=zone,
+        )
+        masterclass = circle_services.meeting_create(
+            community=community,
+            host=users[host],
+            group_only=members_only,
+            title=title,
+            description=text,
+            subject=community.subject or Subject.objects.get(slug="school-psychology"),
+            format="offline",
+            venue="Гимназия № 2, актовый зал",
+            address="Казань, ул. Пушкина, 12",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            time_zone=str(zone),
+            capacity=25,
+        )
+        mc_services.masterclass_approve(masterclass=masterclass, moderator=moderator)
 
     def _recognise(self) -> None:
         """The badges the demo members have earned, and this month's points."""

@@ -1,0 +1,12 @@
+"""Celery tasks of communities: thin wrappers around services."""
+
+from celery import shared_task
+
+from circles.services import lifecycle
+
+
+@shared_task(ignore_result=True)
+def communities_tend_task() -> dict[str, int]:
+    """Nightly, by beat: communities gone quiet, silent long enough to be
+    archived, or left by their owner (``services.lifecycle``). Safe twice."""
+    return lifecycle.communities_tend()
