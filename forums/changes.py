@@ -42,6 +42,37 @@ def post_changed(post: Post) -> None:
     moved(topic_pages(post.topic_id), SEARCH_COUNTS, PUBLIC_PAGES)
 
 
+def reply_published(post: Post) -> None:
+    """A reply was published as it was written (``post_create``): its
+    topic's kept posts and visitors' pages at once, so readers see it. Its
+    search entry, its feed entry and the search counts follow about a second
+    later with the topic's fan-out, which tells its watchers
+    (``replies_announced``): one batch for a burst of replies instead of a
+    write of each in the request that holds the topic."""
+    moved(topic_pages(post.topic_id), PUBLIC_PAGES)
+
+
+def replies_announced(replies: list[Post]) -> None:
+    """The fan-out claimed these published replies, still shown (a reply
+    hidden or removed meanwhile is not among them): their search entries in
+    one batch, their feed entries (while everyone may read the section),
+    the search counts."""
+    if not replies:
+        return
+    search_index_many(replies)
+    for reply in replies:
+        if _told(reply.topic.section):
+            community.activity_record(
+                actor=reply.author,
+                kind=kinds.REPLY_ACTIVITY,
+                target=reply,
+                title=reply.topic.title,
+                url=reply.get_absolute_url(),
+                at=reply.created_at,
+            )
+    moved(SEARCH_COUNTS)
+
+
 def post_visibility_changed(post: Post) -> None:
     """A post became public or stopped being shown (published, hidden,
     restored, removed): its feed entry follows it, then ``post_changed``."""

@@ -182,11 +182,11 @@ def _approve(join_request: JoinRequest, *, decider, reason: str = "") -> None:
     members_changed(community)
 
 
-@transaction.atomic
 def _moderation_measured(moderator) -> None:
     badges_check(user=moderator, measures=[MODERATION_MEASURE])
 
 
+@transaction.atomic
 def join_request_decide(
     *, join_request: JoinRequest, moderator, approve: bool, reason: str = ""
 ) -> JoinRequest:

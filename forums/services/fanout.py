@@ -1,6 +1,7 @@
 """Who hears about a published post: the topic's fan-out, after commit.
 
-Mentions and quotes per post, the topic's watchers in one line each, the
+The replies it claims come into search and the activity feed here, a burst
+in one batch (``forums.changes.replies_announced``). Mentions and quotes per post, the topic's watchers in one line each, the
 watchers of a new topic's section and tags; the sweep that enqueues again a
 fan-out whose task was lost. Only those who may read the topic hear of it
 (``_readers``): in a community's section its members, or signed-in members
@@ -19,6 +20,7 @@ from community import services as community
 from community.audience import Audience, member_of
 from community.claims import SWEEP_HORIZON, claim_cutoff
 from forums import kinds
+from forums.changes import replies_announced
 from forums.models import Post, Section, SectionWatch, TagWatch, Topic, TopicWatch
 
 __all__ = [
@@ -130,6 +132,9 @@ def topic_fanout(*, topic_id: int) -> int:
         notified_at=timezone.now()
     )
     shown = [post for post in waiting if not post.is_deleted and not post.is_hidden]
+    # Replies published in a request come into search and the feed here,
+    # a burst in one batch (``post_create``); once more is harmless.
+    replies_announced([post for post in shown if post.number > 1])
     count = 0
     told_of: dict[int, set[int]] = {}
     for post in shown:

@@ -17,6 +17,7 @@ from forums.changes import (
     post_changed,
     post_shown_changed,
     post_visibility_changed,
+    reply_published,
 )
 from forums.models import Post, PostRevision, Reaction, Topic
 from forums.permissions import (
@@ -99,7 +100,9 @@ def post_create(*, topic: Topic, author, body: str, quoted: Post | None = None) 
     if pending:
         post_changed(post)
     else:
-        post_visibility_changed(post)
+        # Readers see it at once; its index and feed entries come with the
+        # topic's fan-out (``replies_announced``), outside the topic's lock.
+        reply_published(post)
         # Counters last: the section's row stays locked only until the commit.
         _reply_published(post, quoted=quoted)
     return post

@@ -20,9 +20,6 @@ EXEMPT = {
     "section_watch_set": "a member's own watch: shown only on their own pages",
     "tag_watch_set": "a member's own watch: shown only on their own pages",
     "tag_watches_merge": "part of a tag merge: community.changes.tagged_changed",
-    "post_published_fanout": "tells watchers: notify moves their unread counts",
-    "topic_fanout": "tells watchers: notify moves their unread counts",
-    "topic_fanout_run": "tells watchers: notify moves their unread counts",
 }
 
 

@@ -68,6 +68,8 @@ def _group(audience: str = Audience.GROUP, **topic) -> Group:
     reply = services.post_create(
         topic=made, author=community.founder, body="Тайный ответ коллегам."
     )
+    # The reply comes into search and the feed with the topic's fan-out.
+    services.topic_fanout(topic_id=made.pk)
     return Group(community, section, member, made, reply)
 
 

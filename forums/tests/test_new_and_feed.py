@@ -154,6 +154,7 @@ def test_followers_see_replies_and_accepted_answers_in_their_feed():
         kind=Topic.Kind.QUESTION,
     )
     reply = services.post_create(topic=topic, author=author, body="Ответ")
+    services.topic_fanout(topic_id=topic.pk)  # the reply's feed entry comes with it
     services.answer_accept(topic=topic, post=reply, actor=topic.author)
     name = author.profile.shown_name
 

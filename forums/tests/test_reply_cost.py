@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import FollowFactory, UserFactory
 from community import recognition
-from community.models import ActivityEvent, BadgeAward, Notification
+from community.models import ActivityEvent, BadgeAward, Notification, SearchEntry
 from community.services import activity_record, notification_email_send
 from forums import kinds, services
 from forums.tests.factories import TopicFactory
@@ -165,19 +165,17 @@ def test_reply_request_writes_each_row_in_one_statement(member_client, member):
 
     queries = _reply(member_client, topic, "Второй")
 
-    # The search entry (with its vector), the author's watch and the feed's
-    # event are one INSERT each: no read first, no savepoint, no DELETE (the
-    # one savepoint is the reply's own transaction, inside the test's).
+    # The author's watch is one INSERT: no read first, no savepoint, no
+    # DELETE (the one savepoint is the reply's own transaction, inside the
+    # test's). The search entry and the feed's event come with the topic's
+    # fan-out, outside the request (``test_a_burst_is_indexed_in_one_statement``).
     assert len([sql for sql in queries if sql.startswith("SAVEPOINT")]) <= 1
     assert not [sql for sql in queries if sql.startswith("DELETE")]
-    for table in (
-        "community_searchentry",
-        "forums_topicwatch",
-        "community_activityevent",
-    ):
-        touching = [sql for sql in queries if f'"{table}"' in sql]
-        assert len(touching) == 1, touching
-        assert touching[0].startswith("INSERT"), touching
+    touching = [sql for sql in queries if '"forums_topicwatch"' in sql]
+    assert len(touching) == 1, touching
+    assert touching[0].startswith("INSERT"), touching
+    for table in ("community_searchentry", "community_activityevent"):
+        assert not [sql for sql in queries if f'"{table}"' in sql], table
     # (The session is read from the database where the cache missed it.)
     statements = [
         sql
@@ -185,12 +183,45 @@ def test_reply_request_writes_each_row_in_one_statement(member_client, member):
         if not sql.startswith(("SAVEPOINT", "RELEASE", "BEGIN"))
         and '"django_session"' not in sql
     ]
-    assert len(statements) <= 11, statements
+    assert len(statements) <= 9, statements
+
+
+def test_a_burst_is_indexed_in_one_statement():
+    topic = _watched_topic(3)
+    replies = [
+        services.post_create(topic=topic, author=UserFactory(), body=f"Ответ {n}")
+        for n in range(5)
+    ]
+    assert not SearchEntry.objects.filter(kind="posts").exists()
+
+    with CaptureQueriesContext(connection) as fanout:
+        services.topic_fanout(topic_id=topic.pk)
+
+    # The five replies' entries: one INSERT; each its feed event.
+    touching = [q["sql"] for q in fanout if '"community_searchentry"' in q["sql"]]
+    assert len(touching) == 1, touching
+    assert touching[0].startswith("INSERT")
+    assert set(
+        SearchEntry.objects.filter(kind="posts").values_list("target_id", flat=True)
+    ) == {reply.pk for reply in replies}
+    assert ActivityEvent.objects.filter(kind=kinds.REPLY_ACTIVITY).count() == 5
+
+
+def test_a_reply_hidden_before_its_fanout_is_never_indexed(moderator):
+    topic = TopicFactory()
+    reply = services.post_create(topic=topic, author=UserFactory(), body="Спам")
+    services.post_hide(post=reply, moderator=moderator, reason="спам")
+
+    services.topic_fanout(topic_id=topic.pk)
+
+    assert not SearchEntry.objects.filter(kind="posts").exists()
+    assert not ActivityEvent.objects.filter(kind=kinds.REPLY_ACTIVITY).exists()
 
 
 def test_a_second_record_of_one_action_keeps_one_event(member):
     topic = TopicFactory()
     post = services.post_create(topic=topic, author=member, body="Ответ")
+    services.topic_fanout(topic_id=topic.pk)  # the reply's feed entry comes with it
 
     activity_record(
         actor=member, kind=kinds.REPLY_ACTIVITY, target=post, title="x", url="/x/"
