@@ -164,6 +164,9 @@ class Membership(models.Model):
         default=Hearing.EVERYTHING,
     )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    # The member's last look at the community's page: noted in the cache on
+    # GET, written by a beat task (``services.visits_flush``).
+    last_visit_at = models.DateTimeField(_("last visit"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("community membership")

@@ -83,8 +83,10 @@ def community_list(*, user, tab: str = "all") -> QuerySet[Community]:
         return communities.none()
     if tab == "mine":
         mine = Membership.objects.filter(user=user).values("community_id")
-        return communities.filter(pk__in=mine).order_by(
-            F("last_activity_at").desc(nulls_last=True), "-pk"
+        return (
+            communities.filter(pk__in=mine)
+            .annotate(circles_new_topics=_new_topics(user))
+            .order_by(F("last_activity_at").desc(nulls_last=True), "-pk")
         )
     communities = communities.filter(_listed_for(user))
     if tab == "subjects":
@@ -102,11 +104,37 @@ def community_list(*, user, tab: str = "all") -> QuerySet[Community]:
     return communities.order_by("-member_count", "name", "pk")
 
 
+def _new_topics(user) -> Coalesce:
+    """How many topics of the community's section have posts newer than the
+    member's last visit to its page (since they joined, before a first
+    visit): a subquery beside each of the member's communities."""
+    since = Subquery(
+        Membership.objects.filter(community=OuterRef(OuterRef("pk")), user=user)
+        .annotate(since=Coalesce("last_visit_at", "joined_at"))
+        .values("since")[:1]
+    )
+    counted = (
+        Topic.objects.filter(
+            section=OuterRef("section_id"),
+            is_hidden=False,
+            is_pending=False,
+            last_post_at__gt=since,
+        )
+        .order_by()
+        .values("section")
+        .annotate(number=Count("pk"))
+        .values("number")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def _page_annotations(user) -> dict:
     """What the community's page asks of the viewer beside their standing,
     read in the same query: their notification level (``circles_hearing``),
-    an ownership offered to them (``circles_offered``) and the requests
-    waiting (``circles_waiting``, shown to those who run it)."""
+    their membership and its last visit (``circles_membership_id``,
+    ``circles_last_visit``: the visit the page notes), an ownership offered
+    to them (``circles_offered``) and the requests waiting
+    (``circles_waiting``, shown to those who run it)."""
     mine = {"community": OuterRef("pk"), "user": user}
     waiting = (
         JoinRequest.objects.filter(
@@ -120,6 +148,12 @@ def _page_annotations(user) -> dict:
     return {
         "circles_hearing": Subquery(
             Membership.objects.filter(**mine).values("hearing")[:1]
+        ),
+        "circles_membership_id": Subquery(
+            Membership.objects.filter(**mine).values("pk")[:1]
+        ),
+        "circles_last_visit": Subquery(
+            Membership.objects.filter(**mine).values("last_visit_at")[:1]
         ),
         "circles_offered": Exists(
             OwnershipOffer.objects.filter(

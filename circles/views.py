@@ -231,6 +231,12 @@ def community_detail(
     # offered and the requests waiting: read with the community.
     standing = standing_of(user, community)
     membership = _membership_shown(community, user, standing)
+    if membership is not None and request.method == "GET":
+        # Noted in the cache, written by beat: a GET writes nothing.
+        services.visit_note(
+            membership_id=community.circles_membership_id,
+            last_visit_at=community.circles_last_visit,
+        )
     preview = list(selectors.members_of(community=community)[:PREVIEW_MEMBERS])
     context = {
         "community": community,

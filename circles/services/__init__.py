@@ -5,8 +5,9 @@ callers keep ``from circles import services; services.community_join(...)``:
 ``founding`` (the proposal, the co-founders' answers, the fields and cover),
 ``membership`` (joining, requests, invitations, leaving, removal and bans),
 ``roles`` (moderators, the handover of ownership), ``moderation`` (site
-moderators hide and archive), ``collection`` (the community's materials)
-and ``meetings`` (its meetings, master-classes of its own). The
+moderators hide and archive), ``collection`` (the community's materials),
+``meetings`` (its meetings, master-classes of its own) and ``visits``
+(a member's last look at the community's page, written by beat). The
 notification kinds come from ``circles.kinds``, never from ``hooks``.
 """
 
@@ -41,6 +42,7 @@ from circles.services.moderation import (
     community_hide_by_reports,
 )
 from circles.services.roles import moderator_set, ownership_answer, ownership_offer
+from circles.services.visits import visit_note, visits_flush
 
 __all__ = [
     "ADDRESS_INVITATIONS_PER_DAY",
@@ -71,4 +73,6 @@ __all__ = [
     "ownership_answer",
     "ownership_offer",
     "quorum",
+    "visit_note",
+    "visits_flush",
 ]

@@ -222,13 +222,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     # GET requests write nothing: what they note waits in the cache until these
-    # write it (topic views every minute, members' visit times every 2 minutes).
+    # write it (topic views every minute, members' visit times to the site and to
+    # their communities' pages every 2 minutes).
     "topic-views": {
         "task": "forums.tasks.topic_views_flush_task",
         "schedule": 60.0,
     },
     "visits": {
         "task": "accounts.tasks.visits_flush_task",
+        "schedule": 60.0 * 2,
+    },
+    "community-visits": {
+        "task": "circles.tasks.community_visits_flush_task",
         "schedule": 60.0 * 2,
     },
     # E-mails owed whose task was lost or whose worker died (community.claims).

@@ -1,8 +1,9 @@
 """Who hears about a published post: the topic's fan-out, after commit.
 
 The replies it claims come into search and the activity feed here, a burst
-in one batch (``forums.changes.replies_announced``). Mentions and quotes per post, the topic's watchers in one line each, the
-watchers of a new topic's section and tags; the sweep that enqueues again a
+in one batch (``forums.changes.replies_announced``). Mentions and quotes per
+post, the topic's watchers in one line each, the watchers of a new topic's
+section and tags; the sweep that enqueues again a
 fan-out whose task was lost. Only those who may read the topic hear of it
 (``_readers``): in a community's section its members, or signed-in members
 (a watcher who left the community hears nothing more)."""
