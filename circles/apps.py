@@ -21,6 +21,7 @@ class CirclesConfig(AppConfig):
         hooks.register_reports()
         hooks.register_inbox()
         hooks.register_recognition()
+        hooks.register_tags()
         search_documents.register()
         nav_register(url_name="circles:list", title=_("Communities"), order=35)
 

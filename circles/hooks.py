@@ -300,3 +300,25 @@ def register_recognition() -> None:
     ]:  # fmt: skip
         badge_rule_register(rule)
     contribution_source_register("circles", recognition.contribution)
+
+
+def register_tags() -> None:
+    """A community's tags are suggested to everyone only while anyone may
+    read it (public, open, dormant or archived, not hidden)."""
+    from circles.models import Community
+    from community.tags import tag_unlisted_register
+
+    listed = Community.objects.filter(
+        visibility=Community.Visibility.PUBLIC,
+        status__in=[
+            Community.Status.OPEN,
+            Community.Status.DORMANT,
+            Community.Status.ARCHIVED,
+        ],
+        is_hidden=False,
+    )
+    tag_unlisted_register(
+        key="communities",
+        model=Community,
+        rows=lambda: Community.objects.exclude(pk__in=listed.values("pk")).values("pk"),
+    )

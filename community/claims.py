@@ -95,10 +95,22 @@ def claim_take_many(
     meta, quote = model._meta, connection.ops.quote_name
     claim = meta.get_field(field)
     # Quoted names and conditions compiled by the ORM, with their parameters.
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {quote(claim.column)} = %s "  # noqa: S608
-        f"WHERE {where} RETURNING {quote(meta.pk.column)}"
-    )
+    table, key = quote(meta.db_table), quote(meta.pk.column)
+    if connection.vendor == "postgresql":
+        # The rows locked newest first, the order every writer of them takes
+        # (``services.notify_many``): no deadlock with a transaction adding
+        # to the same rows. The conditions are checked again by the UPDATE.
+        sql = (
+            f"UPDATE {table} SET {quote(claim.column)} = %s "  # noqa: S608
+            f"WHERE {key} IN (SELECT {key} FROM {table} WHERE {where} "
+            f"ORDER BY {key} DESC FOR UPDATE) AND {where} RETURNING {key}"
+        )
+        params = [*params, *params]
+    else:
+        sql = (
+            f"UPDATE {table} SET {quote(claim.column)} = %s "  # noqa: S608
+            f"WHERE {where} RETURNING {key}"
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, [claim.get_db_prep_save(now, connection), *params])
         return now, [row[0] for row in cursor.fetchall()]

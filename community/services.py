@@ -283,9 +283,19 @@ def notify_many(
     repeats: dict[int, tuple[int, bool]] = {}
     if group_key:
         _group_lock(group_key)
-        rows = Notification.objects.filter(
-            recipient_id__any_of=Ids(chosen), group_key=group_key, read_at__isnull=True
-        ).values_list("recipient_id", "pk", "emailed_at", "email_queued_at")
+        # Locked newest first, as every writer of these rows takes them
+        # (``claims.claim_take_many``): two transactions never wait on each
+        # other's rows in opposite orders.
+        rows = (
+            Notification.objects.select_for_update()
+            .filter(
+                recipient_id__any_of=Ids(chosen),
+                group_key=group_key,
+                read_at__isnull=True,
+            )
+            .order_by("-pk")
+            .values_list("recipient_id", "pk", "emailed_at", "email_queued_at")
+        )
         for recipient_id, pk, emailed_at, queued_at in rows:  # newest first
             repeats.setdefault(recipient_id, (pk, bool(emailed_at or queued_at)))
         for by_email in (True, False):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
@@ -72,6 +72,32 @@ def tagged_source_register(
 
 def tagged_sources() -> list[TaggedSource]:
     return sorted(_sources.values(), key=lambda source: source.order)
+
+
+# Rows whose tags not everyone may read (a private community, a topic of
+# its section): key -> (model, a callable giving a queryset of their pks).
+_unlisted: Registry[str, tuple[type[Model], Callable[[], QuerySet]]] = Registry()
+
+
+def tag_unlisted_register(
+    *, key: str, model: type[Model], rows: Callable[[], QuerySet]
+) -> None:
+    """Rows of ``model`` not everyone may read (``rows()``: a queryset of
+    their pks): their tags are not suggested to anyone on their account, so
+    a word used only inside a private community never leaves it."""
+    _unlisted.register(key, (model, rows))
+
+
+def _unlisted_uses() -> Q:
+    """The tag uses on rows not everyone may read (subqueries: no query)."""
+    hidden = Q()
+    for model, rows in _unlisted.values():
+        content_type = ContentType.objects.get_for_model(model)
+        hidden |= Q(
+            taggit_taggeditem_items__content_type=content_type,
+            taggit_taggeditem_items__object_id__in=rows(),
+        )
+    return hidden
 
 
 def tag_merge_hook_register(hook: Callable[[list[Tag], Tag], None]) -> None:
@@ -132,7 +158,9 @@ def tag_suggestions(*, query: str, limit: int = SUGGESTIONS) -> list[str]:
     its case, the most used first (one query).
 
     SQLite folds only ASCII letters in LIKE, so the usual spellings of a
-    Cyrillic prefix (дроби, Дроби, ДРОБИ) are matched as well.
+    Cyrillic prefix (дроби, Дроби, ДРОБИ) are matched as well. The same for
+    everyone (the answer is cached publicly): uses on rows not everyone may
+    read do not count (``tag_unlisted_register``).
     """
     token = suggest_token(query)
     if not token:
@@ -140,9 +168,14 @@ def tag_suggestions(*, query: str, limit: int = SUGGESTIONS) -> list[str]:
     condition = Q(name__istartswith=token)
     for variant in {token.lower(), token.capitalize(), token.upper(), token.title()}:
         condition |= Q(name__startswith=variant)
+    hidden = _unlisted_uses()
+    # The uses everyone may read; a tag used only where not everyone reads
+    # is left out (a tag nothing carries any more is still offered).
+    uses = Count("taggit_taggeditem_items", filter=~hidden if hidden else None)
     return list(
         Tag.objects.filter(condition)
-        .annotate(uses=Count("taggit_taggeditem_items"))
+        .annotate(uses=uses, all_uses=Count("taggit_taggeditem_items"))
+        .filter(Q(uses__gt=0) | Q(all_uses=0))
         .order_by("-uses", "name")
         .values_list("name", flat=True)[:limit]
     )

@@ -56,7 +56,8 @@ def replies_announced(replies: list[Post]) -> None:
     """The fan-out claimed these published replies, still shown (a reply
     hidden or removed meanwhile is not among them): their search entries in
     one batch, their feed entries (while everyone may read the section),
-    the search counts."""
+    the search counts and visitors' pages (the section's counters moved with
+    them: ``services.fanout``)."""
     if not replies:
         return
     search_index_many(replies)
@@ -70,7 +71,7 @@ def replies_announced(replies: list[Post]) -> None:
                 url=reply.get_absolute_url(),
                 at=reply.created_at,
             )
-    moved(SEARCH_COUNTS)
+    moved(SEARCH_COUNTS, PUBLIC_PAGES)
 
 
 def post_visibility_changed(post: Post) -> None:

@@ -460,9 +460,21 @@ def register_discovery() -> None:
 
 def register_tags() -> None:
     """Topics on a tag's page; watches follow a tag merged into another."""
-    from community.tags import tag_merge_hook_register, tagged_source_register
+    from community.audience import public
+    from community.tags import (
+        tag_merge_hook_register,
+        tag_unlisted_register,
+        tagged_source_register,
+    )
     from forums import selectors, services
+    from forums.models import Topic
 
+    # A topic's tags are suggested to everyone only where everyone reads it.
+    tag_unlisted_register(
+        key="topics",
+        model=Topic,
+        rows=lambda: Topic.objects.exclude(public("section__")).values("pk"),
+    )
     tagged_source_register(
         key="topics",
         label=_("Forum topics"),

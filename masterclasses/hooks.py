@@ -387,9 +387,17 @@ def register_discovery() -> None:
 
 def register_tags() -> None:
     """Listed master-classes on a tag's page."""
-    from community.tags import tagged_source_register
+    from community.audience import public
+    from community.tags import tag_unlisted_register, tagged_source_register
     from masterclasses import selectors
+    from masterclasses.models import MasterClass
 
+    # A meeting's tags are suggested to everyone only when everyone reads it.
+    tag_unlisted_register(
+        key="masterclasses",
+        model=MasterClass,
+        rows=lambda: MasterClass.objects.exclude(public()).values("pk"),
+    )
     tagged_source_register(
         key="masterclasses",
         label=_("Master-classes"),

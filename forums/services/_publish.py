@@ -35,14 +35,12 @@ def _topic_published(topic: Topic, post: Post) -> None:
 
 
 def _reply_published(post: Post, *, quoted: Post | None = None) -> None:
-    """Counters and the author's watch; the rest after commit."""
+    """The topic's counters and the author's watch; the rest after commit."""
     now = timezone.now()
     Topic.objects.filter(pk=post.topic_id).update(
         reply_count=F("reply_count") + 1, last_post_at=now, last_poster=post.author
     )
     _after_post(post, quoted=quoted)
-    # Every reply in the section updates this row: last, so that it stays
-    # locked only until the commit that follows.
-    Section.objects.filter(pk=post.topic.section_id).update(
-        post_count=F("post_count") + 1, last_post_at=now
-    )
+    # The section's counters follow with the topic's fan-out (``topic_fanout``
+    # counts the replies it claims, once each): a burst of replies in the
+    # section's topics does not wait in turn for the section's row.
