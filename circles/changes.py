@@ -21,7 +21,7 @@ Members' notifications move their own unread counts (``community.notify``).
 
 from circles import kinds
 from circles.models import Community, Membership
-from circles.permissions import community_audience
+from circles.permissions import LIVING, community_audience
 from community import services as community_layer
 from community.audience import member_groups
 from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, moved
@@ -32,7 +32,6 @@ from masterclasses import services as masterclass_services
 
 # Readable beyond its members: the feed may tell of it.
 _TOLD = (Community.Visibility.PUBLIC, Community.Visibility.MEMBERS)
-_LIVING = (Community.Status.OPEN, Community.Status.DORMANT)
 
 
 def community_changed(community: Community) -> None:
@@ -50,7 +49,7 @@ def community_visibility_changed(community: Community) -> None:
     section and meetings take who may read it now (``community.audience``;
     the section read-only once archived); then ``community_changed``."""
     if (
-        community.status in _LIVING
+        community.status in LIVING
         and community.visibility in _TOLD
         and not community.is_hidden
     ):

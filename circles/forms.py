@@ -5,7 +5,6 @@ import re
 import zoneinfo
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import validate_email
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from circles.models import Community, JoinRequest, Membership
 from circles.selectors import material_by_pk, members_by_username
+from circles.services import quorum
 from community.forms import (
     CHOOSE_SUBJECT,
     MARKDOWN_HELP,
@@ -157,7 +157,7 @@ class ProposeForm(CommunityForm):
         super().__init__(*args, **kwargs)
         self.founder = founder
         # With a quorum of one, a member may found a community alone.
-        self.fields["cofounders"].required = settings.CIRCLES_QUORUM > 1
+        self.fields["cofounders"].required = quorum() > 1
 
     def clean_cofounders(self) -> list:
         names = usernames_parse(self.cleaned_data["cofounders"])

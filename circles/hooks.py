@@ -304,21 +304,17 @@ def register_recognition() -> None:
 
 def register_tags() -> None:
     """A community's tags are suggested to everyone only while anyone may
-    read it (public, open, dormant or archived, not hidden)."""
+    read it (as a visitor finds it)."""
+    from django.contrib.auth.models import AnonymousUser
+
     from circles.models import Community
+    from circles.selectors import communities_visible_to
     from community.tags import tag_unlisted_register
 
-    listed = Community.objects.filter(
-        visibility=Community.Visibility.PUBLIC,
-        status__in=[
-            Community.Status.OPEN,
-            Community.Status.DORMANT,
-            Community.Status.ARCHIVED,
-        ],
-        is_hidden=False,
-    )
     tag_unlisted_register(
         key="communities",
         model=Community,
-        rows=lambda: Community.objects.exclude(pk__in=listed.values("pk")).values("pk"),
+        rows=lambda: Community.objects.exclude(
+            pk__in=communities_visible_to(AnonymousUser()).values("pk")
+        ).values("pk"),
     )

@@ -39,6 +39,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.text import Truncator
 
 from circles.models import Community, JoinRequest, Membership
+from circles.permissions import LIVING
 from circles.selectors import communities_visible_to
 from circles.services._common import FOUNDED_MEASURE as FOUNDED_MEASURE
 from circles.services._common import FOUNDED_MEMBERS
@@ -142,7 +143,7 @@ def new_in_subjects(users: list, since) -> dict:
         return {}
     communities = list(
         Community.objects.filter(
-            status__in=[Community.Status.OPEN, Community.Status.DORMANT],
+            status__in=LIVING,
             is_hidden=False,
             visibility__in=[Community.Visibility.PUBLIC, Community.Visibility.MEMBERS],
             subject_id__in=wanted,

@@ -28,7 +28,6 @@ from django.utils import timezone
 
 from circles.models import (
     Community,
-    CommunityBan,
     CommunityMaterial,
     Invitation,
     JoinRequest,
@@ -50,10 +49,10 @@ from materials.models import Material
 TABS = ("all", "mine", "new", "subjects", "region", "active")
 
 
-def _listed_for(user) -> Q:
-    """The communities a member finds in the lists: open or dormant, not
-    hidden, readable by them (private ones: their own)."""
-    listed = Q(status__in=LIVING, is_hidden=False)
+def _listed_for(user, statuses=LIVING) -> Q:
+    """The communities a member finds in the lists: open or dormant (or
+    ``statuses``), not hidden, readable by them (private ones: their own)."""
+    listed = Q(status__in=statuses, is_hidden=False)
     if not user.is_authenticated:
         return listed & Q(visibility=Community.Visibility.PUBLIC)
     mine = Membership.objects.filter(user=user).values("community_id")
@@ -286,23 +285,6 @@ def invitation_get(*, token: str) -> Invitation:
     return invitation
 
 
-def invitations_sent(*, community: Community) -> QuerySet[Invitation]:
-    """Waiting invitations of a community, for those who run it."""
-    return (
-        Invitation.objects.filter(community=community, status=Invitation.Status.PENDING)
-        .select_related("user__profile", "invited_by__profile")
-        .order_by("-created_at", "-pk")
-    )
-
-
-def bans_of(*, community: Community) -> QuerySet[CommunityBan]:
-    return (
-        CommunityBan.objects.filter(community=community)
-        .select_related("user__profile", "banned_by__profile")
-        .order_by("-created_at", "-pk")
-    )
-
-
 def ownership_offer_pending(*, community: Community) -> OwnershipOffer | None:
     return (
         OwnershipOffer.objects.filter(
@@ -341,16 +323,6 @@ def members_by_username(*, usernames) -> list:
         get_user_model()
         .objects.filter(username__in=names, is_active=True)
         .select_related("profile")
-    )
-
-
-def communities_of(*, user, viewer) -> QuerySet[Community]:
-    """The open communities a member belongs to that ``viewer`` may find in
-    the lists (for the profile)."""
-    return (
-        Community.objects.filter(_listed_for(viewer), memberships__user=user)
-        .select_related("subject")
-        .order_by("name", "pk")
     )
 
 
@@ -483,16 +455,28 @@ def feed_of(
 
 
 def communities_visible_to(user):
-    """Communities a member may see (and so report): open, dormant or archived,
-    not hidden; public ones for anyone, members-only ones for members of
-    Kollegi, private ones for their own members."""
-    Status, Visibility = Community.Status, Community.Visibility
-    shown = Community.objects.filter(
-        status__in=[Status.OPEN, Status.DORMANT, Status.ARCHIVED], is_hidden=False
+    """Communities a member may see (and so report, find on a profile): as
+    the lists show them, archived ones too."""
+    return Community.objects.filter(
+        _listed_for(user, statuses=(*LIVING, Community.Status.ARCHIVED))
     )
-    if not user.is_authenticated:
-        return shown.filter(visibility=Visibility.PUBLIC)
-    mine = Membership.objects.filter(user=user).values("community_id")
-    return shown.filter(
-        Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(pk__in=mine)
+
+
+def cofounders_of(*, community: Community) -> list[Invitation]:
+    """The colleagues invited to found a proposal, with their answers (the
+    revoked left out), in the order invited."""
+    return list(
+        Invitation.objects.filter(
+            community=community, purpose=Invitation.Purpose.COFOUNDER
+        )
+        .exclude(status=Invitation.Status.REVOKED)
+        .select_related("user__profile")
+        .order_by("pk")
     )
+
+
+def invitation_pending_for(*, community: Community, user) -> Invitation | None:
+    """The member's invitation to the community still waiting for an answer."""
+    return Invitation.objects.filter(
+        community=community, user=user, status=Invitation.Status.PENDING
+    ).first()

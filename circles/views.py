@@ -118,12 +118,6 @@ def _back(community: Community, anchor: str = "") -> HttpResponse:
 # --- Small reads of the viewer's own rows (one query each, only when needed).
 
 
-def _invitation_for(community: Community, user) -> Invitation | None:
-    return Invitation.objects.filter(
-        community=community, user=user, status=Invitation.Status.PENDING
-    ).first()
-
-
 def _offer_for(community: Community, user) -> OwnershipOffer | None:
     offer = selectors.ownership_offer_pending(community=community)
     return offer if offer is not None and offer.to_user_id == user.pk else None
@@ -259,7 +253,9 @@ def community_detail(
         "hearing_form": HearingForm(initial={"hearing": membership.hearing})
         if membership
         else None,
-        "invitation": _invitation_for(community, user) if standing.invited else None,
+        "invitation": selectors.invitation_pending_for(community=community, user=user)
+        if standing.invited
+        else None,
     }
     if context["may_manage"] and community.joining == Community.Joining.REQUEST:
         context["pending_count"] = getattr(community, "circles_waiting", 0)
@@ -279,17 +275,8 @@ def community_detail(
     if community.is_hidden and context["may_manage"]:
         context["hide_reason"] = selectors.hide_reason(community=community)
     if community.status == Community.Status.PROPOSED:
-        context["cofounders"] = list(
-            Invitation.objects.filter(
-                community=community, purpose=Invitation.Purpose.COFOUNDER
-            )
-            .exclude(status=Invitation.Status.REVOKED)
-            .select_related("user__profile")
-            .order_by("pk")
-        )
-        context["still_needed"] = max(
-            settings.CIRCLES_QUORUM - community.member_count, 0
-        )
+        context["cofounders"] = selectors.cofounders_of(community=community)
+        context["still_needed"] = max(services.quorum() - community.member_count, 0)
     else:
         tab = tab or request.GET.get("tab") or "feed"
         if tab not in dict(PAGE_TABS):
@@ -341,7 +328,7 @@ def community_propose(request: HttpRequest) -> HttpResponse:
             "heading": _("Propose a community"),
             "may_propose": may_propose,
             "private": True,
-            "quorum": settings.CIRCLES_QUORUM,
+            "quorum": services.quorum(),
         },
         status=status,
     )

@@ -19,13 +19,14 @@ Every channel that shows content beyond its own page asks here:
 - ``may_read(user, audience, group_id)``: one object (one query for a group,
   none otherwise).
 
-A member who leaves a group loses its content at once: nothing here is
-cached beyond the request's object.
+A member who leaves a group loses its content at once: the groups kept
+for shared lists (``groups_kept``) move on when a member joins or leaves.
 """
 
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -41,12 +42,14 @@ class Audience(models.TextChoices):
 
 # user → the groups the member belongs to: a queryset of the group model,
 # ``.values("pk")`` (so ``.filter(pk=…)`` asks about one of them).
-_GROUPS: list[Callable[[object], QuerySet]] = []
+_GROUPS: list[Callable[[object], QuerySet]] = []  # one app keeps groups: one reader
 
 
 def groups_register(reader: Callable[[object], QuerySet]) -> None:
     """Register how the groups of a member are read (once per app)."""
-    if reader not in _GROUPS:
+    if _GROUPS and _GROUPS[0] is not reader:
+        raise ImproperlyConfigured("the groups of members are read by one app only")
+    if not _GROUPS:
         _GROUPS.append(reader)
 
 
@@ -137,3 +140,16 @@ def groups_kept(user) -> tuple[int, ...]:
         kept = tuple(sorted(groups_of(user).values_list("pk", flat=True)))
         cache.set(key, kept, GROUPS_KEPT)
     return tuple(kept)
+
+
+def readers(audience: str, group_id, *, user_field: str = "pk") -> Q:
+    """A ``Q`` for rows naming a member (``user_field``: ``"pk"`` on the
+    members themselves) who may read content of ``audience`` and group
+    ``group_id`` (a pk or an ``OuterRef``): ``may_read`` for many members at
+    once, the group a subquery, not a query per member."""
+    if audience == Audience.EVERYONE:
+        return Q()
+    active = f"{user_field}__is_active" if user_field != "pk" else "is_active"
+    if audience == Audience.MEMBERS:
+        return Q(**{active: True})
+    return Q(**{active: True}) & member_of(group_id, user_field=user_field)

@@ -22,7 +22,7 @@ from circles.models import (
     Membership,
     OwnershipOffer,
 )
-from circles.permissions import standing_forget
+from circles.permissions import LIVING, standing_forget
 from community import services as community_layer
 from community.recognition import badges_check
 
@@ -168,10 +168,7 @@ def _membership_remove(community: Community, user) -> bool:
 
 def _refuse_closed(community: Community) -> None:
     """Archived, hidden or not yet open: nobody enters now."""
-    if (
-        community.status not in (Community.Status.OPEN, Community.Status.DORMANT)
-        or community.is_hidden
-    ):
+    if community.status not in LIVING or community.is_hidden:
         raise ValidationError(
             _("This community does not take members now."), code="closed"
         )

@@ -48,6 +48,7 @@ from django.utils import timezone
 from circles import kinds
 from circles.changes import community_visibility_changed
 from circles.models import Community, Membership, OwnershipOffer
+from circles.permissions import LIVING
 from circles.services._common import _audit, _lock, _name, _tell, _tell_many, _users
 from forums.models import Post, Section
 
@@ -71,8 +72,6 @@ DECLINED_DAYS = 90
 # An automatic offer nobody answers is withdrawn after so many days; the next
 # member may be asked then.
 OFFER_DAYS = 30
-
-_LIVING = (Community.Status.OPEN, Community.Status.DORMANT)
 
 
 def _days(name: str) -> datetime.timedelta:
@@ -188,7 +187,7 @@ def community_archive_silent(
     now = now or timezone.now()
     community = _status_step(
         community_id,
-        was=_LIVING,
+        was=LIVING,
         condition=_silent_since(now - _days("CIRCLES_ARCHIVE_DAYS")),
         status=Community.Status.ARCHIVED,
         archived_at=now,
@@ -294,7 +293,7 @@ def ownership_offer_automatic(
     """
     now = now or timezone.now()
     _lock(community)
-    if community.status not in _LIVING or community.is_hidden:
+    if community.status not in LIVING or community.is_hidden:
         return None
     if OwnershipOffer.objects.filter(
         community=community, status=OwnershipOffer.Status.PENDING
@@ -383,7 +382,7 @@ def _handover_candidates(now: datetime.datetime):
     waiting = OwnershipOffer.objects.filter(
         community=OuterRef("pk"), status=OwnershipOffer.Status.PENDING
     )
-    return Community.objects.filter(status__in=_LIVING, is_hidden=False).filter(
+    return Community.objects.filter(status__in=LIVING, is_hidden=False).filter(
         ~Exists(present_owner), ~Exists(waiting)
     )
 
@@ -411,7 +410,7 @@ def communities_tend(*, now: datetime.datetime | None = None) -> dict[str, int]:
     # Archived before going quiet: a community silent that long is archived
     # once, not made dormant and archived by the same night's two runs.
     for pk in _pks(
-        Community.objects.filter(_silent_since(archive_cutoff), status__in=_LIVING)
+        Community.objects.filter(_silent_since(archive_cutoff), status__in=LIVING)
     ):
         done["archived"] += community_archive_silent(community_id=pk, now=now)
     for pk in _pks(

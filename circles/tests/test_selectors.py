@@ -12,6 +12,7 @@ from accounts.tests.factories import UserFactory
 from circles import selectors
 from circles.models import Community, Invitation, JoinRequest, Membership
 from circles.permissions import role_of, standing_of
+from circles.recognition import communities_on_profile
 from circles.tests.factories import (
     CommunityFactory,
     InvitationFactory,
@@ -255,10 +256,8 @@ def test_a_profile_lists_the_communities_the_viewer_may_find():
     private = MembershipFactory(user=member, community=_private()).community
     colleague = MembershipFactory(community=private).user
 
-    assert list(selectors.communities_of(user=member, viewer=AnonymousUser())) == [
-        public
-    ]
-    assert set(selectors.communities_of(user=member, viewer=colleague)) == {
+    assert list(communities_on_profile(user=member, viewer=AnonymousUser())) == [public]
+    assert set(communities_on_profile(user=member, viewer=colleague)) == {
         public,
         private,
     }

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.permissions import can_mention_member
 from community import services as community
-from community.audience import Audience, member_of
+from community.audience import may_read, readers
 from community.claims import SWEEP_HORIZON, claim_cutoff
 from forums import kinds
 from forums.changes import replies_announced
@@ -52,15 +52,9 @@ FANOUT_PENDING_TIMEOUT = 60
 
 def _readers(section: Section, *, user_field: str = "pk") -> Q:
     """A ``Q`` for rows naming a member (``user_field``) who may read the
-    section's topics (``permissions.can_read_section``, for many at once): a
-    subquery for a community's members, not a query per member. Site
-    moderators, who may open every section, are told as its readers are."""
-    if section.audience == Audience.EVERYONE:
-        return Q()
-    active = f"{user_field}__is_active" if user_field != "pk" else "is_active"
-    if section.audience == Audience.MEMBERS:
-        return Q(**{active: True})
-    return Q(**{active: True}) & member_of(section.group_id, user_field=user_field)
+    section's topics (``community.audience.readers``). Site moderators, who
+    may open every section, are told as its readers are."""
+    return readers(section.audience, section.group_id, user_field=user_field)
 
 
 def _mentioned_users(body: str, *, author, section: Section) -> list:
@@ -202,11 +196,9 @@ def _post_told_apart(post: Post) -> tuple[set[int], int]:
 
 
 def _may_hear(user, section: Section) -> bool:
-    """One member (the author a post quotes): a query only for a section
-    whose readers are fewer than everyone."""
-    if section.audience == Audience.EVERYONE:
-        return True
-    return get_user_model().objects.filter(_readers(section), pk=user.pk).exists()
+    """One member (the author a post quotes): a query only for a
+    community's section."""
+    return may_read(user, section.audience, section.group_id)
 
 
 def _watchers_tell(replies: list[Post], *, told_of: dict[int, set[int]]) -> int:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from community import limits
 from community import services as community
-from community.audience import Audience, member_of
+from community.audience import Audience, readers
 from community.markdown import render_markdown
 from community.sanctions import participation_check
 from masterclasses import kinds
@@ -154,10 +154,9 @@ def _readers(masterclass: MasterClass, user_ids) -> QuerySet:
     """The members of ``user_ids`` who may read ``masterclass`` (a
     community's meeting for its members: those still in it), as
     ``notify_many`` reads them; membership is a subquery, no query more."""
-    members = _members(user_ids)
-    if masterclass.audience == Audience.GROUP:
-        members = members.filter(member_of(masterclass.group_id))
-    return members
+    return _members(user_ids).filter(
+        readers(masterclass.audience, masterclass.group_id)
+    )
 
 
 def _publish(masterclass: MasterClass, *, actor) -> MasterClass:
