@@ -10,10 +10,10 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.models import Group
 
         from accounts import (
+            account_data,
             bookmarks,
             community_hooks,
             portfolio,
-            profile_blocks,
             receivers,
             roles,
             search_documents,
@@ -35,6 +35,6 @@ class AccountsConfig(AppConfig):
         search_documents.register()
         portfolio.register_defaults()
         registry_checked("portfolio sections", lambda: portfolio._sections)
-        registry_checked("profile blocks", lambda: profile_blocks._blocks)
         registry_checked("bookmarkables", lambda: bookmarks._registry)
+        registry_checked("account data", lambda: account_data._registry)
         nav_register(url_name="accounts:directory", title=_("Colleagues"), order=50)

@@ -382,6 +382,7 @@ class NotificationSetting(models.Model):
         FOLLOWERS = "followers", _("new followers")
         RECOGNITION = "recognition", _("badges")
         COMMUNITIES = "communities", _("communities")
+        MESSAGES = "messages", _("messages")
 
     class Delivery(models.TextChoices):
         EMAIL = "email", _("by e-mail at once")
@@ -422,6 +423,8 @@ NOTIFICATION_DEFAULTS = {
     NotificationSetting.Kind.RECOGNITION: NotificationSetting.Delivery.SITE,
     # Invitations, requests to join and their answers wait for the member.
     NotificationSetting.Kind.COMMUNITIES: NotificationSetting.Delivery.EMAIL,
+    # Messages to the member (never a request, which waits unseen).
+    NotificationSetting.Kind.MESSAGES: NotificationSetting.Delivery.EMAIL,
 }
 
 

@@ -86,6 +86,9 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("circles", "view_invitation"),
         ("circles", "view_communityban"),
         ("circles", "view_ownershipoffer"),
+        ("conversations", "view_line"),
+        ("conversations", "add_line"),
+        ("conversations", "change_line"),
     ],
     EXPERTS: [
         ("accounts", "view_profile"),

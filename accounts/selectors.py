@@ -42,7 +42,7 @@ def _count_of(rows: QuerySet) -> Subquery:
 
 
 def profile_get_for_space(
-    *, username: str, viewer=None, details: bool = True
+    *, username: str, viewer=None, details: bool = True, portfolio: bool = False
 ) -> Profile:
     """The profile behind ``/u/<username>/``, with counts of followers and following.
 
@@ -51,8 +51,9 @@ def profile_get_for_space(
 
     With a signed-in ``viewer``, also whether they follow or block the member
     and whether the member blocks them (for ``space_context`` and the
-    permission checks), in the same query. Raises Http404 for unknown,
-    deactivated and deleted members alike.
+    permission checks), in the same query; with ``portfolio``, which of the
+    portfolio's sections hold anything (``portfolio.portfolio_held``).
+    Raises Http404 for unknown, deactivated and deleted members alike.
     """
     profiles = _space_profiles(details=details).annotate(
         follower_count=_count_of(Follow.objects.filter(followee=OuterRef("user_id"))),
@@ -70,6 +71,10 @@ def profile_get_for_space(
                 Block.objects.filter(blocker=OuterRef("user_id"), blocked=viewer)
             ),
         )
+    if portfolio:
+        from accounts.portfolio import portfolio_held
+
+        profiles = profiles.annotate(**portfolio_held(OuterRef("user_id")))
     profile = profiles.filter(user__username=username).first()
     if profile is None:
         raise Http404

@@ -41,6 +41,7 @@ from circles.permissions import (
     standing_keep,
 )
 from community.audience import readable
+from community.page_blocks import page_block_annotations
 from forums import selectors as forum_selectors
 from forums.models import Section, Topic
 from masterclasses.models import MasterClass
@@ -178,6 +179,10 @@ def community_get(*, slug: str, user) -> Community:
         communities = communities.annotate(
             **standing_annotations(user), **_page_annotations(user)
         )
+    # What other apps' blocks on its page read with it (community.page_blocks).
+    blocks = page_block_annotations(page="circles.community", viewer=user)
+    if blocks:
+        communities = communities.annotate(**blocks)
     community = communities.filter(slug=slug).first()
     if community is None:
         raise Http404

@@ -54,6 +54,7 @@ from circles.permissions import (
     role_of,
     standing_of,
 )
+from community.page_blocks import page_blocks_for
 
 TABS = [
     ("all", gettext_lazy("All")),
@@ -256,6 +257,10 @@ def community_detail(
         "invitation": selectors.invitation_pending_for(community=community, user=user)
         if standing.invited
         else None,
+        # What other apps show here (its consultation lines).
+        "page_blocks": page_blocks_for(
+            page="circles.community", obj=community, viewer=user
+        ),
     }
     if context["may_manage"] and community.joining == Community.Joining.REQUEST:
         context["pending_count"] = getattr(community, "circles_waiting", 0)

@@ -28,6 +28,8 @@ from community.models import (
     Subject,
 )
 from community.notifications import audit_action_choices, preferences
+from community.privacy import private_content_type_ids
+from community.reports import report_context_url
 
 
 @admin.register(Subject)
@@ -58,7 +60,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = [
         "recipient",
         "kind",
-        "target_title",
+        "about",
         "count",
         "updated_at",
         "read_at",
@@ -71,7 +73,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "recipient",
         "kind",
         "actor",
-        "target_title",
+        "about",
         "url",
         "count",
         "created_at",
@@ -81,6 +83,24 @@ class NotificationAdmin(admin.ModelAdmin):
         "digested_at",
     ]
     fields = readonly_fields
+
+    @admin.display(description=_("about"), ordering="target_title")
+    def about(self, notification: Notification) -> str:
+        # A private item's title (a conversation's subject) is its members' own.
+        if notification.target_type_id in private_content_type_ids():
+            return _("(private)")
+        return notification.target_title
+
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        private = private_content_type_ids()
+        if private:
+            # Nor is a private item found by its title.
+            for word in search_term.split():
+                results = results.exclude(
+                    target_type_id__in=private, target_title__icontains=word
+                )
+        return results, duplicates
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -338,13 +358,22 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("item"), ordering="target_title")
     def item(self, report: Report):
-        return format_html(
-            '<a href="{}">{}</a>', report.target_url, report.target_title
-        )
+        # A private item (a message) is read at its context page, on record.
+        url = report_context_url(report) or report.target_url
+        return format_html('<a href="{}">{}</a>', url, report.target_title)
 
     @admin.display(description=_("what was reported"))
     def content(self, report: Report):
-        """The words as written, plain text: a preview, never the page's HTML."""
+        """The words as written, plain text: a preview, never the page's HTML.
+
+        A private item's words (a message) are not here: the moderator reads
+        them at its context page, which puts the reading on record."""
+        if url := report_context_url(report):
+            return format_html(
+                '<a href="{}">{}</a>',
+                url,
+                _("Read the reported message and a few around it (on record)"),
+            )
         target = report.target
         if target is None:
             return _("The item is gone.")
@@ -368,7 +397,9 @@ class ReportAdmin(admin.ModelAdmin):
             return "—"
         kind = reportable_for_model(type(target))
         parts = [str(kind.label) if kind else target._meta.verbose_name]
-        for name in ("topic", "post", "material", "masterclass"):
+        # Where a private item was said (a conversation) is not named here.
+        private = kind is not None and kind.context_url is not None
+        for name in () if private else ("topic", "post", "material", "masterclass"):
             parent = getattr(target, name, None)
             if isinstance(parent, models.Model):
                 parts.append(f"{parent._meta.verbose_name}: «{parent}»")

@@ -39,6 +39,7 @@ from community import (
     inbox,
     navigation,
     notifications,
+    page_blocks,
     reports,
     search,
     sitemaps,
@@ -68,9 +69,11 @@ registry_checked("reportables", lambda: reports._registry)
 registry_checked("search kinds", lambda: search._kinds)
 registry_checked("inbox sources", lambda: inbox._sources)
 registry_checked("home blocks", lambda: home._blocks)
+registry_checked("page blocks", lambda: page_blocks._blocks)
 registry_checked("tag feed sources", lambda: feeds._tag_sources)
 registry_checked("sitemap sections", lambda: sitemaps._sections)
 registry_checked("tag page sources", lambda: tags._sources)
+registry_checked("unread sources", lambda: notifications._unread_sources)
 
 
 def _key(key: Hashable) -> str:
@@ -254,6 +257,10 @@ def registry_templates_check(**kwargs) -> list[checks.CheckMessage]:
     ] + [
         (f"tag page sources: {source.key}", source.template)
         for source in tags._sources.values()
+    ]
+    named += [
+        (f"page blocks: {_key(key)}", block.template)
+        for key, block in page_blocks._blocks.items()
     ]
     errors = []
     for where, template in named:

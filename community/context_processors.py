@@ -3,7 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from community.navigation import nav_sections
 from community.sanctions import is_restricted, restriction_in_force, warnings_unread
-from community.selectors import notification_unread_count
+from community.selectors import NOTIFICATIONS, unread_counts
 from community.text_size import text_size_of
 
 
@@ -20,10 +20,13 @@ def site(request: HttpRequest) -> dict:
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        # Lazy: counted only when a template shows it.
+        # Lazy: counted only when a template shows one (both come from one
+        # cached value: one query on a miss).
+        counts = SimpleLazyObject(lambda: unread_counts(user=user))
         context["unread_notifications"] = SimpleLazyObject(
-            lambda: notification_unread_count(user=user)
+            lambda: counts[NOTIFICATIONS]
         )
+        context["unread_messages"] = SimpleLazyObject(lambda: counts.get("messages", 0))
         # No query unless the member is restricted or has an unread warning.
         if is_restricted(user):
             context["restriction"] = restriction_in_force(user)

@@ -35,6 +35,11 @@ class NotificationKind:
     # Time-bound news (a reminder an hour before) would come too late in a
     # digest: members who chose digests get these by e-mail at once.
     urgent: bool = False
+    # What the notification's e-mail quotes under its line (a message's
+    # text): for a batch of notifications of the kind, {notification pk:
+    # plain text}, in a fixed number of queries; a notification left out is
+    # e-mailed with its line and link only. None: no kind's e-mail quotes.
+    email_text: Callable[[list], dict[int, str]] | None = None
 
     @property
     def mandatory(self) -> bool:
@@ -91,8 +96,11 @@ def notification_kind_register(
     one: Promise,
     many: Promise,
     urgent: bool = False,
+    email_text: Callable[[list], dict[int, str]] | None = None,
 ) -> None:
-    _kinds.register(key, NotificationKind(key, preference, one, many, urgent))
+    _kinds.register(
+        key, NotificationKind(key, preference, one, many, urgent, email_text)
+    )
 
 
 def notification_kind(key: str) -> NotificationKind:
@@ -182,3 +190,27 @@ def audit_action_choices() -> list[tuple[str, Promise]]:
     A callable, so that an app adding a code needs no migration.
     """
     return sorted(_audit_actions.items())
+
+
+# --- Unread counts ------------------------------------------------------------
+
+# What the header counts beside the notifications ("messages": conversations
+# with a message the member has not read): for a member, the queryset of the
+# rows each counts. ``selectors.unread_counts`` reads them all in one query.
+_unread_sources: Registry[str, Callable[[object], object]] = Registry()
+
+
+def unread_source_register(
+    key: str, count_queryset: Callable[[object], object]
+) -> None:
+    """Count ``count_queryset(user)``'s rows as the member's unread ``key``.
+
+    The count is kept with the notifications' under the member's unread
+    version: the app moves it through ``changes.unread_changed`` whenever a
+    write changes what it counts.
+    """
+    _unread_sources.register(key, count_queryset)
+
+
+def unread_sources() -> dict[str, Callable[[object], object]]:
+    return dict(_unread_sources)

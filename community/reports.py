@@ -30,6 +30,11 @@ class Reportable:
     moderated_by: Callable[[object, Model], bool] | None = None
     # title(obj): how moderators and the reporter see the item named; str() if None.
     title: Callable[[Model], str] | None = None
+    # context_url(report): a private item (a message in a conversation) is
+    # read by the moderators only at this address, which puts each reading on
+    # record; the reports' pages name it by its title and link there, and show
+    # neither its text nor where it was said.
+    context_url: Callable[[Model], str] | None = None
 
 
 _registry: Registry[str, Reportable] = Registry()
@@ -46,9 +51,19 @@ def reportable_register(
     auto_hide: Callable[[Model, bool], object],
     moderated_by: Callable[[object, Model], bool] | None = None,
     title: Callable[[Model], str] | None = None,
+    context_url: Callable[[Model], str] | None = None,
 ) -> None:
     reportable = Reportable(
-        key, model, label, visible_to, owner_id, hide, auto_hide, moderated_by, title
+        key,
+        model,
+        label,
+        visible_to,
+        owner_id,
+        hide,
+        auto_hide,
+        moderated_by,
+        title,
+        context_url,
     )
     _registry.register(key, reportable)
 
@@ -62,6 +77,15 @@ def reportable_for_model(model: type[Model]) -> Reportable | None:
         if item.model is model:
             return item
     return None
+
+
+def report_context_url(report) -> str:
+    """Where the moderators read a reported private item (its kind's
+    ``context_url``), or "" for an item read at its own address."""
+    kind = reportable_for_model(report.target_type.model_class())
+    if kind is None or kind.context_url is None:
+        return ""
+    return kind.context_url(report)
 
 
 def can_resolve_report(user, kind: Reportable | None, target: Model | None) -> bool:

@@ -2,7 +2,18 @@
 
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from community.models import (
     ActivityEvent,
@@ -39,25 +50,62 @@ def notification_actor_profile(notification: Notification):
         return None
 
 
-# The header shows the count on every page: it waits in the cache with the
-# member's notification version it was counted at; the services move the
-# version on (``services.notification_unread_forget``), after commit too, so
-# a count made from rows a write was changing is never used. One round trip.
-UNREAD_KEY = "notifications:unread-count:{}"  # (version, count)
+# The header shows the counts on every page: they wait in the cache with the
+# member's unread version they were counted at; the services move the version
+# on (``changes.unread_changed``), after commit too, so counts made from rows a
+# write was changing are never used. One round trip; on a miss, one query.
+UNREAD_KEY = "unread:counts:{}"  # (version, {key: count})
 UNREAD_VERSION_KEY = "notifications:version:{}"
 UNREAD_TIMEOUT = 10 * 60
+NOTIFICATIONS = "notifications"
 
 
-def notification_unread_count(*, user) -> int:
+def _count_of(queryset: QuerySet) -> Subquery:
+    """``SELECT COUNT(*)`` of the queryset, as a scalar subquery (no GROUP BY:
+    ``Func`` is no aggregate to Django)."""
+    return Subquery(
+        queryset.order_by()
+        .annotate(_count=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+        .values("_count"),
+        output_field=IntegerField(),
+    )
+
+
+def unread_counts(*, user) -> dict[str, int]:
+    """What the member has not read: "notifications" and every registered
+    unread source's key (``notifications.unread_source_register``; the
+    conversations' "messages"), kept together in the cache; on a miss all
+    counted in one query (one scalar subquery each)."""
     key, version_key = UNREAD_KEY.format(user.pk), UNREAD_VERSION_KEY.format(user.pk)
     found = cache.get_many([key, version_key])
     version = found.get(version_key, 0)
     kept = found.get(key)
     if kept is not None and kept[0] == version:
         return kept[1]
-    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-    cache.set(key, (version, count), UNREAD_TIMEOUT)
-    return count
+    from django.contrib.auth import get_user_model
+
+    from community.notifications import unread_sources
+
+    querysets = {
+        NOTIFICATIONS: Notification.objects.filter(recipient=user, read_at__isnull=True)
+    }
+    for source, count_queryset in unread_sources().items():
+        querysets[source] = count_queryset(user)
+    # Aliased apart from the member's own fields and relations.
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(**{f"unread_{name}": _count_of(qs) for name, qs in querysets.items()})
+        .first()
+    ) or {}
+    counts = {name: row.get(f"unread_{name}") or 0 for name in querysets}
+    cache.set(key, (version, counts), UNREAD_TIMEOUT)
+    return counts
+
+
+def notification_unread_count(*, user) -> int:
+    """The member's unread notifications (``unread_counts``)."""
+    return unread_counts(user=user)[NOTIFICATIONS]
 
 
 def feed_for_user(

@@ -423,7 +423,8 @@ def notification_emails_send(*, notification_ids: Iterable[int]) -> int:
     longer queued: the sweep never starts a second chain of retries) and
     propagates, so that the task retries; an unsent notice stays on the site
     and goes into the next digest. Returns how many were sent. Three queries
-    for the batch (claim, read with both members' profiles, mark).
+    for the batch (claim, read with both members' profiles, mark), and one
+    for each kind in it whose letters quote a text (``email_text``).
     """
     claimed_at, pks = claim_take_many(
         Notification,
@@ -435,11 +436,12 @@ def notification_emails_send(*, notification_ids: Iterable[int]) -> int:
         return 0
     # The names and the recipients' languages come from the profiles: read
     # with the rows (one query, not one per name).
-    notifications = (
+    notifications = list(
         Notification.objects.select_related("recipient__profile", "actor__profile")
         .filter(pk__any_of=Ids(pks))
         .order_by("pk")
     )
+    quotes = _email_quotes(notifications)
     sent: list[int] = []
     failed = False
     try:
@@ -448,7 +450,12 @@ def notification_emails_send(*, notification_ids: Iterable[int]) -> int:
                 if claim_expired(claimed_at):
                     break  # this run took too long: the rest is another run's
                 if notification.recipient.email:
-                    email_send(**_notification_email(notification), connection=smtp)
+                    email_send(
+                        **_notification_email(
+                            notification, quote=quotes.get(notification.pk, "")
+                        ),
+                        connection=smtp,
+                    )
                     sent.append(notification.pk)
     except Exception:
         failed = True
@@ -468,8 +475,27 @@ def notification_emails_send(*, notification_ids: Iterable[int]) -> int:
     return len(sent)
 
 
-def _notification_email(notification: Notification) -> dict:
-    """The letter of one notification, rendered in its member's language."""
+def _email_quotes(notifications: list[Notification]) -> dict[int, str]:
+    """What the letters quote under their line, from the kinds that say
+    (``NotificationKind.email_text``: a message's text): one call per such
+    kind in the batch."""
+    by_kind: dict[str, list[Notification]] = {}
+    for notification in notifications:
+        by_kind.setdefault(notification.kind, []).append(notification)
+    quotes: dict[int, str] = {}
+    for kind, batch in by_kind.items():
+        try:
+            email_text = notification_kind(kind).email_text
+        except LookupError:  # a kind no app registers any more: its line only
+            continue
+        if email_text is not None:
+            quotes.update(email_text(batch))
+    return quotes
+
+
+def _notification_email(notification: Notification, *, quote: str = "") -> dict:
+    """The letter of one notification, rendered in its member's language;
+    ``quote``: the text it carries under its line (a message's)."""
     recipient = notification.recipient
     preference = notification.kind_info.preference
     # A mandatory notice (no preference) offers nothing to unsubscribe from.
@@ -481,6 +507,7 @@ def _notification_email(notification: Notification) -> dict:
             "url": settings.SITE_URL.rstrip("/") + notification.url,
             "unsubscribe_url": link,
             "recipient_name": _display(recipient),
+            "quote": quote,
         }
         return {
             "subject": render_email_subject(

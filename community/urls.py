@@ -80,6 +80,8 @@ urlpatterns = [
     path("materials/", include("materials.urls")),
     path("masterclasses/", include("masterclasses.urls")),
     path("communities/", include("circles.urls")),
+    path("messages/", include("conversations.urls")),
+    path("lines/", include("conversations.urls_lines")),
     path(
         "certificates/<str:code>/",
         masterclass_views.certificate_verify,

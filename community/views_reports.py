@@ -17,6 +17,7 @@ from community.models import Report, Sanction
 from community.redirects import safe_next, safe_referer
 from community.reports import (
     can_resolve_report,
+    report_context_url,
     reportable_for_model,
     reportable_get,
 )
@@ -63,10 +64,12 @@ def report(request: HttpRequest, key: str, pk: int) -> HttpResponse:
                 request, _("Thank you. A moderator will look at it and tell you.")
             )
             return redirect(target.get_absolute_url())
+    # Named as the moderators will see it (a message: by its number only).
+    title = kind.title(target) if kind.title else str(target)
     return render(
         request,
         "community/report.html",
-        {"form": form, "target": target, "kind": kind},
+        {"form": form, "target": target, "kind": kind, "title": title},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -113,4 +116,6 @@ def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.messages[0])
         else:
             messages.success(request, _("Done: the reporters are told."))
-    return redirect(safe_next(request, request.POST.get("next", ""), report.target_url))
+    # A private item (a message) is read by the moderators at its context page.
+    back = report_context_url(report) or report.target_url
+    return redirect(safe_next(request, request.POST.get("next", ""), back))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from community.numbers import parse_id
+from community.page_blocks import page_blocks_for
 from forums import fragments, selectors, services
 from forums.forms import (
     PostEditForm,
@@ -125,6 +126,10 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "may_moderate": can_moderate_section(request.user, section),
             "is_watching": selectors.is_watching_section(
                 section=section, user=request.user
+            ),
+            # What other apps show here (consultation lines of its subject).
+            "page_blocks": page_blocks_for(
+                page="forums.section", obj=section, viewer=request.user
             ),
         },
     )

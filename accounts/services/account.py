@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.account_data import account_data_sources
 from accounts.avatars import avatar_files
 from accounts.changes import member_erased
 from accounts.models import (
@@ -178,6 +179,12 @@ def account_export(*, user: User) -> bytes:
             for kind in NotificationSetting.Kind.values
         },
     }
+    # The other apps' files (messages…): accounts.account_data.
+    for source in account_data_sources():
+        for name, content in source.export(user).items():
+            if name in data:
+                raise ValueError(f"{source.key} exports {name}, which is taken")
+            data[name] = content
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in data.items():
@@ -198,12 +205,15 @@ def account_delete(*, user: User) -> None:
     """Remove the member's personal data; published posts and comments stay.
 
     What stays shows under "deleted member", so colleagues' threads remain
-    whole. The avatar's files (the picture and its copies) are removed after
-    commit. The account can no longer
+    whole. The other apps erase what is theirs first (``accounts.account_data``:
+    conversations are left, message settings deleted). The avatar's files (the
+    picture and its copies) are removed after commit. The account can no longer
     sign in and its page is gone.
     """
     # An account made outside sign-up may have no profile yet.
     profile = profile_ensure(user=user)
+    for source in account_data_sources():
+        source.erase(user)
     avatar = profile.avatar.name
     BlogPost.objects.filter(author=user, status=BlogPost.Status.DRAFT).delete()
     Follow.objects.filter(follower=user).delete()

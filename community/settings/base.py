@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "materials",
     "masterclasses",
     "circles",
+    "conversations",
     # Django's admin on our site: a list's address never breaks its page.
     "community.admin_site.AdminConfig",
     "django.contrib.auth",
@@ -283,6 +284,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "circles.tasks.communities_tend_task",
         "schedule": 60.0 * 60 * 24,
     },
+    # How far members have read their conversations, noted on GET in the
+    # cache (conversations.services.reads).
+    "conversation-reads": {
+        "task": "conversations.tasks.reads_flush_task",
+        "schedule": 60.0,
+    },
+    # Messages nobody was told about (a lost task, a dead worker).
+    "message-fanouts": {
+        "task": "conversations.tasks.message_fanouts_sweep_task",
+        "schedule": 60.0 * 5,
+    },
+    # Consultation lines: the expert's reminder before the deadline and the
+    # question's release after it, each once.
+    "line-deadlines": {
+        "task": "conversations.tasks.line_deadlines_task",
+        "schedule": 60.0 * 15,
+    },
 }
 
 # --- Moderation ---------------------------------------------------------------
@@ -372,6 +390,26 @@ CIRCLES_ARCHIVE_DAYS = env.int("DJANGO_CIRCLES_ARCHIVE_DAYS", default=180)
 # CIRCLES_DORMANT_DAYS, so a community whose owner left gets one who answers
 # its requests before it goes quiet.
 CIRCLES_OWNER_INACTIVE_DAYS = env.int("DJANGO_CIRCLES_OWNER_INACTIVE_DAYS", default=60)
+
+# --- Messages -----------------------------------------------------------------
+
+# Members of one conversation at most, its owner counted.
+CONVERSATIONS_MAX_MEMBERS = env.int("DJANGO_CONVERSATIONS_MAX_MEMBERS", default=10)
+# Conversations a new member (MODERATION_NEW_MEMBER_DAYS) may start in a day.
+MODERATION_NEW_MEMBER_CONVERSATIONS_PER_DAY = env.int(
+    "DJANGO_MODERATION_NEW_MEMBER_CONVERSATIONS_PER_DAY", default=5
+)
+# After a member reports a request, its sender sends them no other for so long.
+CONVERSATIONS_REPORTED_REQUEST_DAYS = env.int(
+    "DJANGO_CONVERSATIONS_REPORTED_REQUEST_DAYS", default=30
+)
+# Messages on a page of a conversation; conversations on a page of the inbox.
+CONVERSATIONS_MESSAGES_PER_PAGE = env.int(
+    "DJANGO_CONVERSATIONS_MESSAGES_PER_PAGE", default=30
+)
+CONVERSATIONS_PER_PAGE = env.int("DJANGO_CONVERSATIONS_PER_PAGE", default=20)
+# A consultation line's expert is reminded so many hours before the deadline.
+LINES_REMINDER_HOURS = env.int("DJANGO_LINES_REMINDER_HOURS", default=24)
 
 # --- E-mail -----------------------------------------------------------------
 

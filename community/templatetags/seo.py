@@ -88,6 +88,8 @@ PRIVATE_PREFIXES = (
     "/masterclasses/certificate/",
     "/report/",
     "/reports/",
+    # Conversations: their participants' only.
+    "/messages/",
 )
 # Forms to write or change something, wherever they are.
 _FORM_PAGE = re.compile(r"/(?:new|edit)/$")

@@ -36,6 +36,7 @@ from circles.models import CommunityBan, Membership
 from community import digests, recognition, reporting, sanctions
 from community import services as community
 from community.models import Badge, Grade, Report, Subject
+from conversations.services import lines as consultation_lines
 from forums import services as forums
 from forums.models import ModerationLog
 from forums.tests.factories import TopicFactory
@@ -234,6 +235,12 @@ def _world(moderator) -> list[models.Model]:
         *certificates,
         circle,
         hidden_circle,
+        consultation_lines.line_create(
+            by=moderator,
+            subject=Subject.objects.first(),
+            title="Консультации по физике",
+            description="Спрашивайте **экспертов**.",
+        ),
         Membership.objects.get(community=circle, user=founder),
         join_request,
         member_invitation,

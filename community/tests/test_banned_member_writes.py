@@ -42,6 +42,9 @@ from community.models import (
 )
 from community.recognition import badge_award_manual
 from community.sanctions import sanction_give
+from conversations import services as conversations
+from conversations.models import Message
+from conversations.services import lines
 from forums.models import Topic
 from forums.tests.factories import PostFactory, SectionFactory, TopicFactory
 from masterclasses.models import Registration
@@ -51,7 +54,15 @@ from materials.tests.factories import MaterialFactory, pdf_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary")]
 
-OUR_APPS = ("accounts", "community", "forums", "materials", "masterclasses", "circles")
+OUR_APPS = (
+    "accounts",
+    "community",
+    "forums",
+    "materials",
+    "masterclasses",
+    "circles",
+    "conversations",
+)
 # Written by every accepted POST for abuse checks, not by the member.
 NOT_COMPARED = {RequestTrace}
 # allauth's own pages (sign-in, sign-out, password, e-mail) and the admin site.
@@ -83,6 +94,14 @@ ALLOWED = {
     "member could send it anyway",
     "materials:takedown_answer": "the author answers a rights holder, to the "
     "moderators only",
+    "conversations:leave": "leaving a conversation is the way out",
+    "conversations:mute": "what the member hears of a conversation: their own",
+    "conversations:archive": "the member's own inbox, which nobody else sees",
+    "conversations:settings": "who may write to the member: privacy, not posting",
+    "conversations:ignore": "ignoring a request is silent and protects the "
+    "member, as a block does",
+    "lines:question_withdraw": "withdrawing one's question gives the experts' "
+    "time back (as a seat given back)",
 }
 
 
@@ -200,6 +219,49 @@ def world(moderator):
     OwnershipOfferFactory(community=member_of, to_user=banned, offered_by=other)
     with_section(member_of)
     collected = CommunityMaterialFactory(community=member_of, added_by=banned)
+
+    # Conversations: a group the banned member started (and owns), with a
+    # message of theirs; a request waiting for them; a consultation line of
+    # their community and a question of theirs to a subject's line.
+    third = UserFactory()
+    group = conversations.conversation_start(
+        sender=banned,
+        recipients=[other, third],
+        subject="Олимпиада",
+        body="Коллеги, кто едет?",
+    )
+    own_message = conversations.message_send(
+        conversation=group, author=banned, body="Я еду."
+    )
+    waiting = conversations.conversation_start(
+        sender=third, recipients=[banned], subject="Знакомство", body="Здравствуйте!"
+    )
+    subject_line = lines.line_create(
+        by=moderator,
+        subject=mathematics,
+        title="Математика: консультации",
+        description="Отвечают эксперты.",
+    )
+    own_line = lines.line_create(
+        by=banned,
+        community=own_community,
+        title="Линия сообщества",
+        description="Отвечают модераторы.",
+    )
+    asked = lines.question_ask(
+        line=subject_line, asker=other, subject="Дроби", body="Как объяснить?"
+    )
+    own_question = lines.question_ask(
+        line=subject_line, asker=banned, subject="Задачи", body="Где взять?"
+    )
+    message_report = Report.objects.create(
+        reporter=other,
+        target_type_id=_content_type(Message),
+        target_id=own_message.pk,
+        target_title="Сообщение №2",
+        target_url=own_message.get_absolute_url(),
+        reason=Report.Reason.RUDENESS,
+    )
 
     report = Report.objects.create(
         reporter=other,
@@ -329,6 +391,27 @@ def world(moderator):
         "circles:collection_add": {"slug": member_of.slug},
         "circles:collection_remove": {"slug": member_of.slug, "pk": collected.pk},
         "circles:meeting_create": {"slug": member_of.slug},
+        # conversations
+        "conversations:detail": {"pk": group.pk},
+        "conversations:message": {"pk": own_message.pk},
+        "conversations:reply": {"pk": group.pk},
+        "conversations:edit": {"pk": own_message.pk},
+        "conversations:delete": {"pk": own_message.pk},
+        "conversations:members_add": {"pk": group.pk},
+        "conversations:leave": {"pk": group.pk},
+        "conversations:remove": {"pk": group.pk, "user_id": third.pk},
+        "conversations:mute": {"pk": group.pk},
+        "conversations:archive": {"pk": group.pk},
+        "conversations:accept": {"pk": waiting.pk},
+        "conversations:ignore": {"pk": waiting.pk},
+        "conversations:report_request": {"pk": waiting.pk},
+        "conversations:report_context": {"report_pk": message_report.pk},
+        "lines:detail": {"slug": subject_line.slug},
+        "lines:edit": {"slug": own_line.slug},
+        "lines:ask": {"slug": subject_line.slug},
+        "lines:question_take": {"pk": asked.pk},
+        "lines:question_hand_over": {"pk": asked.pk},
+        "lines:question_withdraw": {"pk": own_question.pk},
     }
 
     def data() -> dict:
@@ -410,6 +493,20 @@ def world(moderator):
         "forums:topic_create": {"kind": Topic.Kind.DISCUSSION},
         "materials:create": {"kind": Material.Kind.LESSON_PLAN},
         "materials:edit": {"kind": Material.Kind.LESSON_PLAN},
+        "conversations:compose": {
+            "to": other.username,
+            "subject": "Новая тема",
+            "body": "Здравствуйте!",
+        },
+        "conversations:members_add": {"usernames": UserFactory().username},
+        "lines:create": {
+            "community": own_community.slug,
+            "answer_within_days": "3",
+            "is_active": "on",
+        },
+        "lines:edit": {"answer_within_days": "5", "is_active": "on"},
+        "lines:ask": {"subject": "Как объяснить дроби?"},
+        "lines:question_hand_over": {"to": other.pk},
     }
     return {
         "banned": banned,

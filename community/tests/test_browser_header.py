@@ -3,8 +3,9 @@
 Phones (320, 360), a tablet (768), laptops (1024, 1280, and 1366 at 125 %
 zoom: 1093 CSS px; 1280 at 150 %: 853 CSS px) and a wide screen (1920): on
 every main page the document is no wider than the window, the header keeps to
-one line, and the bell, the member's menu and search (signed in) or search and
-«Войти» (signed out) are inside the window and take a click.
+one line, and «Сообщения» and the bell with their counts, the member's menu and
+search (signed in) or search and «Войти» (signed out) are inside the window
+and take a click.
 
 Set KOLLEGI_SCREENSHOTS to a folder to keep a screenshot of each width.
 """
@@ -20,6 +21,12 @@ from accounts.tests.factories import UserFactory
 from circles.tests.factories import CommunityFactory
 from community import services
 from conftest import assert_accessible, browser_log_in
+from conversations.models import Participant
+from conversations.services._common import (
+    conversation_open,
+    message_append,
+    participant_add,
+)
 from forums.tests.factories import PostFactory, TopicFactory
 from masterclasses.tests.factories import MasterClassFactory
 from materials.tests.factories import MaterialFactory
@@ -59,6 +66,13 @@ def _site():
         services.notify(
             recipient=member, kind="follow", url="/", actor=UserFactory(), group=False
         )
+    # Unread messages: «Сообщения» shows its count beside the bell's.
+    for number in range(12):
+        conversation = conversation_open(owner=author, subject=f"Вопрос {number}")
+        participant_add(
+            conversation=conversation, user=member, status=Participant.Status.ACTIVE
+        )
+        message_append(conversation=conversation, author=author, body="Здравствуйте")
     addresses = [
         "/",
         "/forums/",
@@ -124,6 +138,13 @@ def _check_header(page, *, signed_in: bool, where: str) -> None:
     search = header.locator(".search-toggle:visible, #site-search:visible")
     _inside(page, search, "search", where)
     if signed_in:
+        _inside(page, header.locator(".header-messages"), "«Сообщения»", where)
+        _inside(
+            page,
+            header.locator(".header-messages .badge"),
+            "the messages' count",
+            where,
+        )
         _inside(page, header.locator(".header-bell"), "the bell", where)
         _inside(page, header.locator(".header-bell .badge"), "the unread count", where)
         _inside(page, header.locator("#user-menu"), "the member's menu", where)
@@ -196,9 +217,10 @@ def test_the_menus_work_from_the_keyboard_on_a_phone(phone, live_server):
     browser_log_in(phone, live_server, member)
     phone.goto("/forums/")
 
-    # Tab reaches, in order: skip link, site name, menu, search, bell, own menu.
+    # Tab reaches, in order: skip link, site name, menu, search, messages,
+    # bell, own menu.
     order = []
-    for _ in range(6):
+    for _ in range(7):
         phone.keyboard.press("Tab")
         order.append(
             phone.evaluate(
@@ -210,6 +232,7 @@ def test_the_menus_work_from_the_keyboard_on_a_phone(phone, live_server):
         "navbar-brand fw-semibold",
         "nav-more",
         "header-button search-toggle",
+        "header-messages",
         "header-bell",
         "user-menu",
     ]

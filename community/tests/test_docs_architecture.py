@@ -12,7 +12,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
-APPS = ("community", "forums", "accounts", "materials", "masterclasses", "circles")
+APPS = (
+    "community",
+    "forums",
+    "accounts",
+    "materials",
+    "masterclasses",
+    "circles",
+    "conversations",
+)
 LONGEST_LINE = 1000
 
 

@@ -16,9 +16,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from accounts.tests.factories import BlogPostFactory
+from accounts.models import Follow
+from accounts.tests.factories import BlogPostFactory, UserFactory
 from community import recognition
 from community.models import Badge
+from conversations import services as conversations
 from forums.tests.factories import PostFactory, SectionFactory, TopicFactory
 from masterclasses.tests.factories import MasterClassFactory
 from materials import services as materials
@@ -125,7 +127,14 @@ def world(member):
     materials.collection_create(owner=member, title="Мои уроки")
     MasterClassFactory()
     recognition.badges_sync()
+    colleague = UserFactory()
+    Follow.objects.create(follower=member, followee=colleague)
+    conversation = conversations.conversation_start(
+        sender=colleague, recipients=[member], subject="Дроби", body="Добрый день!"
+    )
     return {
+        "colleague": colleague,
+        "conversation": conversation,
         "section": section,
         "topic": topic,
         "blog_post": post,
@@ -179,6 +188,10 @@ GET_PAGES = {
     ),
     "notifications": (lambda w: reverse("notifications"), ["page"]),
     "bookmarks": (lambda w: reverse("accounts:bookmarks"), ["page"]),
+    "messages": (lambda w: reverse("conversations:inbox"), ["tab", "q", "page"]),
+    "conversation": (lambda w: w["conversation"].get_absolute_url(), ["page"]),
+    "compose": (lambda w: reverse("conversations:compose"), ["to"]),
+    "lines": (lambda w: reverse("lines:list"), ["page"]),
 }
 
 
@@ -216,6 +229,11 @@ FORMS = {
     "privacy": lambda w: reverse("accounts:settings_privacy"),
     "bookmark": lambda w: reverse("accounts:bookmark_toggle"),
     "language": lambda w: reverse("language_set"),
+    "compose": lambda w: reverse("conversations:compose"),
+    "message_reply": lambda w: reverse(
+        "conversations:reply", args=[w["conversation"].pk]
+    ),
+    "message_settings": lambda w: reverse("conversations:settings"),
 }
 
 # Where each form is shown, when not at the address it posts to.
@@ -226,6 +244,7 @@ FORM_PAGES = {
     "collect": lambda w: w["material"].get_absolute_url(),
     "bookmark": lambda w: w["material"].get_absolute_url(),
     "language": lambda w: reverse("home"),
+    "message_reply": lambda w: w["conversation"].get_absolute_url(),
 }
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.DOTALL)

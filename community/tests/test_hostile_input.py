@@ -52,6 +52,8 @@ def superuser_client(client):
         "/masterclasses/feed/%00.ics",
         "/unsubscribe/%00/",
         "/admin/%00/",
+        "/messages/%00/",
+        "/lines/%00/",
     ],
 )
 def test_nul_in_the_path_is_a_404_before_any_query(
@@ -73,6 +75,7 @@ def test_nul_in_the_path_is_a_404_before_any_query(
         "/members/?q=x&sub%00ject=1",
         "/tags/suggest/?q=%00",
         "/masterclasses/?subject=%00",
+        "/messages/?q=%00",
     ],
 )
 def test_nul_in_the_query_string_is_the_sites_400_page(

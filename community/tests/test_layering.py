@@ -18,7 +18,7 @@ COMMUNITY = Path(__file__).resolve().parents[1]
 ROOT = COMMUNITY.parent
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
-DOMAIN_APPS = ("forums", "materials", "masterclasses", "circles")
+DOMAIN_APPS = ("forums", "materials", "masterclasses", "circles", "conversations")
 
 # The two modules that are wiring, not the layer: they may import any app.
 WIRING = {

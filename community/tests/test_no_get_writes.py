@@ -8,8 +8,9 @@ written where it belongs (rule badges: on migrate and nightly).
 A member's read position in a topic, which moves when they open a page of
 posts not read before, is written by a task the page enqueues
 (``forums.services.topic_read_on``); re-reading enqueues nothing. A file download is
-counted the same way (once a day per member and material). The last tests
-pin both down.
+counted the same way (once a day per member and material). How far a member
+has read a conversation waits in the cache for the beat
+(``conversations.services.reads``). The last tests pin them down.
 """
 
 import datetime
@@ -26,10 +27,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts import services as accounts_services
+from accounts.models import Follow, User
 from accounts.tasks import visits_flush_task
 from accounts.tests.factories import BlogPostFactory, UserFactory
-from community.models import Badge
+from community.models import Badge, Subject
+from conversations import services as conversations
+from conversations.models import Participant
+from conversations.services import lines
+from conversations.tasks import reads_flush_task
 from forums import selectors as forum_selectors
 from forums import services as forum_services
 from forums.models import Topic
@@ -65,6 +71,14 @@ def site():
     masterclass = MasterClassFactory(host=author)
     blog_post = BlogPostFactory(author=author)
     badge = Badge.objects.filter(is_manual=False).order_by("key").first()
+    line = lines.line_create(
+        by=accounts_services.user_grant_role(
+            user=UserFactory(), role=accounts_services.MODERATORS
+        ),
+        subject=Subject.objects.order_by("position").first(),
+        title="Консультации по математике",
+        description="Отвечают эксперты.",
+    )
     return {
         "home": reverse("home"),
         "forum index": reverse("forums:index"),
@@ -84,7 +98,10 @@ def site():
         "badge": badge.get_absolute_url(),
         "members of the month": reverse("members_of_the_month"),
         "members": reverse("accounts:directory"),
+        "consultation lines": reverse("lines:list"),
+        "consultation line": reverse("lines:detail", args=[line.slug]),
         "_topic": topic,
+        "_author": author,
     }
 
 
@@ -95,7 +112,30 @@ MEMBER_PAGES = {
     "bookmarks": "accounts:bookmarks",
     "my materials": "materials:mine",
     "my master-classes": "masterclasses:mine",
+    "messages": "conversations:inbox",
+    "message requests": "conversations:inbox",
+    "new conversation": "conversations:compose",
+    "message settings": "conversations:settings",
 }
+# The inbox's other tabs (the requests, the archive) and its search.
+MEMBER_PAGE_QUERIES = {"message requests": "?tab=requests"}
+
+
+def _conversation(author, member, *, messages: int):
+    """A conversation of ``author`` with ``member`` (who follows them), with
+    ``messages`` messages: two pages and more when there are enough."""
+    Follow.objects.get_or_create(follower=member, followee=author)
+    conversation = conversations.conversation_start(
+        sender=author, recipients=[member], subject="Дроби", body="Первое"
+    )
+    for number in range(2, messages + 1):
+        conversations.message_send(
+            conversation=conversation,
+            author=author if number % 2 else member,
+            body=f"Сообщение {number}",
+        )
+    conversation.refresh_from_db()
+    return conversation
 
 
 def _load_all(client: Client, pages: dict[str, str]) -> dict[str, list[str]]:
@@ -153,9 +193,16 @@ def test_member_get_writes_nothing(site):
     client.force_login(member)
     _away(member, minutes=45)  # so the first page starts a new visit
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    conversation = _conversation(site["_author"], member, messages=35)
     pages = {
         **_pages(site),
-        **{name: reverse(url_name) for name, url_name in MEMBER_PAGES.items()},
+        **{
+            name: reverse(url_name) + MEMBER_PAGE_QUERIES.get(name, "")
+            for name, url_name in MEMBER_PAGES.items()
+        },
+        "a conversation": conversation.get_absolute_url(),
+        "a conversation, page 1": conversation.get_absolute_url() + "?page=1",
+        "messages searched": reverse("conversations:inbox") + "?q=дроби",
     }
 
     found = _load_all(client, pages)
@@ -237,3 +284,25 @@ def test_a_download_is_counted_by_a_task_not_the_request(
     assert download_record_task(*enqueued[0]) is True  # as the worker runs it
     assert download_record_task(*enqueued[0]) is False  # twice counts once
     assert Material.objects.get(pk=material.pk).download_count == 1
+
+
+def test_reading_a_conversation_is_written_by_the_beat_not_the_page(site):
+    member = UserFactory()
+    conversation = _conversation(site["_author"], member, messages=35)
+    participant = Participant.objects.get(conversation=conversation, user=member)
+    read_before = participant.read_number  # their own last message
+    assert read_before < conversation.last_number
+    client = Client()
+    client.force_login(member)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(conversation.get_absolute_url() + "?page=1")
+        client.get(conversation.get_absolute_url())
+
+    assert first.status_code == 200
+    assert _writes(queries) == []
+    participant.refresh_from_db()
+    assert participant.read_number == read_before  # not yet: the beat writes it
+    reads_flush_task()  # as the beat runs it
+    participant.refresh_from_db()
+    assert participant.read_number == conversation.last_number

@@ -256,6 +256,82 @@ def test_seed_demo_communities_hold_topics_materials_and_a_meeting_once():
     ).exists()
 
 
+def test_seed_demo_fills_conversations_a_request_and_answered_lines_once():
+    """Two colleagues who follow each other write; a request from a colleague
+    the demo teacher does not follow waits for her; each subject of the
+    demo forum's sections has a line whose question its expert answered."""
+    from accounts.models import Follow
+    from community.management.commands.seed_demo import (
+        CONVERSATIONS,
+        LINES,
+        SECTIONS,
+    )
+    from community.selectors import unread_counts
+    from conversations.models import (
+        Conversation,
+        Line,
+        Message,
+        Participant,
+        Question,
+    )
+    from conversations.permissions_lines import line_experts
+
+    def sizes() -> tuple[int, int, int, int, int]:
+        return (
+            Conversation.objects.count(),
+            Message.objects.count(),
+            Participant.objects.count(),
+            Line.objects.count(),
+            Question.objects.count(),
+        )
+
+    seed()
+    first = sizes()
+    seed()
+
+    assert sizes() == first
+    demo = User.objects.get(email="demo@kollegi.local")
+    petrov = User.objects.get(email="i.petrov@kollegi.local")
+    orlova = User.objects.get(email="g.orlova@kollegi.local")
+    assert Follow.objects.filter(follower=demo, followee=petrov).exists()
+    assert Follow.objects.filter(follower=petrov, followee=demo).exists()
+    talk = Conversation.objects.get(is_question=False, owner=petrov)
+    assert set(
+        talk.participants.filter(status=Participant.Status.ACTIVE).values_list(
+            "user__email", flat=True
+        )
+    ) == {demo.email, petrov.email}
+    assert talk.last_number == len(CONVERSATIONS[0][3]) == talk.messages.count()
+    assert {m.author_id for m in talk.messages.all()} == {demo.pk, petrov.pk}
+    assert all(CYRILLIC.search(m.body) for m in talk.messages.all())
+
+    # Orlova's first message waits for the demo teacher, who does not follow her.
+    assert not Follow.objects.filter(follower=demo, followee=orlova).exists()
+    waiting = Participant.objects.get(user=demo, status=Participant.Status.REQUEST)
+    assert waiting.conversation.owner == orlova
+    assert waiting.conversation.messages.count() == 1
+    # Only Petrov's last message counts in her header; the request does not.
+    assert unread_counts(user=demo)["messages"] == 1
+
+    subjects = {row[3] for row in SECTIONS if row[3]}
+    assert {row[0] for row in LINES} == subjects
+    for line in Line.objects.select_related("subject"):
+        assert line.subject.slug in subjects
+        question = Question.objects.get(line=line)
+        assert question.status == Question.Status.ANSWERED
+        assert question.answered_at is not None
+        assert question.expert.email in EXPERT_EMAILS
+        assert line_experts(line).filter(pk=question.expert_id).exists()
+        assert question.asker.email != question.expert.email
+        texts = question.conversation.messages.filter(kind=Message.Kind.TEXT)
+        assert list(texts.values_list("author_id", flat=True)) == [
+            question.asker_id,
+            question.expert_id,
+            question.asker_id,
+        ]
+    assert Line.objects.count() == len(subjects)
+
+
 def test_seed_demo_awards_earned_badges_and_counts_the_month():
     from community.models import BadgeAward, MonthlyContribution
 

@@ -66,6 +66,10 @@ def post_create(*, topic: Topic, author, body: str, quoted: Post | None = None) 
         body_html = _render(_check_body(body))
     except ValidationError:
         body_html = ""  # raised again below, after the topic's own refusal
+    # Whether the author's post waits for a moderator depends on the author
+    # (and the section's moderators), not on the topic's state: asked before
+    # the lock, so the next reply does not wait for this count.
+    pending = _needs_premoderation(author, topic.section)
     topic = (
         Topic.objects.select_for_update(of=("self",))
         .select_related("section")
@@ -83,7 +87,6 @@ def post_create(*, topic: Topic, author, body: str, quoted: Post | None = None) 
     ):
         return last
     _check_rate(author, topics=False)
-    pending = _needs_premoderation(author, topic.section)
     # Numbered under the topic's lock: the last post's number, read above.
     number = (last.number if last is not None else 0) + 1
     post = Post.objects.create(

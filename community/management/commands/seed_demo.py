@@ -24,8 +24,8 @@ TEACHERS = [
      "Казань", "tatarstan", "Europe/Moscow", ["mathematics", "algebra"],
      ["grade-7", "grade-8", "grade-9"]),
     ("i.petrov@kollegi.local", "Иван Петрович Петров", "МАОУ «Гимназия № 2»",
-     "Екатеринбург", "sverdlovsk", "Asia/Yekaterinburg", ["physics", "astronomy"],
-     ["grade-9", "grade-10", "grade-11"]),
+     "Екатеринбург", "sverdlovsk", "Asia/Yekaterinburg",
+     ["physics", "astronomy", "mathematics"], ["grade-9", "grade-10", "grade-11"]),
     ("e.smirnova@kollegi.local", "Елена Викторовна Смирнова", "ГБОУ «Школа № 1535»",
      "Москва", "moscow", "Europe/Moscow", ["russian-language", "literature"],
      ["grade-5", "grade-6", "grade-10"]),
@@ -230,6 +230,7 @@ FOLLOWS = [
     ("d.volkov@kollegi.local", "demo@kollegi.local"),
     ("t.sokolova@kollegi.local", "e.smirnova@kollegi.local"),
     ("demo@kollegi.local", "i.petrov@kollegi.local"),
+    ("i.petrov@kollegi.local", "demo@kollegi.local"),
     ("demo@kollegi.local", "e.smirnova@kollegi.local"),
     ("g.orlova@kollegi.local", "demo@kollegi.local"),
 ]
@@ -376,7 +377,90 @@ MASTERCLASSES = [
 ]
 
 MODERATOR_EMAIL = "moderator@kollegi.local"
-EXPERT_EMAILS = ["i.petrov@kollegi.local", "e.smirnova@kollegi.local"]
+# The Experts group: they review materials and answer the consultation lines
+# of the subjects in their profiles (mathematics, Russian, primary school).
+EXPERT_EMAILS = [
+    "i.petrov@kollegi.local",
+    "e.smirnova@kollegi.local",
+    "o.kuznetsova@kollegi.local",
+]
+
+# Conversations between colleagues: (sender, recipients, subject, messages as
+# (author, text); the first is the sender's). Petrov and the demo teacher
+# follow each other: their conversation is in both inboxes at once. Orlova's
+# first message waits for the demo teacher as a request: she does not follow
+# Orlova.
+CONVERSATIONS = [
+    ("i.petrov@kollegi.local", ["demo@kollegi.local"],
+     "Интегрированный урок: графики движения",
+     [("i.petrov@kollegi.local",
+       "Анна Сергеевна, добрый день! Хочу предложить интегрированный урок для "
+       "девятых классов: графики равномерного движения на физике и линейная "
+       "функция на алгебре. Возьмёте математическую часть?"),
+      ("demo@kollegi.local",
+       "Иван Петрович, с радостью! Линейную функцию мы как раз проходим в "
+       "ноябре. Предлагаю начать с задачи про два поезда: её можно решить и "
+       "графиком, и уравнением."),
+      ("i.petrov@kollegi.local",
+       "Отлично. Я подготовлю опыт с тележкой и секундомером, а дети построят "
+       "график по своим измерениям. Созвонимся в четверг после уроков?"),
+      ("demo@kollegi.local",
+       "Договорились: в четверг в 16:00 по Москве. Черновик плана пришлю "
+       "накануне."),
+      ("i.petrov@kollegi.local",
+       "Жду. А я пришлю таблицу измерений из прошлогоднего опыта — пригодится "
+       "для задач.")]),
+    ("g.orlova@kollegi.local", ["demo@kollegi.local"],
+     "Олимпиадный кружок в сельской школе",
+     [("g.orlova@kollegi.local",
+       "Анна Сергеевна, здравствуйте! Читаю ваш блог о подготовке к "
+       "олимпиадам. У нас в школе всего семь пятиклассников и нет кружка по "
+       "математике. Подскажите, с каких задач начать, чтобы дети не "
+       "испугались?")]),
+]  # fmt: skip
+# A consultation line for each subject of the demo forum's sections: (subject,
+# title, description, answer within days, its question as (asker, subject,
+# text), the answer as (expert, text), the asker's thanks).
+LINES = [
+    ("mathematics", "Методика преподавания математики",
+     "Эксперты по математике отвечают на вопросы о методике: как объяснить "
+     "трудную тему, подготовить к **ОГЭ и ЕГЭ**, построить кружок.", 3,
+     ("d.volkov@kollegi.local", "Степени: как о них говорят на алгебре?",
+      "Восьмиклассники на информатике путаются в системах счисления: им не "
+      "хватает понимания степеней. Как степень вводят на алгебре, чтобы я "
+      "говорил с детьми на том же языке?"),
+     ("i.petrov@kollegi.local",
+      "Дмитрий Александрович, в седьмом классе степень вводят как произведение "
+      "одинаковых множителей, на площади квадрата и объёме куба. Опирайтесь на "
+      "запись 2³ = 2 · 2 · 2 и таблицу степеней двойки до 2¹⁰. И покажите, что "
+      "разряды десятичной записи — тоже степени: 352 = 3 · 10² + 5 · 10 + 2."),
+     "Спасибо, Иван Петрович! Начну урок с разложения 352 — отличный мостик."),
+    ("russian-language", "Русский язык и литература: методическая помощь",
+     "Отвечаем на вопросы о преподавании русского языка и литературы, "
+     "проверке сочинений и едином орфографическом режиме.", 3,
+     ("demo@kollegi.local", "Орфография в тетрадях по математике",
+      "Нужно ли исправлять орфографические ошибки в тетрадях по математике и "
+      "снижать ли за них оценку? У нас в школе мнения расходятся."),
+     ("e.smirnova@kollegi.local",
+      "Анна Сергеевна, исправлять нужно: это единый орфографический режим, он "
+      "записан в локальных актах большинства школ. А оценку по математике за "
+      "орфографию не снижают. Подчеркните ошибку и попросите выписать слово "
+      "правильно; особенно следите за терминами: «перпендикуляр», "
+      "«параллельный», «биссектриса»."),
+     "Елена Викторовна, спасибо! Так и договоримся на методобъединении."),
+    ("primary-school", "Начальная школа: вопросы учителей",
+     "Учителя начальных классов с опытом отвечают на вопросы о первом классе, "
+     "адаптации и работе с родителями.", 5,
+     ("m.novikova@kollegi.local", "Готовность к школе: что важнее всего?",
+      "Весной выпускаем подготовительную группу. На что учителя первых классов "
+      "смотрят в первые недели? Что нам стоит успеть за оставшиеся месяцы?"),
+     ("o.kuznetsova@kollegi.local",
+      "Марина Юрьевна, важнее всего не чтение, а умение дослушать инструкцию "
+      "и выполнить её. Играйте в игры с правилами, учите правильно держать "
+      "карандаш и доводить дело до конца. И самостоятельность: переодеться, "
+      "собрать портфель, попросить о помощи словами."),
+     "Ольга Николаевна, спасибо! Добавим игры с правилами в каждый день."),
+]  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -422,7 +506,10 @@ class Command(SiteCommand):
         logins = [
             (pgettext("demo login", "teacher"), TEACHERS[0][0]),
             (pgettext("demo login", "moderator (admin site)"), MODERATOR_EMAIL),
-            (pgettext("demo login", "experts (reviews)"), ", ".join(EXPERT_EMAILS)),
+            (
+                pgettext("demo login", "experts (reviews, consultations)"),
+                ", ".join(EXPERT_EMAILS),
+            ),
         ]
         width = max(len(label) for label, _email in logins) + 2
         self.stdout.write(
@@ -469,6 +556,7 @@ class Command(SiteCommand):
         self._fill_materials()
         self._fill_masterclasses()
         self._fill_communities()
+        self._fill_conversations()
         self._recognise()
         # Some demo rows are made directly; the search box should find them all.
         for kind in search_kinds():
@@ -798,6 +886,67 @@ class Command(SiteCommand):
             capacity=25,
         )
         mc_services.masterclass_approve(masterclass=masterclass, moderator=moderator)
+
+    def _fill_conversations(self) -> None:
+        """Conversations between colleagues (one waiting as a request for the
+        demo teacher) and the consultation lines with a question answered;
+        each added once."""
+        from conversations import services as conversation_services
+        from conversations.models import Conversation, Line
+
+        users = {user.email: user for user in User.objects.all()}
+        # The demo's members joined today: past the new-member period here.
+        with override_settings(MODERATION_NEW_MEMBER_DAYS=0):
+            if not Conversation.objects.filter(is_question=False).exists():
+                for sender, recipients, subject, messages in CONVERSATIONS:
+                    (_author, first), *rest = messages
+                    conversation = conversation_services.conversation_start(
+                        sender=users[sender],
+                        recipients=[users[email] for email in recipients],
+                        subject=subject,
+                        body=first,
+                    )
+                    for author, text in rest:
+                        conversation_services.message_send(
+                            conversation=conversation, author=users[author], body=text
+                        )
+            if not Line.objects.exists():
+                self._fill_lines(users)
+
+    def _fill_lines(self, users: dict) -> None:
+        """A line per subject of the demo forum's sections, opened by the
+        moderator; a demo teacher asks it, its expert takes the question and
+        answers, the teacher thanks them."""
+        from conversations import services as conversation_services
+        from conversations.permissions_lines import line_experts
+        from conversations.services import lines as line_services
+
+        subjects = {subject.slug: subject for subject in Subject.objects.all()}
+        for slug, title, text, days, asked, answer, thanks in LINES:
+            line = line_services.line_create(
+                by=users[MODERATOR_EMAIL],
+                title=title,
+                description=text,
+                answer_within_days=days,
+                subject=subjects[slug],
+            )
+            (asker, subject, body), (expert, reply) = asked, answer
+            # A site seeded before this expert taught the subject asks nothing.
+            if not line_experts(line).filter(pk=users[expert].pk).exists():
+                continue
+            question = line_services.question_ask(
+                line=line, asker=users[asker], subject=subject, body=body
+            )
+            question = line_services.question_take(
+                question=question, expert=users[expert]
+            )
+            conversation = question.conversation
+            conversation_services.message_send(
+                conversation=conversation, author=users[expert], body=reply
+            )
+            conversation_services.message_send(
+                conversation=conversation, author=users[asker], body=thanks
+            )
 
     def _recognise(self) -> None:
         """The badges the demo members have earned, and this month's points."""
