@@ -54,10 +54,13 @@ def unread_conversations(user):
 
     from conversations.models import Participant
 
+    # Not the archive: an event ("X left") does not bring a conversation
+    # back from it, a message does (and counts then).
     return Participant.objects.filter(
         user_id=user.pk,
         status=Participant.Status.ACTIVE,
         is_muted=False,
+        is_archived=False,
         read_number__lt=F("conversation__last_number"),
     )
 

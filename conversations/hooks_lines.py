@@ -48,8 +48,13 @@ def register_kinds() -> None:
          _("A question of the line «%(target)s» is back in the queue"),
          _("%(count)s questions of the line «%(target)s» are back in the queue")),
     ]:  # fmt: skip
+        # A reminder is bound to the deadline: a digest would bring it late.
         notification_kind_register(
-            key=key, preference=kinds.PREFERENCE, one=one, many=many
+            key=key,
+            preference=kinds.PREFERENCE,
+            one=one,
+            many=many,
+            urgent=key == kinds.LINE_REMINDER,
         )
 
 

@@ -217,6 +217,11 @@ class Participant(models.Model):
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     # A request's answer, a report of it, a departure.
     answered_at = models.DateTimeField(_("request answered"), null=True, blank=True)
+    # The member reported the request: never cleared, so its sender waits
+    # CONVERSATIONS_REPORTED_REQUEST_DAYS whatever becomes of the row.
+    request_reported_at = models.DateTimeField(
+        _("request reported"), null=True, blank=True
+    )
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
 
     class Meta:

@@ -38,7 +38,8 @@ WRITE_REFUSALS: dict[str, Promise] = {
         "This member accepts messages only from colleagues: people they follow, "
         "of their school or of their communities."
     ),
-    "reported": _("This member reported your request recently."),
+    # Said without the report, which its reporter's sender is never told of.
+    "reported": _("This member does not take new conversations from you now."),
 }
 
 # Where a participant's memo is kept on the conversation object.
@@ -146,8 +147,7 @@ def _refusals_read(user, other_ids: list[int]) -> dict[int, str]:
                 Participant.objects.filter(
                     user_id=OuterRef("pk"),
                     added_by_id=user.pk,
-                    status=Participant.Status.REPORTED,
-                    answered_at__gte=since,
+                    request_reported_at__gte=since,
                 )
             ),
         )

@@ -26,6 +26,7 @@ from conversations.models import Conversation, Message, Participant
 from conversations.permissions import (
     can_edit_message,
     can_post,
+    is_staff,
     needs_request,
     participant_of,
     write_refusals,
@@ -143,7 +144,10 @@ def conversation_start(
 
 def _channel_closed(conversation: Conversation, author) -> bool:
     """Every other participant is blocked by the author or blocks them: a
-    block closes the channel both ways (in a group, the others still read)."""
+    block closes the channel both ways (in a group, the others still read);
+    staff always may write, as they may start (``permissions.write_refusal``)."""
+    if is_staff(author):
+        return False
     others = set(
         Participant.objects.filter(conversation=conversation)
         .exclude(user_id=author.pk)

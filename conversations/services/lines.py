@@ -465,6 +465,34 @@ def question_withdraw(*, question: Question, user) -> Question:
     return question
 
 
+def question_leave(*, conversation, user) -> bool:
+    """A participant leaves a question's conversation
+    (``services.conversation_leave`` asks first): the asker withdraws a
+    question not answered yet and then leaves as anyone; the expert holding
+    it gives it back to the line's experts at once, as at its deadline, and
+    this is their departure (returns True). Otherwise False: the caller
+    lets them leave."""
+    question = (
+        Question.objects.select_related("line", "conversation", "expert")
+        .filter(conversation=conversation)
+        .first()
+    )
+    if question is None:
+        return False
+    if user.pk == question.asker_id:
+        if question.status in (Question.Status.OPEN, Question.Status.TAKEN):
+            Question.objects.filter(
+                pk=question.pk,
+                status__in=[Question.Status.OPEN, Question.Status.TAKEN],
+            ).update(status=Question.Status.WITHDRAWN)
+            question.status = Question.Status.WITHDRAWN
+            changes.question_changed(question)
+        return False
+    if question.status == Question.Status.TAKEN and question.expert_id == user.pk:
+        return _release(question, timezone.now(), due=False)
+    return False
+
+
 def question_message_posted(message: Message) -> Question | None:
     """A message was sent in a question's conversation (``message_send``
     calls this when ``conversation.is_question``): the first text message of
@@ -512,6 +540,8 @@ def _remind(question: Question, now) -> bool:
         if not claimed:
             return False
         changes.question_changed(question)
+        if question.expert is None:
+            return False  # nobody to remind: the release comes at the deadline
         community.notify(
             recipient=question.expert,
             kind=kinds.LINE_REMINDER,
@@ -523,14 +553,17 @@ def _remind(question: Question, now) -> bool:
     return True
 
 
-def _release(question: Question, now) -> bool:
+def _release(question: Question, now, *, due: bool = True) -> bool:
+    """The question goes back to the line: past its deadline (``due``), or
+    now when its expert leaves. Claimed once by a conditional UPDATE."""
     expert = question.expert
     with transaction.atomic():
+        late = {"due_at__lte": now} if due else {}
         claimed = Question.objects.filter(
             pk=question.pk,
             status=Question.Status.TAKEN,
             expert_id=question.expert_id,
-            due_at__lte=now,
+            **late,
         ).update(
             status=Question.Status.OPEN,
             expert=None,
@@ -544,8 +577,11 @@ def _release(question: Question, now) -> bool:
         event = message_append(
             conversation=conversation, author=expert, kind=Message.Kind.LEFT
         )
-        _expert_leaves(question, expert.pk, until=event.number, now=now)
-        changes.participants_changed(conversation, [expert.pk])
+        # An expert whose account is gone has no row left to close.
+        released = [expert.pk] if expert is not None else []
+        for pk in released:
+            _expert_leaves(question, pk, until=event.number, now=now)
+        changes.participants_changed(conversation, released)
         changes.message_posted(event, _active_ids(question))
         changes.question_changed(question)
         line = question.line
@@ -553,7 +589,7 @@ def _release(question: Question, now) -> bool:
         experts = line_experts(line).exclude(pk=question.asker_id)
         community.notify_many(
             recipients=get_user_model()
-            .objects.filter(Q(pk__in=experts.values("pk")) | Q(pk=expert.pk))
+            .objects.filter(Q(pk__in=experts.values("pk")) | Q(pk__in=released))
             .only("pk", "is_active"),
             kind=kinds.LINE_RELEASED,
             url=line_url(line),

@@ -152,6 +152,12 @@ def conversation_leave(*, conversation: Conversation, user) -> None:
     participant.refresh_from_db(fields=["status", "role"])
     if participant.status != Participant.Status.ACTIVE:
         return
+    if conversation.is_question:
+        from conversations.services import lines
+
+        # Its expert gives the question back; its asker withdraws it.
+        if lines.question_leave(conversation=conversation, user=user):
+            return
     if participant.role == Participant.Role.OWNER and not conversation.is_question:
         _owner_hand_on(conversation, participant)
     _depart(conversation, participant, status=Participant.Status.LEFT, by=user)

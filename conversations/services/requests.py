@@ -121,5 +121,9 @@ def request_report(*, participant: Participant, reason: str) -> Participant:
         except ValidationError as error:
             if error.code != "twice":
                 raise
+    # Kept whatever becomes of the row (the sender may remove the member):
+    # the sender's next request waits the days out (``write_refusal``).
+    participant.request_reported_at = timezone.now()
+    participant.save(update_fields=["request_reported_at"])
     _answer(participant, Participant.Status.REPORTED, closed=True)
     return participant

@@ -526,3 +526,82 @@ def test_a_question_sent_twice_at_once_is_asked_once(line, experts):
     assert again == first
     assert Question.objects.count() == 1
     assert _told(experts[0], kinds.LINE_QUESTION) == 1
+
+
+def test_the_holding_expert_who_leaves_gives_the_question_back(line, experts):
+    """Leaving a question one holds is giving it back to the line at once,
+    as at its deadline: it waits for an expert again, the others are told."""
+    holder, other = experts
+    question = asked(line)
+    lines.question_take(question=question, expert=holder)
+
+    services.conversation_leave(conversation=question.conversation, user=holder)
+
+    question.refresh_from_db()
+    assert (question.status, question.expert) == (Question.Status.OPEN, None)
+    assert _participant(question, holder).status == Participant.Status.LEFT
+    assert _told(other, kinds.LINE_RELEASED) == 1
+    lines.question_take(question=question, expert=other)
+
+
+def test_the_asker_who_leaves_withdraws_the_question(line, experts):
+    """An asker who leaves their question takes it off the queue: no expert
+    answers into a conversation its asker no longer reads."""
+    question = asked(line)
+
+    services.conversation_leave(conversation=question.conversation, user=question.asker)
+
+    question.refresh_from_db()
+    assert question.status == Question.Status.WITHDRAWN
+    with pytest.raises(ValidationError):
+        lines.question_take(question=question, expert=experts[0])
+
+
+def test_a_released_question_whose_expert_is_gone_goes_back_quietly(line, experts):
+    """The deadline run does not stop at a question whose expert's account
+    was removed outright: it goes back to the line, the next is released."""
+    gone, holder = experts
+    first, second = asked(line), asked(line)
+    lines.question_take(question=first, expert=gone)
+    lines.question_take(question=second, expert=holder)
+    due = max(
+        Question.objects.filter(pk__in=[first.pk, second.pk]).values_list(
+            "due_at", flat=True
+        )
+    )
+    gone.delete()
+
+    assert lines.line_deadlines_run(now=due - datetime.timedelta(hours=1)) == (1, 0)
+    assert lines.line_deadlines_run(now=due) == (0, 2)
+    assert set(
+        Question.objects.filter(pk__in=[first.pk, second.pk]).values_list(
+            "status", flat=True
+        )
+    ) == {Question.Status.OPEN}
+
+
+def test_the_reminder_is_urgent_for_an_expert_on_digests(
+    line, experts, settings, django_capture_on_commit_callbacks
+):
+    """A reminder bound to a deadline reaches an expert who chose digests by
+    e-mail at once."""
+    from django.core import mail
+
+    from accounts.models import NotificationSetting
+
+    settings.LINES_REMINDER_HOURS = 24
+    holder = experts[0]
+    NotificationSetting.objects.create(
+        user=holder,
+        kind=NotificationSetting.Kind.MESSAGES,
+        delivery=NotificationSetting.Delivery.DIGEST,
+    )
+    question = asked(line)
+    lines.question_take(question=question, expert=holder)
+    due = Question.objects.get(pk=question.pk).due_at
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminded = lines.line_deadlines_run(now=due - datetime.timedelta(hours=5))
+    assert reminded == (1, 0)
+    assert [holder.email] in [letter.to for letter in mail.outbox]

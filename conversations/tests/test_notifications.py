@@ -269,3 +269,44 @@ def test_a_dead_workers_claim_goes_stale_and_the_sweep_tells_once(
 
     [notice] = _told(member)
     assert notice.count == 1
+
+
+@pytest.mark.parametrize(
+    ("delivery", "stored", "emailed"),
+    [("email", True, 1), ("digest", True, 1), ("site", True, 0), ("off", False, 0)],
+)
+def test_a_message_follows_the_members_choice_and_is_urgent(
+    delivery, stored, emailed, django_capture_on_commit_callbacks
+):
+    """The message kind obeys the member's switch for messages; chosen for
+    the digest, it is e-mailed at once all the same (urgent)."""
+    from accounts.models import NotificationSetting
+
+    owner, member = EstablishedUserFactory.create_batch(2)
+    NotificationSetting.objects.create(
+        user=member, kind=NotificationSetting.Kind.MESSAGES, delivery=delivery
+    )
+    conversation = conversation_with(owner, member)
+
+    _send(conversation, owner, "Раз", django_capture_on_commit_callbacks)
+
+    assert bool(_told(member)) is stored
+    assert len(mail.outbox) == emailed
+
+
+def test_an_event_in_an_archived_conversation_is_not_counted_unread(
+    django_capture_on_commit_callbacks,
+):
+    """The archive keeps what an event ("X left") brings: the header counts
+    no conversation the member cannot see in the inbox; a message brings it
+    back, and counts."""
+    owner, member, leaver = EstablishedUserFactory.create_batch(3)
+    conversation = conversation_with(owner, member, leaver)
+    services.conversation_archive(
+        participant=participant(conversation, member), archived=True
+    )
+    services.conversation_leave(conversation=conversation, user=leaver)
+    assert unread_counts(user=member)["messages"] == 0
+
+    _send(conversation, owner, "Вернёмся к делу", django_capture_on_commit_callbacks)
+    assert unread_counts(user=member)["messages"] == 1

@@ -428,3 +428,34 @@ def test_only_a_site_moderator_hides_a_message_and_it_is_on_record():
     message.refresh_from_db()
     assert message.is_hidden
     assert AuditEntry.objects.filter(action="conversation_message_hide").count() == 1
+
+
+def test_staff_write_on_through_a_block():
+    """Staff may start a conversation with a member who blocked them, and
+    go on writing in it: a block does not close staff's channel."""
+    from accounts.models import Block
+
+    staff = EstablishedUserFactory(is_staff=True)
+    member = EstablishedUserFactory()
+    Block.objects.create(blocker=member, blocked=staff)
+    conversation = _start(staff, member)
+
+    message = services.message_send(
+        conversation=conversation, author=staff, body="Второе сообщение"
+    )
+
+    assert message.number == 2
+
+
+def test_the_refusal_after_a_report_does_not_name_it():
+    """Its sender is never told of a report: the reason says only that the
+    member takes no new conversation from them now."""
+    from django.utils import translation
+
+    from conversations.permissions import WRITE_REFUSALS
+
+    for language in ("ru", "en"):
+        with translation.override(language):
+            said = str(WRITE_REFUSALS["reported"]).lower()
+        for word in ("report", "жалоб", "пожал"):
+            assert word not in said

@@ -114,9 +114,22 @@ def test_reporting_files_a_report_and_keeps_the_sender_away_for_30_days(
     # Others may still write; after 30 days the sender may too.
     assert write_refusal(EstablishedUserFactory(), recipient) == ""
     Participant.objects.filter(pk=mine.pk).update(
-        answered_at=timezone.now() - datetime.timedelta(days=31)
+        request_reported_at=timezone.now() - datetime.timedelta(days=31)
     )
     assert write_refusal(sender, recipient) == ""
+
+
+def test_removing_the_reporter_does_not_shorten_the_30_days(request_waiting):
+    """The sender removes the member who reported the request: the row is
+    no longer a reported request, the 30 days hold all the same."""
+    conversation, sender, recipient = request_waiting
+    services.request_report(
+        participant=participant(conversation, recipient), reason="spam"
+    )
+    services.member_remove(conversation=conversation, by=sender, user=recipient)
+
+    assert participant(conversation, recipient).status == Participant.Status.REMOVED
+    assert write_refusal(sender, recipient) == "reported"
 
 
 def test_a_report_needs_a_reason(request_waiting):
