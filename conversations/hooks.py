@@ -79,16 +79,17 @@ def register_audit_actions() -> None:
 def message_email_text(notifications: list) -> dict[int, str]:
     """The text each MESSAGE notification's e-mail quotes: the newest text
     message of its conversation (the first ``EMAIL_TEXT_LENGTH`` characters,
-    plain; only ACTIVE participants are told, and they read it all) — none
-    for a sensitive conversation or a consultation question, and none when
-    that message was deleted or hidden.
+    plain) — none for a sensitive conversation or a consultation question,
+    none when that message was deleted or hidden, and none for a member no
+    longer taking part when the letter goes (who left meanwhile reads
+    nothing new, in a letter neither).
 
-    One query for the batch (the newest text message of each conversation
-    named), whatever its size.
+    Two queries for the batch (the newest text message of each conversation
+    named; who still takes part), whatever its size.
     """
     from django.db.models import OuterRef, Subquery
 
-    from conversations.models import Conversation, Message
+    from conversations.models import Conversation, Message, Participant
 
     conversation_ids = {n.target_id for n in notifications if n.target_id}
     if not conversation_ids:
@@ -108,10 +109,20 @@ def message_email_text(notifications: list) -> dict[int, str]:
         for row in rows.only("pk")
         if row.text and row.text_deleted is None and not row.text_hidden
     }
+    if not texts:
+        return {}
+    taking_part = set(
+        Participant.objects.filter(
+            conversation_id__in=texts,
+            user_id__in={n.recipient_id for n in notifications},
+            status=Participant.Status.ACTIVE,
+        ).values_list("conversation_id", "user_id")
+    )
     return {
         notification.pk: texts[notification.target_id]
         for notification in notifications
         if notification.target_id in texts
+        and (notification.target_id, notification.recipient_id) in taking_part
     }
 
 

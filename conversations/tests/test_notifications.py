@@ -16,6 +16,7 @@ from conversations.tests.factories import (
     ConversationFactory,
     EstablishedUserFactory,
     conversation_with,
+    message_in,
     participant,
 )
 
@@ -310,3 +311,25 @@ def test_an_event_in_an_archived_conversation_is_not_counted_unread(
 
     _send(conversation, owner, "Вернёмся к делу", django_capture_on_commit_callbacks)
     assert unread_counts(user=member)["messages"] == 1
+
+
+def test_the_letter_quotes_nothing_to_one_who_left_before_it_went(
+    django_capture_on_commit_callbacks,
+):
+    """Told while taking part, gone when the letter goes: the letter quotes
+    no message (the newest may be one written after they left)."""
+    from conversations.hooks import message_email_text
+
+    owner, stayer, leaver = EstablishedUserFactory.create_batch(3)
+    conversation = conversation_with(owner, stayer, leaver)
+    with django_capture_on_commit_callbacks(execute=False):
+        message = services.message_send(
+            conversation=conversation, author=owner, body="Раз"
+        )
+        services.message_fanout(message.pk)
+    services.conversation_leave(conversation=conversation, user=leaver)
+    message_in(conversation, owner, "После ухода")
+
+    [gone] = _told(leaver)
+    [kept] = _told(stayer)
+    assert message_email_text([gone, kept]) == {kept.pk: "После ухода"}
