@@ -418,7 +418,17 @@ def test_a_left_member_gets_nothing_new_and_sees_they_left(client, pair, anna, b
     # the others see the event in its place
     others = _as(client, anna).get(pair.get_absolute_url()).content.decode()
     assert 'id="m-2"' in others
-    assert boris.profile.shown_name in others
+    assert f"{boris.profile.shown_name} вышел(а) из переписки" in others
+
+
+def test_the_reply_form_has_the_forums_markdown_editor(client, pair, anna):
+    """The same editor as the forums' (toolbar, preview, pictures, drafts):
+    markdownx's widget through community.forms.MarkdownEditor."""
+    html = _as(client, anna).get(pair.get_absolute_url()).content.decode()
+
+    assert "data-md-editor" in html
+    assert "<markdown-toolbar" in html
+    assert "markdown-editor.js" in html
 
 
 def test_mute_and_archive_switch(client, pair, boris):
