@@ -21,6 +21,7 @@ from community.forms import (
     DescribedRadioSelect,
     MarkdownEditor,
     TagField,
+    usernames_parse,
 )
 from community.models import Grade, Subject
 from community.vocabulary import DEFAULT_TIME_ZONE, RUSSIAN_TIME_ZONES, Region
@@ -46,16 +47,6 @@ JOINING_DESCRIPTIONS = {
     Community.Joining.INVITATION: _("Only those the moderators invite."),
 }
 NO_REGION = _("Any region")
-
-
-def usernames_parse(text: str) -> list[str]:
-    """User names typed as "anna, @boris": without "@", repeats or blanks."""
-    names: list[str] = []
-    for part in (text or "").replace(";", ",").split(","):
-        name = part.strip().lstrip("@").strip()
-        if name and name not in names:
-            names.append(name)
-    return names
 
 
 class CommunityForm(BootstrapFormMixin, forms.ModelForm):

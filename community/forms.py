@@ -1,6 +1,8 @@
 """What every form on the site shares: Bootstrap classes on its widgets, the
 Markdown editor, and tags typed as a comma-separated list."""
 
+import re
+
 from django import forms
 from django.forms.widgets import Script
 from django.urls import reverse, reverse_lazy
@@ -130,6 +132,24 @@ class MarkdownEditor(MarkdownxWidget):
             "mention_url": reverse("accounts:mention_suggest") if self.mentions else "",
         }
         return context
+
+
+# Usernames typed one after another: commas, semicolons or spaces between.
+_USERNAME_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def usernames_parse(text: str) -> list[str]:
+    """The usernames in ``text`` ("anna, @boris"), in order, each once (any
+    case), without "@" or blanks: a username holds no space, comma or
+    semicolon."""
+    seen: set[str] = set()
+    names = []
+    for part in _USERNAME_SEPARATORS.split(text or ""):
+        name = part.strip().lstrip("@")
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
 
 
 def tags_parse(text: str) -> list[str]:

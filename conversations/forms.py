@@ -1,8 +1,6 @@
 """Conversations' forms: shape only; who may write to whom is the services'
 and ``conversations.permissions``' business."""
 
-import re
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -14,12 +12,12 @@ from community.forms import (
     BootstrapFormMixin,
     DescribedRadioSelect,
     MarkdownEditor,
+    usernames_parse,
 )
 from conversations.models import Conversation, Message, WhoMayWrite
 
 # Usernames as a member types them: separated by commas or spaces, an "@"
 # before each allowed (as mentions are written).
-_SEPARATORS = re.compile(r"[\s,;]+")
 
 # The choices as the settings page says them, each with its line below.
 WHO_MAY_WRITE_CHOICES = [
@@ -40,18 +38,6 @@ WHO_MAY_WRITE_DESCRIPTIONS = {
         "Nobody starts a conversation with you; the site's staff still may."
     ),
 }
-
-
-def usernames_parse(text: str) -> list[str]:
-    """The usernames in ``text``, in order, each once (any case), "@" dropped."""
-    seen: set[str] = set()
-    names = []
-    for part in _SEPARATORS.split(text or ""):
-        name = part.strip().lstrip("@")
-        if name and name.casefold() not in seen:
-            seen.add(name.casefold())
-            names.append(name)
-    return names
 
 
 class RecipientsField(forms.CharField):

@@ -1,18 +1,19 @@
 """The conversation page's forms: the reply, an edit, members to add, a
 request's report. They check shape; the services check the rules."""
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community.forms import MARKDOWN_HELP, BootstrapFormMixin, MarkdownEditor
+from community.forms import (
+    MARKDOWN_HELP,
+    BootstrapFormMixin,
+    MarkdownEditor,
+    usernames_parse,
+)
 from community.models import Report
 from conversations.models import Message
 
 BODY_MAX = Message._meta.get_field("body").max_length
-# Usernames typed one after another: commas, spaces, "@" before a name.
-USERNAME_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 class ReplyForm(BootstrapFormMixin, forms.Form):
@@ -41,11 +42,7 @@ class MembersAddForm(BootstrapFormMixin, forms.Form):
     )
 
     def clean_usernames(self) -> list[str]:
-        names = []
-        for part in USERNAME_SEPARATORS.split(self.cleaned_data["usernames"]):
-            name = part.strip().lstrip("@")
-            if name and name.lower() not in {known.lower() for known in names}:
-                names.append(name)
+        names = usernames_parse(self.cleaned_data["usernames"])
         if not names:
             raise forms.ValidationError(_("Type at least one username."))
         return names

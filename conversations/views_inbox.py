@@ -18,19 +18,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from community.forms import usernames_parse
 from community.standing import is_restricted
 from conversations import selectors, services
-from conversations.forms import (
-    ComposeForm,
-    InboxSearchForm,
-    MessageSettingsForm,
-    usernames_parse,
-)
+from conversations.forms import ComposeForm, InboxSearchForm, MessageSettingsForm
 from conversations.models import Participant
 from conversations.permissions import (
     WRITE_REFUSALS,
     message_settings_of,
-    write_refusal,
+    write_refusals,
 )
 
 TABS = [
@@ -156,8 +152,10 @@ def compose(request: HttpRequest) -> HttpResponse:
         names = list(dict.fromkeys(names))[:TO_NAMES_MAX]
         users, context["unknown"] = _recipients_named(names)
         allowed = []
+        # Every recipient's reason in one query.
+        refusals = write_refusals(sender, users)
         for user in users:
-            code = write_refusal(sender, user)
+            code = refusals[user.pk]
             if code:
                 context["refused"].append((user, WRITE_REFUSALS[code]))
             else:
