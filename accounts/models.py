@@ -383,6 +383,7 @@ class NotificationSetting(models.Model):
         RECOGNITION = "recognition", _("badges")
         COMMUNITIES = "communities", _("communities")
         MESSAGES = "messages", _("messages")
+        COURSES = "courses", _("courses")
 
     class Delivery(models.TextChoices):
         EMAIL = "email", _("by e-mail at once")
@@ -425,6 +426,8 @@ NOTIFICATION_DEFAULTS = {
     NotificationSetting.Kind.COMMUNITIES: NotificationSetting.Delivery.EMAIL,
     # Messages to the member (never a request, which waits unseen).
     NotificationSetting.Kind.MESSAGES: NotificationSetting.Delivery.EMAIL,
+    # Courses as master-classes: the digest; deadlines are urgent kinds.
+    NotificationSetting.Kind.COURSES: NotificationSetting.Delivery.DIGEST,
 }
 
 

@@ -34,6 +34,7 @@ from django.urls import NoReverseMatch, reverse
 
 from community import (
     badges,
+    certificates,
     feeds,
     home,
     inbox,
@@ -74,6 +75,7 @@ registry_checked("tag feed sources", lambda: feeds._tag_sources)
 registry_checked("sitemap sections", lambda: sitemaps._sections)
 registry_checked("tag page sources", lambda: tags._sources)
 registry_checked("unread sources", lambda: notifications._unread_sources)
+registry_checked("certificate sources", lambda: certificates._sources)
 
 
 def _key(key: Hashable) -> str:

@@ -40,6 +40,14 @@ class BootstrapFormMixin:
         bootstrap_widgets(self.fields.values())
 
 
+class ScaleRadioSelect(forms.RadioSelect):
+    """Radio buttons of a short scale (a score from 5 to 1): in one line,
+    wrapping on a narrow screen, instead of one under another
+    (``partials/components/form_row.html``: ``.choice-list-scale``)."""
+
+    scale = True
+
+
 class DescribedRadioSelect(forms.RadioSelect):
     """Radio buttons, each with a line saying what the choice means.
 

@@ -33,6 +33,7 @@ COLLECTION_ITEMS = "collection_items"
 REPORTS = "reports"
 MASTERCLASSES = "masterclasses"
 MATERIALS = "materials"
+COURSES = "courses"
 IMAGES = "images"
 
 HOUR = datetime.timedelta(hours=1)
@@ -98,6 +99,11 @@ def _message(kind: str, limit: int) -> str:
             "New members may share %(limit)d material an hour; please try again later.",
             "New members may share %(limit)d materials an hour; "
             "please try again later.",
+            limit,
+        ),
+        COURSES: ngettext(
+            "New members may create %(limit)d course an hour; please try again later.",
+            "New members may create %(limit)d courses an hour; please try again later.",
             limit,
         ),
         IMAGES: ngettext(

@@ -646,6 +646,8 @@ class SearchEntry(models.Model):
     # ",3,7," and ",grade-5,grade-6,": filters by containment on both databases.
     subjects = models.CharField(max_length=200, blank=True)
     grades = models.CharField(max_length=300, blank=True)
+    # Academic hours, for the kinds that have them (courses): a range filter.
+    hours = models.PositiveSmallIntegerField(_("academic hours"), null=True, blank=True)
     date = models.DateTimeField(_("date"))
     audience = models.CharField(
         max_length=10, choices=Audience.choices, default=Audience.EVERYONE

@@ -31,7 +31,7 @@ from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, Model, QuerySet, Value
+from django.db.models import Count, F, Model, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html, strip_tags
@@ -63,6 +63,8 @@ class SearchDocument:
     tags: Iterable[str] = ()
     subject_ids: Iterable[int] = ()
     grade_slugs: Iterable[str] = ()
+    # Academic hours, for the kinds that have them (courses): a range filter.
+    hours: int | None = None
     author_id: int | None = None
     members_only: bool = False
     # Only the members of this group (a community) may find it (``community.audience``).
@@ -126,6 +128,7 @@ def _entry_values(kind: SearchKind, document: SearchDocument) -> dict:
         "url": document.url[:500],
         "subjects": f",{subjects}," if subjects else "",
         "grades": f",{grades}," if grades else "",
+        "hours": document.hours,
         "date": document.date,
         "audience": (
             SearchEntry.Audience.GROUP
@@ -162,6 +165,7 @@ _UPSERT_FIELDS = [
     "url",
     "subjects",
     "grades",
+    "hours",
     "date",
     "audience",
     "group_id",
@@ -300,6 +304,10 @@ class SearchFilters:
     subject_id: int | None = None
     grade_slug: str = ""
     since: datetime.datetime | None = None
+    # Academic hours, inclusive. They narrow only the entries that carry
+    # hours (courses): the other kinds' tabs and counts stay as they are.
+    hours_min: int | None = None
+    hours_max: int | None = None
 
 
 @dataclass
@@ -336,6 +344,14 @@ def _filtered(entries: QuerySet, filters: SearchFilters) -> QuerySet:
         entries = entries.filter(grades__contains=f",{filters.grade_slug},")
     if filters.since:
         entries = entries.filter(date__gte=filters.since)
+    if filters.hours_min is not None:
+        entries = entries.filter(
+            Q(hours__gte=filters.hours_min) | Q(hours__isnull=True)
+        )
+    if filters.hours_max is not None:
+        entries = entries.filter(
+            Q(hours__lte=filters.hours_max) | Q(hours__isnull=True)
+        )
     return entries
 
 
@@ -385,6 +401,8 @@ def search(
         filters.subject_id,
         filters.grade_slug,
         filters.since.date() if filters.since else None,
+        filters.hours_min,
+        filters.hours_max,
         user.is_authenticated,
         # What a member finds depends on their groups (``community.audience``):
         # members of the same groups (most often none) share the results.

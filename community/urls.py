@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from community import (
     views,
+    views_certificates,
     views_design,
     views_inbox,
     views_recognition,
@@ -16,7 +17,6 @@ from community import (
 )
 from community.feeds import TagFeed
 from community.views_discovery import robots_txt, sitemap_index, sitemap_section
-from masterclasses import views as masterclass_views
 
 # The admin login goes through allauth's, so that its rate limits apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -82,9 +82,10 @@ urlpatterns = [
     path("communities/", include("circles.urls")),
     path("messages/", include("conversations.urls")),
     path("lines/", include("conversations.urls_lines")),
+    path("courses/", include("courses.urls")),
     path(
         "certificates/<str:code>/",
-        masterclass_views.certificate_verify,
+        views_certificates.certificate_verify,
         name="certificate_verify",
     ),
     # The inbox's queues, in the admin site's frame (before its catch-all).

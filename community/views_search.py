@@ -11,6 +11,11 @@ from community.forms import BootstrapFormMixin
 from community.models import Grade, Subject
 
 PER_PAGE = 20
+# The kinds whose entries carry academic hours (``SearchDocument.hours``):
+# their tabs offer the hours filter.
+HOURS_KINDS = frozenset({"courses"})
+# Bounds a search accepts for academic hours.
+HOURS_LIMIT = 1000
 
 
 class SearchForm(BootstrapFormMixin, forms.Form):
@@ -49,6 +54,12 @@ class SearchForm(BootstrapFormMixin, forms.Form):
             ("year", _("this year")),
         ],
     )
+    hours_min = forms.IntegerField(
+        label=_("Hours from"), min_value=0, max_value=HOURS_LIMIT, required=False
+    )
+    hours_max = forms.IntegerField(
+        label=_("Hours up to"), min_value=0, max_value=HOURS_LIMIT, required=False
+    )
 
     def clean_q(self) -> str:
         text = " ".join(self.cleaned_data["q"].split())
@@ -61,6 +72,24 @@ class SearchForm(BootstrapFormMixin, forms.Form):
     def clean_kind(self) -> str:
         kind = self.cleaned_data["kind"]
         return kind if kind in {item.key for item in search.search_kinds()} else ""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        low, high = data.get("hours_min"), data.get("hours_max")
+        if low is not None and high is not None and high < low:
+            self.add_error("hours_max", _("Up to must not be less than from."))
+        return data
+
+    @property
+    def hours_fields(self) -> list[forms.BoundField]:
+        return [self["hours_min"], self["hours_max"]]
+
+    def hours_shown(self, kind: str) -> bool:
+        """The hours filter is offered on the tabs of kinds with hours, and
+        wherever its values are wrong (so their errors are seen)."""
+        return kind in HOURS_KINDS or bool(
+            self.is_bound and (self["hours_min"].errors or self["hours_max"].errors)
+        )
 
 
 class _Ranked:
@@ -82,7 +111,11 @@ class _Ranked:
 
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    context = {"form": form, "kinds": search.search_kinds()}
+    context = {
+        "form": form,
+        "kinds": search.search_kinds(),
+        "hours_shown": form.hours_shown(request.GET.get("kind", "")),
+    }
     if not request.GET.get("q", "").strip():
         return render(request, "community/search.html", context)
     if not form.is_valid():
@@ -96,12 +129,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
             subject_id=data["subject"].pk if data["subject"] else None,
             grade_slug=data["grade"].slug if data["grade"] else "",
             since=search.since_for(data["period"]),
+            hours_min=data["hours_min"],
+            hours_max=data["hours_max"],
         ),
     )
     page = Paginator(_Ranked(results), PER_PAGE).get_page(request.GET.get("page"))
     words = search.query_words(data["q"])
     context.update(
         results=results,
+        hours_shown=form.hours_shown(results.kind),
         page_obj=page,
         rows=[(entry, search.snippet(entry, words)) for entry in page],
         tabs=[

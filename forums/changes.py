@@ -22,6 +22,7 @@ and the notifications do it.
 from community import services as community
 from community.audience import Audience
 from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, moved
+from community.evidence import REPLIED, evidence_record
 from community.search import search_audience_set, search_index, search_index_many
 from forums import kinds
 from forums.models import Post, Section, Topic
@@ -61,6 +62,10 @@ def replies_announced(replies: list[Post]) -> None:
     if not replies:
         return
     search_index_many(replies)
+    evidence_record(
+        REPLIED,
+        [(reply.author_id, reply.topic_id) for reply in replies if reply.author_id],
+    )
     for reply in replies:
         if _told(reply.topic.section):
             community.activity_record(

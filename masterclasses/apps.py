@@ -18,5 +18,6 @@ class MasterclassesConfig(AppConfig):
         hooks.register_tags()
         hooks.register_audit_actions()
         hooks.register_home()
+        hooks.register_certificates()
         search_documents.register()
         nav_register(url_name="masterclasses:list", title=_("Master-classes"), order=30)

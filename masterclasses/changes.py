@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from community import services as community
 from community.audience import Audience
 from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, moved
+from community.evidence import ATTENDED, evidence_record
 from community.search import search_index, search_index_many
 from masterclasses import kinds
 from masterclasses.models import MasterClass
@@ -86,6 +87,14 @@ def registrations_changed(masterclass: MasterClass) -> None:
     waiting moved in): the seats left and the waiting on visitors' pages. The
     index holds no counts."""
     moved(PUBLIC_PAGES)
+
+
+def attendance_changed(registration) -> None:
+    """A participant checked in or the host marked who came: other apps hear
+    of an attendance (``community.evidence``: a course's master-class unit is
+    done by it); a mark taken back is not told, a unit done stays done."""
+    if registration.attended:
+        evidence_record(ATTENDED, [(registration.user_id, registration.masterclass_id)])
 
 
 def masterclass_shown_changed(masterclass: MasterClass) -> None:

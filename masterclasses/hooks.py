@@ -459,3 +459,11 @@ def register_home() -> None:
         read=_home_upcoming,
         template="masterclasses/partials/_home_upcoming.html",
     )
+
+
+def register_certificates() -> None:
+    """Master-classes' certificates on the verification page."""
+    from community.certificates import certificate_source_register
+    from masterclasses.certificates import certificate_verified
+
+    certificate_source_register("masterclasses", certificate_verified)

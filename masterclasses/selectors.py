@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -104,7 +104,9 @@ def month(*, year: int, month_number: int, user) -> list[list[tuple]]:
 
 def masterclass_get(*, pk: int, user, for_page: bool = False) -> MasterClass:
     """The master-class the member may see, or 404; with ``for_page``, also
-    whether the member bookmarked it (``viewer_bookmarked``), in the same query."""
+    whether the member bookmarked it (``viewer_bookmarked``) and her
+    certificate of it (``viewer_certificate``, a pk: conducting before
+    participation; None before it is finished), in the same query."""
     masterclasses = MasterClass.objects.select_related(
         "host__profile", "subject"
     ).prefetch_related("cohosts__profile", "tags")
@@ -112,7 +114,12 @@ def masterclass_get(*, pk: int, user, for_page: bool = False) -> MasterClass:
         from accounts.selectors_relations import bookmarked_expression
 
         masterclasses = masterclasses.annotate(
-            viewer_bookmarked=bookmarked_expression(user=user, model=MasterClass)
+            viewer_bookmarked=bookmarked_expression(user=user, model=MasterClass),
+            viewer_certificate=Subquery(
+                Certificate.objects.filter(masterclass=OuterRef("pk"), user=user)
+                .order_by("kind")  # "conducting" < "participation"
+                .values("pk")[:1]
+            ),
         )
     masterclass = masterclasses.filter(pk=pk).first()
     if masterclass is None or not can_view_masterclass(user, masterclass):
@@ -228,17 +235,6 @@ def calendar_feed_owner(*, token: str):
     if CalendarFeed.objects.filter(user_id=user_id).exists():
         return None  # the member has made a new address since
     return get_user_model().objects.filter(pk=user_id).first()
-
-
-def certificate_get(*, code: str) -> Certificate:
-    certificate = (
-        Certificate.objects.select_related("masterclass__subject")
-        .filter(code=code)
-        .first()
-    )
-    if certificate is None:
-        raise Http404
-    return certificate
 
 
 def materials_of(*, masterclass: MasterClass):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from community.downloads import content_disposition
 from masterclasses import calendar as calendars
 from masterclasses import selectors, services
-from masterclasses.certificates import certificate_pdf
+from masterclasses.certificates import certificate_pdf, with_sheet_facts
 from masterclasses.forms import (
     CancelForm,
     CheckinForm,
@@ -130,6 +130,7 @@ def detail(
         "grades": masterclass.grades.all(),
         "materials": selectors.materials_of(masterclass=masterclass),
         "is_bookmarked": bool(getattr(masterclass, "viewer_bookmarked", False)),
+        "certificate_pk": getattr(masterclass, "viewer_certificate", None),
     }
     if hosting:
         context["participants"] = selectors.participants(masterclass=masterclass)
@@ -479,9 +480,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("masterclass__subject"), pk=pk
-    )
+    certificate = get_object_or_404(with_sheet_facts(Certificate.objects), pk=pk)
     if certificate.user_id != request.user.pk and not can_moderate_masterclasses(
         request.user
     ):
@@ -493,12 +492,3 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
         _("Certificate %(number)s.pdf") % {"number": certificate.number}
     )
     return response
-
-
-def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
-    """Public: confirms that a certificate with this code was issued, to whom."""
-    return render(
-        request,
-        "masterclasses/certificate_verify.html",
-        {"certificate": selectors.certificate_get(code=code)},
-    )

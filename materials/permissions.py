@@ -1,5 +1,7 @@
 """Who may see and change materials, ratings and collections."""
 
+from collections.abc import Iterable
+
 from materials.models import Collection, Material
 
 
@@ -67,19 +69,29 @@ def is_expert(user) -> bool:
     return _is_member(user) and user.has_perm("materials.add_review")
 
 
+def _school(user) -> str:
+    from accounts.models import school_key
+
+    return school_key(getattr(getattr(user, "profile", None), "school", ""))
+
+
+def review_conflict_between(user, authors: Iterable) -> str:
+    """Why ``user`` may not review the work of ``authors``: "own" (one of
+    them), "school" (a colleague of one of theirs), or ""."""
+    authors = list(authors)
+    if any(user.pk == author.pk for author in authors):
+        return "own"
+    mine = _school(user)
+    if mine and any(mine == _school(author) for author in authors):
+        return "school"
+    return ""
+
+
 def review_conflict(user, material: Material) -> str:
     """Why ``user`` may not review ``material``: "own", "school", or ""."""
     if user.pk == material.author_id:
         return "own"
-    from accounts.models import school_key
-
-    mine = school_key(getattr(getattr(user, "profile", None), "school", ""))
-    theirs = school_key(
-        getattr(getattr(material.author, "profile", None), "school", "")
-    )
-    if mine and mine == theirs:
-        return "school"
-    return ""
+    return review_conflict_between(user, [material.author])
 
 
 def can_submit_for_review(user, material: Material) -> bool:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "masterclasses",
     "circles",
     "conversations",
+    "courses",
     # Django's admin on our site: a list's address never breaks its page.
     "community.admin_site.AdminConfig",
     "django.contrib.auth",
@@ -301,6 +302,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conversations.tasks.line_deadlines_task",
         "schedule": 60.0 * 15,
     },
+    # Courses: learners reminded before a unit's deadline and told a unit
+    # opened, each once.
+    "course-deadlines": {
+        "task": "courses.tasks.deadlines_task",
+        "schedule": 60.0 * 15,
+    },
+    # Expert reviews of courses: reminders before the deadline, releases after.
+    "course-review-deadlines": {
+        "task": "courses.tasks.review_deadlines_task",
+        "schedule": 60.0 * 60,
+    },
 }
 
 # --- Moderation ---------------------------------------------------------------
@@ -343,6 +355,7 @@ MODERATION_NEW_MEMBER_PER_HOUR = {
     ),
     "materials": env.int("DJANGO_MODERATION_NEW_MEMBER_MATERIALS_PER_HOUR", default=5),
     "images": env.int("DJANGO_MODERATION_NEW_MEMBER_IMAGES_PER_HOUR", default=20),
+    "courses": env.int("DJANGO_MODERATION_NEW_MEMBER_COURSES_PER_HOUR", default=2),
 }
 # Addresses and browsers of writes (kept for abuse checks) are deleted after
 # so many days by a nightly task.
@@ -408,6 +421,16 @@ CONVERSATIONS_MESSAGES_PER_PAGE = env.int(
     "DJANGO_CONVERSATIONS_MESSAGES_PER_PAGE", default=30
 )
 CONVERSATIONS_PER_PAGE = env.int("DJANGO_CONVERSATIONS_PER_PAGE", default=20)
+
+# Courses: lists' page size; assignment files (checked by content as the
+# materials' are); how many days before a cohort's deadline learners hear.
+COURSES_PER_PAGE = env.int("DJANGO_COURSES_PER_PAGE", default=20)
+COURSES_ASSIGNMENT_MAX_FILE_SIZE = (
+    env.int("DJANGO_COURSES_ASSIGNMENT_MAX_FILE_MB", default=20) * 2**20
+)
+COURSES_DEADLINE_REMINDER_DAYS = env.int(
+    "DJANGO_COURSES_DEADLINE_REMINDER_DAYS", default=2
+)
 # A consultation line's expert is reminded so many hours before the deadline.
 LINES_REMINDER_HOURS = env.int("DJANGO_LINES_REMINDER_HOURS", default=24)
 
@@ -417,6 +440,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # The site's public address, for links in e-mails sent by background tasks.
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
+# Who issues the certificates of master-classes and courses: printed at the
+# top of each and under its signature line.
+CERTIFICATE_ISSUER = env("DJANGO_CERTIFICATE_ISSUER", default="Kollegi")
 DEFAULT_FROM_EMAIL = env(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Коллеги <noreply@kollegi.local>"
 )

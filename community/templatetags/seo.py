@@ -86,6 +86,9 @@ PRIVATE_PREFIXES = (
     "/materials/mine/",
     "/masterclasses/mine/",
     "/masterclasses/certificate/",
+    "/courses/mine/",
+    "/courses/certificates/",
+    "/courses/reviews/",
     "/report/",
     "/reports/",
     # Conversations: their participants' only.

@@ -37,6 +37,13 @@ from community import digests, recognition, reporting, sanctions
 from community import services as community
 from community.models import Badge, Grade, Report, Subject
 from conversations.services import lines as consultation_lines
+from courses.models import CourseReview, TrustedAuthor
+from courses.tests.community_helpers import (
+    completed,
+    peer_review,
+    published,
+    reviewed,
+)
 from forums import services as forums
 from forums.models import ModerationLog
 from forums.tests.factories import TopicFactory
@@ -179,6 +186,10 @@ def _world(moderator) -> list[models.Model]:
         community=hidden_circle, moderator=moderator, reason="Реклама"
     )
 
+    course = published(author=author)
+    course_certificate = completed(course, reader)
+    course_round = reviewed()
+
     accounts.account_delete(user=gone)
 
     app = SocialApp.objects.create(
@@ -242,6 +253,14 @@ def _world(moderator) -> list[models.Model]:
             description="Спрашивайте **экспертов**.",
         ),
         Membership.objects.get(community=circle, user=founder),
+        course,
+        TrustedAuthor.objects.get(user=author),
+        course_round,
+        course_round.assignments.first(),
+        CourseReview.objects.filter(assignment__round=course_round).first(),
+        peer_review(course),
+        course_certificate.enrolment,
+        course_certificate,
         join_request,
         member_invitation,
         CommunityBan.objects.get(community=circle),

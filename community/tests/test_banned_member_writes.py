@@ -8,6 +8,7 @@ below, or this test fails: that is the point.
 
 import datetime
 import io
+import json
 import os
 import re
 
@@ -45,6 +46,10 @@ from community.sanctions import sanction_give
 from conversations import services as conversations
 from conversations.models import Message
 from conversations.services import lines
+from courses import services as course_services
+from courses.models import CourseCertificate, ReviewRound, Unit
+from courses.tests.authoring_helpers import course_ready, expert, trusted
+from courses.tests.learning_helpers import course_of, learner
 from forums.models import Topic
 from forums.tests.factories import PostFactory, SectionFactory, TopicFactory
 from masterclasses.models import Registration
@@ -62,6 +67,7 @@ OUR_APPS = (
     "masterclasses",
     "circles",
     "conversations",
+    "courses",
 )
 # Written by every accepted POST for abuse checks, not by the member.
 NOT_COMPARED = {RequestTrace}
@@ -102,6 +108,7 @@ ALLOWED = {
     "member, as a block does",
     "lines:question_withdraw": "withdrawing one's question gives the experts' "
     "time back (as a seat given back)",
+    "courses:drop": "leaving a course is the way out",
 }
 
 
@@ -124,6 +131,13 @@ def _patterns(patterns=None, prefix: str = "", namespace: str = ""):
             yield prefix + str(entry.pattern), name, entry
 
 
+def _hashable(value):
+    """A JSON field's lists and dicts, as text a set can hold."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return value
+
+
 def _snapshot() -> dict:
     """Every row of our apps' tables, and every file in the media folder."""
     rows = {}
@@ -132,7 +146,9 @@ def _snapshot() -> dict:
             if model in NOT_COMPARED:
                 continue
             fields = [field.attname for field in model._meta.concrete_fields]
-            rows[model._meta.label] = set(model.objects.values_list(*fields))
+            rows[model._meta.label] = {
+                tuple(map(_hashable, row)) for row in model.objects.values_list(*fields)
+            }
     # Materials' files are shared by every test process: their rows tell.
     rows["files"] = {
         os.path.join(folder, name)
@@ -151,11 +167,113 @@ def _changes(before: dict, after: dict) -> dict:
     }
 
 
+def _courses(*, banned, other) -> dict:
+    """Courses of every state, made through the services before the ban.
+
+    A published course by another author that the banned member learns in
+    (a reading, a material to open, a material's question, an assignment
+    they and a colleague handed in, one not handed in yet); one they may
+    enrol in; one they completed (their certificate); their own draft, their
+    own course in review and, trusted afterwards, their own published course
+    with a learner and work waiting for their decision; another author's
+    course in review, taken by an expert.
+    """
+    peers = Unit.Completion.PEERS
+    course = course_of(
+        Unit.Kind.READING,
+        Unit.Kind.MATERIAL,
+        (Unit.Kind.MATERIAL, {"completion": Unit.Completion.ANSWER}),
+        (Unit.Kind.ASSIGNMENT, {"completion": peers}),
+        (Unit.Kind.ASSIGNMENT, {"completion": peers}),
+    )
+    reading, material, question, reviewed, assignment = course.units.order_by(
+        "position", "pk"
+    )
+    learner(course, banned)
+    colleague = learner(course, other).user
+    course_services.submission_submit(unit=reviewed, user=banned, text="Мой план.")
+    work = course_services.submission_submit(
+        unit=reviewed, user=colleague, text="План урока.", file=pdf_upload()
+    )
+
+    open_course = course_of(Unit.Kind.READING, title="Открыт для записи")
+    completed = course_of(Unit.Kind.READING, title="Пройден")
+    learner(completed, banned)
+    course_services.reading_done(unit=completed.units.get(), user=banned)
+    certificate = CourseCertificate.objects.get(course=completed, user=banned)
+
+    own_draft = course_ready(author=banned, title="Мой черновик")
+    own_unit, own_other_unit = own_draft.units.order_by("position", "pk")
+    in_review = course_services.course_submit(
+        course=course_ready(author=banned, title="Мой курс на экспертизе"),
+        author=banned,
+    )
+    own_round = ReviewRound.objects.get(course=in_review)
+
+    theirs = course_services.course_submit(
+        course=course_ready(author=other, title="Курс коллеги на экспертизе"),
+        author=other,
+    )
+    their_round = ReviewRound.objects.get(course=theirs)
+    taken = course_services.review_take(round_=their_round, reviewer=expert())
+
+    trusted(banned)
+    own = course_of(
+        Unit.Kind.READING,
+        (Unit.Kind.ASSIGNMENT, {"completion": Unit.Completion.AUTHOR}),
+        author=banned,
+        title="Мой опубликованный курс",
+    )
+    own_assignment = own.units.get(kind=Unit.Kind.ASSIGNMENT)
+    pupil = learner(own)
+    waiting_work = course_services.submission_submit(
+        unit=own_assignment, user=pupil.user, text="Моя работа."
+    )
+
+    slug = {"slug": course.slug}
+    return {
+        "courses:review_take": {"pk": their_round.pk},
+        "courses:review_write": {"pk": taken.pk},
+        "courses:review_decide": {"pk": their_round.pk},
+        "courses:review_withdraw": {"pk": own_round.pk},
+        "courses:certificate": {"pk": certificate.pk},
+        "courses:unit": {**slug, "pk": reading.pk},
+        "courses:unit_done": {**slug, "pk": reading.pk},
+        "courses:unit_open": {**slug, "pk": material.pk},
+        "courses:unit_answer": {**slug, "pk": question.pk},
+        "courses:submission_submit": {**slug, "pk": assignment.pk},
+        "courses:peer_queue": slug,
+        "courses:submission": {**slug, "pk": work.pk},
+        "courses:peer_review": {**slug, "pk": work.pk},
+        "courses:submission_file": {**slug, "pk": work.pk},
+        "courses:detail": slug,
+        "courses:enrol": {"slug": open_course.slug},
+        "courses:drop": slug,
+        "courses:edit": {"slug": own_draft.slug},
+        "courses:units": {"slug": own_draft.slug},
+        "courses:unit_add": {"slug": own_draft.slug},
+        "courses:unit_edit": {"slug": own_draft.slug, "pk": own_unit.pk},
+        "courses:unit_remove": {"slug": own_draft.slug, "pk": own_other_unit.pk},
+        "courses:unit_move": {"slug": own_draft.slug, "pk": own_other_unit.pk},
+        "courses:submit": {"slug": own_draft.slug},
+        "courses:rounds": {"slug": in_review.slug},
+        "courses:archive": {"slug": own.slug},
+        "courses:learners": {"slug": own.slug},
+        "courses:accept": {"slug": own.slug, "enrolment_pk": pupil.pk},
+        "courses:submissions": {"slug": own.slug},
+        "courses:submission_decide": {"slug": own.slug, "pk": waiting_work.pk},
+        "courses:programme": {"slug": own.slug},
+        "courses:programme_pdf": {"slug": own.slug},
+        "courses:completions_csv": {"slug": own.slug},
+    }
+
+
 @pytest.fixture
 def world(moderator):
     """A network with something of every kind, some of it the banned member's."""
     now = timezone.now()
-    banned = UserFactory()
+    # A member of long standing: the new members' hourly limits stop nothing.
+    banned = UserFactory(date_joined=now - datetime.timedelta(days=365))
     other = UserFactory()
     mathematics = Subject.objects.get(slug="mathematics")
 
@@ -281,6 +399,7 @@ def world(moderator):
     award = badge_award_manual(
         badge=badge, user=banned, moderator=moderator, reason="Помогла молодым"
     )
+    course_kwargs = _courses(banned=banned, other=other)
     sanction_give(
         member=banned,
         moderator=moderator,
@@ -412,6 +531,7 @@ def world(moderator):
         "lines:question_take": {"pk": asked.pk},
         "lines:question_hand_over": {"pk": asked.pk},
         "lines:question_withdraw": {"pk": own_question.pk},
+        **course_kwargs,
     }
 
     def data() -> dict:
@@ -463,6 +583,21 @@ def world(moderator):
             "avatar": _png(),
             "cover_upload": _png(),
             "content": "**Предпросмотр**",
+            # courses: a course, a unit, an answer, reviews, completion by hand
+            "annotation": "Для учителей пятых классов.",
+            "goals": "Научиться объяснять дроби.",
+            "hours": "4",
+            "required": "on",
+            "direction": "up",
+            "answer": "Возьму игру с пиццей.",
+            "verdict": "accept",
+            "task": "5",
+            "practice": "4",
+            "clarity": "5",
+            "structure": "4",
+            "value": "5",
+            "recommendation": "recommend",
+            "confirm": "on",
         }
 
     # Where a field means something else on one page.
@@ -473,6 +608,8 @@ def world(moderator):
         "joining": Community.Joining.OPEN,
         "cofounders": other.username,
     }
+    course_fields = {"kind": "seminar", "format": "self_paced"}
+    decided = course_kwargs["courses:review_decide"]["pk"]
     overrides = {
         "circles:propose": community_fields,
         "circles:edit": community_fields,
@@ -507,10 +644,19 @@ def world(moderator):
         "lines:edit": {"answer_within_days": "5", "is_active": "on"},
         "lines:ask": {"subject": "Как объяснить дроби?"},
         "lines:question_hand_over": {"to": other.pk},
+        "courses:create": course_fields,
+        "courses:edit": course_fields,
+        "courses:submission_submit": {"file": pdf_upload("Работа.pdf")},
+        "courses:submission_decide": {"decision": "accept"},
+        # The rubric's "goals" is a score, not the course's text.
+        "courses:review_write": {"goals": "4"},
+        "courses:review_decide": {f"round-{decided}-decision": "recommend"},
     }
     return {
         "banned": banned,
         "kwargs": kwargs,
+        # A page that reads its form's kind from the address.
+        "queries": {"courses:unit_add": "?kind=reading"},
         "data": lambda name: {**data(), **overrides.get(name, {})},
     }
 
@@ -538,10 +684,14 @@ def test_a_banned_member_stores_nothing_through_any_page(world):
         if set(params) - set(kwargs):
             unbuilt.append(f"{name} ({route})")
             continue
-        url = "/" + re.sub(
-            r"<(?:\w+:)?(\w+)>",
-            lambda match, values=kwargs: str(values[match[1]]),
-            route,
+        url = (
+            "/"
+            + re.sub(
+                r"<(?:\w+:)?(\w+)>",
+                lambda match, values=kwargs: str(values[match[1]]),
+                route,
+            )
+            + world["queries"].get(name, "")
         )
         response = client.post(url, world["data"](name))
         answered[name] = response.status_code

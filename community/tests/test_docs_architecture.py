@@ -20,6 +20,7 @@ APPS = (
     "masterclasses",
     "circles",
     "conversations",
+    "courses",
 )
 LONGEST_LINE = 1000
 

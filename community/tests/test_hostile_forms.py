@@ -147,7 +147,7 @@ def world(member):
 GET_PAGES = {
     "search": (
         lambda w: reverse("search"),
-        ["q", "kind", "subject", "grade", "sort", "page"],
+        ["q", "kind", "subject", "grade", "hours_min", "hours_max", "sort", "page"],
     ),
     "materials": (
         lambda w: reverse("materials:catalogue"),
@@ -162,6 +162,10 @@ GET_PAGES = {
         ["subject", "format", "date_from", "date_to", "when", "page"],
     ),
     "calendar": (lambda w: reverse("masterclasses:month"), ["page"]),
+    "courses": (
+        lambda w: reverse("courses:catalogue"),
+        ["q", "subject", "grade", "kind", "format", "hours_min", "hours_max", "page"],
+    ),
     "members_of_the_month": (
         lambda w: reverse("members_of_the_month"),
         ["month", "subject", "region", "page"],

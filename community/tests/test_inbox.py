@@ -57,6 +57,7 @@ def test_the_inbox_counts_every_kind_of_work(moderator):
         "materials_decisions": 0,
         "masterclass_proposals": 1,
         "materials_takedowns": 1,
+        "courses_decisions": 0,
     }
 
 

@@ -18,7 +18,14 @@ COMMUNITY = Path(__file__).resolve().parents[1]
 ROOT = COMMUNITY.parent
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
-DOMAIN_APPS = ("forums", "materials", "masterclasses", "circles", "conversations")
+DOMAIN_APPS = (
+    "forums",
+    "materials",
+    "masterclasses",
+    "circles",
+    "conversations",
+    "courses",
+)
 
 # The two modules that are wiring, not the layer: they may import any app.
 WIRING = {

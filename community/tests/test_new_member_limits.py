@@ -30,8 +30,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary")]
 
 LIMIT = 2
 # The forums answered a newcomer's extra topic with 429 before the other kinds
-# joined; every other page answers 400.
-STATUS = {"topics": 429}
+# joined, and the courses' pages answer a refusal by rate so too; every other
+# page answers 400.
+STATUS = {"topics": 429, "courses": 429}
 
 
 @pytest.fixture(autouse=True)
@@ -179,6 +180,27 @@ def _masterclasses(user, n):
     )
 
 
+def _courses(user, n):
+    from courses.models import Course
+
+    mathematics = Subject.objects.get(slug="mathematics").pk
+    return (
+        lambda i: (
+            reverse("courses:create"),
+            {
+                "title": f"Дроби без страха {i}",
+                "annotation": "Как объяснять дроби.",
+                "goals": "Цели курса",
+                "subject": mathematics,
+                "kind": "seminar",
+                "format": "self_paced",
+            },
+            f"Дроби без страха {i}",
+        ),
+        lambda: Course.objects.filter(author=user).count(),
+    )
+
+
 def _materials(user, n):
     mathematics = Subject.objects.get(slug="mathematics").pk
     return (
@@ -221,6 +243,7 @@ KINDS = {
     "reports": _reports,
     "masterclasses": _masterclasses,
     "materials": _materials,
+    "courses": _courses,
     "images": _images,
 }
 

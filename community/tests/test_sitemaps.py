@@ -26,6 +26,7 @@ SECTIONS = [
     "forum-topics",
     "materials",
     "masterclasses",
+    "courses",
     "blog",
     "members",
 ]

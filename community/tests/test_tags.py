@@ -15,6 +15,8 @@ from accounts.tests.factories import BlogPostFactory, UserFactory
 from community.models import AuditEntry, SearchEntry
 from community.search import search_index
 from community.tags import tag_merge, tag_suggestions
+from courses.models import Course
+from courses.tests.community_helpers import course_row
 from forums.forms import TopicForm
 from forums.models import TagWatch
 from forums.tests.factories import SectionFactory, TopicFactory
@@ -98,6 +100,13 @@ def everything(tag):
     ]:
         masterclass.tags.add(tag)
         (shown if visible else unseen).append(masterclass.title)
+    for course, visible in [
+        (course_row(title="Дроби без страха"), True),
+        (course_row(title="Черновик курса", status=Course.Status.DRAFT), False),
+        (course_row(title="Скрытый курс", is_hidden=True), False),
+    ]:
+        course.tags.add(tag)
+        (shown if visible else unseen).append(course.title)
     gone = UserFactory()
     gone.profile.deleted_at = timezone.now()
     gone.profile.save()
@@ -143,6 +152,7 @@ def test_the_page_shows_each_kind_a_visitor_may_see(client, tag, everything):
         "topics": 1,
         "materials": 1,
         "masterclasses": 1,
+        "courses": 1,
         "blog_posts": 1,
         "members": 1,
     }
@@ -238,11 +248,13 @@ def test_the_page_keeps_a_fixed_number_of_queries(
         TopicFactory(section=section, author=author).tags.add(tag)
         MaterialFactory(author=author).tags.add(tag)
         MasterClassFactory(host=author).tags.add(tag)
+        course_row(author=author).tags.add(tag)
         BlogPostFactory(author=author, slug=f"post-{number}").tags.add(tag)
         UserFactory().profile.interests.add(tag)
     client.force_login(member)
 
-    for kind in ["topics", "materials", "masterclasses", "blog_posts", "members"]:
+    kinds = ["topics", "materials", "masterclasses", "courses", "blog_posts", "members"]
+    for kind in kinds:
         with django_assert_max_num_queries(QUERY_BUDGET):
             response = _page(client, tag, kind=kind)
         assert len(response.context["page_obj"]) == 20

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.sanctions import participation_check
-from masterclasses.changes import masterclass_shown_changed
+from masterclasses.changes import attendance_changed, masterclass_shown_changed
 from masterclasses.models import Feedback, MasterClass, Registration
 from masterclasses.permissions import can_moderate_masterclasses, is_host
 
@@ -43,6 +43,7 @@ def checkin(*, masterclass: MasterClass, user, code: str) -> Registration:
         registration.attended = True
         registration.checked_in_at = now
         registration.save(update_fields=["attended", "checked_in_at"])
+        attendance_changed(registration)
     return registration
 
 
@@ -65,6 +66,7 @@ def attendance_mark(
         )
     registration.attended = attended
     registration.save(update_fields=["attended"])
+    attendance_changed(registration)
     return registration
 
 

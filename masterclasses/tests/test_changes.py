@@ -21,8 +21,6 @@ from masterclasses import services
 from masterclasses.tests.factories import MasterClassFactory
 
 EXEMPT = {
-    "checkin": "a participant's attendance: shown to the hosts only, signed in",
-    "attendance_mark": "a participant's attendance: shown to the hosts only, signed in",
     "feedback_leave": "an attendee's rating: shown to the hosts only, signed in",
     "trusted_host_set": "who needs no approval: shown to moderators only",
     "calendar_feed_for": "a member's secret calendar address: their own page only",

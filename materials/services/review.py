@@ -1,12 +1,13 @@
 """The expert review: submission, reviewers, the rubric, deadlines, decisions."""
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from materials.permissions import (
 __all__ = [
     "decision_rule",
     "experts_for",
+    "experts_of_subject",
     "review_assign",
     "review_deadlines_run",
     "review_decide",
@@ -57,20 +59,26 @@ def _round_url(material: Material) -> str:
     return material.get_absolute_url() + "#review"
 
 
-def experts_for(material: Material) -> list:
-    """Experts who teach the material's subject and have no conflict with it."""
-    users = (
+def experts_of_subject(subject, *, exclude_ids: Iterable[int] = ()) -> QuerySet:
+    """Active experts (the group holding "materials.add_review") who teach
+    ``subject``, less ``exclude_ids``; conflicts are the caller's to weigh."""
+    return (
         get_user_model()
         .objects.filter(
             is_active=True,
-            profile__subjects=material.subject,
+            profile__subjects=subject,
             groups__permissions__codename="add_review",
             groups__permissions__content_type__app_label="materials",
         )
-        .exclude(pk=material.author_id)
+        .exclude(pk__in=list(exclude_ids))
         .select_related("profile")
         .distinct()
     )
+
+
+def experts_for(material: Material) -> list:
+    """Experts who teach the material's subject and have no conflict with it."""
+    users = experts_of_subject(material.subject, exclude_ids=[material.author_id])
     return [user for user in users if not review_conflict(user, material)]
 
 

@@ -463,6 +463,84 @@ LINES = [
 ]  # fmt: skip
 
 
+# The demo course: Smirnova builds a professional development course (18
+# academic hours, «курс повышения квалификации» needs 16) from her finished
+# master-class, her material, her forum topic, a reading and an assignment
+# checked by one peer. The experts review it and it opens; the demo teacher
+# (at the master-class, a reply in the topic) completes it, Novikova is
+# halfway with her work waiting for a colleague.
+COURSE_AUTHOR = "e.smirnova@kollegi.local"
+COURSE = {
+    "title": "Учим аргументировать: сочинение-рассуждение от 8 класса до ЕГЭ",
+    "annotation": "Как научить школьников строить аргумент, подбирать примеры и "
+                  "оценивать сочинение по понятным критериям: мастер-класс, "
+                  "обсуждение с коллегами и своя рубрика оценивания.",
+    "goals": "После курса вы сможете:\n\n"
+             "- разбирать с классом строение аргумента: тезис, довод, пример;\n"
+             "- оценивать сочинение-рассуждение по общим критериям;\n"
+             "- составить рубрику для своего класса и обсудить её с коллегами.",
+    "subject": "russian-language",
+    "grades": ["grade-8", "grade-9", "grade-10", "grade-11"],
+    "tags": ["сочинение", "аргументация", "ЕГЭ"],
+    "kind": "qualification",
+}  # fmt: skip
+# (kind, title, hours, text, what it stands on by title, done when, peer reviews)
+COURSE_UNITS = [
+    ("masterclass", "Мастер-класс: как научить аргументации", 4,
+     "Разбираем реальные работы и типичные ошибки. Участие в мастер-классе "
+     "засчитывается само.", "Сочинение ЕГЭ: как научить аргументации", "auto", 2),
+    ("reading", "Тезис, довод, пример: из чего состоит аргумент", 3,
+     "**Аргумент** — это довод и пример, которые подтверждают тезис.\n\n"
+     "1. Тезис: мысль, которую доказываем.\n"
+     "2. Довод: почему это так.\n"
+     "3. Пример: из жизни, из книги, из истории.\n\n"
+     "Попросите учеников найти все три части в чужом сочинении, прежде чем "
+     "писать своё.", None, "auto", 2),
+    ("material", "Грамотность в сочинении: Н и НН в причастиях", 2,
+     "Решите один вариант теста сами: так легче увидеть, где ошибаются ученики.",
+     "Тест по орфографии: Н и НН в причастиях", "opened", 2),
+    ("discussion", "Обсуждение: ваши критерии сочинения-рассуждения", 3,
+     "Расскажите в теме форума, как вы оцениваете аргументацию: ответ в теме "
+     "засчитывает раздел.", "Сочинение-рассуждение: ваши критерии", "auto", 2),
+    ("assignment", "Задание: рубрика оценивания для вашего класса", 6,
+     "Составьте рубрику оценивания сочинения-рассуждения для своего класса: "
+     "три-пять критериев, баллы и пример ответа на высший балл. Работу "
+     "проверит один коллега по курсу.", None, "peers", 1),
+]  # fmt: skip
+# The experts' reviews of the course: e-mail → (scores, comments, summary).
+COURSE_REVIEWS = {
+    "i.petrov@kollegi.local": (
+        {"goals": 5, "structure": 5, "hours": 4, "value": 5},
+        {"hours": "На задание стоит заложить не меньше шести часов."},
+        "Курс собран из живой практики: мастер-класс, обсуждение и задание с "
+        "проверкой коллег. Рекомендую.",
+    ),
+    "o.kuznetsova@kollegi.local": (
+        {"goals": 5, "structure": 4, "hours": 5, "value": 5},
+        {"structure": "Чтение можно поставить перед мастер-классом."},
+        "Понятная последовательность: от чужого примера к своей рубрике.",
+    ),
+}
+# The learners' work on the assignment: (e-mail, text).
+COURSE_SUBMISSIONS = [
+    ("demo@kollegi.local",
+     "Рубрика для 8 «А»:\n\n"
+     "1. Тезис сформулирован — 1 балл.\n"
+     "2. Два довода — по 1 баллу.\n"
+     "3. Пример из жизни и из книги — по 1 баллу.\n"
+     "4. Вывод связан с тезисом — 1 балл.\n\n"
+     "Высший балл — 6: образец ответа прикладываю к рубрике в классе."),
+    ("m.novikova@kollegi.local",
+     "Рубрика для рассказа по картинке в подготовительной группе: есть главная "
+     "мысль, два «потому что», пример из своей жизни."),
+]  # fmt: skip
+# Novikova reviews the demo teacher's work: accepted, the course completed.
+COURSE_PEER_REVIEW = (
+    {"task": 5, "practice": 5, "clarity": 4},
+    "Понятная рубрика; идею с двумя примерами возьму для своих ребят.",
+)
+
+
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
     """No e-mail and no task log lines while the demo is filled."""
@@ -557,6 +635,7 @@ class Command(SiteCommand):
         self._fill_masterclasses()
         self._fill_communities()
         self._fill_conversations()
+        self._fill_courses()
         self._recognise()
         # Some demo rows are made directly; the search box should find them all.
         for kind in search_kinds():
@@ -947,6 +1026,139 @@ class Command(SiteCommand):
             conversation_services.message_send(
                 conversation=conversation, author=users[asker], body=thanks
             )
+
+    def _fill_courses(self) -> None:
+        """The demo course: built from the demo's master-class, material and
+        topic, reviewed by the experts and opened; one learner completed it
+        (a peer accepted her work, a certificate issued), one is halfway
+        (her work waits for a colleague). Added once."""
+        from courses.models import Course
+
+        if Course.objects.exists():
+            return
+        users = {user.email: user for user in User.objects.all()}
+        # The demo's members joined today: past the new-member period here.
+        with override_settings(MODERATION_NEW_MEMBER_DAYS=0):
+            course = self._course_build(users)
+            self._course_review(course, users)
+            self._course_learn(course, users)
+
+    def _course_build(self, users: dict):
+        """The author's draft, unit by unit, submitted to the experts."""
+        from courses import services as course_services
+        from forums.models import Topic
+        from masterclasses.models import MasterClass
+        from materials.models import Material
+
+        # What each kind of unit stands on: its field and where to find it.
+        objects = {
+            "masterclass": ("masterclass", MasterClass),
+            "material": ("material", Material),
+            "discussion": ("topic", Topic),
+        }
+        fields = dict(COURSE)
+        author = users[COURSE_AUTHOR]
+        course = course_services.course_create(
+            author=author,
+            subject=Subject.objects.get(slug=fields.pop("subject")),
+            grades=list(Grade.objects.filter(slug__in=fields.pop("grades"))),
+            **fields,
+        )
+        for kind, title, hours, text, on, completion, reviews in COURSE_UNITS:
+            stands_on = {}
+            if on is not None:
+                field, model = objects[kind]
+                stands_on[field] = model.objects.get(title=on)
+            course_services.unit_add(
+                course=course,
+                editor=author,
+                kind=kind,
+                title=title,
+                hours=hours,
+                body=text,
+                completion=completion,
+                reviews_needed=reviews,
+                **stands_on,
+            )
+        return course_services.course_submit(course=course, author=author)
+
+    def _course_review(self, course, users: dict) -> None:
+        """The experts review the course; the rule decides (it opens)."""
+        from courses import services as course_services
+        from courses.models import Course, ReviewRound
+        from courses.permissions import review_conflict
+        from materials.models import reviews_required
+
+        moderator = users[MODERATOR_EMAIL]
+        round_ = course.review_rounds.get(status=ReviewRound.Status.OPEN)
+        of_subject = {user.pk for user in course_services.experts_for_course(course)}
+        taken = []
+        for email, review in COURSE_REVIEWS.items():
+            reviewer = users[email]
+            if len(taken) >= reviews_required():
+                break
+            if reviewer.pk in of_subject:
+                assignment = course_services.review_take(
+                    round_=round_, reviewer=reviewer
+                )
+            elif not review_conflict(reviewer, course):
+                # The author is the demo's only expert of her subject: the
+                # moderator names experts of other subjects to the places.
+                assignment = course_services.review_assign(
+                    round_=round_, reviewer=reviewer, moderator=moderator
+                )
+            else:
+                continue
+            taken.append((assignment, reviewer, review))
+        for assignment, reviewer, (scores, comments, summary) in taken:
+            course_services.review_write(
+                assignment=assignment,
+                reviewer=reviewer,
+                scores=scores,
+                comments=comments,
+                recommendation=ReviewRound.Decision.RECOMMEND,
+                summary=summary,
+            )
+        course.refresh_from_db()
+        if course.status != Course.Status.PUBLISHED:
+            # A site that asks more reviews than the demo has experts.
+            course_services.review_decide(
+                round_=round_,
+                moderator=moderator,
+                decision=ReviewRound.Decision.RECOMMEND,
+                note="Отзывы экспертов положительные: курс открыт.",
+            )
+
+    def _course_learn(self, course, users: dict) -> None:
+        """The demo teacher completes the course; Novikova is halfway."""
+        from courses import services as course_services
+        from courses.models import PeerReview
+
+        units = {unit.kind: unit for unit in course.units.all()}
+        texts = dict(COURSE_SUBMISSIONS)
+        done, halfway = (users[email] for email, _text in COURSE_SUBMISSIONS)
+        # The master-class (attended) and the topic (her reply) count at once.
+        course_services.enrol(course=course, user=done)
+        course_services.material_open(unit=units["material"], user=done)
+        course_services.reading_done(unit=units["reading"], user=done)
+        work = course_services.submission_submit(
+            unit=units["assignment"], user=done, text=texts[done.email]
+        )
+        # The master-class counts for Novikova too; she reads, hands in her
+        # work, and so may review her colleague's: accepted, it completes it.
+        course_services.enrol(course=course, user=halfway)
+        course_services.reading_done(unit=units["reading"], user=halfway)
+        course_services.submission_submit(
+            unit=units["assignment"], user=halfway, text=texts[halfway.email]
+        )
+        scores, comment = COURSE_PEER_REVIEW
+        course_services.peer_review_write(
+            submission=work,
+            reviewer=halfway,
+            scores=scores,
+            verdict=PeerReview.Verdict.ACCEPT,
+            comment=comment,
+        )
 
     def _recognise(self) -> None:
         """The badges the demo members have earned, and this month's points."""

@@ -1,0 +1,115 @@
+"""What follows a write in courses: the one place that says it.
+
+The courses' services call these after they change a course, its units, its
+learners or its review, inside their transaction, and never the caches, the
+index or the feed directly (``courses/tests/test_changes.py``). What a course
+feeds:
+
+- **the search index**: its entry while it is published and not hidden
+  (``search_documents``), with the counts kept of search results;
+- **visitors' cached pages** (``community.pagecache``): the catalogue, its
+  page and programme, the tag pages and the home page, which show its title,
+  cover, units and hours, authors, dates, places left and waitlist, status;
+- **the activity feed**: its entry while it is published and not hidden;
+- **followers of the author**: told once, when the course is first
+  published.
+
+A learner's progress shows only on signed-in pages (never cached); the
+members' notifications move their own unread counts (``community.notify``);
+badges are the community layer's to move.
+"""
+
+from django.contrib.auth import get_user_model
+
+from community import services as community
+from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, moved
+from community.search import search_index
+from courses import kinds
+from courses.models import Course
+
+
+def _is_public(course: Course) -> bool:
+    return course.status == Course.Status.PUBLISHED and not course.is_hidden
+
+
+def course_changed(course: Course) -> None:
+    """A course was written or edited (its fields, co-authors, units and
+    hours), submitted, returned or decided: its search entry (gone while it
+    is not public), the search counts and visitors' pages."""
+    search_index(course)
+    moved(SEARCH_COUNTS, PUBLIC_PAGES)
+
+
+def _feed_follows(course: Course) -> None:
+    # Its feed entry: there while it is published and not hidden, gone otherwise.
+    if _is_public(course):
+        community.activity_record(
+            actor=course.author,
+            kind=kinds.COURSE_ACTIVITY,
+            target=course,
+            title=course.title,
+            url=course.get_absolute_url(),
+            subjects=[course.subject],
+        )
+    else:
+        community.activity_remove(kind=kinds.COURSE_ACTIVITY, target=course)
+
+
+def course_visibility_changed(course: Course) -> None:
+    """A course stopped being public or became public again (archived,
+    hidden, shown again): its feed entry follows it — there while it is
+    published and not hidden, gone otherwise — then ``course_changed``."""
+    _feed_follows(course)
+    course_changed(course)
+
+
+def course_published(course: Course) -> None:
+    """A course was published (directly by a trusted author, or after its
+    review): ``course_visibility_changed``, and the author's followers hear
+    of it (``kinds.NEW_BY_AUTHOR``, in a fixed number of queries however many
+    follow)."""
+    from accounts.models import Follow
+
+    course_visibility_changed(course)
+    if course.is_hidden:
+        return
+    community.notify_many(
+        recipients=get_user_model()
+        .objects.filter(
+            pk__in=Follow.objects.filter(followee_id=course.author_id).values(
+                "follower_id"
+            )
+        )
+        .only("pk", "is_active"),
+        kind=kinds.NEW_BY_AUTHOR,
+        actor=course.author,
+        target=course,
+        target_title=course.title,
+        url=course.get_absolute_url(),
+    )
+
+
+def enrolments_changed(course: Course) -> None:
+    """Someone enrolled, joined the waitlist, dropped out, was moved in from
+    the waitlist or completed the course: the places left, the waiting and
+    the completions on visitors' pages. The index holds no counts."""
+    moved(PUBLIC_PAGES)
+
+
+def progress_changed(enrolment) -> None:
+    """A learner did a unit (or it was reviewed, returned, accepted): shown
+    on the learner's and the authors' signed-in pages only, never cached —
+    nothing to move. Called all the same, so that a page made public later
+    is moved from here."""
+
+
+def certificate_issued(certificate) -> None:
+    """A certificate was issued: the course's completions and the holder's
+    portfolio on visitors' pages."""
+    moved(PUBLIC_PAGES)
+
+
+def review_changed(review) -> None:
+    """An expert review was written, hidden or shown again: a published
+    course's page may say it was reviewed by experts (visitors' pages)."""
+    moved(PUBLIC_PAGES)
