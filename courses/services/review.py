@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community import services as community
 from community.hiding import REPORTED, audited, hidden_set
@@ -42,8 +43,12 @@ from courses.permissions import (
 )
 from courses.services._common import _authors, _publish
 from materials.models import reviews_required
-from materials.permissions import is_expert
-from materials.services.review import decision_rule, experts_of_subject
+from materials.services.review import (
+    ReviewWords,
+    decision_rule,
+    experts_of_subject,
+    reviewer_refusal_check,
+)
 
 __all__ = [
     "experts_for_course",
@@ -114,34 +119,24 @@ def _open_round(round_: ReviewRound) -> ReviewRound:
     return locked
 
 
+COURSE_WORDS = ReviewWords(
+    experts_only=gettext_lazy("Only experts review courses."),
+    own=gettext_lazy("No one reviews their own course."),
+    subject=gettext_lazy("The course is not in one of your subjects."),
+)
+
+
 def _check_reviewer(reviewer, round_: ReviewRound, *, subject_required: bool) -> None:
+    # The materials' rule, with the course's authors and subject.
     course = round_.course
-    if not is_expert(reviewer):
-        raise ValidationError(_("Only experts review courses."), code="expert")
-    conflict = review_conflict(reviewer, course)
-    if conflict == "own":
-        raise ValidationError(_("No one reviews their own course."), code="own")
-    if conflict == "school":
-        raise ValidationError(
-            _("Colleagues from the same school do not review each other."),
-            code="school",
-        )
-    if (
-        subject_required
-        and not reviewer.profile.subjects.filter(pk=course.subject_id).exists()
-    ):
-        raise ValidationError(
-            _("The course is not in one of your subjects."), code="subject"
-        )
-    if round_.assignments.filter(reviewer=reviewer).exists():
-        raise ValidationError(
-            _("This reviewer has already been assigned to this request."),
-            code="taken",
-        )
-    if not ReviewRound.objects.filter(pk=round_.pk).waiting_for_reviewers().exists():
-        raise ValidationError(
-            _("The request already has all its reviewers."), code="full"
-        )
+    reviewer_refusal_check(
+        reviewer,
+        round_,
+        conflict=review_conflict(reviewer, course),
+        subject_id=course.subject_id,
+        subject_required=subject_required,
+        words=COURSE_WORDS,
+    )
 
 
 def reviewer_check(*, round_: ReviewRound, reviewer) -> None:
@@ -152,6 +147,7 @@ def reviewer_check(*, round_: ReviewRound, reviewer) -> None:
 
 
 def _assignment_create(round_, reviewer, *, assigned_by=None) -> ReviewAssignment:
+    # The materials' deadline; the same expert twice at once is refused.
     try:
         with transaction.atomic():
             return ReviewAssignment.objects.create(
@@ -161,7 +157,7 @@ def _assignment_create(round_, reviewer, *, assigned_by=None) -> ReviewAssignmen
                 due_at=timezone.now()
                 + datetime.timedelta(days=settings.MATERIALS_REVIEW_DAYS),
             )
-    except IntegrityError as error:  # the same expert, twice at once
+    except IntegrityError as error:
         raise ValidationError(
             _("This reviewer has already been assigned to this request."),
             code="taken",

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community import services as community
 from community.hiding import REPORTED, audited, hidden_set
@@ -33,6 +35,7 @@ from materials.permissions import (
 )
 
 __all__ = [
+    "ReviewWords",
     "decision_rule",
     "experts_for",
     "experts_of_subject",
@@ -46,6 +49,7 @@ __all__ = [
     "review_withdraw",
     "review_write",
     "reviewer_check",
+    "reviewer_refusal_check",
 ]
 
 STATUS_AFTER = {
@@ -138,13 +142,41 @@ def _open_round(round_: ReviewRound) -> ReviewRound:
     return locked
 
 
-def _check_reviewer(reviewer, round_: ReviewRound, *, subject_required: bool) -> None:
-    material = round_.material
+@dataclass(frozen=True)
+class ReviewWords:
+    """What a refusal calls the item under review (a material, a course)."""
+
+    experts_only: str
+    own: str
+    subject: str
+
+
+MATERIAL_WORDS = ReviewWords(
+    experts_only=gettext_lazy("Only experts review materials."),
+    own=gettext_lazy("No one reviews their own material."),
+    subject=gettext_lazy("The material is not in one of your subjects."),
+)
+
+
+def reviewer_refusal_check(
+    reviewer,
+    round_,
+    *,
+    conflict: str,
+    subject_id: int,
+    subject_required: bool,
+    words: ReviewWords,
+) -> None:
+    """The one rule for who may take a place in a review round, a
+    material's or a course's: an expert, without a conflict of interest
+    (``conflict``: "own" or "school", from ``review_conflict_between``), of
+    the subject when ``subject_required``, not assigned already, while the
+    round waits for reviewers (its queryset's ``waiting_for_reviewers``).
+    Raises ValidationError naming the reason."""
     if not is_expert(reviewer):
-        raise ValidationError(_("Only experts review materials."), code="expert")
-    conflict = review_conflict(reviewer, material)
+        raise ValidationError(words.experts_only, code="expert")
     if conflict == "own":
-        raise ValidationError(_("No one reviews their own material."), code="own")
+        raise ValidationError(words.own, code="own")
     if conflict == "school":
         raise ValidationError(
             _("Colleagues from the same school do not review each other."),
@@ -152,20 +184,31 @@ def _check_reviewer(reviewer, round_: ReviewRound, *, subject_required: bool) ->
         )
     if (
         subject_required
-        and not reviewer.profile.subjects.filter(pk=material.subject_id).exists()
+        and not reviewer.profile.subjects.filter(pk=subject_id).exists()
     ):
-        raise ValidationError(
-            _("The material is not in one of your subjects."), code="subject"
-        )
+        raise ValidationError(words.subject, code="subject")
     if round_.assignments.filter(reviewer=reviewer).exists():
         raise ValidationError(
             _("This reviewer has already been assigned to this request."),
             code="taken",
         )
-    if not ReviewRound.objects.filter(pk=round_.pk).waiting_for_reviewers().exists():
+    rounds = type(round_).objects.filter(pk=round_.pk)
+    if not rounds.waiting_for_reviewers().exists():
         raise ValidationError(
             _("The request already has all its reviewers."), code="full"
         )
+
+
+def _check_reviewer(reviewer, round_: ReviewRound, *, subject_required: bool) -> None:
+    material = round_.material
+    reviewer_refusal_check(
+        reviewer,
+        round_,
+        conflict=review_conflict(reviewer, material),
+        subject_id=material.subject_id,
+        subject_required=subject_required,
+        words=MATERIAL_WORDS,
+    )
 
 
 def reviewer_check(*, round_: ReviewRound, reviewer) -> None:
