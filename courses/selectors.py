@@ -167,14 +167,15 @@ def unit_is_open(unit: Unit, now: datetime.datetime) -> bool:
 
 def next_unit(units: list[Unit], now: datetime.datetime | None = None) -> Unit | None:
     """«Продолжить» (``units`` from ``units_of`` with the learner): the first
-    open required unit not done, in order; once every required unit is done,
-    the first open optional one not done; else None. A skipped optional unit
-    does not call the learner back while the course is still to complete."""
+    open required unit not done, in order; when none is (all done, or the
+    next not open yet), the first open optional one not done; else None. A
+    skipped optional unit does not call the learner back while a required
+    one waits."""
     now = now or timezone.now()
-    left = [unit for unit in units if not unit.is_done]
-    if any(unit.required for unit in left):
-        left = [unit for unit in left if unit.required]
-    return next((unit for unit in left if unit_is_open(unit, now)), None)
+    left = [unit for unit in units if not unit.is_done and unit_is_open(unit, now)]
+    return next((unit for unit in left if unit.required), None) or next(
+        iter(left), None
+    )
 
 
 def enrolment_of(*, course: Course, user) -> Enrolment | None:
@@ -207,25 +208,17 @@ def review_round_latest(*, course: Course) -> ReviewRound | None:
 
 
 def _next_unit_id():
-    """The outer enrolment's «Продолжить», as ``next_unit``: its first open
-    required unit not done, in the course's order; once every required unit
-    is done, its first open optional one not done."""
+    """The outer enrolment's «Продолжить», as ``next_unit``: of its open
+    units not done, the first required one in the course's order, else the
+    first optional one."""
     done = Progress.objects.filter(
         enrolment_id=OuterRef(OuterRef("pk")), done_at__isnull=False
     ).values("unit_id")
-    # The same, one level deeper: asked of each candidate unit.
-    done_deeper = Progress.objects.filter(
-        enrolment_id=OuterRef(OuterRef(OuterRef("pk"))), done_at__isnull=False
-    ).values("unit_id")
-    required_left = Unit.objects.filter(
-        course_id=OuterRef("course_id"), required=True
-    ).exclude(pk__in=done_deeper)
     return Subquery(
         Unit.objects.filter(course_id=OuterRef("course_id"))
         .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=timezone.now()))
         .exclude(pk__in=done)
-        .filter(Q(required=True) | ~Exists(required_left))
-        .order_by("position", "pk")
+        .order_by("-required", "position", "pk")
         .values("pk")[:1]
     )
 

@@ -444,13 +444,28 @@ def course_update(
         course.capacity is None or (before_capacity or 0) < course.capacity
     )
     open_to_learners = course.status == Course.Status.PUBLISHED and not course.is_hidden
-    if more_places and open_to_learners and (promoted := _promote(course)):
-        for enrolment in promoted:
-            enrolment.course = course
-            progress_backfill(enrolment=enrolment)
-        enrolments_changed(course)
+    if more_places and open_to_learners:
+        _waitlist_move(course)
     course_changed(course)
     return course
+
+
+def _waitlist_move(course: Course) -> None:
+    """Free places to the waitlist (the caller holds the course's row lock),
+    each promoted learner's evidence counted."""
+    promoted = _promote(course)
+    for enrolment in promoted:
+        enrolment.course = course
+        progress_backfill(enrolment=enrolment)
+    if promoted:
+        enrolments_changed(course)
+
+
+def _shown_again(course: Course) -> None:
+    """A published course shown again: places freed while it was hidden go
+    to the waitlist now."""
+    if course.status == Course.Status.PUBLISHED and not course.is_hidden:
+        _waitlist_move(_course_locked(course))
 
 
 def authors_get(usernames: Iterable[str]) -> list:
@@ -788,6 +803,8 @@ def course_hide(
         changed=course_visibility_changed,
         record=_record,
     )
+    if not hidden:
+        _shown_again(course)
     return course
 
 
@@ -802,6 +819,8 @@ def course_hide_by_reports(*, course: Course, hidden: bool = True) -> Course:
         changed=course_visibility_changed,
         record=_record,
     )
+    if not hidden:
+        _shown_again(course)
     return course
 
 

@@ -1361,3 +1361,24 @@ def test_more_places_move_no_one_in_on_a_course_nobody_may_learn_in(moderator, s
     assert waiting.status == Enrolment.Status.WAITLISTED
     assert (course.enrolled_count, course.waitlist_count) == (1, 1)
     assert not Notification.objects.filter(kind=kinds.PROMOTED).exists()
+
+
+def test_places_freed_while_hidden_go_to_the_waitlist_when_shown_again(moderator):
+    course = course_published(capacity=1)
+    _enrol_directly(course)
+    waiting = _enrol_directly(course, Enrolment.Status.WAITLISTED)
+    services.course_hide(course=course, moderator=moderator, reason="Проверка")
+    course.refresh_from_db()
+    services.course_update(course=course, editor=moderator, capacity=2)
+    waiting.refresh_from_db()
+    assert waiting.status == Enrolment.Status.WAITLISTED
+
+    services.course_hide(course=course, moderator=moderator, reason="", hidden=False)
+
+    waiting.refresh_from_db()
+    course.refresh_from_db()
+    assert waiting.status == Enrolment.Status.ENROLLED
+    assert (course.enrolled_count, course.waitlist_count) == (2, 0)
+    assert Notification.objects.filter(
+        recipient=waiting.user, kind=kinds.PROMOTED
+    ).exists()

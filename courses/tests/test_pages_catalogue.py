@@ -811,13 +811,32 @@ def test_continue_offers_the_optional_units_once_the_required_are_done(client):
     ]
 
 
-def test_continue_waits_for_a_required_unit_not_open_yet_past_optional_ones(client):
-    course, (first, _skipped, third, _extra) = _with_optional_units()
+def test_continue_offers_an_open_optional_unit_while_the_next_required_is_shut(
+    client,
+):
+    course, (first, skipped, third, _extra) = _with_optional_units()
     Unit.objects.filter(pk=third.pk).update(
         opens_at=timezone.now() + datetime.timedelta(days=2)
     )
     member = _login(client)
     _done(_enrol(course, member), first)
+
+    response = client.get(course.get_absolute_url())
+
+    # The required unit is not open yet: the optional one meanwhile.
+    assert response.context["next_unit"] == skipped
+    assert _continue_on_mine(client) == [
+        reverse("courses:unit", args=[course.slug, skipped.pk])
+    ]
+
+
+def test_continue_leads_nowhere_when_no_open_unit_is_left(client):
+    course, (first, skipped, third, extra) = _with_optional_units()
+    Unit.objects.filter(pk=third.pk).update(
+        opens_at=timezone.now() + datetime.timedelta(days=2)
+    )
+    member = _login(client)
+    _done(_enrol(course, member), first, skipped, extra)
 
     response = client.get(course.get_absolute_url())
 
