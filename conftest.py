@@ -71,15 +71,17 @@ def moderator_client(client, moderator):
 
 @pytest.fixture
 def vocabulary(db):
-    """Subjects and grades, for transactional tests.
+    """Subjects and grades, and the growth framework, for transactional tests.
 
-    The data migration fills them, but a transactional test empties every
+    The data migrations fill them, but a transactional test empties every
     table when it ends; a later transactional test puts them back with this.
     """
     from community.models import Grade, Subject
     from community.vocabulary import vocabulary_fill
+    from growth.framework_data import framework_load, framework_read
 
     vocabulary_fill(Subject, Grade)
+    framework_load(framework_read(1))
 
 
 # --- Browser tests ------------------------------------------------------------

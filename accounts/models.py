@@ -384,6 +384,7 @@ class NotificationSetting(models.Model):
         COMMUNITIES = "communities", _("communities")
         MESSAGES = "messages", _("messages")
         COURSES = "courses", _("courses")
+        GROWTH = "growth", _("my path")
 
     class Delivery(models.TextChoices):
         EMAIL = "email", _("by e-mail at once")
@@ -428,6 +429,9 @@ NOTIFICATION_DEFAULTS = {
     NotificationSetting.Kind.MESSAGES: NotificationSetting.Delivery.EMAIL,
     # Courses as master-classes: the digest; deadlines are urgent kinds.
     NotificationSetting.Kind.COURSES: NotificationSetting.Delivery.DIGEST,
+    # My path: a mentor's invitation, answer, comment or confirmation is
+    # addressed to the member; so are her reminders.
+    NotificationSetting.Kind.GROWTH: NotificationSetting.Delivery.EMAIL,
 }
 
 

@@ -103,6 +103,10 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("courses", "view_coursereview"),
         ("courses", "view_peerreview"),
         ("courses", "view_coursecertificate"),
+        ("growth", "view_frameworkversion"),
+        ("growth", "view_competency"),
+        ("growth", "view_target"),
+        ("growth", "view_criterion"),
     ],
     EXPERTS: [
         ("accounts", "view_profile"),

@@ -14,15 +14,23 @@ feed directly (``circles/tests/test_changes.py``). What a community feeds:
 - **what it holds**: its forum section (who may read it, its title, whether
   it is read-only, its moderators) and its meetings (who may read them), kept
   in step through the forums' and master-classes' own services, which say
-  what follows there (``circles.permissions.community_audience``).
+  what follows there (``circles.permissions.community_audience``);
+- **members' evidence of growth** (``community.attainments``): the
+  communities she founded or runs (``circles.attainments``), told when one
+  opens, is hidden or shown again, archived, changes who may read it or its
+  name, and when its owner or moderators change.
 
 Members' notifications move their own unread counts (``community.notify``).
 """
 
-from circles import kinds
+from collections.abc import Iterable
+from itertools import chain
+
+from circles import attainments, kinds
 from circles.models import Community, Membership
 from circles.permissions import LIVING, community_audience
 from community import services as community_layer
+from community.attainments import attainments_changed
 from community.audience import member_groups
 from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, moved
 from community.search import search_index
@@ -47,7 +55,8 @@ def community_visibility_changed(community: Community) -> None:
     who may read it: its feed entry follows it — there while it is open,
     readable beyond its members and not hidden, gone otherwise —; its forum
     section and meetings take who may read it now (``community.audience``;
-    the section read-only once archived); then ``community_changed``."""
+    the section read-only once archived); then ``community_changed``; the
+    evidence of those who founded and run it."""
     if (
         community.status in LIVING
         and community.visibility in _TOLD
@@ -65,20 +74,24 @@ def community_visibility_changed(community: Community) -> None:
         community_layer.activity_remove(kind=kinds.COMMUNITY_ACTIVITY, target=community)
     _holdings_sync(community)
     community_changed(community)
+    attainments_changed(attainments.runners(community))
 
 
 def community_renamed(community: Community) -> None:
     """Its name changed: its section's title follows, then
-    ``community_changed``."""
+    ``community_changed``; the evidence of those who founded and run it."""
     section = _section_of(community)
     if section is not None:
         forum_services.group_section_set(section=section, title=community.name)
     community_changed(community)
+    attainments_changed(attainments.runners(community))
 
 
-def moderators_changed(community: Community) -> None:
+def moderators_changed(community: Community, *, members: Iterable[int] = ()) -> None:
     """Its owner or moderators changed: they, and only they, moderate its
-    forum section."""
+    forum section; the evidence of those who run it, with ``members`` (whose
+    role changed: one who stopped moderating is no longer among them)."""
+    attainments_changed(chain(members, attainments.runners(community)))
     section = _section_of(community)
     if section is None:
         return

@@ -276,6 +276,7 @@ def register_recognition() -> None:
         items=recognition.portfolio_moderated,
         with_viewer=True,
     )
+    register_attainments()
     digest_section_register(
         key="new_communities",
         title=_("New communities in your subjects"),
@@ -318,3 +319,11 @@ def register_tags() -> None:
             pk__in=communities_visible_to(AnonymousUser()).values("pk")
         ).values("pk"),
     )
+
+
+def register_attainments() -> None:
+    """Communities founded or run as evidence of growth, communities to join
+    as suggestions (``circles.attainments``)."""
+    from circles import attainments
+
+    attainments.register()

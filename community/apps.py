@@ -9,7 +9,7 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
-        from community import home, receivers
+        from community import attainments, home, receivers
         from community.images import heif_register
         from community.inbox import InboxSource, inbox_source_register
         from community.lookups import lookups_register
@@ -64,6 +64,7 @@ class CommunityConfig(AppConfig):
             )
         )
         nav_register(url_name="badges", title=_("Recognition"), order=60)
+        attainments.register_defaults()
         notification_kind_register(
             key=REPORT_ACTIONED,
             preference="replies",

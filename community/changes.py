@@ -20,6 +20,7 @@ after commit (``moved``).
 
 from collections.abc import Iterable
 
+from community.attainments import attainments_changed
 from community.cards import CARD_KEY, EVERYONE_KEY
 from community.generations import generations_bump
 from community.pagecache import GENERATION_KEY as PUBLIC_PAGES
@@ -30,7 +31,9 @@ __all__ = [
     "PUBLIC_PAGES",
     "SEARCH_COUNTS",
     "badge_shown_changed",
+    "badges_awarded",
     "badges_changed",
+    "badges_held_changed",
     "member_card",
     "moved",
     "public_pages_changed",
@@ -60,9 +63,26 @@ def public_pages_changed() -> None:
 
 
 def badges_changed(*user_ids: int) -> None:
-    """Badges were awarded, taken back or chosen to be shown: the members'
-    cards and the public pages that list badges."""
+    """Badges were chosen to be shown (or awarded, taken back: through
+    ``badges_held_changed``): the members' cards and the public pages that
+    list badges."""
     moved(*(member_card(pk) for pk in user_ids), PUBLIC_PAGES)
+
+
+def badges_held_changed(*user_ids: int) -> None:
+    """A moderator awarded a badge or took one back: ``badges_changed``, and
+    the members' evidence of growth (``community.attainments``: the badges
+    they hold)."""
+    badges_changed(*user_ids)
+    attainments_changed(user_ids)
+
+
+def badges_awarded(user_ids: Iterable[int]) -> None:
+    """Badges were awarded by their rules (none chosen to be shown yet, so
+    no card changes): the public pages that list badges, and the members'
+    evidence of growth."""
+    moved(PUBLIC_PAGES)
+    attainments_changed(user_ids)
 
 
 def badge_shown_changed() -> None:

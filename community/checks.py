@@ -33,6 +33,7 @@ from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 
 from community import (
+    attainments,
     badges,
     certificates,
     feeds,
@@ -76,6 +77,9 @@ registry_checked("sitemap sections", lambda: sitemaps._sections)
 registry_checked("tag page sources", lambda: tags._sources)
 registry_checked("unread sources", lambda: notifications._unread_sources)
 registry_checked("certificate sources", lambda: certificates._sources)
+registry_checked("attainment sources", lambda: attainments._sources)
+registry_checked("attainment listeners", lambda: attainments._listeners)
+registry_checked("suggestion sources", lambda: attainments._suggestions)
 
 
 def _key(key: Hashable) -> str:
@@ -232,7 +236,10 @@ def registered_models_check(**kwargs) -> list[checks.CheckMessage]:
 @checks.register("registries", checks.Tags.urls)
 def navigation_check(**kwargs) -> list[checks.CheckMessage]:
     errors = []
-    for _order, url_name, _title in navigation._sections:
+    for _order, url_name, _title in [
+        *navigation._sections,
+        *navigation._member_links,
+    ]:
         try:
             reverse(url_name)
         except NoReverseMatch:

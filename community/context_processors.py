@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from community.navigation import nav_sections
+from community.navigation import member_links, nav_sections
 from community.sanctions import is_restricted, restriction_in_force, warnings_unread
 from community.selectors import NOTIFICATIONS, unread_counts
 from community.text_size import text_size_of
@@ -20,6 +20,8 @@ def site(request: HttpRequest) -> dict:
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
+        # The member's own pages, in her menu and her personal space.
+        context["member_links"] = member_links()
         # Lazy: counted only when a template shows one (both come from one
         # cached value: one query on a miss).
         counts = SimpleLazyObject(lambda: unread_counts(user=user))

@@ -17,7 +17,9 @@ from community import services as community
 from community.badges import badge_rules, contribution_sources, measures_for
 from community.changes import (
     badge_shown_changed,
+    badges_awarded,
     badges_changed,
+    badges_held_changed,
     public_pages_changed,
 )
 from community.claims import claim_cutoff
@@ -146,7 +148,9 @@ def badges_evaluate(
             _tell(award)
         new.append((key, user_id, occurrence))
     told = badges_tell_untold(user_ids=user_ids)
-    if new or told:
+    if new:
+        badges_awarded({user_id for _key, user_id, _occurrence in new})
+    elif told:
         public_pages_changed()  # the lists of badges
     return new
 
@@ -261,7 +265,7 @@ def badge_award_manual(*, badge: Badge, user, moderator, reason: str) -> BadgeAw
     award.user = user
     community.audit(actor=moderator, action="badge_award", target=award, reason=reason)
     _tell(award)
-    badges_changed(user.pk)
+    badges_held_changed(user.pk)
     return award
 
 
@@ -283,7 +287,7 @@ def badge_revoke(*, award: BadgeAward, moderator, reason: str) -> BadgeAward:
         community.audit(
             actor=moderator, action="badge_revoke", target=award, reason=reason
         )
-    badges_changed(award.user_id)
+    badges_held_changed(award.user_id)
     return award
 
 

@@ -83,6 +83,7 @@ urlpatterns = [
     path("messages/", include("conversations.urls")),
     path("lines/", include("conversations.urls_lines")),
     path("courses/", include("courses.urls")),
+    path("my-path/", include("growth.urls")),
     path(
         "certificates/<str:code>/",
         views_certificates.certificate_verify,

@@ -15,13 +15,19 @@ cache or a task of the community layer directly
 
 Nothing else holds a conversation: no search entry, no feed entry, no page
 kept for visitors, so edits, deletions and members' settings move nothing.
+
+A consultation line's questions answered are an expert's evidence of growth
+(``community.attainments``, ``conversations.attainments``): told when she
+answers one and when the line is edited (its title names them).
 """
 
 from collections.abc import Iterable
 
 from django.db import transaction
 
+from community.attainments import attainments_changed
 from community.changes import unread_changed
+from conversations import attainments
 from conversations.models import Conversation, Message, Participant
 
 
@@ -86,10 +92,12 @@ def line_changed(line) -> None:
     """A consultation line was made or edited (its title, description,
     answer-within, whether it takes questions): the lists of lines, its page,
     its subject's forum section and its community's page show it, and
-    visitors' pages are kept (``PUBLIC_PAGES``)."""
+    visitors' pages are kept (``PUBLIC_PAGES``); the evidence of the experts
+    who answered in it (its title, its link while it takes questions)."""
     from community.changes import PUBLIC_PAGES, moved
 
     moved(PUBLIC_PAGES)
+    attainments_changed(attainments.experts_of(line))
 
 
 def question_changed(question) -> None:
@@ -104,7 +112,8 @@ def question_changed(question) -> None:
 def question_answered(question) -> None:
     """A question was answered: the expert's portfolio («Консультации») and
     the members of the month, which visitors' kept pages show
-    (``PUBLIC_PAGES``)."""
+    (``PUBLIC_PAGES``), and the expert's evidence of growth."""
     from community.changes import PUBLIC_PAGES, moved
 
     moved(PUBLIC_PAGES)
+    attainments_changed([question.expert_id])

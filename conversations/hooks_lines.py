@@ -25,6 +25,14 @@ def register() -> None:
     register_kinds()
     register_recognition()
     register_blocks()
+    register_attainments()
+
+
+def register_attainments() -> None:
+    """Consultations given as evidence of growth (``conversations.attainments``)."""
+    from conversations import attainments
+
+    attainments.register()
 
 
 def register_kinds() -> None:

@@ -12,19 +12,28 @@ feeds:
   cover, units and hours, authors, dates, places left and waitlist, status;
 - **the activity feed**: its entry while it is published and not hidden;
 - **followers of the author**: told once, when the course is first
-  published.
+  published;
+- **members' evidence of growth** (``community.attainments``): the
+  certificates a learner holds, the courses an author wrote, the expert
+  reviews of courses a reviewer wrote (``courses.attainments``), told when a
+  certificate is issued, a course becomes public or stops being, its title
+  or its authors change, a review is written, hidden or shown again.
 
 A learner's progress shows only on signed-in pages (never cached); the
 members' notifications move their own unread counts (``community.notify``);
 badges are the community layer's to move.
 """
 
+from collections.abc import Iterable
+from itertools import chain
+
 from django.contrib.auth import get_user_model
 
 from community import services as community
+from community.attainments import attainments_changed
 from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, moved
 from community.search import search_index
-from courses import kinds
+from courses import attainments, kinds
 from courses.models import Course
 
 
@@ -38,6 +47,14 @@ def course_changed(course: Course) -> None:
     is not public), the search counts and visitors' pages."""
     search_index(course)
     moved(SEARCH_COUNTS, PUBLIC_PAGES)
+
+
+def course_authors_changed(course: Course, *, before: Iterable[int] = ()) -> None:
+    """Its title or its authors changed: ``course_changed``, and the
+    evidence of those who wrote it, with ``before`` (its co-authors until
+    now: one taken off no longer wrote it)."""
+    course_changed(course)
+    attainments_changed(chain(before, attainments.authors(course)))
 
 
 def _feed_follows(course: Course) -> None:
@@ -58,9 +75,17 @@ def _feed_follows(course: Course) -> None:
 def course_visibility_changed(course: Course) -> None:
     """A course stopped being public or became public again (archived,
     hidden, shown again): its feed entry follows it — there while it is
-    published and not hidden, gone otherwise — then ``course_changed``."""
+    published and not hidden, gone otherwise — then ``course_changed``; the
+    evidence of its learners (their certificates), authors and reviewers."""
     _feed_follows(course)
     course_changed(course)
+    attainments_changed(
+        chain(
+            attainments.holders(course),
+            attainments.authors(course),
+            attainments.reviewers(course),
+        )
+    )
 
 
 def course_published(course: Course) -> None:
@@ -105,11 +130,14 @@ def progress_changed(enrolment) -> None:
 
 def certificate_issued(certificate) -> None:
     """A certificate was issued: the course's completions and the holder's
-    portfolio on visitors' pages."""
+    portfolio on visitors' pages, and the holder's evidence of growth."""
     moved(PUBLIC_PAGES)
+    attainments_changed([certificate.user_id])
 
 
 def review_changed(review) -> None:
     """An expert review was written, hidden or shown again: a published
-    course's page may say it was reviewed by experts (visitors' pages)."""
+    course's page may say it was reviewed by experts (visitors' pages); the
+    reviewer's evidence of growth (``course_review_written``)."""
     moved(PUBLIC_PAGES)
+    attainments_changed(attainments.reviewer_of(review))

@@ -40,6 +40,15 @@ def register() -> None:
     register_discovery()
     register_tags()
     search_documents.register()
+    register_attainments()
+
+
+def register_attainments() -> None:
+    """Certificates and courses written as evidence of growth, open courses
+    as suggestions (``courses.attainments``)."""
+    from courses import attainments
+
+    attainments.register()
 
 
 # --- Notifications, the feed, the digest ---------------------------------------

@@ -14,20 +14,10 @@ from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
-from ttf_opensans import OPENSANS_BOLD, OPENSANS_REGULAR
 
+from community.documents import FONT, PAGE_WIDTH, pdf_document, pdf_lines
 from courses.models import Course, Unit
-
-_FONT = "OpenSans"
-_PAGE_WIDTH = 180  # A4 portrait, 15 mm margins
-
-
-def _lines(pdf: FPDF, height: float, text: str, *, width: float = _PAGE_WIDTH) -> None:
-    """A paragraph that wraps, the next one below it at the left margin."""
-    pdf.multi_cell(width, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _plain(html: str) -> str:
@@ -53,23 +43,12 @@ def programme_pdf(
     *, course: Course, units: Sequence[Unit], author_names: Sequence[str]
 ) -> bytes:
     """The programme of ``course`` as PDF bytes (A4 portrait, pages numbered)."""
-    pdf = FPDF(orientation="portrait", format="A4")
-    pdf.set_title(_("Programme: %(title)s") % {"title": course.title})
-    pdf.set_author(", ".join(author_names))
-    pdf.set_creator(_("Kollegi"))
-    pdf.set_margins(15, 15, 15)
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_font(_FONT, "", str(OPENSANS_REGULAR.path))
-    pdf.add_font(_FONT, "B", str(OPENSANS_BOLD.path))
-    pdf.add_page()
-
-    pdf.set_font(_FONT, "", 10)
-    _lines(pdf, 5, _("Kollegi — a professional network of teachers"))
-    pdf.ln(2)
-    pdf.set_font(_FONT, "B", 11)
-    _lines(pdf, 6, _("Programme of the course"))
-    pdf.set_font(_FONT, "B", 16)
-    _lines(pdf, 8, course.title)
+    pdf = pdf_document(
+        title=_("Programme: %(title)s") % {"title": course.title},
+        author=", ".join(author_names),
+        kind=_("Programme of the course"),
+        heading=course.title,
+    )
     pdf.ln(3)
 
     facts = [
@@ -86,28 +65,28 @@ def programme_pdf(
     if grades:
         facts.insert(-2, (_("Grades"), grades))
     for label, value in facts:
-        pdf.set_font(_FONT, "B", 10)
+        pdf.set_font(FONT, "B", 10)
         pdf.cell(40, 6, label)
-        pdf.set_font(_FONT, "", 10)
-        _lines(pdf, 6, value, width=_PAGE_WIDTH - 40)
+        pdf.set_font(FONT, "", 10)
+        pdf_lines(pdf, 6, value, width=PAGE_WIDTH - 40)
     pdf.ln(3)
 
-    pdf.set_font(_FONT, "B", 12)
-    _lines(pdf, 7, _("Annotation"))
-    pdf.set_font(_FONT, "", 10)
-    _lines(pdf, 5, course.annotation)
+    pdf.set_font(FONT, "B", 12)
+    pdf_lines(pdf, 7, _("Annotation"))
+    pdf.set_font(FONT, "", 10)
+    pdf_lines(pdf, 5, course.annotation)
     pdf.ln(3)
     goals = _plain(course.goals_html) or course.goals
     if goals:
-        pdf.set_font(_FONT, "B", 12)
-        _lines(pdf, 7, _("Goals and outcomes"))
-        pdf.set_font(_FONT, "", 10)
-        _lines(pdf, 5, goals)
+        pdf.set_font(FONT, "B", 12)
+        pdf_lines(pdf, 7, _("Goals and outcomes"))
+        pdf.set_font(FONT, "", 10)
+        pdf_lines(pdf, 5, goals)
         pdf.ln(3)
 
-    pdf.set_font(_FONT, "B", 12)
-    _lines(pdf, 7, _("Curriculum"))
-    pdf.set_font(_FONT, "", 10)
+    pdf.set_font(FONT, "B", 12)
+    pdf_lines(pdf, 7, _("Curriculum"))
+    pdf.set_font(FONT, "", 10)
     heading = FontFace(emphasis="BOLD", fill_color=(230, 236, 245))
     with pdf.table(
         col_widths=(10, 110, 40, 20),
@@ -137,9 +116,9 @@ def programme_pdf(
         row.cell(str(total), style=FontFace(emphasis="BOLD"))
     pdf.ln(4)
 
-    pdf.set_font(_FONT, "", 9)
+    pdf.set_font(FONT, "", 9)
     address = settings.SITE_URL.rstrip("/") + course.get_absolute_url()
-    _lines(
+    pdf_lines(
         pdf,
         5,
         _("The course on Kollegi: %(url)s · printed on %(date)s")

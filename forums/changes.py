@@ -13,18 +13,27 @@ their transaction, and never the caches, the index or the feed directly
 - **the activity feed**: a topic's entry while it is public, a reply's while
   it is shown, an accepted answer's while it is the answer, and only in a
   section everyone may read (the feed is read by anyone): a community's
-  section whose readers are fewer has none (``section_audience_changed``).
+  section whose readers are fewer has none (``section_audience_changed``);
+- **members' evidence of growth** (``community.attainments``): the answers
+  of hers accepted (``forums.attainments``), told when an answer is
+  accepted or taken back, when the accepted reply is removed, hidden or
+  shown again, and when its topic is hidden, moved, merged or split or its
+  section's readers change. A reply written or edited tells nothing (and
+  asks nothing).
 
 Members' cards and unread counts are not the forums' to move: the accounts
 and the notifications do it.
 """
 
+from collections.abc import Iterable
+
 from community import services as community
+from community.attainments import attainments_changed
 from community.audience import Audience
 from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, moved
 from community.evidence import REPLIED, evidence_record
 from community.search import search_audience_set, search_index, search_index_many
-from forums import kinds
+from forums import attainments, kinds
 from forums.models import Post, Section, Topic
 from forums.versions import topic_pages
 
@@ -81,7 +90,10 @@ def replies_announced(replies: list[Post]) -> None:
 
 def post_visibility_changed(post: Post) -> None:
     """A post became public or stopped being shown (published, hidden,
-    restored, removed): its feed entry follows it, then ``post_changed``."""
+    restored, removed): its feed entry follows it, then ``post_changed``;
+    the accepted answer's author's evidence (no query for any other)."""
+    if post.number > 1 and post.topic.accepted_post_id == post.pk:
+        attainments_changed([post.author_id])
     if post.number == 1:
         _topic_feed(post.topic)
     elif (
@@ -125,12 +137,19 @@ def topic_visibility_changed(topic: Topic) -> None:
     topics_rearranged(topic)
 
 
-def topics_rearranged(*topics: Topic) -> None:
+def topics_rearranged(*topics: Topic, answers_moved: Iterable[int] = ()) -> None:
     """Posts moved between topics (merged, split) or a topic to another
     section: each topic's kept posts, the search entries of the topics and
     every reply in them, the search counts and visitors' pages. A topic now
     in a section whose readers are fewer than everyone leaves the feed with
-    its replies and answer."""
+    its replies and answer. The evidence of the authors of the topics'
+    accepted answers, and of ``answers_moved`` (answers that lost their mark
+    with the posts moved)."""
+    attainments_changed(
+        attainments.authors_of(
+            [*answers_moved, *(topic.accepted_post_id for topic in topics)]
+        )
+    )
     untold = [topic.pk for topic in topics if not _told(topic.section)]
     if untold:
         _feed_remove(untold, Post.objects.filter(topic__in=untold).values("pk"))
@@ -147,8 +166,12 @@ def topics_rearranged(*topics: Topic) -> None:
 
 def answer_changed(topic: Topic, *, previous: Post | None) -> None:
     """The question's accepted answer changed from ``previous``: the feed's
-    answer entries follow, then the topic's kept posts and visitors' pages."""
+    answer entries follow, then the topic's kept posts and visitors' pages;
+    the evidence of the authors of both answers."""
     answer = topic.accepted_post
+    attainments_changed(
+        [post.author_id for post in (previous, answer) if post is not None]
+    )
     if previous is not None and previous != answer:
         community.activity_remove(kind=kinds.ANSWER_ACTIVITY, target=previous)
     if answer is not None and _told(topic.section):
@@ -178,8 +201,9 @@ def section_audience_changed(section: Section) -> bool:
     activity feed; when everyone may, they are owed back: True, and the
     service asks for the task that records them after commit
     (``services.section_feed_record``). Then the search counts and visitors'
-    pages. The topics' kept posts are the same for every reader (who may
-    read them is asked before): they stay."""
+    pages, and the evidence of the authors of its accepted answers. The
+    topics' kept posts are the same for every reader (who may read them is
+    asked before): they stay."""
     topics = Topic.objects.filter(section=section).values("pk")
     replies = Post.objects.filter(topic__section=section, number__gt=1).values("pk")
     for model, rows in ((Topic, topics), (Post, replies)):
@@ -190,6 +214,8 @@ def section_audience_changed(section: Section) -> bool:
     if not owed:
         _feed_remove(topics, replies)
     moved(SEARCH_COUNTS, PUBLIC_PAGES)
+    # An answer's title and link are shown only where everyone may read it.
+    attainments_changed(attainments.answerers_in(section))
     return owed
 
 

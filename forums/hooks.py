@@ -210,6 +210,14 @@ def register() -> None:
         order=20,
         items=_portfolio_answers,
     )
+    register_attainments()
+
+
+def register_attainments() -> None:
+    """Accepted answers as evidence of growth (``forums.attainments``)."""
+    from forums import attainments
+
+    attainments.register()
 
 
 def _posts_written(user_ids: list[int]) -> dict[int, int]:

@@ -14,18 +14,25 @@ master-class feeds:
 - **the activity feed**: its entry while it is published or finished, not
   hidden and for everyone (a feed anyone reads: ``community.audience.public``).
 
+- **members' evidence of growth** (``community.attainments``): the
+  certificates of participation she holds, the master-classes she hosted
+  (``masterclasses.attainments``), told when one is finished, hidden or
+  shown again, read by others, or edited (its title, times, co-hosts).
+
 The members' notifications move their own unread counts (``community.notify``);
 certificates and badges are the community layer's to move.
 """
 
 from collections.abc import Iterable
+from itertools import chain
 
 from community import services as community
+from community.attainments import attainments_changed
 from community.audience import Audience
 from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, moved
 from community.evidence import ATTENDED, evidence_record
 from community.search import search_index, search_index_many
-from masterclasses import kinds
+from masterclasses import attainments, kinds
 from masterclasses.models import MasterClass
 
 # The states in which a master-class is public (unless hidden).
@@ -38,6 +45,17 @@ def masterclass_changed(masterclass: MasterClass) -> None:
     pages."""
     search_index(masterclass)
     moved(SEARCH_COUNTS, PUBLIC_PAGES)
+
+
+def masterclass_finished_edited(
+    masterclass: MasterClass, *, cohosts_before: Iterable[int] = ()
+) -> None:
+    """A finished master-class was edited by a moderator (its title, times
+    or co-hosts are what her evidence says): ``masterclass_changed``, and
+    the evidence of its hosts and participants, with ``cohosts_before`` (one
+    taken off no longer hosted it)."""
+    masterclass_changed(masterclass)
+    attainments_changed(chain(cohosts_before, attainments.concerned(masterclass)))
 
 
 def _feed_follows(masterclass: MasterClass) -> None:
@@ -63,16 +81,19 @@ def masterclass_visibility_changed(masterclass: MasterClass) -> None:
     """A master-class became public or stopped being (published, cancelled,
     hidden, shown again): its feed entry follows it — there while it is
     published or finished, not hidden and for everyone, gone otherwise —
-    then ``masterclass_changed``."""
+    then ``masterclass_changed``; a finished one's hosts and participants
+    (their evidence: it counts only while it is not hidden)."""
     _feed_follows(masterclass)
     masterclass_changed(masterclass)
+    attainments_changed(attainments.concerned(masterclass))
 
 
 def masterclasses_audience_changed(masterclasses: Iterable[MasterClass]) -> None:
     """Who may read these meetings changed (their community opened, hid,
     became members-only): their search entries (a community has few
     meetings: indexed again in one batch), their feed entries, the search
-    counts and visitors' pages."""
+    counts and visitors' pages; the evidence of the finished ones' hosts
+    and participants."""
     masterclasses = list(masterclasses)
     if not masterclasses:
         return
@@ -80,6 +101,10 @@ def masterclasses_audience_changed(masterclasses: Iterable[MasterClass]) -> None
         _feed_follows(masterclass)
     search_index_many(masterclasses)
     moved(SEARCH_COUNTS, PUBLIC_PAGES)
+    # The finished ones' evidence: linked only while everyone may read it.
+    attainments_changed(
+        chain.from_iterable(attainments.concerned(item) for item in masterclasses)
+    )
 
 
 def registrations_changed(masterclass: MasterClass) -> None:
@@ -102,3 +127,11 @@ def masterclass_shown_changed(masterclass: MasterClass) -> None:
     recording and materials, its being over (finished, certificates issued
     for the portfolios): visitors' pages. The index holds none of these."""
     moved(PUBLIC_PAGES)
+
+
+def masterclass_finished(masterclass: MasterClass) -> None:
+    """It was finished and its certificates issued (a second run issues
+    what is missing): ``masterclass_shown_changed``, and the evidence of its
+    hosts and of those who hold a certificate of it."""
+    masterclass_shown_changed(masterclass)
+    attainments_changed(attainments.concerned(masterclass))

@@ -197,6 +197,15 @@ def register() -> None:
         order=25,
         items=_portfolio_certificates,
     )
+    register_attainments()
+
+
+def register_attainments() -> None:
+    """Certificates and master-classes hosted as evidence of growth, upcoming
+    ones as suggestions (``masterclasses.attainments``)."""
+    from masterclasses import attainments
+
+    attainments.register()
 
 
 def _held(user_ids: list[int]) -> dict[int, int]:

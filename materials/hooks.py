@@ -192,6 +192,15 @@ def register() -> None:
         order=15,
         items=_portfolio_materials,
     )
+    register_attainments()
+
+
+def register_attainments() -> None:
+    """Recommended materials and reviews written as evidence of growth
+    (``materials.attainments``)."""
+    from materials import attainments
+
+    attainments.register()
 
 
 def _count_by(queryset, field: str) -> dict[int, int]:

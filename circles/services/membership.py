@@ -494,7 +494,7 @@ def community_leave(*, community: Community, user) -> None:
     _membership_remove(community, user)
     _audit(community, actor=user, action="leave")
     if membership.role == Membership.Role.MODERATOR:
-        moderators_changed(community)
+        moderators_changed(community, members=[user.pk])
     members_changed(community)
 
 
@@ -540,7 +540,7 @@ def member_remove(
     if ban:
         _ban(community, moderator=moderator, user=user, reason=reason)
     if removed and target.role == Membership.Role.MODERATOR:
-        moderators_changed(community)
+        moderators_changed(community, members=[user.pk])
     members_changed(community)
 
 

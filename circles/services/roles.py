@@ -63,7 +63,7 @@ def moderator_set(*, community: Community, owner, user, on: bool) -> Membership:
         action="moderator" if on else "moderator_removed",
         reason=_name(user),
     )
-    moderators_changed(community)
+    moderators_changed(community, members=[user.pk])
     members_changed(community)
     return membership
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "circles",
     "conversations",
     "courses",
+    "growth",
     # Django's admin on our site: a list's address never breaks its page.
     "community.admin_site.AdminConfig",
     "django.contrib.auth",
@@ -313,6 +314,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.review_deadlines_task",
         "schedule": 60.0 * 60,
     },
+    # My path: plan items due soon and professional development due, each
+    # reminded once.
+    "growth-reminders": {
+        "task": "growth.tasks.reminders_task",
+        "schedule": 60.0 * 60 * 24,
+    },
+    # My path: every plan owner's evidence gathered again (a backstop for a
+    # change whose refresh task was lost).
+    "growth-evidence": {
+        "task": "growth.tasks.evidence_refresh_all_task",
+        "schedule": 60.0 * 60 * 24,
+    },
 }
 
 # --- Moderation ---------------------------------------------------------------
@@ -433,6 +446,16 @@ COURSES_DEADLINE_REMINDER_DAYS = env.int(
 )
 # A consultation line's expert is reminded so many hours before the deadline.
 LINES_REMINDER_HOURS = env.int("DJANGO_LINES_REMINDER_HOURS", default=24)
+# My path: a plan item's owner hears so many days before it is due; the
+# owner of an active plan hears that professional development (a course every
+# three years) is due so many months before, once for each.
+GROWTH_ITEM_DUE_DAYS = env.int("DJANGO_GROWTH_ITEM_DUE_DAYS", default=7)
+GROWTH_DEVELOPMENT_REMIND_MONTHS = (6, 1)
+# The three-year rule counts professional development of at least so many
+# academic hours: a «курс повышения квалификации» (п. 18 of the order of
+# 24.03.2025 № 266, as ``courses.models.QUALIFICATION_MIN_HOURS``); a shorter
+# seminar does not count.
+GROWTH_DEVELOPMENT_MIN_HOURS = 16
 
 # --- E-mail -----------------------------------------------------------------
 

@@ -47,6 +47,9 @@ from courses.tests.community_helpers import (
 from forums import services as forums
 from forums.models import ModerationLog
 from forums.tests.factories import TopicFactory
+from growth import services as growth
+from growth.models import FrameworkVersion, Target
+from growth.services.framework import framework_version_copy
 from masterclasses import services as masterclasses
 from masterclasses.models import Registration, TrustedHost
 from masterclasses.tests.factories import MasterClassFactory
@@ -190,6 +193,13 @@ def _world(moderator) -> list[models.Model]:
     course_certificate = completed(course, reader)
     course_round = reviewed()
 
+    # My path: version 1, which a plan uses (only read), and its copy (edited).
+    framework = FrameworkVersion.objects.get(is_current=True)
+    growth.plan_create(
+        owner=reader, target=framework.targets.get(code=Target.Code.HIGHEST)
+    )
+    framework_copy = framework_version_copy(framework, actor=moderator)
+
     accounts.account_delete(user=gone)
 
     app = SocialApp.objects.create(
@@ -261,6 +271,10 @@ def _world(moderator) -> list[models.Model]:
         peer_review(course),
         course_certificate.enrolment,
         course_certificate,
+        framework,
+        framework_copy,
+        framework.targets.first(),
+        framework_copy.targets.first(),
         join_request,
         member_invitation,
         CommunityBan.objects.get(community=circle),

@@ -31,6 +31,7 @@ OURS = {
     "materials",
     "masterclasses",
     "circles",
+    "growth",
     "auth",
 }
 # Names and technical words a Russian page writes in Latin letters.

@@ -52,6 +52,8 @@ from courses.tests.authoring_helpers import course_ready, expert, trusted
 from courses.tests.learning_helpers import course_of, learner
 from forums.models import Topic
 from forums.tests.factories import PostFactory, SectionFactory, TopicFactory
+from growth import services as growth_services
+from growth.models import OwnEvidence, PlanItem, Target
 from masterclasses.models import Registration
 from masterclasses.tests.factories import MasterClassFactory
 from materials.models import Collection, Material, TakedownRequest
@@ -68,6 +70,7 @@ OUR_APPS = (
     "circles",
     "conversations",
     "courses",
+    "growth",
 )
 # Written by every accepted POST for abuse checks, not by the member.
 NOT_COMPARED = {RequestTrace}
@@ -109,6 +112,7 @@ ALLOWED = {
     "lines:question_withdraw": "withdrawing one's question gives the experts' "
     "time back (as a seat given back)",
     "courses:drop": "leaving a course is the way out",
+    "growth:mentoring_leave": "leaving a colleague's plan as her mentor is the way out",
 }
 
 
@@ -268,6 +272,101 @@ def _courses(*, banned, other) -> dict:
     }
 
 
+def _growth(*, banned, other) -> tuple[dict, dict]:
+    """«Мой путь» made through the services before the ban: the banned
+    member's plan with an item and her own evidence; a colleague's plan she
+    mentors (with evidence of the colleague's to confirm); another
+    colleague's plan she is invited to mentor. The pages' arguments, and
+    the fields of their forms."""
+
+    def target(code: str) -> Target:
+        return Target.objects.get(version__is_current=True, code=code)
+
+    def evidence(owner) -> OwnEvidence:
+        return growth_services.own_evidence_add(
+            owner=owner,
+            kind=OwnEvidence.Kind.TALK,
+            title="Выступление на педсовете",
+            happened_on=datetime.date(2025, 3, 1),
+            link="https://school.example/talk",
+            competency_code="R.3",
+        )
+
+    own = growth_services.plan_create(owner=banned, target=target("highest"))
+    item = growth_services.item_add(
+        own, actor=banned, kind=PlanItem.Kind.OWN, title="Открытый урок"
+    )
+    own_evidence = evidence(banned)
+    theirs = growth_services.plan_create(owner=other, target=target("first"))
+    mentoring = growth_services.mentor_answer(
+        growth_services.mentor_invite(theirs, actor=other, mentor=banned),
+        actor=banned,
+        accept=True,
+    )
+    their_evidence = evidence(other)
+    invited = growth_services.mentor_invite(
+        asker := growth_services.plan_create(
+            owner=UserFactory(), target=target("methodist")
+        ),
+        actor=asker.owner,
+        mentor=banned,
+    )
+    plan = {"pk": own.pk}
+    item_fields = {"kind": PlanItem.Kind.OWN, "url": "", "competency": "", "due_on": ""}
+    evidence_fields = {
+        "kind": OwnEvidence.Kind.PUBLICATION,
+        "happened_on": "2025-04-01",
+        "link": "https://school.example/article",
+        "competency_code": "R.3",
+        "hours": "",
+    }
+    fields = {
+        "growth:create": {
+            "target": str(target("mentor").pk),
+            "visibility": "private",
+            "starts_on": "",
+            "ends_on": "",
+        },
+        "growth:plan_edit": {
+            "starts_on": "2026-01-10",
+            "ends_on": "2029-01-10",
+            "visibility": "public",
+        },
+        "growth:item_add": item_fields,
+        "growth:item_edit": item_fields,
+        "growth:item_done": {"done": "1"},
+        "growth:evidence_add": evidence_fields,
+        "growth:evidence_edit": evidence_fields,
+        "growth:mentor": {"username": UserFactory().username},
+        "growth:mentoring_answer": {"accept": "1"},
+        "growth:evidence_confirm": {"seen": their_evidence.updated_at.isoformat()},
+    }
+    return fields, {
+        "growth:plan": plan,
+        "growth:plan_edit": plan,
+        "growth:plan_close": plan,
+        "growth:item_add": plan,
+        "growth:item_edit": {**plan, "item": item.pk},
+        "growth:item_done": {**plan, "item": item.pk},
+        "growth:item_remove": {**plan, "item": item.pk},
+        "growth:gaps": plan,
+        "growth:evidence": plan,
+        "growth:evidence_add": plan,
+        "growth:evidence_refresh": plan,
+        "growth:evidence_edit": {**plan, "ev": own_evidence.pk},
+        "growth:evidence_remove": {**plan, "ev": own_evidence.pk},
+        "growth:evidence_file": {**plan, "ev": own_evidence.pk},
+        "growth:evidence_confirm": {"pk": theirs.pk, "ev": their_evidence.pk},
+        "growth:mentor": plan,
+        "growth:comment_add": {"pk": theirs.pk},
+        "growth:history": plan,
+        "growth:mentoring_answer": {"pk": invited.pk},
+        "growth:mentoring_leave": {"pk": mentoring.pk},
+        "growth:portfolio": plan,
+        "growth:portfolio_pdf": plan,
+    }
+
+
 @pytest.fixture
 def world(moderator):
     """A network with something of every kind, some of it the banned member's."""
@@ -400,6 +499,7 @@ def world(moderator):
         badge=badge, user=banned, moderator=moderator, reason="Помогла молодым"
     )
     course_kwargs = _courses(banned=banned, other=other)
+    growth_fields, growth_kwargs = _growth(banned=banned, other=other)
     sanction_give(
         member=banned,
         moderator=moderator,
@@ -532,6 +632,7 @@ def world(moderator):
         "lines:question_hand_over": {"pk": asked.pk},
         "lines:question_withdraw": {"pk": own_question.pk},
         **course_kwargs,
+        **growth_kwargs,
     }
 
     def data() -> dict:
@@ -651,6 +752,7 @@ def world(moderator):
         # The rubric's "goals" is a score, not the course's text.
         "courses:review_write": {"goals": "4"},
         "courses:review_decide": {f"round-{decided}-decision": "recommend"},
+        **growth_fields,
     }
     return {
         "banned": banned,

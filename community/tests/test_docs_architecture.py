@@ -21,6 +21,7 @@ APPS = (
     "circles",
     "conversations",
     "courses",
+    "growth",
 )
 LONGEST_LINE = 1000
 

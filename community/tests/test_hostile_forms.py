@@ -22,6 +22,8 @@ from community import recognition
 from community.models import Badge
 from conversations import services as conversations
 from forums.tests.factories import PostFactory, SectionFactory, TopicFactory
+from growth import services as growth
+from growth.models import Target
 from masterclasses.tests.factories import MasterClassFactory
 from materials import services as materials
 from materials.tests.factories import MaterialFactory
@@ -132,9 +134,14 @@ def world(member):
     conversation = conversations.conversation_start(
         sender=colleague, recipients=[member], subject="Дроби", body="Добрый день!"
     )
+    plan = growth.plan_create(
+        owner=member,
+        target=Target.objects.get(version__is_current=True, code=Target.Code.HIGHEST),
+    )
     return {
         "colleague": colleague,
         "conversation": conversation,
+        "plan": plan,
         "section": section,
         "topic": topic,
         "blog_post": post,
@@ -196,6 +203,20 @@ GET_PAGES = {
     "conversation": (lambda w: w["conversation"].get_absolute_url(), ["page"]),
     "compose": (lambda w: reverse("conversations:compose"), ["to"]),
     "lines": (lambda w: reverse("lines:list"), ["page"]),
+    "my_path": (lambda w: reverse("growth:index"), ["list", "page"]),
+    "plan": (lambda w: w["plan"].get_absolute_url(), ["page"]),
+    "plan_evidence": (
+        lambda w: reverse("growth:evidence", args=[w["plan"].pk]),
+        ["list", "page"],
+    ),
+    "plan_item_add": (
+        lambda w: reverse("growth:item_add", args=[w["plan"].pk]),
+        ["competency"],
+    ),
+    "plan_history": (
+        lambda w: reverse("growth:history", args=[w["plan"].pk]),
+        ["page"],
+    ),
 }
 
 

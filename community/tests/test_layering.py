@@ -25,6 +25,7 @@ DOMAIN_APPS = (
     "circles",
     "conversations",
     "courses",
+    "growth",
 )
 
 # The two modules that are wiring, not the layer: they may import any app.

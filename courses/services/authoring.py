@@ -26,6 +26,7 @@ from community.markdown import render_markdown
 from community.sanctions import participation_check
 from community.slugs import free_slug, readable_slug
 from courses.changes import (
+    course_authors_changed,
     course_changed,
     course_visibility_changed,
     enrolments_changed,
@@ -417,6 +418,7 @@ def course_update(
         raise TypeError(f"course_update() got unknown fields: {sorted(unknown)}")
     course = _editable(course, editor)
     before_capacity = course.capacity
+    before_title = course.title
     for key, value in fields.items():
         setattr(course, key, value)
     if "title" in fields:
@@ -446,7 +448,10 @@ def course_update(
     open_to_learners = course.status == Course.Status.PUBLISHED and not course.is_hidden
     if more_places and open_to_learners:
         _waitlist_move(course)
-    course_changed(course)
+    if course.title != before_title:
+        course_authors_changed(course)
+    else:
+        course_changed(course)
     return course
 
 
@@ -501,6 +506,7 @@ def coauthors_set(*, course: Course, editor, usernames: list[str]) -> list:
             _("A course has at most %(count)d co-authors.") % {"count": MAX_COAUTHORS},
             code="too_many",
         )
+    before = list(course.coauthors.values_list("pk", flat=True))
     course.coauthors.set(users)
     community.audit(
         actor=editor,
@@ -508,7 +514,7 @@ def coauthors_set(*, course: Course, editor, usernames: list[str]) -> list:
         target=course,
         reason=", ".join(sorted(user.username for user in users)),
     )
-    course_changed(course)
+    course_authors_changed(course, before=before)
     return users
 
 

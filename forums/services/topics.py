@@ -270,7 +270,7 @@ def topic_merge(*, source: Topic, target: Topic, moderator, reason: str = "") ->
     _log(moderator=moderator, action="merge", topic=source, reason=reason)
     _log(moderator=moderator, action="merge", topic=target, reason=reason)
     topic_visibility_changed(source)  # gone from the feed, its address leads on
-    topics_rearranged(target)
+    topics_rearranged(target, answers_moved=[answer_id])
     return target
 
 
@@ -335,7 +335,9 @@ def topic_split(
         remaining.values_list("pk", flat=True), start=numbers[0]
     ):
         Post.objects.filter(pk=post_id).update(number=number)
+    answers_moved = []
     if topic.accepted_post_id in {post.pk for post in moved}:
+        answers_moved.append(topic.accepted_post_id)
         topic.accepted_post = None
         topic.save(update_fields=["accepted_post"])
     _topic_recount(topic)
@@ -354,7 +356,7 @@ def topic_split(
     _section_recount(topic.section_id, new.section_id)
     _log(moderator=moderator, action="split", topic=topic, reason=reason)
     _log(moderator=moderator, action="split", topic=new, reason=reason)
-    topics_rearranged(topic, new)
+    topics_rearranged(topic, new, answers_moved=answers_moved)
     return new
 
 

@@ -18,6 +18,7 @@ from community.sanctions import participation_check
 from masterclasses import kinds
 from masterclasses.changes import (
     masterclass_changed,
+    masterclass_finished_edited,
     masterclass_shown_changed,
     masterclass_visibility_changed,
 )
@@ -276,6 +277,12 @@ def masterclass_update(
     if not can_edit_masterclass(editor, masterclass):
         raise PermissionDenied
     masterclass = MasterClass.objects.select_for_update().get(pk=masterclass.pk)
+    finished = masterclass.status == MasterClass.Status.FINISHED
+    cohosts_before = (
+        list(masterclass.cohosts.values_list("pk", flat=True))
+        if finished and cohosts is not None
+        else []
+    )
     changed = {
         key
         for key in FIELDS
@@ -302,7 +309,10 @@ def masterclass_update(
         _tell_participants(masterclass, kind=kinds.CHANGED, actor=editor)
     if "capacity" in changed:
         _promote(masterclass)
-    masterclass_changed(masterclass)
+    if finished:
+        masterclass_finished_edited(masterclass, cohosts_before=cohosts_before)
+    else:
+        masterclass_changed(masterclass)
     return masterclass
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from community import services as community
 from community.recognition import badges_check
 from masterclasses import kinds
-from masterclasses.changes import masterclass_shown_changed
+from masterclasses.changes import masterclass_finished
 from masterclasses.models import Certificate, MasterClass, Registration
 from masterclasses.permissions import can_moderate_masterclasses, is_host
 
@@ -85,7 +85,7 @@ def masterclass_finish(*, masterclass: MasterClass, actor=None) -> list[Certific
         badges_check(user=host)
     for registration in attendees:
         badges_check(user=registration.user)
-    masterclass_shown_changed(masterclass)
+    masterclass_finished(masterclass)
     return [certificate for certificate in issued if certificate is not None]
 
 

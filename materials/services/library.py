@@ -23,6 +23,7 @@ from materials.changes import (
     material_changed,
     material_counts_changed,
     material_files_changed,
+    material_published,
     material_removed,
     material_visibility_changed,
 )
@@ -213,7 +214,7 @@ def material_publish(*, material: Material, actor) -> Material:
     badges_check(user=material.author)
     # A draft has no feed entry to take back: the entry is recorded unless
     # a moderator hid the material.
-    material_changed(material)
+    material_published(material)
     return material
 
 

@@ -540,6 +540,78 @@ COURSE_PEER_REVIEW = (
     "Понятная рубрика; идею с двумя примерами возьму для своих ребят.",
 )
 
+# «Мой путь»: the demo teacher prepares to confirm her highest category. Her
+# evidence is what she did on the site (the master-class and the course
+# above, her recommended material, the community she founded, badges) and a
+# review she writes as an expert of a colleague's material; her own
+# evidence is a talk (with its theses, confirmed by her mentor) and a
+# contest (a link, not confirmed yet). Petrov mentors her plan: half its
+# items are done.
+GROWTH_OWNER = "demo@kollegi.local"
+GROWTH_MENTOR = "i.petrov@kollegi.local"
+GROWTH_TARGET = "highest"
+GROWTH_NOTE = (
+    "Через два года подтверждаю высшую категорию. Собираю здесь всё, что "
+    "пойдёт в портфолио: курсы, выступления, работу с одарёнными детьми."
+)
+GROWTH_STARTED_DAYS_AGO = 300
+# The material she reviews as an expert: (title, scores, summary).
+GROWTH_REVIEW = (
+    "Лабораторная работа «Измерение силы трения»",
+    {"accuracy": 5, "methodology": 4, "structure": 5, "usefulness": 5, "design": 4},
+    "Понятная инструкция и удобный бланк отчёта; вопросы для самопроверки "
+    "стоит дополнить задачей на расчёт коэффициента трения.",
+)
+# The plan's items: (kind, title, what it is on the site as (kind, title) or
+# a link, competency, due in days from today (negative: past), done).
+GROWTH_ITEMS = [
+    ("course", COURSE["title"], ("course", COURSE["title"]), "A.2", -60, True),
+    ("masterclass", "Сочинение ЕГЭ: как научить аргументации",
+     ("masterclass", "Сочинение ЕГЭ: как научить аргументации"), "A.1", -20, True),
+    ("reading", "Перечитать критерии высшей категории (приказ № 196)", None,
+     "P.1", -5, True),
+    ("community", "Молодые педагоги: первые годы в школе",
+     ("community", "Молодые педагоги: первые годы в школе"), "R.2", 10, False),
+    ("own", "Подготовить команду к муниципальному этапу олимпиады", None,
+     "R.1", 60, False),
+    ("own", "Участвовать в конкурсе «Педагог года» (муниципальный этап)", None,
+     "R.6", 150, False),
+]  # fmt: skip
+# Her own evidence: (kind, title, description, days ago, competency, link,
+# file as (name, text) or None, confirmed by her mentor).
+GROWTH_OWN_EVIDENCE = [
+    ("talk", "Выступление на городском методобъединении: игры с дробями",
+     "Рассказала коллегам о пяти играх, после которых пятиклассники "
+     "перестают бояться дробей; тезисы приложены.", 40, "R.2", "",
+     ("Тезисы выступления.txt",
+      "Тезисы. 1) Дробь — часть целого: начинаем с пиццы. 2) Игра «Собери "
+      "целое». 3) Дроби на числовой прямой в коридоре."), True),
+    ("contest", "Конкурс «Педагог года»: участник муниципального этапа",
+     "Открытый урок и эссе «Мой педагогический принцип».", 15, "R.6",
+     "https://example.org/pedagog-goda/uchastniki", None, False),
+]  # fmt: skip
+GROWTH_COMMENT = (
+    "Анна Сергеевна, выступление на методобъединении подтвердил. Для "
+    "критериев 2.1 и 2.2 соберите результаты кружка: дипломы учеников с "
+    "олимпиад можно добавить как свои свидетельства."
+)
+# Tags that put the demo's courses, master-classes and communities among a
+# plan's suggestions (``suggestion_tags`` of the framework's competencies),
+# beside their own: (kind, title, tags).
+GROWTH_TAGS = [
+    ("course", COURSE["title"], ["оценивание", "методика"]),
+    ("masterclass", "Дроби без страха: игры на уроке математики",
+     ["урок", "методика"]),
+    ("masterclass", "Лабораторная на коленке: физика без кабинета",
+     ["проекты", "урок"]),
+    ("masterclass", "Встреча в Казани: олимпиадные задачи за чаем",
+     ["олимпиады", "одарённые дети"]),
+    ("community", "Математики и физики Поволжья",
+     ["одарённые дети", "методическое объединение"]),
+    ("community", "Молодые педагоги: первые годы в школе",
+     ["молодой педагог", "наставничество", "обмен опытом"]),
+]  # fmt: skip
+
 
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
@@ -636,7 +708,9 @@ class Command(SiteCommand):
         self._fill_communities()
         self._fill_conversations()
         self._fill_courses()
+        self._fill_growth_grounds()
         self._recognise()
+        self._fill_growth()
         # Some demo rows are made directly; the search box should find them all.
         for kind in search_kinds():
             search_rebuild(kind)
@@ -1159,6 +1233,184 @@ class Command(SiteCommand):
             verdict=PeerReview.Verdict.ACCEPT,
             comment=comment,
         )
+
+    def _fill_growth_grounds(self) -> None:
+        """What the demo teacher's plan of «Мой путь» stands on, before the
+        badges are counted: the tags that make the demo's courses,
+        master-classes and communities a plan's suggestions, and her expert
+        review of a colleague's material (she is an expert too). Each once."""
+        users = {user.email: user for user in User.objects.all()}
+        # The demo's members joined today: past the new-member period here.
+        with override_settings(MODERATION_NEW_MEMBER_DAYS=0):
+            self._growth_tags(users)
+            self._growth_review(users)
+
+    def _growth_tags(self, users: dict) -> None:
+        """Each thing of ``GROWTH_TAGS`` gets the tags it lacks, by its own
+        people (the course's author, the host, the community's owner)."""
+        from circles import services as circle_services
+        from circles.models import Community, Membership
+        from courses import services as course_services
+        from courses.models import Course
+        from masterclasses import services as mc_services
+        from masterclasses.models import MasterClass
+
+        for kind, title, tags in GROWTH_TAGS:
+            if kind == "course":
+                thing = Course.objects.filter(title=title).first()
+            elif kind == "masterclass":
+                thing = (
+                    MasterClass.objects.filter(title=title)
+                    .exclude(
+                        status__in=[
+                            MasterClass.Status.FINISHED,
+                            MasterClass.Status.CANCELLED,
+                        ]
+                    )
+                    .first()
+                )
+            else:
+                thing = Community.objects.filter(name=title).first()
+            if thing is None:
+                continue
+            carried = {tag.name for tag in thing.tags.all()}
+            if {tag.lower() for tag in tags} <= {tag.lower() for tag in carried}:
+                continue
+            wanted = sorted(carried | set(tags))
+            if kind == "course":
+                course_services.course_update(
+                    course=thing, editor=thing.author, tags=wanted
+                )
+            elif kind == "masterclass":
+                mc_services.masterclass_update(
+                    masterclass=thing, editor=thing.host, tags=wanted
+                )
+            else:
+                owner = Membership.objects.get(
+                    community=thing, role=Membership.Role.OWNER
+                ).user
+                circle_services.community_update(
+                    community=thing, editor=owner, tags=wanted
+                )
+
+    def _growth_review(self, users: dict) -> None:
+        """The demo teacher, an expert as well, reviews a colleague's
+        material the moderator names her to; the round waits for a second
+        expert. Once: the material never reviewed before."""
+        from materials import services as material_services
+        from materials.models import Material, ReviewRound
+
+        owner = users[GROWTH_OWNER]
+        account_services.user_grant_role(user=owner, role=account_services.EXPERTS)
+        title, scores, summary = GROWTH_REVIEW
+        material = Material.objects.filter(title=title).first()
+        if material is None or material.review_rounds.exists():
+            return
+        round_ = material_services.review_request(
+            material=material, author=material.author
+        )
+        assignment = material_services.review_assign(
+            round_=round_, reviewer=owner, moderator=users[MODERATOR_EMAIL]
+        )
+        material_services.review_write(
+            assignment=assignment,
+            reviewer=owner,
+            scores=scores,
+            comments={},
+            recommendation=ReviewRound.Decision.RECOMMEND,
+            summary=summary,
+        )
+
+    def _fill_growth(self) -> None:
+        """The demo teacher's plan toward the highest category (once), and
+        her evidence gathered from the demo (again each run: it is then
+        unchanged)."""
+        from growth import services as growth_services
+        from growth.models import Plan, Target
+
+        target = Target.objects.filter(
+            version__is_current=True, code=GROWTH_TARGET
+        ).first()
+        if target is None:  # no framework loaded: nothing to aim for
+            return
+        users = {user.email: user for user in User.objects.all()}
+        owner = users[GROWTH_OWNER]
+        if not Plan.objects.filter(owner=owner, target_code=GROWTH_TARGET).exists():
+            with override_settings(MODERATION_NEW_MEMBER_DAYS=0):
+                self._growth_plan(owner, users[GROWTH_MENTOR], target)
+        growth_services.evidence_refresh(owner.pk)
+
+    def _growth_plan(self, owner, mentor, target) -> None:
+        """The plan, its items (half done), her mentor (accepted), her own
+        evidence (one confirmed by the mentor) and the mentor's comment."""
+        import datetime
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
+
+        from circles.models import Community
+        from courses.models import Course
+        from growth import services as growth_services
+        from growth.models import Competency
+        from masterclasses.models import MasterClass
+
+        today = timezone.localdate()
+        plan = growth_services.plan_create(
+            owner=owner,
+            target=target,
+            starts_on=today - datetime.timedelta(days=GROWTH_STARTED_DAYS_AGO),
+            note=GROWTH_NOTE,
+        )
+        competencies = {
+            competency.code: competency
+            for competency in Competency.objects.filter(version_id=target.version_id)
+        }
+        found = {
+            "course": lambda title: Course.objects.filter(title=title).first(),
+            "masterclass": lambda title: MasterClass.objects.filter(
+                title=title
+            ).first(),
+            "community": lambda title: Community.objects.filter(name=title).first(),
+        }
+        for kind, title, on, code, days, done in GROWTH_ITEMS:
+            url = object_key = ""
+            thing = found[on[0]](on[1]) if on is not None else None
+            if thing is not None:
+                url = thing.get_absolute_url()
+                object_key = f"{thing._meta.label_lower}:{thing.pk}"
+            item = growth_services.item_add(
+                plan,
+                actor=owner,
+                kind=kind,
+                title=title,
+                url=url,
+                object_key=object_key,
+                competency=competencies.get(code),
+                due_on=today + datetime.timedelta(days=days),
+            )
+            if done:
+                growth_services.item_done(item, actor=owner, done=True)
+        mentorship = growth_services.mentor_invite(plan, actor=owner, mentor=mentor)
+        growth_services.mentor_answer(mentorship, actor=mentor, accept=True)
+        for (kind, title, text, days, code, link, attached,
+             confirmed) in GROWTH_OWN_EVIDENCE:  # fmt: skip
+            upload = None
+            if attached is not None:
+                name, content = attached
+                upload = SimpleUploadedFile(name, content.encode())
+            evidence = growth_services.own_evidence_add(
+                owner=owner,
+                kind=kind,
+                title=title,
+                description=text,
+                happened_on=today - datetime.timedelta(days=days),
+                competency_code=code,
+                link=link,
+                upload=upload,
+            )
+            if confirmed:
+                growth_services.own_evidence_confirm(evidence, actor=mentor, plan=plan)
+        growth_services.comment_add(plan, actor=mentor, body=GROWTH_COMMENT)
 
     def _recognise(self) -> None:
         """The badges the demo members have earned, and this month's points."""

@@ -1,0 +1,47 @@
+"""Moderators read the frameworks in the admin site (superusers edit them);
+nothing of the members' plans is there to read."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+PERMISSIONS = [
+    "view_frameworkversion",
+    "view_competency",
+    "view_target",
+    "view_criterion",
+]
+
+
+def grant(apps, schema_editor):
+    app_config = apps.get_app_config("growth")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _created = Group.objects.get_or_create(name="Moderators")
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="growth", codename__in=PERMISSIONS
+        )
+    )
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name="Moderators"):
+        group.permissions.remove(
+            *Permission.objects.filter(
+                content_type__app_label="growth", codename__in=PERMISSIONS
+            )
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("growth", "0002_framework_1"),
+        ("accounts", "0002_staff_groups"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]
