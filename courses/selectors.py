@@ -256,6 +256,13 @@ def courses_authored(*, user) -> QuerySet[Course]:
     )
 
 
+def course_as_stored(course: Course) -> Course:
+    """The course as its row holds it now (a bound form writes its values
+    into the instance it edits; the service and the page want the stored
+    ones)."""
+    return Course.objects.get(pk=course.pk)
+
+
 def units_for_author(*, course: Course) -> list[Unit]:
     """The units as the author's list shows them, with what each points at."""
     return list(

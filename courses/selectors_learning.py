@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from community.numbers import MAX_ID
 from courses.models import (
     Course,
     CourseCertificate,
@@ -350,3 +351,18 @@ def review_round_get(*, pk: int) -> ReviewRound:
     if round_ is None:
         raise Http404
     return round_
+
+
+def unit_of_kind(*, course: Course, pk: int, kind: str) -> Unit:
+    """One of the course's units of ``kind`` as a learner works it, or 404."""
+    if pk > MAX_ID:
+        raise Http404
+    unit = (
+        Unit.objects.select_related("material")
+        .filter(course=course, pk=pk, kind=kind)
+        .first()
+    )
+    if unit is None:
+        raise Http404
+    unit.course = course
+    return unit

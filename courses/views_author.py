@@ -150,7 +150,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             # The form wrote its values into ``course``: the service gets
             # the row as stored.
-            _course_save(request, form, Course.objects.get(pk=course.pk))
+            _course_save(request, form, selectors.course_as_stored(course))
         except ValidationError as error:
             add_errors(form, error)
             status = refusal_status(error)
@@ -161,7 +161,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         form,
         heading=_("Edit the course"),
-        course=Course.objects.get(pk=course.pk) if form.is_bound else course,
+        course=selectors.course_as_stored(course) if form.is_bound else course,
         status=status,
     )
 

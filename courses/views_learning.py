@@ -116,15 +116,7 @@ def unit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _unit_of(request: HttpRequest, slug: str, pk: int, kind: str) -> Unit:
     course = selectors.course_get(slug=slug, user=request.user)
-    unit = (
-        Unit.objects.select_related("material")
-        .filter(course=course, pk=pk, kind=kind)
-        .first()
-    )
-    if unit is None:
-        raise Http404
-    unit.course = course
-    return unit
+    return selectors.unit_of_kind(course=course, pk=pk, kind=kind)
 
 
 @login_required

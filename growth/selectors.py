@@ -26,10 +26,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from community.models import Subject
+from community.numbers import MAX_ID
 from growth.models import (
     Competency,
     Criterion,
     Evidence,
+    EvidenceRefresh,
     FrameworkVersion,
     Mentorship,
     OwnEvidence,
@@ -333,3 +335,42 @@ def gaps_suggestions(
             if carried & tags_of and len(found[code]) < limit:
                 found[code].append(suggestion)
     return found
+
+
+# --- The mentor's pages --------------------------------------------------------------
+
+_STANDING = ("invited", "active")
+
+
+def evidence_refreshed_at(owner) -> datetime.datetime | None:
+    """When the member's evidence was last gathered (None: never)."""
+    return (
+        EvidenceRefresh.objects.filter(owner=owner)
+        .values_list("refreshed_at", flat=True)
+        .first()
+    )
+
+
+def mentorship_standing(plan: Plan, pk: int | None = None) -> Mentorship | None:
+    """The mentor invited to the plan or mentoring it (that one, when ``pk``
+    names it), if any."""
+    found = Mentorship.objects.filter(plan=plan, status__in=_STANDING)
+    if pk is not None:
+        if pk > MAX_ID:
+            return None
+        found = found.filter(pk=pk)
+    return found.select_related("plan", "mentor__profile").first()
+
+
+def mentorship_of(user, pk: int) -> Mentorship:
+    """A mentorship of the member asking; a 404 for anyone else's."""
+    mentorship = (
+        Mentorship.objects.select_related("plan__target", "plan__owner__profile")
+        .filter(pk=pk, mentor_id=user.pk)
+        .first()
+        if pk <= MAX_ID
+        else None
+    )
+    if mentorship is None:
+        raise Http404
+    return mentorship

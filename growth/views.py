@@ -40,7 +40,7 @@ from growth.forms import (
     own_evidence_initial,
     plan_initial,
 )
-from growth.models import EvidenceRefresh, OwnEvidence, Plan, PlanItem
+from growth.models import OwnEvidence, Plan, PlanItem
 from growth.permissions import (
     active_mentorship,
     can_change_own_evidence,
@@ -507,11 +507,7 @@ def _evidence_page(
         context["own"] = first[:SHOWN]
         context["own_more"] = len(first) > SHOWN
         context["counts"] = _evidence_counts(owner, counted)
-        context["refreshed"] = (
-            EvidenceRefresh.objects.filter(owner=owner)
-            .values_list("refreshed_at", flat=True)
-            .first()
-        )
+        context["refreshed"] = selectors.evidence_refreshed_at(owner)
     return render(request, "growth/evidence.html", context, status=status)
 
 

@@ -32,7 +32,6 @@ from growth.permissions import (
 )
 
 # The statuses of a mentor in the plan (one at a time).
-_STANDING = (Mentorship.Status.INVITED, Mentorship.Status.ACTIVE)
 
 
 def _per_page() -> int:
@@ -50,11 +49,7 @@ def _mentor_url(plan: Plan, anchor: str = "") -> str:
 
 def _standing_mentorship(plan: Plan) -> Mentorship | None:
     """The mentor invited to the plan or mentoring it, if any."""
-    return (
-        Mentorship.objects.filter(plan=plan, status__in=_STANDING)
-        .select_related("mentor__profile")
-        .first()
-    )
+    return selectors.mentorship_standing(plan)
 
 
 def _mentor_page(
@@ -125,11 +120,7 @@ def mentor(request: HttpRequest, pk: int) -> HttpResponse:
 def _mentor_remove(request: HttpRequest, plan: Plan) -> HttpResponse:
     number = request.POST.get("remove", "")
     mentorship = (
-        Mentorship.objects.filter(plan=plan, pk=int(number), status__in=_STANDING)
-        .select_related("plan")
-        .first()
-        if number.isdigit()
-        else None
+        selectors.mentorship_standing(plan, int(number)) if number.isdigit() else None
     )
     if mentorship is None:
         messages.error(request, _("This mentor has already left the plan."))
@@ -167,14 +158,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _mentorship(request: HttpRequest, pk: int) -> Mentorship:
     """A mentorship of the member asking; a 404 for anyone else's."""
-    mentorship = (
-        Mentorship.objects.select_related("plan__target", "plan__owner__profile")
-        .filter(pk=pk, mentor_id=request.user.pk)
-        .first()
-    )
-    if mentorship is None:
-        raise Http404
-    return mentorship
+    return selectors.mentorship_of(request.user, pk)
 
 
 @login_required
