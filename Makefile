@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate lint format messages clean bench site-card
+.PHONY: run test install migrate lint format messages clean bench site-card app-icons
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ messages: install
 ## Draw static/img/site-card.png, the link previews' default picture
 site-card: install
 	$(PY) -m community.site_card
+
+## Draw static/icons/, the installed site's icons (the manifest, Apple's)
+app-icons: install
+	$(PY) -m community.app_icons
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media

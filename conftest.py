@@ -137,14 +137,12 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(params=list(VIEWPORTS))
-def page(request, browser, live_server):
-    """A fresh page at phone or desktop width; fails on a CSP violation."""
-    context = browser.new_context(
-        viewport=VIEWPORTS[request.param], base_url=live_server.url, locale="ru-RU"
-    )
+def page_watched(context) -> tuple:
+    """A new page of ``context`` and the list of what went wrong in it: a
+    Content Security Policy violation or a script error (the fixtures that
+    hand out pages fail on any). Timeouts are generous: two test workers and
+    Chromium share two cores in CI."""
     page = context.new_page()
-    # Generous: two test workers and Chromium share two cores in CI.
     page.set_default_timeout(20_000)
     problems: list[str] = []
     page.on(
@@ -156,6 +154,16 @@ def page(request, browser, live_server):
         ),
     )
     page.on("pageerror", lambda error: problems.append(str(error)))
+    return page, problems
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(request, browser, live_server):
+    """A fresh page at phone or desktop width; fails on a CSP violation."""
+    context = browser.new_context(
+        viewport=VIEWPORTS[request.param], base_url=live_server.url, locale="ru-RU"
+    )
+    page, problems = page_watched(context)
     yield page
     context.close()
     assert not problems, f"errors in the browser: {problems}"

@@ -19,6 +19,7 @@ class AccountsConfig(AppConfig):
             search_documents,
         )
         from community.checks import registry_checked
+        from community.installable import offline_list_register
         from community.navigation import nav_register
 
         receivers.connect()
@@ -38,3 +39,6 @@ class AccountsConfig(AppConfig):
         registry_checked("bookmarkables", lambda: bookmarks._registry)
         registry_checked("account data", lambda: account_data._registry)
         nav_register(url_name="accounts:directory", title=_("Colleagues"), order=50)
+        offline_list_register(
+            url_name="accounts:bookmarks", title=_("Bookmarks"), icon="bookmark"
+        )

@@ -52,6 +52,39 @@ def _digest_recipients(frequency: str, time_zones: list[str] | None):
         yield profile.user, profile.time_zone, profile.language
 
 
+def _pushes(user_ids, preference: str | None) -> dict[int, str]:
+    """Who among ``user_ids`` gets a push for a kind obeying ``preference``
+    (None: a mandatory notice, to every device), with her time zone: active
+    members with a device switched on and push on for the preference (or
+    not chosen, and on by default: ``PUSH_DEFAULTS``). One query."""
+    from django.db.models import Exists, OuterRef, Q, Subquery
+
+    from accounts.models import PUSH_DEFAULTS, NotificationSetting, User
+    from community.lookups import Ids
+    from community.models import PushDevice
+    from community.vocabulary import DEFAULT_TIME_ZONE
+
+    members = User.objects.filter(
+        Exists(
+            PushDevice.objects.filter(user_id=OuterRef("pk"), disabled_at__isnull=True)
+        ),
+        pk__any_of=Ids(user_ids),
+        is_active=True,
+    )
+    if preference is not None:
+        chosen = NotificationSetting.objects.filter(
+            user_id=OuterRef("pk"), kind=preference
+        ).values("push")[:1]
+        on = Q(push_on=True)
+        if preference in PUSH_DEFAULTS:
+            on |= Q(push_on__isnull=True)
+        members = members.annotate(push_on=Subquery(chosen)).filter(on)
+    return {
+        pk: zone or DEFAULT_TIME_ZONE
+        for pk, zone in members.order_by().values_list("pk", "profile__time_zone")
+    }
+
+
 def _language(user) -> str:
     from accounts.models import Profile
 
@@ -147,6 +180,7 @@ def register() -> None:
             unsubscribe=_unsubscribe,
             digest_recipients=_digest_recipients,
             language=_language,
+            pushes=_pushes,
         )
     )
 

@@ -400,6 +400,8 @@ class NotificationSetting(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
+    # Web push to the member's devices: None follows ``PUSH_DEFAULTS``.
+    push = models.BooleanField(_("push to devices"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification setting")
@@ -433,6 +435,18 @@ NOTIFICATION_DEFAULTS = {
     # addressed to the member; so are her reminders.
     NotificationSetting.Kind.GROWTH: NotificationSetting.Delivery.EMAIL,
 }
+
+# Web push before the member chooses (on a device she turned it on for):
+# the time-bound kinds — master-class reminders, messages, review and course
+# deadlines.
+PUSH_DEFAULTS = frozenset(
+    {
+        NotificationSetting.Kind.MASTERCLASSES,
+        NotificationSetting.Kind.MESSAGES,
+        NotificationSetting.Kind.REVIEWS,
+        NotificationSetting.Kind.COURSES,
+    }
+)
 
 
 class BlogPostQuerySet(models.QuerySet):

@@ -107,6 +107,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("growth", "view_competency"),
         ("growth", "view_target"),
         ("growth", "view_criterion"),
+        # Embedded players: switch a service off, hide one embedded link.
+        ("community", "view_embedpreview"),
+        ("community", "change_embedpreview"),
+        ("community", "view_embedprovidersetting"),
+        ("community", "change_embedprovidersetting"),
     ],
     EXPERTS: [
         ("accounts", "view_profile"),

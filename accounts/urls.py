@@ -1,6 +1,14 @@
 from django.urls import path
 
-from accounts.views import account, blog, portfolio, profile, relations, welcome
+from accounts.views import (
+    account,
+    blog,
+    devices,
+    portfolio,
+    profile,
+    relations,
+    welcome,
+)
 
 app_name = "accounts"
 
@@ -22,6 +30,13 @@ urlpatterns = [
         "settings/notifications/",
         account.settings_notifications,
         name="settings_notifications",
+    ),
+    path("settings/devices/", devices.settings_devices, name="settings_devices"),
+    path("settings/devices/add/", devices.device_add, name="device_add"),
+    path(
+        "settings/devices/<int:pk>/remove/",
+        devices.device_remove,
+        name="device_remove",
     ),
     path("settings/blocked/", relations.blocked_list, name="blocked_list"),
     path("settings/account/", account.settings_account, name="settings_account"),

@@ -14,11 +14,15 @@ from django.utils.translation import gettext_lazy as _
 # admin_tags replaces taggit's Tag admin with one that merges tags.
 from community import admin_tags, digests  # noqa: F401
 from community.changes import badge_shown_changed
+from community.embed_previews import embed_preview_hide
+from community.embeds import embed_provider_switch
 from community.models import (
     AuditEntry,
     Badge,
     BadgeAward,
     DigestLog,
+    EmbedPreview,
+    EmbedProviderSetting,
     Grade,
     Heartbeat,
     Notification,
@@ -585,3 +589,78 @@ class RequestTraceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(EmbedPreview)
+class EmbedPreviewAdmin(admin.ModelAdmin):
+    """What Kollegi fetched of each embedded link; a moderator hides one
+    (it shows as a plain link everywhere) or shows it again."""
+
+    list_display = ["__str__", "provider", "status", "fetched_at", "is_hidden"]
+    list_filter = ["provider", "status", "is_hidden"]
+    search_fields = ["url", "title"]
+    readonly_fields = [
+        "key",
+        "provider",
+        "url",
+        "title",
+        "thumbnail",
+        "status",
+        "fetched_at",
+        "claimed_at",
+        "is_hidden",
+        "created_at",
+    ]
+    fields = readonly_fields
+    actions = ["hide", "show"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # made by the texts that carry the links
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # hidden instead: the next text with the link makes it again
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        pass  # nothing here is edited by hand: the actions hide and show
+
+    def _hidden_set(self, request: HttpRequest, queryset: QuerySet, *, hidden: bool):
+        changed = sum(
+            embed_preview_hide(preview=preview, hidden=hidden, by=request.user)
+            for preview in queryset
+        )
+        self.message_user(
+            request,
+            _("Embedded links changed: %(count)d.") % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Hide the embed"), permissions=["change"])
+    def hide(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._hidden_set(request, queryset, hidden=True)
+
+    @admin.action(description=_("Show again"), permissions=["change"])
+    def show(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._hidden_set(request, queryset, hidden=False)
+
+
+@admin.register(EmbedProviderSetting)
+class EmbedProviderSettingAdmin(admin.ModelAdmin):
+    """A switch per embedding service (``community.embeds``): off, its links
+    stay plain links site-wide. Rows come from the registry after migrate."""
+
+    list_display = ["name", "key", "is_enabled"]
+    list_editable = ["is_enabled"]
+    readonly_fields = ["key", "name"]
+    fields = ["key", "name", "is_enabled"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        if "is_enabled" in form.changed_data:
+            embed_provider_switch(
+                key=obj.key, enabled=form.cleaned_data["is_enabled"], by=request.user
+            )

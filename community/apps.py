@@ -47,6 +47,10 @@ class CommunityConfig(AppConfig):
                 "member_ban_lift": _("ban lifted"),
                 "tag_rename": _("tag renamed"),
                 "tag_merge": _("tags merged"),
+                "embed_provider_on": _("embedding service switched on"),
+                "embed_provider_off": _("embedding service switched off"),
+                "embed_hide": _("embedded link hidden"),
+                "embed_restore": _("embedded link shown again"),
             }
         )
         nav_register(url_name="home", title=_("Home"), order=0)

@@ -24,22 +24,35 @@ from community.attainments import attainments_changed
 from community.cards import CARD_KEY, EVERYONE_KEY
 from community.generations import generations_bump
 from community.pagecache import GENERATION_KEY as PUBLIC_PAGES
-from community.search import SEARCH_COUNTS, search_reindex_objects
+from community.search import (
+    SEARCH_COUNTS,
+    search_reindex_containing,
+    search_reindex_objects,
+)
 from community.selectors import UNREAD_VERSION_KEY
 
 __all__ = [
+    "EMBED_SWITCHES",
     "PUBLIC_PAGES",
     "SEARCH_COUNTS",
     "badge_shown_changed",
     "badges_awarded",
     "badges_changed",
     "badges_held_changed",
+    "embed_preview_changed",
+    "embeds_changed",
     "member_card",
     "moved",
     "public_pages_changed",
     "tagged_changed",
     "unread_changed",
 ]
+
+
+# The embedding services switched on, as ``community.embeds.providers_enabled``
+# keeps them (named here: that module reads it, and nothing it imports may
+# import it back).
+EMBED_SWITCHES = "embeds:providers"
 
 
 def moved(*keys: str) -> None:
@@ -97,6 +110,23 @@ def tagged_changed(objects: Iterable) -> None:
     page moved or shows the new name)."""
     search_reindex_objects(objects)
     moved(SEARCH_COUNTS, PUBLIC_PAGES)
+
+
+def embeds_changed() -> None:
+    """A service was switched on or off, one embedded link hidden or shown,
+    or a link's title and picture fetched: the switches kept and visitors'
+    cached pages (their cards are filled in before they are kept)."""
+    moved(EMBED_SWITCHES, PUBLIC_PAGES)
+
+
+def embed_preview_changed(url: str) -> None:
+    """One embedded link's title and picture were fetched, or the link hidden
+    or shown: ``embeds_changed``, and the search entries of the texts that
+    carry it (they hold its title while it is fetched and not hidden) with
+    the search counts."""
+    search_reindex_containing(url)
+    moved(SEARCH_COUNTS)
+    embeds_changed()
 
 
 def unread_changed(user_pks: Iterable[int]) -> None:

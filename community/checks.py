@@ -23,10 +23,15 @@ Error ids:
 - community.E008: one model registered under two keys (reports, search);
 - community.E009: a navigation entry names a URL that does not resolve;
 - community.E010: a template a registry names does not exist.
+
+Warning ids (``manage.py check --deploy``):
+- community.W001: web push is on without both VAPID keys, or with a private
+  key that cannot be read.
 """
 
 from collections.abc import Callable, Hashable, Iterable
 
+from django.conf import settings
 from django.core import checks
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -288,3 +293,43 @@ def registry_templates_check(**kwargs) -> list[checks.CheckMessage]:
 
 def _listed(keys: Iterable[str]) -> str:
     return ", ".join(repr(key) for key in sorted(keys)) or "(none)"
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def push_keys_check(**kwargs) -> list[checks.CheckMessage]:
+    """Push switched on needs both VAPID keys (from the environment): without
+    them no push is sent, and the devices page offers nothing to turn on."""
+    if not settings.PUSH_ENABLED:
+        return []
+    missing = [
+        name
+        for name in ("PUSH_VAPID_PUBLIC_KEY", "PUSH_VAPID_PRIVATE_KEY")
+        if not getattr(settings, name)
+    ]
+    hint = (
+        "Give DJANGO_PUSH_VAPID_PUBLIC_KEY and DJANGO_PUSH_VAPID_PRIVATE_KEY "
+        "(base64url), or set DJANGO_PUSH_ENABLED=false."
+    )
+    if missing:
+        return [
+            checks.Warning(
+                f"Web push is on (PUSH_ENABLED) without {' and '.join(missing)}: "
+                "no push is sent.",
+                hint=hint,
+                id="community.W001",
+            )
+        ]
+    from py_vapid import Vapid
+
+    try:
+        Vapid.from_string(private_key=settings.PUSH_VAPID_PRIVATE_KEY)
+    except Exception:  # a key that is not one raises many kinds of error
+        return [
+            checks.Warning(
+                "Web push is on, but PUSH_VAPID_PRIVATE_KEY cannot be read: "
+                "no push is sent.",
+                hint=hint,
+                id="community.W001",
+            )
+        ]
+    return []

@@ -14,13 +14,21 @@ hidden ``<input>`` and fill them in after: member text that could carry those
 markers would take over other members' pages. Keep comments stripped and
 those tags out of the allow-list (``community/tests/test_markdown_markers.py``
 and ``forums/tests/test_fragment_markers.py`` check it).
+
+A paragraph that is one link and nothing else, to a service
+``community.embed_providers`` lists, becomes a card's placeholder after the
+sanitiser (``community.embeds.embed_placeholder``): the same link in a
+``<div>`` naming it, made of allowed tags, so the promise above holds.
 """
 
+import html as html_lib
 import re
 import threading
 
 import markdown as markdown_lib
 import nh3
+
+from community.embeds import embed_placeholder, embed_targets_in, embeds_request
 
 # Never "input", "form", "button", "select", "textarea", "script", "style",
 # "iframe" (see the module's text): forums.fragments relies on it.
@@ -54,6 +62,21 @@ def _code_class(tag: str, name: str, value: str) -> str | None:
     return value
 
 
+# A paragraph that is one link: a bare address (Markdown links none), or a link
+# whose text is its address, as the sanitiser writes it.
+LONE_LINK = re.compile(
+    r'<p>\s*(?:<a href="(?P<href>[^"<>]*)" rel="nofollow noopener noreferrer ugc">'
+    r"(?P<text>[^<]*)</a>|(?P<bare>https?://[^\s<>\"]+))\s*</p>"
+)
+
+
+def _lone_link_embedded(match: re.Match) -> str:
+    address = html_lib.unescape(match["href"] or match["bare"] or "")
+    if match["href"] is not None and html_lib.unescape(match["text"]) != address:
+        return match[0]
+    return embed_placeholder(address) or match[0]
+
+
 # Building a renderer with its extensions costs more than most texts' rendering:
 # one per thread, reset before each text (``Markdown.reset``).
 _renderers = threading.local()
@@ -67,17 +90,22 @@ def _renderer() -> markdown_lib.Markdown:
     return renderer.reset()
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, *, request_previews: bool = True) -> str:
     """Return safe HTML for member-written Markdown.
 
     Raw HTML in the source is escaped or stripped to the allow-list; links get
     rel="nofollow noopener noreferrer ugc". NUL bytes are dropped (PostgreSQL
     rejects them). No comment, no ``<input>``, ``<form>`` or ``<button>``, and
-    no ``<`` but a kept tag's: see the module's text.
+    no ``<`` but a kept tag's: see the module's text. A link alone in its
+    paragraph to a listed service becomes a card's placeholder, and its title
+    and picture are asked for after commit (``community.embeds``) — only for
+    text being saved: the editor's preview of unsaved text and our own texts
+    rendered as a page is sent pass ``request_previews=False``, so nobody can
+    fill the previews' table and storage with links no saved text holds.
     """
     text = (text or "").replace("\x00", "")[:MAX_LENGTH]
     html = _renderer().convert(text)
-    return nh3.clean(
+    html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -87,3 +115,9 @@ def render_markdown(text: str) -> str:
         # Said even though it is nh3's default: forums.fragments relies on it.
         strip_comments=True,
     )
+    if "://" not in html:
+        return html
+    html = LONE_LINK.sub(_lone_link_embedded, html)
+    if request_previews:
+        embeds_request(embed_targets_in(html))
+    return html

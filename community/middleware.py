@@ -1,6 +1,7 @@
 """Language and time zone of the request: the member's own, else the site's.
 
-Also what no page should ever see: a NUL character in the request.
+Also what no page should ever see: a NUL character in the request; and what
+every page gets: its embedded links made cards.
 """
 
 import zoneinfo
@@ -12,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+
+from community.embeds import EMBED_SLOT, embeds_fill
 
 
 def _profile(request: HttpRequest):
@@ -182,3 +185,39 @@ class ParticipationMiddleware:
             status=403,
         )
         return response.render()
+
+
+def _page_with_cards(status: int) -> bool:
+    """A page whose placeholders become cards: a success, or a page sent
+    again with the member's error (a form re-rendered with 400, a 403 or 404
+    page); never a redirect, nor the server's error page (which must ask the
+    database for nothing)."""
+    return 200 <= status < 300 or 400 <= status < 500
+
+
+class EmbedCardsMiddleware:
+    """Embedded links' placeholders become cards in every page sent
+    (``community.embeds.embeds_fill``): one query for the page's previews,
+    nothing unless the page holds one. Inside the visitors' page cache, so
+    the pages it keeps hold the cards (a fetched preview moves them on)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            not _page_with_cards(response.status_code)
+            or getattr(response, "streaming", False)
+            or not response.get("Content-Type", "").startswith("text/html")
+        ):
+            return response
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if EMBED_SLOT.encode() not in response.content:
+            return response
+        charset = response.charset
+        response.content = embeds_fill(response.content.decode(charset)).encode(charset)
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        return response

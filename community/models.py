@@ -146,6 +146,13 @@ class Notification(models.Model):
     email_queued_at = models.DateTimeField(_("e-mail queued"), null=True, blank=True)
     email_claimed_at = models.DateTimeField(_("e-mail claimed"), null=True, blank=True)
     digested_at = models.DateTimeField(_("sent in a digest"), null=True, blank=True)
+    # A push to the member's devices is owed from ``push_due_at`` (now, or the
+    # next morning after quiet hours); the task claims the row first
+    # (``push_claimed_at``) and notes ``pushed_at``; the sweep sends what a
+    # lost task did not, and a repeat of the group owes a new push.
+    push_due_at = models.DateTimeField(_("push due"), null=True, blank=True)
+    push_claimed_at = models.DateTimeField(_("push claimed"), null=True, blank=True)
+    pushed_at = models.DateTimeField(_("pushed"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -161,6 +168,12 @@ class Notification(models.Model):
                 fields=["email_queued_at"],
                 condition=models.Q(emailed_at__isnull=True),
                 name="community_notification_owed",
+            ),
+            # The sweep of pushes owed (push_sweep).
+            models.Index(
+                fields=["push_due_at"],
+                condition=models.Q(pushed_at__isnull=True),
+                name="community_notification_push",
             ),
         ]
 
@@ -671,3 +684,91 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.title}"
+
+
+class EmbedPreview(models.Model):
+    """What Kollegi knows of one embedded link (``community.embeds``).
+
+    A row per link a member's text made a card of, keyed by its canonical
+    address; its title and picture are fetched once by a task (never while a
+    page is shown) and again after ``EMBED_REFRESH_DAYS``. The picture is
+    re-encoded and served by Kollegi, so a page asks no other host for it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the fetch")
+        FETCHED = "fetched", _("fetched")
+        FAILED = "failed", _("could not be fetched")
+
+    key = models.CharField(_("key"), max_length=32, unique=True)
+    provider = models.CharField(_("service"), max_length=30)
+    url = models.URLField(_("link"), max_length=500)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    thumbnail = models.ImageField(_("picture"), upload_to="embeds/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    fetched_at = models.DateTimeField(_("fetched"), null=True, blank=True)
+    # The task fetching it holds the row (``community.claims``).
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    # A moderator hid this one embed: it shows as a plain link everywhere.
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("embedded link")
+        verbose_name_plural = _("embedded links")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "fetched_at"])]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class EmbedProviderSetting(models.Model):
+    """A moderator's switch for one registered service (``community.embeds``):
+    a row per provider, kept by ``embeds_sync`` after every migrate; switched
+    off, its links stay plain links site-wide."""
+
+    key = models.CharField(_("service"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    is_enabled = models.BooleanField(_("players shown"), default=True)
+
+    class Meta:
+        verbose_name = _("embedding service")
+        verbose_name_plural = _("embedding services")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PushDevice(models.Model):
+    """One browser of a member that receives web push (``community.push``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="push_devices",
+        verbose_name=_("member"),
+    )
+    endpoint = models.URLField(_("push address"), max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    # What the member sees in the list: "Chrome, Android".
+    label = models.CharField(_("device"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    last_success_at = models.DateTimeField(_("last delivered"), null=True, blank=True)
+    # Failures in a row (not 404/410, which remove the device); at
+    # ``PUSH_MAX_FAILURES`` the device is switched off.
+    failures = models.PositiveSmallIntegerField(_("failures in a row"), default=0)
+    disabled_at = models.DateTimeField(_("switched off"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push device")
+        verbose_name_plural = _("push devices")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "disabled_at"])]
+
+    def __str__(self) -> str:
+        return self.label or self.endpoint[:60]

@@ -40,6 +40,15 @@ class NotificationKind:
     # plain text}, in a fixed number of queries; a notification left out is
     # e-mailed with its line and link only. None: no kind's e-mail quotes.
     email_text: Callable[[list], dict[int, str]] | None = None
+    # Pushed at once even in the member's quiet hours (``community.push``):
+    # a reminder that a master-class starts within the hour would come too
+    # late in the morning.
+    at_night: bool = False
+    # What a push says when the target is private (``community.privacy``: a
+    # conversation's subject is its members' own), a lazy plural taking
+    # ``count`` ("New message" / "%(count)s new messages"); None: a line
+    # naming no kind.
+    push_line: Promise | None = None
 
     @property
     def mandatory(self) -> bool:
@@ -81,6 +90,12 @@ class Preferences:
     ]
     # The member's interface language, for e-mails.
     language: Callable[[object], str]
+    # Who among the members (ids) gets a push for a kind obeying the
+    # preference (None: a mandatory notice): {user_id: time zone name}, those
+    # with push on for it and a device switched on, in one query.
+    pushes: Callable[[Iterable[int], str | None], dict[int, str]] = (
+        lambda user_ids, preference: {}
+    )
 
 
 _kinds: Registry[str, NotificationKind] = Registry()
@@ -97,9 +112,21 @@ def notification_kind_register(
     many: Promise,
     urgent: bool = False,
     email_text: Callable[[list], dict[int, str]] | None = None,
+    at_night: bool = False,
+    push_line: Promise | None = None,
 ) -> None:
     _kinds.register(
-        key, NotificationKind(key, preference, one, many, urgent, email_text)
+        key,
+        NotificationKind(
+            key,
+            preference,
+            one,
+            many,
+            urgent=urgent,
+            email_text=email_text,
+            at_night=at_night,
+            push_line=push_line,
+        ),
     )
 
 

@@ -18,7 +18,23 @@ def badges_sync_after_migrate(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwar
     recognition.badges_sync()
 
 
+def embeds_sync_after_migrate(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs):
+    """A switch per embedding service on every migrate (so on every deploy)."""
+    from community import embeds
+    from community.models import EmbedProviderSetting
+
+    if using != DEFAULT_DB_ALIAS:
+        return
+    table = EmbedProviderSetting._meta.db_table
+    if table not in connections[using].introspection.table_names():
+        return  # migrated back past the embeds
+    embeds.embeds_sync()
+
+
 def connect(app_config) -> None:
     post_migrate.connect(
         badges_sync_after_migrate, sender=app_config, dispatch_uid="badges_sync"
+    )
+    post_migrate.connect(
+        embeds_sync_after_migrate, sender=app_config, dispatch_uid="embeds_sync"
     )

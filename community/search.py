@@ -17,13 +17,17 @@ a query is every word as a stemmed prefix (``дроби 5 класс`` finds «�
 finds nothing, titles and names are matched by trigram word similarity, so a
 typo still finds. On SQLite (the embedded default) a word matches by
 case-folded containment of a crude stem.
+
+An embedded video or document (``community.embeds``) is searched by its
+title as well: an entry's text carries the titles of the links it shows,
+and the entries carrying a link are indexed again when its title arrives.
 """
 
 import datetime
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import unescape
 
 from django.contrib.contenttypes.models import ContentType
@@ -38,9 +42,10 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString
 
 from community import audience
+from community.embed_providers import embed_match
 from community.generations import generation as generation_of
 from community.generations import generation_bump
-from community.models import SearchEntry
+from community.models import EmbedPreview, SearchEntry
 from community.registry import Registry
 
 MAX_QUERY_LENGTH = 200
@@ -185,7 +190,9 @@ def search_index_many(objects: Iterable[Model]) -> int:
     """Index a batch of rows of registered kinds; returns how many are searchable.
 
     One upsert writes the entries with their vectors (a new reply's entry is
-    one INSERT); only the rows no longer searchable are deleted.
+    one INSERT); only the rows no longer searchable are deleted. Texts that
+    carry embedded links cost one more query: their titles
+    (``_with_embed_titles``).
     """
     objects = list(objects)
     if not objects:
@@ -193,6 +200,7 @@ def search_index_many(objects: Iterable[Model]) -> int:
     unseen: dict[int, list[int]] = {}
     entries: list[SearchEntry] = []
     postgresql = connection.vendor == "postgresql"
+    documents = []
     for obj in objects:
         kind = _kind_for(type(obj))
         if kind is None:
@@ -202,6 +210,11 @@ def search_index_many(objects: Iterable[Model]) -> int:
         if document is None:
             unseen.setdefault(content_type.pk, []).append(obj.pk)
             continue
+        documents.append((obj, kind, content_type, document))
+    titled = _with_embed_titles([document for *_rest, document in documents])
+    for (obj, kind, content_type, _document), document in zip(
+        documents, titled, strict=True
+    ):
         values = _entry_values(kind, document)
         entry = SearchEntry(target_type=content_type, target_id=obj.pk, **values)
         if postgresql:
@@ -221,6 +234,86 @@ def search_index_many(objects: Iterable[Model]) -> int:
                 update_fields=_UPSERT_FIELDS,
             )
     return len(entries)
+
+
+# A link in an entry's text, as the text shows it.
+LINK = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _with_embed_titles(documents: list[SearchDocument]) -> list[SearchDocument]:
+    """The documents with every embedded link of their text
+    (``community.embeds``) followed by its canonical address, when written
+    otherwise, and by its title once fetched (``community.embed_previews``):
+    a word of a video's title finds the post that shows it, and the entries
+    that carry a link are found by its address when the title arrives
+    (``search_reindex_containing``). One query for the batch, none when no
+    text carries a link a service we list knows."""
+    targets = {}
+    for document in documents:
+        if "http" not in document.body:
+            continue
+        for link in set(LINK.findall(document.body)):
+            target = embed_match(link)
+            if target is not None:
+                targets[link] = target
+    if not targets:
+        return documents
+    titles = dict(
+        EmbedPreview.objects.filter(
+            key__in={target.key for target in targets.values()},
+            status=EmbedPreview.Status.FETCHED,
+            is_hidden=False,
+        )
+        .exclude(title="")
+        .values_list("key", "title")
+    )
+
+    def annotated(match: re.Match) -> str:
+        target = targets.get(match[0])
+        if target is None:
+            return match[0]
+        words = [match[0]]
+        if target.url != match[0]:
+            words.append(target.url)
+        if target.key in titles:
+            words.append(titles[target.key])
+        return " ".join(words)
+
+    return [
+        replace(document, body=LINK.sub(annotated, document.body))
+        if "http" in document.body
+        else document
+        for document in documents
+    ]
+
+
+def search_reindex_containing(text: str, *, batch_size: int = 500) -> int:
+    """Index again every row whose entry's text contains ``text`` (the
+    canonical address of an embedded link whose title arrived, or was hidden:
+    ``_with_embed_titles`` puts it in every entry that carries the link).
+    Returns how many entries were written."""
+    entries = SearchEntry.objects.filter(body__contains=text)
+    if connection.vendor == "postgresql":
+        # The text's words through the GIN index first; the containment
+        # above checks what they found.
+        entries = entries.filter(
+            search_vector=SearchQuery(text, config="russian", search_type="plain")
+        )
+    found: dict[int, list[int]] = {}
+    for type_id, target_id in entries.order_by().values_list(
+        "target_type_id", "target_id"
+    ):
+        found.setdefault(type_id, []).append(target_id)
+    done = 0
+    for type_id, pks in found.items():
+        kind = _kind_for(ContentType.objects.get_for_id(type_id).model_class())
+        if kind is None:
+            continue
+        for start in range(0, len(pks), batch_size):
+            done += search_index_many(
+                kind.queryset().filter(pk__in=pks[start : start + batch_size])
+            )
+    return done
 
 
 def search_remove(obj: Model) -> None:
@@ -507,6 +600,7 @@ __all__ = [
     "search_index",
     "search_index_many",
     "search_rebuild",
+    "search_reindex_containing",
     "search_reindex_objects",
     "search_remove",
     "searchable_register",

@@ -12,7 +12,16 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +45,7 @@ from community.models import (
     RequestTrace,
 )
 from community.notifications import notification_kind, preferences
+from community.push import PUSH_BATCH, push_available, push_due
 
 
 def heartbeat_record(*, name: str) -> Heartbeat:
@@ -156,6 +166,7 @@ def notify(
     if group:
         group_key = f"{kind}:{target_type.pk}:{target.pk}" if target else kind
     now = timezone.now()
+    push_due_at = _push_due_at([recipient.pk], info, now).get(recipient.pk)
     existing = None
     if group_key:
         _group_lock(group_key)
@@ -175,6 +186,12 @@ def notify(
         if email_queued_at is not None:
             existing.email_queued_at = email_queued_at
             fields.append("email_queued_at")
+        if push_due_at is not None:
+            # A repeat owes a new push (with the new count), even while a
+            # run pushes the old one: its claim is taken from it.
+            existing.push_due_at = push_due_at
+            existing.pushed_at = existing.push_claimed_at = None
+            fields += ["push_due_at", "pushed_at", "push_claimed_at"]
         existing.save(update_fields=fields)
         existing.refresh_from_db(fields=["count"])
         notification = existing
@@ -190,6 +207,7 @@ def notify(
             group_key=group_key,
             now=now,
             email_queued_at=email_queued_at,
+            push_due_at=push_due_at,
         )
         notification.save()
         notification_unread_forget(user_pk=recipient.pk)
@@ -198,7 +216,41 @@ def notify(
 
         pk = notification.pk
         transaction.on_commit(lambda: notification_email_task.delay(pk))
+    if push_due_at is not None and push_due_at <= now and _pushes_after_commit():
+        pushes = [notification.pk]
+        transaction.on_commit(lambda: _pushes_enqueue(pushes))
     return notification
+
+
+def _push_due_at(member_ids: list[int], info, now) -> dict:
+    """{member: when her push is due} for those who get one (push on for the
+    kind's preference, a device switched on): one query, and none at all
+    while push is off site-wide. A mandatory notice and a kind that may
+    wake her (``at_night``: news that would come too late in the morning)
+    are pushed at once; the rest — a colleague's message too — wait out her
+    quiet hours. (``urgent`` says only that a digest reader gets the
+    e-mail at once.)"""
+    if not push_available():
+        return {}
+    at_night = info.at_night or info.mandatory
+    return {
+        pk: push_due(now, zone, at_night=at_night)
+        for pk, zone in preferences().pushes(member_ids, info.preference).items()
+    }
+
+
+def _pushes_after_commit() -> bool:
+    """Pushes due now go by a task after commit; without a worker (tasks run
+    in the request) the sweep sends them instead, so that no request waits
+    on a push service."""
+    return settings.PUSH_SEND_AFTER_COMMIT
+
+
+def _pushes_enqueue(pks: list[int]) -> None:
+    from community.tasks import push_send_task
+
+    for start in range(0, len(pks), PUSH_BATCH):
+        push_send_task.delay(pks[start : start + PUSH_BATCH])
 
 
 def _notification_new(
@@ -279,6 +331,7 @@ def notify_many(
     if group:
         group_key = f"{kind}:{target_type.pk}:{target.pk}" if target else kind
     now = timezone.now()
+    push_due_at = _push_due_at(list(chosen), info, now)
     # recipient: (row, whether an e-mail was sent or is owed for it already)
     repeats: dict[int, tuple[int, bool]] = {}
     if group_key:
@@ -306,6 +359,7 @@ def notify_many(
             ]
             # The sweep (notification_emails_sweep) sends what a lost task did not.
             owed = {"email_queued_at": now} if by_email else {}
+            owed.update(_push_repeats_owed(repeats, push_due_at))
             Notification.objects.filter(pk__any_of=Ids(pks)).update(
                 count=F("count") + times, actor=actor, updated_at=now, url=url, **owed
             )
@@ -322,6 +376,7 @@ def notify_many(
                 group_key=group_key,
                 now=now,
                 email_queued_at=now if chosen[pk] == "email" else None,
+                push_due_at=push_due_at.get(pk),
                 count=times,
             )
             for pk in chosen
@@ -344,7 +399,47 @@ def notify_many(
     ]
     if emails:
         transaction.on_commit(lambda: _notification_emails_enqueue(emails))
+    # Pushes due now go after commit (without a worker, by the sweep); the
+    # rest wait for the sweep.
+    due_now = {pk for pk, at in push_due_at.items() if at <= now}
+    if not _pushes_after_commit():
+        due_now = set()
+    pushes = [row.pk for row in fresh if row.recipient_id in due_now] + [
+        pk for recipient_id, (pk, _mailed) in repeats.items() if recipient_id in due_now
+    ]
+    if pushes:
+        transaction.on_commit(lambda: _pushes_enqueue(pushes))
     return len(chosen)
+
+
+def _push_repeats_owed(repeats: dict, push_due_at: dict) -> dict:
+    """The columns a repeat's UPDATE sets for the push it owes (with the new
+    count): for each member who gets one, when it is due, and not pushed
+    nor claimed (a run pushing the old count loses its claim). Expressions
+    on the row's key, so the repeats stay one UPDATE."""
+    due: dict = {}
+    for recipient_id, (pk, _mailed) in repeats.items():
+        if recipient_id in push_due_at:
+            due.setdefault(push_due_at[recipient_id], []).append(pk)
+    if not due:
+        return {}
+    owing = Ids(pk for pks in due.values() for pk in pks)
+    cleared = {
+        field: Case(
+            When(pk__any_of=owing, then=Value(None)),
+            default=F(field),
+            output_field=DateTimeField(),
+        )
+        for field in ("pushed_at", "push_claimed_at")
+    }
+    return {
+        "push_due_at": Case(
+            *(When(pk__any_of=Ids(pks), then=Value(at)) for at, pks in due.items()),
+            default=F("push_due_at"),
+            output_field=DateTimeField(),
+        ),
+        **cleared,
+    }
 
 
 def _notification_emails_enqueue(pks: list[int]) -> None:

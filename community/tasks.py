@@ -135,3 +135,80 @@ def contributions_task() -> int:
         previous = today - datetime.timedelta(days=1)
         counted += recognition.contributions_compute(month=previous)
     return counted
+
+
+# --- Embedded links (community.embed_previews) --------------------------------
+
+
+@shared_task(ignore_result=True)
+def embed_previews_fetch_task(targets: list[list[str]]) -> int:
+    """Titles and pictures of these links (``[key, provider, url]`` each):
+    a row for each, those due fetched; harmless twice (claimed, and a row
+    fetched is not due). More than a batch is split into tasks of a batch,
+    each well within the time limit."""
+    from community import embed_previews
+
+    batch = embed_previews.FETCH_BATCH
+    if len(targets) > batch:
+        for start in range(0, len(targets), batch):
+            embed_previews_fetch_task.delay(targets[start : start + batch])
+        return 0
+    return embed_previews.embed_previews_fetch(
+        embed_previews.embed_targets_read(targets)
+    )
+
+
+@shared_task(ignore_result=True)
+def embed_previews_refresh_task() -> int:
+    """Daily, by beat: links fetched (or failed) more than EMBED_REFRESH_DAYS
+    ago, and those whose fetch was lost, enqueued again in batches."""
+    from community import embed_previews
+
+    return embed_previews.embed_previews_refresh()
+
+
+# --- Web push (community.push_delivery) ---------------------------------------
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def push_send_task(notification_ids: list[int]) -> int:
+    """Push a batch of notifications due (``notify``'s, the sweep's); harmless
+    twice. A device that failed is tried again later, with growing pauses."""
+    from community import push_delivery
+
+    result = push_delivery.push_send(notification_ids=notification_ids)
+    for device_id, owed in result.retries.items():
+        push_retry_task.apply_async(
+            (device_id, owed, 1), countdown=push_delivery.push_backoff(1)
+        )
+    return result.sent
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def push_retry_task(device_id: int, notification_ids: list[int], attempt: int) -> None:
+    """Try a failed device again; while it keeps failing, again after a longer
+    pause, until its failures in a row switch it off."""
+    from django.conf import settings
+
+    from community import push_delivery
+
+    owed = push_delivery.push_retry(
+        device_id=device_id, notification_ids=notification_ids
+    )
+    if owed and attempt < settings.PUSH_MAX_FAILURES:
+        push_retry_task.apply_async(
+            (device_id, owed, attempt + 1),
+            countdown=push_delivery.push_backoff(attempt + 1),
+        )
+
+
+@shared_task(ignore_result=True)
+def push_sweep_task() -> int:
+    """By beat: pushes held through quiet hours until now, or whose task was
+    lost, enqueued in batches."""
+    from community import push_delivery
+
+    owed = push_delivery.push_sweep()
+    for start in range(0, len(owed), push_delivery.PUSH_BATCH):
+        push_send_task.delay(owed[start : start + push_delivery.PUSH_BATCH])
+    return len(owed)

@@ -10,6 +10,7 @@ from community import (
     views_certificates,
     views_design,
     views_inbox,
+    views_installable,
     views_recognition,
     views_reports,
     views_search,
@@ -31,6 +32,15 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # The installable site (community.installable): the worker at the root,
+    # so that its scope is the whole site.
+    path(
+        "manifest.webmanifest",
+        views_installable.manifest_webmanifest,
+        name="manifest",
+    ),
+    path("sw.js", views_installable.service_worker, name="service_worker"),
+    path("offline/", views_installable.offline, name="offline"),
     path("sitemap.xml", sitemap_index, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("tags/<str:slug>/feed/rss/", TagFeed(), name="tag_feed_rss"),

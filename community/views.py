@@ -96,11 +96,14 @@ def language_set(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def markdown_preview(request: HttpRequest) -> HttpResponse:
-    """markdownx's live preview, through the same renderer as saved texts."""
+    """markdownx's live preview, through the same renderer as saved texts.
+
+    The text is not saved, so its embedded links ask for no title or picture
+    (anyone could otherwise fill the previews with links of their choosing)."""
     content = request.POST.get("content", "")
     if len(content) > MAX_LENGTH:
         return HttpResponseBadRequest(_("The text is too long to preview."))
-    return HttpResponse(render_markdown(content))
+    return HttpResponse(render_markdown(content, request_previews=False))
 
 
 @require_POST

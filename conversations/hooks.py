@@ -6,6 +6,7 @@ services never import this module. Consultation lines register theirs in
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from conversations.kinds import MESSAGE, PREFERENCE, REQUEST_ACCEPTED
 
@@ -28,6 +29,8 @@ def register() -> None:
         many=_("%(count)s new messages in «%(target)s»"),
         urgent=True,
         email_text=message_email_text,
+        # A push names neither the conversation nor its text.
+        push_line=ngettext_lazy("New message", "%(count)s new messages", "count"),
     )
     notification_kind_register(
         key=REQUEST_ACCEPTED,

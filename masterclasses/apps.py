@@ -7,6 +7,7 @@ class MasterclassesConfig(AppConfig):
     verbose_name = _("Master-classes")
 
     def ready(self) -> None:
+        from community.installable import offline_list_register
         from community.navigation import nav_register
         from masterclasses import hooks, search_documents
 
@@ -21,3 +22,8 @@ class MasterclassesConfig(AppConfig):
         hooks.register_certificates()
         search_documents.register()
         nav_register(url_name="masterclasses:list", title=_("Master-classes"), order=30)
+        offline_list_register(
+            url_name="masterclasses:mine",
+            title=_("My master-classes"),
+            icon="calendar-event",
+        )

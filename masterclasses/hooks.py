@@ -175,6 +175,11 @@ def register() -> None:
             one=one,
             many=many,
             urgent=key in urgent,
+            # Pushed even in quiet hours: the hour's reminder of an early
+            # master-class, and a new time or a cancellation, would come
+            # after it in the morning (the day's reminder, sent a day ahead,
+            # is still ahead then).
+            at_night=key in {REMINDER_HOUR, CHANGED, CANCELLED},
         )
     activity_kind_register(
         MASTERCLASS_ACTIVITY, _("%(actor)s announced the master-class")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.downloads import content_disposition
+from community.installable import offline_keep
 from masterclasses import calendar as calendars
 from masterclasses import selectors, services
 from masterclasses.certificates import certificate_pdf, with_sheet_facts
@@ -135,7 +136,11 @@ def detail(
     if hosting:
         context["participants"] = selectors.participants(masterclass=masterclass)
         context["feedback"] = selectors.feedback_list(masterclass=masterclass)[:50]
-    return render(request, "masterclasses/detail.html", context, status=status)
+    response = render(request, "masterclasses/detail.html", context, status=status)
+    if context["active"] or hosts_it:
+        # Hers: her browser may keep it for reading offline.
+        offline_keep(response, user=request.user)
+    return response
 
 
 @transaction.atomic
@@ -450,7 +455,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.my_registrations(user=request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(
+    response = render(
         request,
         "masterclasses/mine.html",
         {
@@ -462,6 +467,8 @@ def mine(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+    # Read offline too, with the master-classes it lists (community.installable).
+    return offline_keep(response, user=request.user)
 
 
 def feed(request: HttpRequest, token: str) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community.installable import offline_keep
 from community.paging import CountedPaginator
 from materials import selectors, services
 from materials.downloads import file_response
@@ -82,7 +83,8 @@ def detail(request: HttpRequest, pk: int, rating_form=None, status=200) -> HttpR
         PER_PAGE,
         count=material.rating_count,
     ).get_page(request.GET.get("page"))
-    return render(
+    is_bookmarked = bool(getattr(material, "viewer_bookmarked", False))
+    response = render(
         request,
         "materials/detail.html",
         {
@@ -104,10 +106,14 @@ def detail(request: HttpRequest, pk: int, rating_form=None, status=200) -> HttpR
             else [],
             "show_reviewer_names": can_see_reviewer_names(request.user, material),
             "collections": selectors.collections_of(user=request.user),
-            "is_bookmarked": bool(getattr(material, "viewer_bookmarked", False)),
+            "is_bookmarked": is_bookmarked,
         },
         status=status,
     )
+    if is_bookmarked:
+        # Bookmarked: her browser may keep it for reading offline.
+        offline_keep(response, user=request.user)
+    return response
 
 
 @login_required

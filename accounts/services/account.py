@@ -19,6 +19,7 @@ from accounts.avatars import avatar_files
 from accounts.changes import member_erased
 from accounts.models import (
     NOTIFICATION_DEFAULTS,
+    PUSH_DEFAULTS,
     Block,
     BlogComment,
     BlogPost,
@@ -30,6 +31,7 @@ from accounts.models import (
 )
 from accounts.services.members import profile_ensure
 from community.lookups import Ids
+from community.models import PushDevice
 
 PROFILE_ERASED_FIELDS = (
     "display_name",
@@ -53,6 +55,7 @@ __all__ = [
     "account_export",
     "notification_deliveries",
     "notification_delivery",
+    "notification_settings_of",
     "notification_settings_update",
     "notification_unsubscribe",
 ]
@@ -68,23 +71,61 @@ def notification_delivery(*, user: User, kind: str) -> str:
     return chosen or NOTIFICATION_DEFAULTS[kind]
 
 
+def notification_settings_of(*, user: User) -> dict[str, tuple[str, bool]]:
+    """Every kind's (delivery, push) for the member, her choice or the site's
+    default, in one query: {kind: ("email", True)}."""
+    chosen = {
+        row["kind"]: row
+        for row in NotificationSetting.objects.filter(user=user).values(
+            "kind", "delivery", "push"
+        )
+    }
+    settings_of = {}
+    for kind in NotificationSetting.Kind.values:
+        row = chosen.get(kind, {})
+        push = row.get("push")
+        settings_of[kind] = (
+            row.get("delivery") or NOTIFICATION_DEFAULTS[kind],
+            kind in PUSH_DEFAULTS if push is None else push,
+        )
+    return settings_of
+
+
 @transaction.atomic
 def notification_settings_update(
-    *, user: User, choices: dict[str, str], digest_frequency: str
+    *,
+    user: User,
+    choices: dict[str, str],
+    digest_frequency: str,
+    pushes: dict[str, bool] | None = None,
 ) -> None:
-    """Store one delivery per kind and the digest frequency.
+    """Store one delivery per kind, the digest frequency and, where given,
+    whether each kind is pushed to the member's devices.
 
-    Raises ValidationError on an unknown kind, delivery or frequency.
+    A kind whose push alone is given keeps its delivery (as chosen, or the
+    default written down). Raises ValidationError on an unknown kind,
+    delivery or frequency.
     """
+    pushes = pushes or {}
     kinds = set(NotificationSetting.Kind.values)
     deliveries = set(NotificationSetting.Delivery.values)
     if set(choices) - kinds or set(choices.values()) - deliveries:
         raise ValidationError(_("Unknown notification setting."), code="invalid")
+    if set(pushes) - kinds:
+        raise ValidationError(_("Unknown notification setting."), code="invalid")
     if digest_frequency not in Profile.DigestFrequency.values:
         raise ValidationError(_("Unknown digest frequency."), code="invalid")
-    for kind, delivery in choices.items():
+    for kind in sorted(set(choices) | set(pushes)):
+        defaults = {}
+        if kind in choices:
+            defaults["delivery"] = choices[kind]
+        if kind in pushes:
+            defaults["push"] = bool(pushes[kind])
         NotificationSetting.objects.update_or_create(
-            user=user, kind=kind, defaults={"delivery": delivery}
+            user=user,
+            kind=kind,
+            defaults=defaults,
+            create_defaults={"delivery": NOTIFICATION_DEFAULTS[kind], **defaults},
         )
     profile = user.profile
     if profile.digest_frequency != digest_frequency:
@@ -178,6 +219,14 @@ def account_export(*, user: User) -> bytes:
             kind: notification_delivery(user=user, kind=kind)
             for kind in NotificationSetting.Kind.values
         },
+        # The browsers she turned notifications on for (not their keys).
+        "push_devices.json": _rows(
+            PushDevice.objects.filter(user=user),
+            "label",
+            "created_at",
+            "last_success_at",
+            "disabled_at",
+        ),
     }
     # The other apps' files (messages…): accounts.account_data.
     for source in account_data_sources():
@@ -222,6 +271,8 @@ def account_delete(*, user: User) -> None:
     Block.objects.filter(blocked=user).delete()
     Bookmark.objects.filter(user=user).delete()
     NotificationSetting.objects.filter(user=user).delete()
+    # No notification reaches the browsers of an account that is gone.
+    PushDevice.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
     profile.interests.clear()

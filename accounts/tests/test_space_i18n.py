@@ -46,6 +46,7 @@ def pages(member, post) -> list[str]:
         reverse("accounts:settings_profile"),
         reverse("accounts:settings_privacy"),
         reverse("accounts:settings_notifications"),
+        reverse("accounts:settings_devices"),
         reverse("accounts:blocked_list"),
         reverse("accounts:settings_account"),
     ]

@@ -13,19 +13,21 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms_account import AccountDeleteForm, NotificationSettingsForm
-from accounts.models import NotificationSetting
+from community.push import push_available, push_devices_of
 
 
 @login_required
 def settings_notifications(request: HttpRequest) -> HttpResponse:
     user = request.user
-    initial = {
-        kind: services.notification_delivery(user=user, kind=kind)
-        for kind in NotificationSetting.Kind.values
-    }
+    chosen = services.notification_settings_of(user=user)
+    # The «push» boxes only where push is on site-wide.
+    with_push = push_available()
     form = NotificationSettingsForm(
         request.POST or None,
-        initial_choices=initial,
+        initial_choices={kind: delivery for kind, (delivery, _p) in chosen.items()},
+        initial_pushes=(
+            {kind: push for kind, (_d, push) in chosen.items()} if with_push else None
+        ),
         initial={
             "digest_frequency": services.profile_ensure(user=user).digest_frequency
         },
@@ -38,6 +40,7 @@ def settings_notifications(request: HttpRequest) -> HttpResponse:
                     user=user,
                     choices=form.choices(),
                     digest_frequency=form.cleaned_data["digest_frequency"],
+                    pushes=form.pushes(),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -48,7 +51,12 @@ def settings_notifications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/notification_settings.html",
-        {"form": form, "settings_tab": "notifications"},
+        {
+            "form": form,
+            "settings_tab": "notifications",
+            # Where she has no device yet, the page says where to add one.
+            "without_devices": with_push and not push_devices_of(user),
+        },
         status=status,
     )
 

@@ -15,6 +15,7 @@ from accounts import selectors, selectors_relations, services
 from accounts.models import User
 from accounts.permissions import can_block_member
 from community import htmx
+from community.installable import offline_keep
 from community.redirects import safe_next
 
 PER_PAGE = 20
@@ -142,7 +143,10 @@ def bookmark_list(request: HttpRequest) -> HttpResponse:
         page_obj=page,
         rows=selectors_relations.bookmark_rows(page=page, user=request.user),
     )
-    return render(request, "accounts/bookmark_list.html", context)
+    # Read offline too, with the materials it lists (community.installable).
+    return offline_keep(
+        render(request, "accounts/bookmark_list.html", context), user=request.user
+    )
 
 
 @login_required

@@ -12,6 +12,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from community.embed_providers import FRAME_SOURCES
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "community.middleware.TimezoneMiddleware",
     # Anonymous visitors' pages from the cache (after language and time zone).
     "community.pagecache.AnonymousPageCacheMiddleware",
+    # Embedded links made cards, before a visitor's page is kept.
+    "community.middleware.EmbedCardsMiddleware",
     "accounts.middleware.VisitMiddleware",
     "django.middleware.common.CommonMiddleware",
     # request.htmx: a button posted by htmx gets its fragment, not a redirect.
@@ -123,6 +127,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend with SQLite's real parameter limit (community/sqlite).
+    DATABASES["default"]["ENGINE"] = "community.sqlite"
     # The embedded default serves a few members clicking at once. WAL: pages
     # read while a request writes. IMMEDIATE: a transaction takes the write
     # lock when it begins, so one that read first cannot fail at once with
@@ -215,6 +221,17 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Ignored with REDIS_URL: there, Celery beat runs it.
 EMBEDDED_PERIODIC = env.bool("DJANGO_EMBEDDED_PERIODIC", default=False)
 CELERY_BEAT_SCHEDULE = {
+    # Pushes held through quiet hours, or whose task was lost (community.push);
+    # in the embedded default every push (PUSH_SEND_AFTER_COMMIT off).
+    "push-sweep": {
+        "task": "community.tasks.push_sweep_task",
+        "schedule": 60.0,
+    },
+    # Embedded links' titles and pictures older than EMBED_REFRESH_DAYS.
+    "embed-refresh": {
+        "task": "community.tasks.embed_previews_refresh_task",
+        "schedule": 60.0 * 60 * 24,
+    },
     "worker-heartbeat": {
         "task": "community.tasks.heartbeat_record_task",
         "schedule": 60.0,
@@ -591,6 +608,55 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/heic", "imag
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 
+# --- Embedded players (community.embeds) -------------------------------------
+
+# Title and picture of an embedded link: fetched once by a task, within these.
+# By default only with a worker (REDIS_URL): the embedded default runs tasks in
+# the request, which must not wait on another site; its cards stay plain.
+EMBED_FETCH = env.bool("DJANGO_EMBED_FETCH", default=bool(REDIS_URL))
+EMBED_FETCH_TIMEOUT = 5.0
+EMBED_FETCH_MAX_BYTES = 2 * 1024 * 1024
+EMBED_REFRESH_DAYS = 30
+
+# --- The installable site (community.installable) ----------------------------
+
+# The member's reading the service worker keeps for offline, in pages: past
+# this, the oldest go first and her reading lists last.
+OFFLINE_MAX_PAGES = 50
+
+# --- Web push (community.push) ----------------------------------------------
+
+# Off until the VAPID keys are given (``manage.py check --deploy`` warns when
+# it is on without them); keys come from the environment, never the repository.
+PUSH_ENABLED = env.bool("DJANGO_PUSH_ENABLED", default=False)
+PUSH_VAPID_PUBLIC_KEY = env("DJANGO_PUSH_VAPID_PUBLIC_KEY", default="")
+PUSH_VAPID_PRIVATE_KEY = env("DJANGO_PUSH_VAPID_PRIVATE_KEY", default="")
+PUSH_CONTACT = env("DJANGO_PUSH_CONTACT", default="mailto:support@kollegi.example")
+PUSH_MAX_DEVICES = 10
+PUSH_MAX_FAILURES = 5
+PUSH_MAX_BYTES = 3 * 1024
+PUSH_TTL = 60 * 60 * 24
+# Quiet hours in the member's time zone: pushes that can wait, wait until the end.
+PUSH_QUIET_START = 21
+PUSH_QUIET_END = 8
+# The push services a browser's subscription may name: a host, or every host
+# under a name written with a leading dot (Chrome and the browsers built on
+# it, Firefox, Safari, Edge). Any other address is refused when a device is
+# added; every address is checked again when a push is sent.
+PUSH_SERVICE_HOSTS = [
+    "fcm.googleapis.com",
+    ".push.services.mozilla.com",
+    ".push.apple.com",
+    ".notify.windows.com",
+]
+# Pushes go by a task after commit (a worker). Off in the embedded default,
+# whose tasks run in the request: there notify only marks what is owed and
+# the sweep (beat's schedule, run in the background) sends it within a minute,
+# so no request waits on a push service.
+PUSH_SEND_AFTER_COMMIT = env.bool(
+    "DJANGO_PUSH_SEND_AFTER_COMMIT", default=bool(REDIS_URL)
+)
+
 # --- Security ---------------------------------------------------------------
 
 # No inline script anywhere: every script is a static file.
@@ -605,6 +671,10 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
+        # Players only from the registered services (community.embed_providers).
+        "frame-src": FRAME_SOURCES,
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
     },
 }
 SESSION_COOKIE_HTTPONLY = True

@@ -8,6 +8,13 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *
 
 DEBUG = False
+# No test reaches another host: links make cards, but their titles and
+# pictures are fetched only where a test turns this on (a local server).
+EMBED_FETCH = False
+# Pushes by the task after commit, as with a worker (the tests of the
+# embedded default's sweep turn this off).
+PUSH_SEND_AFTER_COMMIT = True
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
@@ -29,8 +36,12 @@ CELERY_TASK_ALWAYS_EAGER = True
 TEST_RUN = env("KOLLEGI_TEST_RUN", default="")
 if not re.fullmatch(r"[A-Za-z0-9_]{0,40}", TEST_RUN):
     raise ImproperlyConfigured("KOLLEGI_TEST_RUN: letters, digits and _ only")
-if TEST_RUN and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+if TEST_RUN and DATABASES["default"]["ENGINE"] != "community.sqlite":
     DATABASES["default"]["NAME"] = f"{DATABASES['default']['NAME']}_{TEST_RUN}"
+if DATABASES["default"]["ENGINE"] == "community.sqlite":
+    # In memory, as for Django's own SQLite backend (pytest-xdist recognises
+    # only that one by name and would name a file after the database's path).
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = ":memory:"
 
 if REDIS_URL:
     # Each pytest-xdist worker gets its own Redis database, and each run its

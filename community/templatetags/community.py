@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
+from community.embeds import embed_placeholder, providers_listed
 from community.markdown import render_markdown
 from community.vocabulary import time_zone_label
 
@@ -17,9 +18,27 @@ def markdown_filter(text: str) -> SafeString:
     """Render Markdown through the one sanitising renderer.
 
     For texts we write (help pages, e-mails). Member texts are rendered once,
-    when saved, by their service, and shown from the stored HTML.
+    when saved, by their service, and shown from the stored HTML. A page being
+    sent asks for no embed's title or picture: no write on a GET.
     """
-    return mark_safe(render_markdown(text))  # noqa: S308 - nh3 has sanitised it
+    html = render_markdown(text, request_previews=False)
+    return mark_safe(html)  # noqa: S308 - nh3 has sanitised it
+
+
+@register.simple_tag(name="embed_card")
+def embed_card(url: str) -> SafeString:
+    """``{% embed_card url as card %}``: a link we keep apart from Markdown (a
+    master-class's recording) as a card's placeholder, filled in when the
+    page is sent (``community.embeds``); "" when no listed service knows it."""
+    placeholder = embed_placeholder(url or "")
+    return mark_safe(placeholder or "")  # noqa: S308 - format_html escaped it
+
+
+@register.simple_tag(name="embed_providers")
+def embed_providers() -> list[tuple[str, bool]]:
+    """``{% embed_providers as providers %}``: every embedding service's name
+    and whether its players are shown (the privacy page)."""
+    return providers_listed()
 
 
 @register.filter(name="time_zone_label")

@@ -35,7 +35,17 @@ from circles import services as circles
 from circles.models import CommunityBan, Membership
 from community import digests, recognition, reporting, sanctions
 from community import services as community
-from community.models import Badge, Grade, Report, Subject
+from community.embed_previews import embed_previews_ensure
+from community.embed_providers import embed_match
+from community.embeds import embeds_sync
+from community.models import (
+    Badge,
+    EmbedPreview,
+    EmbedProviderSetting,
+    Grade,
+    Report,
+    Subject,
+)
 from conversations.services import lines as consultation_lines
 from courses.models import CourseReview, TrustedAuthor
 from courses.tests.community_helpers import (
@@ -209,6 +219,10 @@ def _world(moderator) -> list[models.Model]:
     every_minute = IntervalSchedule.objects.create(
         every=1, period=IntervalSchedule.MINUTES
     )
+    # An embedded link as a text's save makes it; the services' switches.
+    embedded = embed_match("https://rutube.ru/video/0123456789abcdef0123456789abcdef/")
+    embed_previews_ensure([embedded])
+    embeds_sync()
     return [
         Subject.objects.first(),
         Grade.objects.first(),
@@ -290,6 +304,8 @@ def _world(moderator) -> list[models.Model]:
         ClockedSchedule.objects.create(clocked_time=timezone.now()),
         CrontabSchedule.objects.create(minute="0", hour="3"),
         SolarSchedule.objects.create(event="sunrise", latitude=55.75, longitude=37.6),
+        EmbedPreview.objects.get(key=embedded.key),
+        EmbedProviderSetting.objects.get(key="rutube"),
     ]
 
 

@@ -85,6 +85,9 @@ ALLOWED = {
     "warning_acknowledge": "the member has read the moderators' warning",
     "accounts:settings_privacy": "who sees the member's data: privacy, not posting",
     "accounts:settings_notifications": "which e-mails the member gets",
+    "accounts:device_add": "which of the member's browsers get notifications: "
+    "a setting, as the notification settings",
+    "accounts:device_remove": "a browser's notifications can always be stopped",
     "accounts:account_export": "the member's own data (the law says so)",
     "accounts:account_delete": "leaving the network is always possible",
     "accounts:avatar_remove": "taking one's own picture down shows nothing new",

@@ -18,6 +18,7 @@ COMMUNITY_WRITERS = [
         "reporting.py",
         "sanctions.py",
         "hiding.py",
+        "embed_previews.py",
     )
 ]
 
@@ -41,6 +42,8 @@ EXEMPT = {
     "hidden_set": "calls the change function it is given (changed=)",
     "audited": "the moderators' log, as audit",
     "traces_purge": "the request log for operators",
+    "embed_previews_ensure": "pending rows: a card without a preview shows the "
+    "same until one is fetched (embed_preview_fetch says so then)",
 }
 
 

@@ -139,6 +139,7 @@ def page_addresses(data: dict) -> list[tuple[str, str]]:
         reverse("forums:unanswered"),
         reverse("account_login"),
         reverse("account_signup"),
+        reverse("offline") + "?lang=ru",
     ]
     member = [
         reverse("home"),
@@ -153,10 +154,12 @@ def page_addresses(data: dict) -> list[tuple[str, str]]:
         reverse("notifications"),
         reverse("badges_mine"),
         reverse("accounts:settings_privacy"),
+        reverse("accounts:settings_devices"),
         reverse("accounts:settings_account"),
         reverse("materials:mine"),
         reverse("materials:collections"),
         reverse("masterclasses:mine"),
+        reverse("accounts:bookmarks"),
     ]
     reported = Report.objects.get().target
     moderator = [

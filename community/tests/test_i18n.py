@@ -89,6 +89,7 @@ ANONYMOUS_PAGES = [
     "account_reset_password",
     "account_reset_password_done",
     "account_email_verification_sent",
+    "offline",
 ]
 MEMBER_PAGES = ["home", "account_email", "account_change_password", "account_logout"]
 

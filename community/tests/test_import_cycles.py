@@ -80,6 +80,8 @@ def _cycles(graph: dict[str, set[str]]) -> list[set[str]]:
 # The community layer's writing modules (its services, by concern).
 COMMUNITY_SERVICES = {
     "community.digests",
+    "community.embed_previews",
+    "community.push_delivery",
     "community.recognition",
     "community.reporting",
     "community.sanctions",

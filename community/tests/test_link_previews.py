@@ -158,7 +158,13 @@ def test_canonical_drops_tracking_and_filters_and_keeps_a_later_page(client):
 
 
 @pytest.mark.parametrize(
-    "name", ["accounts:settings_profile", "accounts:bookmarks", "notifications"]
+    "name",
+    [
+        "accounts:settings_profile",
+        "accounts:settings_devices",
+        "accounts:bookmarks",
+        "notifications",
+    ],
 )
 def test_a_members_own_pages_are_noindex_without_a_preview(member_client, name):
     response = member_client.get(reverse(name))

@@ -100,6 +100,10 @@ def site():
         "members": reverse("accounts:directory"),
         "consultation lines": reverse("lines:list"),
         "consultation line": reverse("lines:detail", args=[line.slug]),
+        # The installable site: what the browser and its worker fetch.
+        "manifest": reverse("manifest"),
+        "service worker": reverse("service_worker"),
+        "offline page": reverse("offline") + "?lang=ru",
         "_topic": topic,
         "_author": author,
     }
@@ -116,6 +120,7 @@ MEMBER_PAGES = {
     "message requests": "conversations:inbox",
     "new conversation": "conversations:compose",
     "message settings": "conversations:settings",
+    "devices": "accounts:settings_devices",
 }
 # The inbox's other tabs (the requests, the archive) and its search.
 MEMBER_PAGE_QUERIES = {"message requests": "?tab=requests"}

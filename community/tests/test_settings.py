@@ -91,7 +91,7 @@ def production_variables() -> dict[str, str]:
 def test_local_settings_with_nothing_set_run_embedded():
     values = settings_of(LOCAL)
 
-    assert values["database_engine"] == "django.db.backends.sqlite3"
+    assert values["database_engine"] == "community.sqlite"
     assert values["cache_backend"] == "django.core.cache.backends.locmem.LocMemCache"
     assert values["eager"] is True
     assert values["broker_url"] == "memory://"

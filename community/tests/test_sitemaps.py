@@ -196,6 +196,7 @@ def test_robots_keeps_crawlers_from_private_pages():
         reverse("account_signup"),
         reverse("accounts:settings_profile"),
         reverse("accounts:settings_privacy"),
+        reverse("accounts:settings_devices"),
         reverse("accounts:bookmarks"),
         reverse("notifications"),
         reverse("report", args=["topic", 1]),

@@ -67,7 +67,7 @@ def test_members_replying_at_once_on_the_sqlite_file_all_land(tmp_path):
 
 def test_the_embedded_database_settings_queue_writers():
     options = settings.DATABASES["default"].get("OPTIONS", {})
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    if settings.DATABASES["default"]["ENGINE"] != "community.sqlite":
         assert "transaction_mode" not in options
         return
     assert options["transaction_mode"] == "IMMEDIATE"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from community.models import Notification, Report, Subject
-from conftest import assert_accessible, browser_log_in
+from conftest import assert_accessible, browser_log_in, page_watched
 from conversations import kinds
 from conversations.models import Conversation, Message, Participant, Question
 from conversations.tests.factories import EstablishedUserFactory
@@ -53,18 +53,7 @@ def page(request, browser, live_server):
         has_touch=touch,
         is_mobile=touch,
     )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    page, problems = page_watched(context)
     yield page
     context.close()
     assert not problems, f"errors in the browser: {problems}"

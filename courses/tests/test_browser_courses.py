@@ -22,7 +22,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from conftest import assert_accessible, browser_log_in
+from conftest import assert_accessible, browser_log_in, page_watched
 from courses import services
 from courses.models import (
     Course,
@@ -62,18 +62,7 @@ def page(request, browser, live_server):
         has_touch=touch,
         is_mobile=touch,
     )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    page, problems = page_watched(context)
     yield page
     context.close()
     assert not problems, f"errors in the browser: {problems}"

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.embed_providers import embed_match
+from community.embeds import embeds_request
 from community.sanctions import participation_check
 from masterclasses.changes import attendance_changed, masterclass_shown_changed
 from masterclasses.models import Feedback, MasterClass, Registration
@@ -102,6 +104,8 @@ def followup_set(
     masterclass.full_clean(exclude=["host", "subject", "cover"])
     masterclass.save(update_fields=["recording_url", "updated_at"])
     masterclass.materials.set(materials)
+    # A recording on a listed service shows as a card: its title and picture.
+    embeds_request(filter(None, [embed_match(masterclass.recording_url)]))
     # Visitors see the recording and the materials on its page.
     masterclass_shown_changed(masterclass)
     return masterclass

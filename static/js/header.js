@@ -88,7 +88,28 @@
       } catch (error) {
         // Storage switched off: there are no drafts either.
       }
+      dropKeptPages();
     });
+  }
+
+  // So are the pages the service worker kept for reading offline (sw.js,
+  // caches named "kollegi-pages-…"): dropped here, and the worker told. The
+  // next page, a visitor's, tells it again should this one be cut short.
+  function dropKeptPages() {
+    try {
+      if (window.caches) {
+        caches.keys().then(function (names) {
+          names
+            .filter(function (name) { return name.indexOf("kollegi-pages-") === 0; })
+            .forEach(function (name) { caches.delete(name); });
+        });
+      }
+      if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage({ type: "sign-out" });
+      }
+    } catch (error) {
+      // No caches in this browser: nothing was kept.
+    }
   }
 
   // A click or the focus outside an open menu closes it.

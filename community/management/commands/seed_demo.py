@@ -247,6 +247,12 @@ SECTIONS = [
     ("uchitelskaya", "Учительская", "Неформальное общение: о жизни, отдыхе и юморе.",
      "", True),
 ]  # fmt: skip
+# Links to services whose players Kollegi embeds (community.embed_providers):
+# each alone on its line, so it shows as a card. Made-up addresses: nothing is
+# fetched without a worker, so the cards stay plain, and a player says the
+# video or document is not there.
+DEMO_RECORDING = "https://rutube.ru/video/7f1c5e0a9b3d4c2e8a6f0b1d2c3e4f5a/"
+DEMO_DOCUMENT = "https://docs.google.com/document/d/1Kq3ZsR8vLmNpXw2TyUe6HbGd9FjCa0Ql4IoSr7VtYx/edit"
 # (section, author e-mail, title, kind, text, [(e-mail, reply)], accepted reply)
 TOPICS = [
     ("matematika", "demo@kollegi.local", "Как объяснить отрицательные числа?",
@@ -267,6 +273,16 @@ TOPICS = [
      "Сочинение-рассуждение: ваши критерии",
      "discussion", "Как вы оцениваете аргументацию в 8 классе?",
      [("demo@kollegi.local", "Смотрю, есть ли пример из жизни и из книги.")], None),
+    ("russkij-yazyk", "e.smirnova@kollegi.local",
+     "Запись мастер-класса об аргументации и конспект",
+     "discussion",
+     "Выложила запись мастер-класса «Сочинение ЕГЭ: как научить аргументации»:\n\n"
+     f"{DEMO_RECORDING}\n\n"
+     "И конспект с примерами аргументов — копируйте себе:\n\n"
+     f"{DEMO_DOCUMENT}\n\n"
+     "Что добавили бы для восьмиклассников?",
+     [("i.petrov@kollegi.local",
+       "Спасибо! Для восьмых я бы взял примеры из «Капитанской дочки».")], None),
 ]  # fmt: skip
 # (author, title, summary, description, subject, grades, kind, licence, tags,
 #  file name, file text, ratings as (rater, score, comment))
@@ -375,6 +391,9 @@ MASTERCLASSES = [
         ],
     ),
 ]
+
+# The recordings of past master-classes (a card on the master-class's page).
+RECORDINGS = {"Сочинение ЕГЭ: как научить аргументации": DEMO_RECORDING}
 
 MODERATOR_EMAIL = "moderator@kollegi.local"
 # The Experts group: they review materials and answer the consultation lines
@@ -906,7 +925,10 @@ class Command(SiteCommand):
                 continue
             # A past one: made as it was, then held and finished.
             masterclass = MasterClass.objects.create(
-                host=host, status=MasterClass.Status.PUBLISHED, **fields
+                host=host,
+                status=MasterClass.Status.PUBLISHED,
+                recording_url=RECORDINGS.get(title, ""),
+                **fields,
             )
             for person in people:
                 Registration.objects.create(
