@@ -66,7 +66,7 @@ def excerpt(html_text: str, length: int = EXCERPT_LENGTH) -> str:
 
 def excerpt_from_markdown(source: str, length: int = EXCERPT_LENGTH) -> str:
     """The same, from Markdown that has not been rendered yet."""
-    return excerpt(render_markdown(source), length)
+    return excerpt(render_markdown(source, request_previews=False), length)
 
 
 def shorten(text: str, length: int = EXCERPT_LENGTH) -> str:

@@ -272,6 +272,16 @@ def test_our_own_texts_on_a_page_ask_for_nothing(
     assert fetches == []
 
 
+def test_an_excerpt_asks_for_nothing(fetches, django_capture_on_commit_callbacks):
+    from community.excerpts import excerpt_from_markdown
+
+    with django_capture_on_commit_callbacks(execute=True):
+        line = excerpt_from_markdown(THREE)
+
+    assert "rutube.ru" in line
+    assert fetches == []
+
+
 def test_a_saved_reply_still_asks_for_its_links(
     member_client, fetches, django_capture_on_commit_callbacks
 ):
