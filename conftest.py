@@ -182,6 +182,9 @@ def assert_accessible(page, *, read_style_sheets: bool = True) -> None:
     options = {"resultTypes": ["violations"]}
     if not read_style_sheets:
         options["preload"] = False
+    # The whole page, not the part parsed so far: a click on a link returns
+    # once the navigation has begun, and the service worker streams pages.
+    page.wait_for_load_state("load")
     results = Axe().run(page, options=options)
     bad = [
         f"{violation['id']} ({violation['impact']}): {violation['help']} — "
