@@ -385,6 +385,7 @@ class NotificationSetting(models.Model):
         MESSAGES = "messages", _("messages")
         COURSES = "courses", _("courses")
         GROWTH = "growth", _("my path")
+        CONTESTS = "contests", _("contests and projects")
 
     class Delivery(models.TextChoices):
         EMAIL = "email", _("by e-mail at once")
@@ -434,6 +435,8 @@ NOTIFICATION_DEFAULTS = {
     # My path: a mentor's invitation, answer, comment or confirmation is
     # addressed to the member; so are her reminders.
     NotificationSetting.Kind.GROWTH: NotificationSetting.Delivery.EMAIL,
+    # Contests and projects as courses: the digest; deadlines are urgent kinds.
+    NotificationSetting.Kind.CONTESTS: NotificationSetting.Delivery.DIGEST,
 }
 
 # Web push before the member chooses (on a device she turned it on for):

@@ -74,43 +74,62 @@ def claim_take_many(
     ready: Q,
     now: datetime.datetime | None = None,
 ) -> tuple[datetime.datetime, list[int]]:
-    """``claim_take`` for many rows in one statement; atomic per row.
+    """``claim_take`` for many rows in one statement (``rows_update``); atomic
+    per row.
 
     Returns the claim's time and the keys of the rows this call took (free or
-    stale, and ``ready``); of two callers at once each row goes to one. The
-    conditions stay on the UPDATE itself (``RETURNING`` names what it took):
-    PostgreSQL checks them again on a row another caller changed meanwhile.
+    stale, and ``ready``); of two callers at once each row goes to one.
     ``ready`` reads the row's own columns only.
     """
     now = now or timezone.now()
-    if not pks:
-        return now, []
     free = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": claim_cutoff(now)})
+    return now, rows_update(model, pks=pks, where=ready & free, **{field: now})
+
+
+def rows_update(
+    model: type[Model], *, pks: list[int], where: Q | None = None, **changes: object
+) -> list[int]:
+    """Set ``changes`` (plain values) on the rows ``pks`` that meet ``where``,
+    in one statement; the keys of the rows it changed.
+
+    On PostgreSQL the rows are locked newest first (the highest key first),
+    the order every writer of several notification rows takes them in
+    (``services.notify_many`` in a group): an e-mail run marking its rows and
+    a fan-out adding to them never wait for each other's rows in opposite
+    orders, which is a deadlock. The conditions stay on the UPDATE itself
+    (``RETURNING`` names what it changed): PostgreSQL checks them again on a
+    row another transaction changed meanwhile. ``where`` reads the row's own
+    columns only.
+    """
+    if not pks:
+        return []
     using = router.db_for_write(model)
-    query = model._default_manager.filter(ready & free, pk__any_of=Ids(pks)).query
+    query = model._default_manager.filter(where or Q(), pk__any_of=Ids(pks)).query
     if len(query.alias_map) != 1:
-        raise ValueError("claim_take_many reads the row's own columns only")
+        raise ValueError("rows_update reads the row's own columns only")
     connection = connections[using]
-    where, params = query.get_compiler(using=using).compile(query.where)
+    condition, params = query.get_compiler(using=using).compile(query.where)
     meta, quote = model._meta, connection.ops.quote_name
-    claim = meta.get_field(field)
     # Quoted names and conditions compiled by the ORM, with their parameters.
     table, key = quote(meta.db_table), quote(meta.pk.column)
+    columns = [meta.get_field(name) for name in changes]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    values = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(columns, changes.values(), strict=True)
+    ]
     if connection.vendor == "postgresql":
-        # The rows locked newest first, the order every writer of them takes
-        # (``services.notify_many``): no deadlock with a transaction adding
-        # to the same rows. The conditions are checked again by the UPDATE.
         sql = (
-            f"UPDATE {table} SET {quote(claim.column)} = %s "  # noqa: S608
-            f"WHERE {key} IN (SELECT {key} FROM {table} WHERE {where} "
-            f"ORDER BY {key} DESC FOR UPDATE) AND {where} RETURNING {key}"
+            f"UPDATE {table} SET {assignments} "  # noqa: S608
+            f"WHERE {key} IN (SELECT {key} FROM {table} WHERE {condition} "
+            f"ORDER BY {key} DESC FOR UPDATE) AND {condition} RETURNING {key}"
         )
         params = [*params, *params]
     else:
         sql = (
-            f"UPDATE {table} SET {quote(claim.column)} = %s "  # noqa: S608
-            f"WHERE {where} RETURNING {key}"
+            f"UPDATE {table} SET {assignments} "  # noqa: S608
+            f"WHERE {condition} RETURNING {key}"
         )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [claim.get_db_prep_save(now, connection), *params])
-        return now, [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql, [*values, *params])
+        return [row[0] for row in cursor.fetchall()]

@@ -34,6 +34,8 @@ REPORTS = "reports"
 MASTERCLASSES = "masterclasses"
 MATERIALS = "materials"
 COURSES = "courses"
+CONTEST_ENTRIES = "contest_entries"
+POLLS = "polls"
 IMAGES = "images"
 
 HOUR = datetime.timedelta(hours=1)
@@ -104,6 +106,18 @@ def _message(kind: str, limit: int) -> str:
         COURSES: ngettext(
             "New members may create %(limit)d course an hour; please try again later.",
             "New members may create %(limit)d courses an hour; please try again later.",
+            limit,
+        ),
+        CONTEST_ENTRIES: ngettext(
+            "New members may submit %(limit)d contest entry an hour; "
+            "please try again later.",
+            "New members may submit %(limit)d contest entries an hour; "
+            "please try again later.",
+            limit,
+        ),
+        POLLS: ngettext(
+            "New members may start %(limit)d poll an hour; please try again later.",
+            "New members may start %(limit)d polls an hour; please try again later.",
             limit,
         ),
         IMAGES: ngettext(

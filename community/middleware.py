@@ -117,11 +117,19 @@ class TimezoneMiddleware:
         return self.get_response(request)
 
 
+def trace_without_member(request: HttpRequest) -> None:
+    """Keep this request's trace, if it is kept, without its member: a write
+    no moderator may tie to a member (a ballot in a poll with secret
+    voters). The address and browser stay for abuse checks."""
+    request._trace_without_member = True
+
+
 class TraceMiddleware:
     """Keep the address and browser of every accepted write (a POST that did not fail).
 
     Only for abuse checks by moderators (several accounts behind one
     address); deleted after ``MODERATION_TRACE_DAYS`` by a nightly task.
+    A view may keep its member off (``trace_without_member``).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -140,8 +148,9 @@ class TraceMiddleware:
                 address = get_adapter(request).get_client_ip(request)
             except PermissionDenied:
                 address = None
+            anonymous = getattr(request, "_trace_without_member", False)
             trace_record(
-                user=getattr(request, "user", None),
+                user=None if anonymous else getattr(request, "user", None),
                 action=match.view_name if match else request.path,
                 ip_address=address,
                 user_agent=request.headers.get("user-agent", ""),

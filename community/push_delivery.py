@@ -32,6 +32,7 @@ from community.claims import (
     claim_cutoff,
     claim_expired,
     claim_take_many,
+    rows_update,
 )
 from community.embed_fetch import FetchError, safe_post
 from community.lookups import Ids
@@ -264,23 +265,21 @@ def push_send(*, notification_ids: Iterable[int]) -> PushResult:
             done.append(notification.pk)
     finally:
         _devices_note(outcomes)
-        if done:
-            Notification.objects.filter(
-                pk__any_of=Ids(done), push_claimed_at=claimed_at
-            ).update(pushed_at=timezone.now())
+        # Each mark locks its rows newest first (``rows_update``), the order
+        # a fan-out adding to them takes: never a deadlock with one.
+        mine = Q(push_claimed_at=claimed_at)
+        rows_update(Notification, pks=done, where=mine, pushed_at=timezone.now())
         for pause, again in later.items():
-            Notification.objects.filter(
-                pk__any_of=Ids(again), push_claimed_at=claimed_at
-            ).update(
+            rows_update(
+                Notification,
+                pks=again,
+                where=mine,
                 push_due_at=timezone.now() + datetime.timedelta(seconds=pause),
                 push_claimed_at=None,
             )
         held = {pk for again in later.values() for pk in again}
         left = [pk for pk in pks if pk not in set(done) and pk not in held]
-        if left:
-            Notification.objects.filter(
-                pk__any_of=Ids(left), push_claimed_at=claimed_at
-            ).update(push_claimed_at=None)
+        rows_update(Notification, pks=left, where=mine, push_claimed_at=None)
     return PushResult(len(done), {} if by_sweep else retries)
 
 

@@ -33,6 +33,7 @@ from community.claims import (
     claim_cutoff,
     claim_expired,
     claim_take_many,
+    rows_update,
 )
 from community.emails import render_email_subject, render_email_text
 from community.images import image_clean
@@ -162,17 +163,17 @@ def notify(
     if delivery == "digest" and info.urgent:
         delivery = "email"
     target_type = ContentType.objects.get_for_model(target) if target else None
-    group_key = ""
-    if group:
-        group_key = f"{kind}:{target_type.pk}:{target.pk}" if target else kind
+    group_key = _group_key(kind, target_type, target) if group else ""
     now = timezone.now()
     push_due_at = _push_due_at([recipient.pk], info, now).get(recipient.pk)
     existing = None
     if group_key:
         _group_lock(group_key)
+        # Newest first, as notify_many takes the group's rows.
         existing = (
             Notification.objects.select_for_update()
             .filter(recipient=recipient, group_key=group_key, read_at__isnull=True)
+            .order_by("-pk")
             .first()
         )
     # The sweep (notification_emails_sweep) sends what a lost task did not.
@@ -266,6 +267,10 @@ def _notification_new(
     )
 
 
+def _group_key(kind: str, target_type: ContentType | None, target) -> str:
+    return f"{kind}:{target_type.pk}:{target.pk}" if target is not None else kind
+
+
 def _group_lock(group_key: str) -> None:
     """Hold the notification group until the transaction ends (PostgreSQL).
 
@@ -279,6 +284,46 @@ def _group_lock(group_key: str) -> None:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"notify:{group_key}"]
         )
+
+
+def _group_take(group_key: str, members: Q) -> list[tuple]:
+    """Lock the group until the transaction ends (``_group_lock``), then the
+    unread rows of ``members`` in it, newest first, in one statement: the
+    order the e-mail runs' claims and marks take them in too
+    (``claims.rows_update``), so that neither waits for a row the other holds
+    while holding one the other waits for. Returns (recipient, row, e-mailed
+    at, e-mail queued at) of each row, newest first."""
+    _group_lock(group_key)
+    return list(
+        Notification.objects.select_for_update()
+        .filter(members, group_key=group_key, read_at__isnull=True)
+        .order_by("-pk")
+        .values_list("recipient_id", "pk", "emailed_at", "email_queued_at")
+    )
+
+
+def notification_group_take(
+    *, kind: str, target: Model | None, recipients: Iterable
+) -> None:
+    """Hold a notification group until the transaction ends: its lock, and
+    the unread rows in it of ``recipients`` (members, or a queryset of
+    them), newest first, in one statement (PostgreSQL; nothing on SQLite).
+
+    ``notify_many`` takes the rows of its own recipients so. A transaction
+    that tells one group in several calls (a topic's watchers, in lines that
+    count different replies) takes it here first with all of them: else a
+    later call would wait for a row while holding the earlier calls' rows,
+    against an e-mail run taking the same rows newest first — a deadlock.
+    Call it in a transaction.
+    """
+    if connection.vendor != "postgresql":
+        return
+    if isinstance(recipients, QuerySet):
+        members = Q(recipient_id__in=recipients.values("pk"))
+    else:
+        members = Q(recipient_id__any_of=Ids(user.pk for user in recipients))
+    target_type = ContentType.objects.get_for_model(target) if target else None
+    _group_take(_group_key(kind, target_type, target), members)
 
 
 @transaction.atomic
@@ -327,28 +372,14 @@ def notify_many(
     if not chosen:
         return 0
     target_type = ContentType.objects.get_for_model(target) if target else None
-    group_key = ""
-    if group:
-        group_key = f"{kind}:{target_type.pk}:{target.pk}" if target else kind
+    group_key = _group_key(kind, target_type, target) if group else ""
     now = timezone.now()
     push_due_at = _push_due_at(list(chosen), info, now)
     # recipient: (row, whether an e-mail was sent or is owed for it already)
     repeats: dict[int, tuple[int, bool]] = {}
     if group_key:
-        _group_lock(group_key)
-        # Locked newest first, as every writer of these rows takes them
-        # (``claims.claim_take_many``): two transactions never wait on each
-        # other's rows in opposite orders.
-        rows = (
-            Notification.objects.select_for_update()
-            .filter(
-                recipient_id__any_of=Ids(chosen),
-                group_key=group_key,
-                read_at__isnull=True,
-            )
-            .order_by("-pk")
-            .values_list("recipient_id", "pk", "emailed_at", "email_queued_at")
-        )
+        # Its rows locked in one statement, newest first (``_group_take``).
+        rows = _group_take(group_key, Q(recipient_id__any_of=Ids(chosen)))
         for recipient_id, pk, emailed_at, queued_at in rows:  # newest first
             repeats.setdefault(recipient_id, (pk, bool(emailed_at or queued_at)))
         for by_email in (True, False):
@@ -556,17 +587,21 @@ def notification_emails_send(*, notification_ids: Iterable[int]) -> int:
         failed = True
         raise
     finally:
+        # Both marks lock their rows newest first, as a fan-out adding to
+        # them takes them (``claims.rows_update``).
         if sent:
-            Notification.objects.filter(pk__any_of=Ids(sent)).update(
-                emailed_at=timezone.now()
-            )
+            rows_update(Notification, pks=sent, emailed_at=timezone.now())
         unsent = [pk for pk in pks if pk not in set(sent)]
         if unsent:
             # Given back for the task's own retry (or, never sent, the sweep).
             given_back = {"email_queued_at": None} if failed else {}
-            Notification.objects.filter(
-                pk__any_of=Ids(unsent), email_claimed_at=claimed_at
-            ).update(email_claimed_at=None, **given_back)
+            rows_update(
+                Notification,
+                pks=unsent,
+                where=Q(email_claimed_at=claimed_at),
+                email_claimed_at=None,
+                **given_back,
+            )
     return len(sent)
 
 

@@ -94,6 +94,9 @@ urlpatterns = [
     path("lines/", include("conversations.urls_lines")),
     path("courses/", include("courses.urls")),
     path("my-path/", include("growth.urls")),
+    path("contests/", include("contests.urls")),
+    path("projects/", include("contests.urls_projects")),
+    path("polls/", include("contests.urls_polls")),
     path(
         "certificates/<str:code>/",
         views_certificates.certificate_verify,

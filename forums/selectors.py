@@ -29,6 +29,7 @@ from taggit.models import Tag, TaggedItem
 
 from accounts.models import Block, Bookmark
 from community import audience, pending
+from community.page_blocks import page_block_annotations
 from community.paging import CountedPaginator
 from forums.models import (
     Post,
@@ -297,8 +298,13 @@ def topic_get(
     asks about the member (``topic_page``), in the same query.
     """
     if for_page:
-        # The page reads the section only; the rest is annotations.
+        # The page reads the section only; the rest is annotations, with
+        # what other apps' blocks on the page read beside the topic
+        # (``community.page_blocks``: a poll).
         topics = _viewer_annotations(Topic.objects.select_related("section"), user)
+        blocks = page_block_annotations(page="forums.topic", viewer=user)
+        if blocks:
+            topics = topics.annotate(**blocks)
     else:
         # The checks read the section (its moderators); a write re-reads the
         # rest under its lock.

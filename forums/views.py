@@ -215,6 +215,10 @@ def _topic_page(
             "reply_fields": reply_fields,
             "reply_media": reply_media,
             "is_bookmarked": mine.is_bookmarked,
+            # What other apps show here (a poll), read with the topic.
+            "page_blocks": page_blocks_for(
+                page="forums.topic", obj=topic, viewer=request.user
+            ),
         },
         status=status,
     )

@@ -414,6 +414,7 @@ def register_audit_actions() -> None:
             "material_restore": _("material shown again"),
             "material_hide_automatic": _("material hidden automatically"),
             "material_restore_automatic": _("material shown again automatically"),
+            "material_coauthors": _("material's co-authors set"),
             "review_request": _("expert review requested"),
             "review_withdraw": _("expert review request withdrawn"),
             "review_take": _("an expert took the material for review"),

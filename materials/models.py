@@ -117,6 +117,14 @@ class Material(models.Model):
         related_name="materials",
         verbose_name=_("author"),
     )
+    # Credited beside the author (a network project's team: the product is
+    # theirs together); only the author edits.
+    coauthors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="materials_coauthored",
+        verbose_name=_("co-authors"),
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=300)
     description = models.TextField(_("description"), blank=True, max_length=20_000)

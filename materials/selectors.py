@@ -1,5 +1,6 @@
 """Reads for the materials' pages; each owns its joins."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
@@ -142,6 +143,14 @@ def material_get(*, pk: int, user, for_page: bool = False) -> Material:
     materials = Material.objects.select_related(
         "author__profile", "subject", "current_version"
     )
+    if for_page:
+        # Credited beside the author on the page (a project's team).
+        materials = materials.prefetch_related(
+            Prefetch(
+                "coauthors",
+                queryset=get_user_model().objects.select_related("profile"),
+            )
+        )
     if for_page and user.is_authenticated:
         from accounts.selectors_relations import bookmarked_expression
 

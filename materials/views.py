@@ -222,7 +222,12 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     material = _editable(request, pk)
-    services.material_delete(material=material, actor=request.user)
+    try:
+        services.material_delete(material=material, actor=request.user)
+    except ValidationError as error:
+        # Kept by a contest's entry: the page again, with the reason.
+        messages.error(request, " ".join(error.messages))
+        return detail(request, pk, status=400)
     messages.success(request, _("The material is deleted."))
     return redirect("materials:mine")
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "conversations",
     "courses",
     "growth",
+    "contests",
     # Django's admin on our site: a list's address never breaks its page.
     "community.admin_site.AdminConfig",
     "django.contrib.auth",
@@ -331,6 +332,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.review_deadlines_task",
         "schedule": 60.0 * 60,
     },
+    # Contests and projects: judges reminded before judging ends, teams
+    # before a stage's deadline, each once.
+    "contest-deadlines": {
+        "task": "contests.tasks.deadlines_task",
+        "schedule": 60.0 * 15,
+    },
     # My path: plan items due soon and professional development due, each
     # reminded once.
     "growth-reminders": {
@@ -386,6 +393,10 @@ MODERATION_NEW_MEMBER_PER_HOUR = {
     "materials": env.int("DJANGO_MODERATION_NEW_MEMBER_MATERIALS_PER_HOUR", default=5),
     "images": env.int("DJANGO_MODERATION_NEW_MEMBER_IMAGES_PER_HOUR", default=20),
     "courses": env.int("DJANGO_MODERATION_NEW_MEMBER_COURSES_PER_HOUR", default=2),
+    "contest_entries": env.int(
+        "DJANGO_MODERATION_NEW_MEMBER_CONTEST_ENTRIES_PER_HOUR", default=3
+    ),
+    "polls": env.int("DJANGO_MODERATION_NEW_MEMBER_POLLS_PER_HOUR", default=3),
 }
 # Addresses and browsers of writes (kept for abuse checks) are deleted after
 # so many days by a nightly task.
@@ -473,6 +484,13 @@ GROWTH_DEVELOPMENT_REMIND_MONTHS = (6, 1)
 # 24.03.2025 № 266, as ``courses.models.QUALIFICATION_MIN_HOURS``); a shorter
 # seminar does not count.
 GROWTH_DEVELOPMENT_MIN_HOURS = 16
+
+# Contests and network projects: lists' page size; a member votes in a
+# contest's public vote once she has been a member so many days; judges and
+# teams hear so many days before judging ends or a stage is due.
+CONTESTS_PER_PAGE = env.int("DJANGO_CONTESTS_PER_PAGE", default=20)
+CONTESTS_VOTER_MIN_DAYS = env.int("DJANGO_CONTESTS_VOTER_MIN_DAYS", default=30)
+CONTESTS_REMINDER_DAYS = env.int("DJANGO_CONTESTS_REMINDER_DAYS", default=2)
 
 # --- E-mail -----------------------------------------------------------------
 

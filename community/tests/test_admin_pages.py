@@ -46,6 +46,7 @@ from community.models import (
     Report,
     Subject,
 )
+from contests.tests.helpers_community import world as contests_world
 from conversations.services import lines as consultation_lines
 from courses.models import CourseReview, TrustedAuthor
 from courses.tests.community_helpers import (
@@ -306,6 +307,7 @@ def _world(moderator) -> list[models.Model]:
         SolarSchedule.objects.create(event="sunrise", latitude=55.75, longitude=37.6),
         EmbedPreview.objects.get(key=embedded.key),
         EmbedProviderSetting.objects.get(key="rutube"),
+        *contests_world(),
     ]
 
 

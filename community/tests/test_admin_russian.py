@@ -32,6 +32,7 @@ OURS = {
     "masterclasses",
     "circles",
     "growth",
+    "contests",
     "auth",
 }
 # Names and technical words a Russian page writes in Latin letters.

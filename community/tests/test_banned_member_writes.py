@@ -43,6 +43,10 @@ from community.models import (
 )
 from community.recognition import badge_award_manual
 from community.sanctions import sanction_give
+from contests.models import Diploma, Entry, Judge, Nomination, Poll, StageResult
+from contests.services import polls as poll_services
+from contests.services import projects as project_services
+from contests.tests import helpers_judging as contest_make
 from conversations import services as conversations
 from conversations.models import Message
 from conversations.services import lines
@@ -71,6 +75,7 @@ OUR_APPS = (
     "conversations",
     "courses",
     "growth",
+    "contests",
 )
 # Written by every accepted POST for abuse checks, not by the member.
 NOT_COMPARED = {RequestTrace}
@@ -116,6 +121,7 @@ ALLOWED = {
     "time back (as a seat given back)",
     "courses:drop": "leaving a course is the way out",
     "growth:mentoring_leave": "leaving a colleague's plan as her mentor is the way out",
+    "projects:team_leave": "leaving a project's team is the way out",
 }
 
 
@@ -370,6 +376,237 @@ def _growth(*, banned, other) -> tuple[dict, dict]:
     }
 
 
+def _contests(*, banned, other, community, section) -> tuple[dict, dict]:
+    """Contests, network projects and polls, made before the ban: the banned
+    member (an expert of mathematics) organises contests in her community
+    (a draft, one judged and over), has an entry in an open contest (and
+    is named a co-author of another's) and a seat on a jury; coordinates
+    projects (a draft, one recruiting, one under way with a result to
+    answer), is in a team of another's project; wrote a topic without a
+    poll and a poll of her own; may vote in another's poll and took back
+    nothing yet from one she voted in. The pages' arguments,
+    and the fields of their forms."""
+    from accounts import services as accounts
+
+    accounts.user_grant_role(user=banned, role=accounts.EXPERTS)
+    banned.profile.subjects.add(Subject.objects.get(slug="mathematics"))
+
+    def colleague():
+        return contest_make.teacher()
+
+    # Contests
+    own = {"organiser": banned, "community": community}
+    draft = contest_make.contest(phase="draft", nominations=2, **own)
+    removable = draft.nominations.order_by("position").last()
+    seated = Judge.objects.create(contest=draft, user=contest_make.expert())
+    over = contest_make.contest(phase="over", **own)
+    to_disqualify = contest_make.entry(over, colleague())
+    disqualified = contest_make.entry(
+        over, colleague(), status=Entry.Status.DISQUALIFIED, disqualified_reason="Нет"
+    )
+    taking = contest_make.contest(phase="entries")
+    own_entry = contest_make.entry(taking, banned)
+    coauthored = contest_make.entry(taking, colleague(), banned)
+    judged = contest_make.contest(phase="judging", public_vote=True)
+    Judge.objects.create(contest=judged, user=banned)
+    to_score = contest_make.entry(judged, colleague())
+    writer = colleague()
+    lesson = MaterialFactory(author=writer)
+    with_file = contest_make.entry(judged, writer, material=lesson)
+    won = contest_make.contest(phase="over", status="finished")
+    diploma = Diploma.objects.create(
+        entry=contest_make.entry(won, banned, result="winner", place=1),
+        holder=banned,
+        kind=Diploma.Kind.WINNER,
+        number="КОНК-2030-000001",
+        holder_name="Победитель",
+        contest_title=won.title,
+        nomination_title="Номинация 1",
+        entry_title="Урок",
+        place=1,
+        organiser_name="Коллеги",
+    )
+
+    # Network projects
+    def stages() -> list[dict]:
+        due = timezone.now() + datetime.timedelta(days=20)
+        return [{"title": "Этап 1", "task": "Задание", "deadline": due}]
+
+    def project(coordinator, **fields):
+        return project_services.project_create(
+            coordinator=coordinator,
+            title=fields.pop("title", "Сетевой проект"),
+            summary="Команды учителей",
+            goal="Сценарий урока",
+            stages=stages(),
+            **fields,
+        )
+
+    def announced(coordinator, **fields):
+        made = project(coordinator, **fields)
+        return project_services.project_publish(project=made, actor=coordinator)
+
+    own_project = project(banned, title="Мой черновик проекта")
+    own_stage = own_project.stages.get()
+    recruiting = announced(banned, title="Мой набор команд")
+    project_services.team_create(project=recruiting, user=colleague(), name="Их")
+    running = announced(banned, title="Мой проект идёт")
+    maker = colleague()
+    their_team = project_services.team_create(
+        project=running, user=maker, name="Команда"
+    )
+    project_services.project_start(project=running, actor=banned)
+    result = project_services.stage_result_submit(
+        stage=running.stages.get(), team=their_team, user=maker, text="Итог"
+    )
+    product = MaterialFactory(author=maker)
+    theirs = announced(other, title="Проект коллеги")
+    joinable = project_services.team_create(
+        project=theirs, user=colleague(), name="Открытая"
+    )
+    working = announced(other, title="Проект коллеги идёт")
+    project_services.team_create(project=working, user=banned, name="Моя")
+    project_services.project_start(project=working, actor=other)
+
+    # Polls
+    def poll(topic, **fields):
+        return poll_services.poll_create(
+            topic=topic,
+            author=topic.author,
+            question="Переходим на пятидневку?",
+            kind=Poll.Kind.SINGLE,
+            options=["Да", "Нет"],
+            **fields,
+        )
+
+    bare_topic = TopicFactory(section=section, author=banned)
+    own_poll = poll(TopicFactory(section=section, author=banned))
+    their_poll = poll(TopicFactory(section=section, author=other), voters_shown=True)
+    voted = poll(TopicFactory(section=section, author=other))
+    poll_services.poll_vote(
+        poll=voted, voter=banned, option_ids=[voted.options.first().pk]
+    )
+
+    local = "%Y-%m-%dT%H:%M"
+    later = timezone.localtime() + datetime.timedelta(days=30)
+    contest_fields = {
+        "rules": "Присылайте уроки.",
+        "community": community.pk,
+        "submissions_open_at": (later).strftime(local),
+        "submissions_close_at": (later + datetime.timedelta(days=10)).strftime(local),
+        "judging_close_at": (later + datetime.timedelta(days=20)).strftime(local),
+        "judges_per_entry": "2",
+        "nomination_title": "Лучший урок",
+        "nomination_criteria": "Идея\nОформление",
+        "nomination_prize_places": "3",
+    }
+    nomination_fields = {"criteria": "Идея\nОформление", "prize_places": "3"}
+    entry_fields = {"material": "", "coauthor_names": ""}
+    project_fields = {"goal": "Сценарий урока", "team_size": "4"}
+    stage_fields = {"deadline": later.strftime(local)}
+    poll_fields = {
+        "kind": Poll.Kind.SINGLE,
+        "question": "Переходим на шестидневку?",
+        "options": "Да\nНет\nНе знаю",
+        "results": Poll.Results.ALWAYS,
+        "closes_at": "",
+    }
+    fields = {
+        "contests:new": contest_fields,
+        "contests:edit": contest_fields,
+        "contests:nomination_add": nomination_fields,
+        "contests:nomination_edit": nomination_fields,
+        "contests:entry_new": {
+            **entry_fields,
+            "nomination": str(taking.nominations.get().pk),
+        },
+        "contests:entry_edit": {
+            **entry_fields,
+            "nomination": str(own_entry.nomination_id),
+        },
+        "contests:jury": {"username": contest_make.expert().username},
+        "contests:score": {"mark_idea": "4", "mark_craft": "5"},
+        "projects:new": {
+            **project_fields,
+            "stages-TOTAL_FORMS": "1",
+            "stages-INITIAL_FORMS": "0",
+            "stages-0-title": "Первый этап",
+            "stages-0-task": "Задание",
+            "stages-0-deadline": later.strftime(local),
+        },
+        "projects:edit": project_fields,
+        "projects:stage_add": stage_fields,
+        "projects:stage_edit": stage_fields,
+        "projects:team_new": {"name": "Новая команда"},
+        "projects:result_feedback": {"decision": "accept", "feedback": "Хорошо"},
+        "projects:complete": {
+            "team": str(their_team.pk),
+            "material": str(product.pk),
+        },
+        "polls:create": poll_fields,
+        "polls:edit": poll_fields,
+        "polls:vote": {
+            f"poll{their_poll.pk}-choice": str(their_poll.options.first().pk)
+        },
+    }
+    kwargs = {
+        "contests:detail": {"slug": taking.slug},
+        "contests:edit": {"slug": draft.slug},
+        "contests:publish": {"slug": draft.slug},
+        "contests:cancel": {"slug": draft.slug},
+        "contests:nomination_add": {"slug": draft.slug},
+        "contests:nomination_edit": {"slug": draft.slug, "pk": removable.pk},
+        "contests:nomination_remove": {"slug": draft.slug, "pk": removable.pk},
+        "contests:jury": {"slug": draft.slug},
+        "contests:jury_remove": {"slug": draft.slug, "pk": seated.pk},
+        "contests:entry_new": {"slug": taking.slug},
+        "contests:entry": {"slug": taking.slug, "pk": own_entry.pk},
+        "contests:entry_edit": {"slug": taking.slug, "pk": own_entry.pk},
+        "contests:entry_withdraw": {"slug": taking.slug, "pk": own_entry.pk},
+        "contests:entry_leave": {"slug": taking.slug, "pk": coauthored.pk},
+        "contests:entry_disqualify": {"slug": over.slug, "pk": to_disqualify.pk},
+        "contests:entry_reinstate": {"slug": over.slug, "pk": disqualified.pk},
+        "contests:finish": {"slug": over.slug},
+        "contests:jury_join": {"slug": taking.slug},
+        "contests:judging": {"slug": judged.slug},
+        "contests:score": {"slug": judged.slug, "pk": to_score.pk},
+        "contests:judging_file": {
+            "slug": judged.slug,
+            "pk": with_file.pk,
+            "file_pk": lesson.current_version.files.get().pk,
+        },
+        "contests:vote": {"slug": judged.slug, "pk": to_score.pk},
+        "contests:results": {"slug": won.slug},
+        "contests:diploma_pdf": {"pk": diploma.pk},
+        "projects:detail": {"slug": theirs.slug},
+        "projects:edit": {"slug": own_project.slug},
+        "projects:publish": {"slug": own_project.slug},
+        "projects:stage_add": {"slug": own_project.slug},
+        "projects:stage_edit": {"slug": own_project.slug, "pk": own_stage.pk},
+        "projects:stage_remove": {"slug": own_project.slug, "pk": own_stage.pk},
+        "projects:start": {"slug": recruiting.slug},
+        "projects:result_feedback": {"slug": running.slug, "pk": result.pk},
+        "projects:complete": {"slug": running.slug},
+        "projects:team_new": {"slug": theirs.slug},
+        "projects:team_join": {"slug": theirs.slug, "pk": joinable.pk},
+        "projects:result_submit": {
+            "slug": working.slug,
+            "pk": working.stages.get().pk,
+        },
+        "polls:create": {"topic_pk": bare_topic.pk},
+        "polls:detail": {"pk": their_poll.pk},
+        "polls:vote": {"pk": their_poll.pk},
+        "polls:unvote": {"pk": voted.pk},
+        "polls:edit": {"pk": own_poll.pk},
+        "polls:close": {"pk": own_poll.pk},
+        "polls:delete": {"pk": own_poll.pk},
+        "polls:voters": {"pk": their_poll.pk},
+    }
+    assert StageResult.objects.filter(pk=result.pk).exists()
+    assert Nomination.objects.filter(contest=draft).count() == 2
+    return fields, kwargs
+
+
 @pytest.fixture
 def world(moderator):
     """A network with something of every kind, some of it the banned member's."""
@@ -503,6 +740,9 @@ def world(moderator):
     )
     course_kwargs = _courses(banned=banned, other=other)
     growth_fields, growth_kwargs = _growth(banned=banned, other=other)
+    contest_fields, contest_kwargs = _contests(
+        banned=banned, other=other, community=own_community, section=section
+    )
     sanction_give(
         member=banned,
         moderator=moderator,
@@ -636,6 +876,7 @@ def world(moderator):
         "lines:question_withdraw": {"pk": own_question.pk},
         **course_kwargs,
         **growth_kwargs,
+        **contest_kwargs,
     }
 
     def data() -> dict:
@@ -756,6 +997,7 @@ def world(moderator):
         "courses:review_write": {"goals": "4"},
         "courses:review_decide": {f"round-{decided}-decision": "recommend"},
         **growth_fields,
+        **contest_fields,
     }
     return {
         "banned": banned,

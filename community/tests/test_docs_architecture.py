@@ -22,6 +22,7 @@ APPS = (
     "conversations",
     "courses",
     "growth",
+    "contests",
 )
 LONGEST_LINE = 1000
 

@@ -26,6 +26,7 @@ DOMAIN_APPS = (
     "conversations",
     "courses",
     "growth",
+    "contests",
 )
 
 # The two modules that are wiring, not the layer: they may import any app.

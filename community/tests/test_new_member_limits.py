@@ -30,9 +30,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary")]
 
 LIMIT = 2
 # The forums answered a newcomer's extra topic with 429 before the other kinds
-# joined, and the courses' pages answer a refusal by rate so too; every other
-# page answers 400.
-STATUS = {"topics": 429, "courses": 429}
+# joined, and the courses', the contests' and the polls' pages answer a
+# refusal by rate so too; every other page answers 400.
+STATUS = {"topics": 429, "courses": 429, "contest_entries": 429, "polls": 429}
 
 
 @pytest.fixture(autouse=True)
@@ -225,6 +225,47 @@ def _materials(user, n):
     )
 
 
+def _contest_entries(user, n):
+    from contests.models import Entry
+    from contests.tests.helpers_contests import contest_open, moderator
+
+    contest = contest_open(organiser=moderator())
+    nomination = contest.nominations.get().pk
+    return (
+        lambda i: (
+            reverse("contests:entry_new", args=[contest.slug]),
+            {
+                "nomination": nomination,
+                "title": f"Урок о дробях {i}",
+                "text": f"Конспект конкурсного урока {i}",
+            },
+            f"Конспект конкурсного урока {i}",
+        ),
+        lambda: Entry.objects.filter(submitted_by=user).count(),
+    )
+
+
+def _polls(user, n):
+    from contests.models import Poll
+
+    section = SectionFactory()
+    topics = TopicFactory.create_batch(n, section=section, author=user)
+    return (
+        lambda i: (
+            reverse("polls:create", args=[topics[i].pk]),
+            {
+                "question": f"Когда проводим открытый урок {i}?",
+                "kind": Poll.Kind.SINGLE,
+                "options": "В среду\nВ пятницу",
+                "results": Poll.Results.ALWAYS,
+                "closes_at": "",
+            },
+            f"Когда проводим открытый урок {i}?",
+        ),
+        lambda: Poll.objects.filter(author=user).count(),
+    )
+
+
 def _images(user, n):
     return (
         lambda i: (reverse("markdown_upload"), {"image": _png()}, None),
@@ -244,6 +285,8 @@ KINDS = {
     "masterclasses": _masterclasses,
     "materials": _materials,
     "courses": _courses,
+    "contest_entries": _contest_entries,
+    "polls": _polls,
     "images": _images,
 }
 

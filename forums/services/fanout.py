@@ -207,7 +207,8 @@ def _watchers_tell(replies: list[Post], *, told_of: dict[int, set[int]]) -> int:
     Each watcher's line counts the replies that are news to them: not their
     own, nor one they heard of by a mention or a quote. Most watchers share
     one ``notify_many``; the few who wrote, were mentioned or quoted are told
-    in groups by what is news to them.
+    in groups by what is news to them. With such groups the topic's lines
+    are taken first, all in one statement (``notification_group_take``).
     """
     topic = replies[0].topic
     apart = set().union(*(told_of[reply.pk] for reply in replies))
@@ -219,6 +220,15 @@ def _watchers_tell(replies: list[Post], *, told_of: dict[int, set[int]]) -> int:
         .objects.filter(_readers(topic.section), pk__in=watching)
         .only("pk", "is_active")
     )
+    groups: dict[tuple[int, int], list] = {}
+    for member in members.filter(pk__in=apart):
+        news = [reply for reply in replies if member.pk not in told_of[reply.pk]]
+        if news:
+            groups.setdefault((len(news), news[-1].pk), []).append(member)
+    if groups:
+        community.notification_group_take(
+            kind=kinds.REPLY, target=topic, recipients=members
+        )
     latest = replies[-1]
     count = community.notify_many(
         recipients=members.exclude(pk__in=apart),
@@ -229,11 +239,6 @@ def _watchers_tell(replies: list[Post], *, told_of: dict[int, set[int]]) -> int:
         target_title=topic.title,
         times=len(replies),
     )
-    groups: dict[tuple[int, int], list] = {}
-    for member in members.filter(pk__in=apart):
-        news = [reply for reply in replies if member.pk not in told_of[reply.pk]]
-        if news:
-            groups.setdefault((len(news), news[-1].pk), []).append(member)
     by_pk = {reply.pk: reply for reply in replies}
     for (times, last_pk), recipients in sorted(groups.items()):
         last = by_pk[last_pk]

@@ -325,6 +325,42 @@ def test_topic_page_query_count_does_not_grow(
     assert len(response.context["page_obj"]) == 20
 
 
+def test_topic_page_with_a_poll_of_many_voters_keeps_its_budget(
+    member, member_client, django_assert_max_num_queries
+):
+    # Another app's block on the page (contests' poll): one query more,
+    # however many voted.
+    from contests.models import Poll
+    from contests.services import polls
+
+    topic = TopicFactory(kind="question")
+    for number in range(2, 110):
+        PostFactory(topic=topic, number=number)
+    poll = polls.poll_create(
+        topic=topic,
+        author=topic.author,
+        question="Переходим на пятидневку?",
+        kind=Poll.Kind.MULTIPLE,
+        options=["Да", "Нет", "Пока не решила"],
+        voters_shown=True,
+    )
+    answers = list(poll.options.values_list("pk", flat=True))
+    for voter in [*UserFactory.create_batch(55), member]:
+        polls.poll_vote(poll=poll, voter=voter, option_ids=answers[:2])
+
+    with django_assert_max_num_queries(22):
+        first = member_client.get(topic.get_absolute_url())
+    with django_assert_max_num_queries(22):
+        later = member_client.get(topic.get_absolute_url() + "?page=3")
+
+    for response in (first, later):
+        assert response.status_code == 200
+        assert [shown.block.key for shown in response.context["page_blocks"]] == [
+            "poll"
+        ]
+        assert response.context["page_blocks"][0].data.shown.poll.voter_count == 56
+
+
 def test_section_page_query_count_does_not_grow(
     member_client, django_assert_max_num_queries
 ):

@@ -5,8 +5,8 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Avg, Count, F
+from django.db import models, transaction
+from django.db.models import Avg, Count, F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +54,7 @@ __all__ = [
     "collection_update",
     "download_note",
     "download_record",
+    "material_coauthors_set",
     "material_create",
     "material_delete",
     "material_hide",
@@ -232,12 +233,40 @@ def material_unpublish(*, material: Material, actor) -> Material:
     return material
 
 
+def _kept_by_others(material: Material) -> bool:
+    """Rows of other apps that keep the material from being deleted (their
+    foreign key protects it: a contest's entry)."""
+    return any(
+        relation.on_delete is models.PROTECT
+        and relation.related_model._base_manager.filter(
+            **{relation.field.name: material.pk}
+        ).exists()
+        for relation in Material._meta.related_objects
+    )
+
+
+def _entered_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "The material is entered in a contest and cannot be deleted: "
+            "the jury and the results rely on it."
+        ),
+        code="entered",
+    )
+
+
 @transaction.atomic
 def material_delete(*, material: Material, actor) -> None:
-    """Delete a material with every version; the files go after commit."""
+    """Delete a material with every version; the files go after commit.
+
+    Raises PermissionDenied for anyone but its editors, ValidationError
+    (code "entered") while a contest's entry keeps it.
+    """
     participation_check(actor)
     if not can_edit_material(actor, material):
         raise PermissionDenied
+    if _kept_by_others(material):
+        raise _entered_error()
     names = list(
         MaterialFile.objects.filter(version__material=material).values_list(
             "file", flat=True
@@ -246,7 +275,11 @@ def material_delete(*, material: Material, actor) -> None:
     material_removed(material)
     thumbnails = thumbnail_names(Material.objects.get(pk=material.pk))
     Material.objects.filter(pk=material.pk).update(current_version=None)
-    material.delete()
+    try:
+        material.delete()
+    except ProtectedError as error:
+        # Entered between the check and now: nothing is deleted.
+        raise _entered_error() from error
     _storage_delete_later(names)
     thumbnails_delete_later(thumbnails)
 
@@ -287,6 +320,37 @@ def material_version_add(
         )
     material_files_changed(material)
     return version
+
+
+@transaction.atomic
+def material_coauthors_set(
+    *, material: Material, coauthors: Iterable, actor=None
+) -> list:
+    """The material's co-authors become exactly ``coauthors`` (its author
+    left out), credited beside the author on its page.
+
+    With ``actor``, the author (or a moderator) sets them: PermissionDenied
+    for anyone else. Without, another app's service credits them under its
+    own rules (a network project's final product: every member of the team
+    that made it). Put on record in the audit log either way.
+    """
+    if actor is not None:
+        participation_check(actor)
+        if not can_edit_material(actor, material):
+            raise PermissionDenied
+    users = sorted(
+        {user for user in coauthors if user.pk != material.author_id},
+        key=lambda user: user.pk,
+    )
+    material.coauthors.set(users)
+    community.audit(
+        actor=actor,
+        action="material_coauthors",
+        target=material,
+        reason=", ".join(user.username for user in users),
+    )
+    material_changed(material)
+    return users
 
 
 def material_hide(

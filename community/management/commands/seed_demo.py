@@ -631,6 +631,153 @@ GROWTH_TAGS = [
      ["молодой педагог", "наставничество", "обмен опытом"]),
 ]  # fmt: skip
 
+# Contests, a poll and a network project (issue «Конкурсы и проекты»). The
+# moderator organises both contests; two experts of other schools than the
+# authors judge. One contest is over: its entries were judged, the results
+# frozen and every author given a diploma. The other takes entries now, with
+# a public vote while the jury judges.
+CONTEST_ORGANISER = MODERATOR_EMAIL
+# (title, summary, rules, public vote, days from today the entries open,
+# close and the judging ends, jury, nominations as (title, description,
+# criteria, prize places))
+CONTEST_FINISHED = (
+    "Мой лучший урок",
+    "Открытый конкурс уроков и внеурочных занятий: эксперты оценили работы "
+    "вслепую, по критериям каждой номинации.",
+    "**Кто участвует:** учителя и воспитатели любых предметов.\n\n"
+    "**Что прислать:** конспект урока или занятия (текст) либо свой материал "
+    "из библиотеки Коллег.\n\n"
+    "**Как оценивают:** два эксперта из других школ ставят по каждому "
+    "критерию от 1 до 5 баллов; имён авторов жюри не видит до итогов.",
+    False,
+    (-40, -12, -1),
+    ["i.petrov@kollegi.local", "e.smirnova@kollegi.local"],
+    [("Урок открытия нового знания",
+      "Урок, на котором ученики сами приходят к новому понятию.",
+      ["Идея и новизна", "Методическая проработка", "Воспроизводимость"], 2),
+     ("Внеурочное занятие",
+      "Кружок, клуб, занятие в детском саду или на перемене.",
+      ["Идея и новизна", "Методическая проработка", "Воспроизводимость"], 2)],
+)  # fmt: skip
+CONTEST_OPEN = (
+    "Цифровая мастерская учителя",
+    "Покажите урок или материал, где цифровой сервис действительно помогает "
+    "ученикам. Победителей выберут эксперты, а коллеги — в открытом "
+    "голосовании.",
+    "**Что прислать:** описание урока с цифровым сервисом или свой материал "
+    "из библиотеки.\n\n"
+    "**Голосование коллег:** пока жюри оценивает работы, участники Коллег со "
+    "стажем на сайте от 30 дней голосуют за одну работу в каждой номинации.",
+    True,
+    (-7, 21, 42),
+    ["o.kuznetsova@kollegi.local", "e.smirnova@kollegi.local"],
+    [("Урок с цифровым сервисом", "",
+      ["Польза для учеников", "Воспроизводимость", "Безопасность и доступность"],
+      3),
+     ("Цифровой материал для коллег", "",
+      ["Польза для учеников", "Воспроизводимость", "Безопасность и доступность"],
+      3)],
+)  # fmt: skip
+# Entries: (contest's title, nomination's number, authors (the first submits),
+# title, text, material's title or None, the judges' scores as {judge:
+# (marks by criterion, comment)}, empty while entries are taken).
+CONTEST_ENTRIES = [
+    ("Мой лучший урок", 0, ["demo@kollegi.local"],
+     "Дроби на пицце: урок-открытие в 5 классе",
+     "Ученики делят «пиццу» на равные части и сами записывают дроби; "
+     "конспект и рабочий лист — в материале.",
+     "Дробные числа. Урок для 5-го класса",
+     {"i.petrov@kollegi.local": ([5, 5, 4], "Живая мотивация и ясный рабочий лист."),
+      "e.smirnova@kollegi.local": ([5, 4, 5], "Урок легко повторить в любом классе.")}),
+    ("Мой лучший урок", 0, ["g.orlova@kollegi.local", "a.lebedev@kollegi.local"],
+     "Река, которая помнит: интегрированный урок географии и истории",
+     "Шестиклассники Берёзовки и Владивостока по видеосвязи сравнивают, как "
+     "реки их краёв меняли жизнь людей, и составляют общую карту.",
+     None,
+     {"i.petrov@kollegi.local": ([4, 5, 4], "Сильная идея сетевого урока."),
+      "e.smirnova@kollegi.local": ([5, 4, 4], "Добавьте критерии оценки карты.")}),
+    ("Мой лучший урок", 0, ["s.fedorov@kollegi.local"],
+     "Первая помощь: урок-игра по станциям",
+     "Пять станций, на каждой — ситуация и карточка с действиями; команды "
+     "меняются по сигналу.",
+     None,
+     {"i.petrov@kollegi.local": ([4, 4, 3], "Нужен раздаточный материал для станций."),
+      "e.smirnova@kollegi.local": ([4, 3, 4], "")}),
+    ("Мой лучший урок", 1, ["d.volkov@kollegi.local"],
+     "Робот на перемене: кружок за двадцать минут",
+     "Короткие занятия робототехникой на большой перемене: собрать, "
+     "запрограммировать и показать младшим.",
+     None,
+     {"i.petrov@kollegi.local": ([5, 4, 5], "Отличный формат для небольшой школы."),
+      "e.smirnova@kollegi.local": ([4, 5, 5], "Понятная инструкция для коллег.")}),
+    ("Мой лучший урок", 1, ["m.novikova@kollegi.local"],
+     "Сказка о числах: занятие в подготовительной группе",
+     "Дети помогают героям сказки считать и сравнивать; в конце — игра "
+     "«Найди своё число».",
+     None,
+     {"i.petrov@kollegi.local": ([4, 4, 5], "Тёплое и продуманное занятие."),
+      "e.smirnova@kollegi.local": ([5, 4, 4], "")}),
+    ("Цифровая мастерская учителя", 0, ["d.volkov@kollegi.local"],
+     "Онлайн-доска на уроке информатики: шаблоны заданий",
+     "Как за пять минут собрать на онлайн-доске задание для групп и сразу "
+     "увидеть ответы всего класса.",
+     None, {}),
+    ("Цифровая мастерская учителя", 0, ["t.sokolova@kollegi.local"],
+     "Английский голосом: домашнее задание без тетради",
+     "Ученики записывают короткие голосовые ответы; учитель слушает их по "
+     "дороге и отвечает тем же.",
+     None, {}),
+]  # fmt: skip
+# A poll on a topic: (topic's title, question, answers, closes in days,
+# voters as e-mail → answer's number). Voters are secret; results shown.
+POLL = (
+    "Сочинение-рассуждение: ваши критерии",
+    "Сколько аргументов вы требуете в сочинении-рассуждении в 8 классе?",
+    ["Один, но развёрнутый", "Два: из жизни и из книги", "Три и больше",
+     "Зависит от класса"],
+    14,
+    {"demo@kollegi.local": 1, "i.petrov@kollegi.local": 1,
+     "t.sokolova@kollegi.local": 3, "o.kuznetsova@kollegi.local": 0,
+     "a.lebedev@kollegi.local": 1},
+)  # fmt: skip
+# A network project at its second stage: (coordinator, fields, stages as
+# (title, task, deadline in days from today; the first passed), teams as
+# (name, members (the first forms it), the first stage's result, the
+# coordinator's feedback)). The teams are of several schools and regions.
+PROJECT_COORDINATOR = "i.petrov@kollegi.local"
+PROJECT = {
+    "title": "Физика вокруг нас: задачник из жизни",
+    "summary": "Команды учителей из разных регионов собирают задачник: задачи "
+    "по физике из того, что ученики видят каждый день.",
+    "goal": "**Цель:** общий задачник для 7–9 классов — по десять задач от "
+    "каждой команды, с решениями и фотографиями.\n\n"
+    "**Продукт** опубликуем в библиотеке Коллег; каждый участник команды "
+    "станет его соавтором.",
+    "subject": "physics",
+    "team_size": 5,
+}
+PROJECT_STAGES = [
+    ("Идеи задач", "Соберите двадцать идей задач из жизни вашего города или "
+     "села: фото, короткое описание, какой закон физики здесь виден.", -5),
+    ("Черновик задачника", "Выберите десять лучших идей и напишите условия и "
+     "решения; отметьте класс и тему.", 16),
+    ("Апробация и итоговый сборник", "Решите задачи с учениками, поправьте "
+     "условия и сдайте итоговый файл.", 45),
+]  # fmt: skip
+PROJECT_TEAMS = [
+    ("Волга и Урал",
+     ["demo@kollegi.local", "n.pavlova@kollegi.local", "g.orlova@kollegi.local"],
+     "Двадцать две идеи: от ледохода на Каме до чайника в учительской. "
+     "Фотографии — в общей папке команды.",
+     "Отличный набор; задачи о ледоходе берите в черновик первыми."),
+    ("От Сибири до Приморья",
+     ["d.volkov@kollegi.local", "a.lebedev@kollegi.local",
+      "o.kuznetsova@kollegi.local"],
+     "Двадцать идей: мороз и провода, туман над бухтой, санки на горке.",
+     "Принято. В задачах о морозе укажите температуры, чтобы их можно было "
+     "решить."),
+]  # fmt: skip
+
 
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
@@ -728,6 +875,7 @@ class Command(SiteCommand):
         self._fill_conversations()
         self._fill_courses()
         self._fill_growth_grounds()
+        self._fill_contests()
         self._recognise()
         self._fill_growth()
         # Some demo rows are made directly; the search box should find them all.
@@ -1341,6 +1489,239 @@ class Command(SiteCommand):
             comments={},
             recommendation=ReviewRound.Decision.RECOMMEND,
             summary=summary,
+        )
+
+    def _fill_contests(self) -> None:
+        """The finished contest (judged, results frozen, diplomas issued),
+        the contest taking entries, the poll on a topic and the network
+        project at its second stage: each once, found by its title."""
+        users = {user.email: user for user in User.objects.select_related("profile")}
+        # The demo's members joined today: past the new-member period here.
+        with override_settings(MODERATION_NEW_MEMBER_DAYS=0):
+            self._contest_finished(users)
+            self._contest_open(users)
+            self._poll(users)
+            self._project(users)
+
+    def _contest_made(self, row: tuple, users: dict, *, closes_in_hours: int = 0):
+        """A contest announced by the moderator, its jury seated and its
+        entries submitted; ``closes_in_hours``: the entries window made to
+        close that soon (the finished one is then moved on in time)."""
+        import datetime
+
+        from django.utils import timezone
+
+        from contests.models import Nomination
+        from contests.services import contests as contest_services
+        from contests.services import entries as entry_services
+        from contests.services import judging as judging_services
+        from materials.models import Material
+
+        title, summary, rules, public_vote, days, jury, nominations = row
+        organiser = users[CONTEST_ORGANISER]
+        now = timezone.now().replace(second=0, microsecond=0)
+        opens, closes, judged = (now + datetime.timedelta(days=day) for day in days)
+        if closes_in_hours:
+            closes = now + datetime.timedelta(hours=closes_in_hours)
+            judged = closes + datetime.timedelta(hours=closes_in_hours)
+        contest = contest_services.contest_create(
+            organiser=organiser,
+            title=title,
+            summary=summary,
+            rules=rules,
+            submissions_open_at=opens,
+            submissions_close_at=closes,
+            judging_close_at=judged,
+            public_vote=public_vote,
+            nominations=[
+                {
+                    "title": name,
+                    "description": text,
+                    "criteria": criteria,
+                    "prize_places": places,
+                }
+                for name, text, criteria, places in nominations
+            ],
+        )
+        contest = contest_services.contest_publish(contest=contest, actor=organiser)
+        for email in jury:
+            judging_services.judge_assign(
+                contest=contest, user=users[email], actor=organiser
+            )
+        by_position = list(Nomination.objects.filter(contest=contest))
+        for (contest_title, number, authors, entry_title, text, material,
+             _scores) in CONTEST_ENTRIES:  # fmt: skip
+            if contest_title != title:
+                continue
+            entry_services.entry_submit(
+                contest=contest,
+                nomination=by_position[number],
+                submitter=users[authors[0]],
+                coauthors=[users[email] for email in authors[1:]],
+                title=entry_title,
+                text=text,
+                material=(
+                    Material.objects.filter(title=material).first()
+                    if material
+                    else None
+                ),
+            )
+        return contest
+
+    def _contest_finished(self, users: dict) -> None:
+        """Entries came in, the jury scored each blind, the moderator froze
+        the results and every author holds a diploma. Its dates are moved on
+        as the clock would have (through the contest's service); the entries
+        are dated inside their window and the announcement at its opening,
+        as they were."""
+        import datetime
+
+        from django.utils import timezone
+
+        from contests.models import Contest, Entry
+        from contests.services import contests as contest_services
+        from contests.services import judging as judging_services
+        from contests.services import results as results_services
+
+        title = CONTEST_FINISHED[0]
+        if Contest.objects.filter(title=title).exists():
+            return
+        organiser = users[CONTEST_ORGANISER]
+        contest = self._contest_made(CONTEST_FINISHED, users, closes_in_hours=1)
+        now = timezone.now().replace(second=0, microsecond=0)
+        opens, closes, judged = (
+            now + datetime.timedelta(days=day) for day in CONTEST_FINISHED[4]
+        )
+        # Entries closed: the jury judges.
+        contest = contest_services.contest_update(
+            contest=contest,
+            editor=organiser,
+            submissions_close_at=closes,
+            judging_close_at=now + datetime.timedelta(hours=1),
+        )
+        entries = {entry.title: entry for entry in contest.entries.order_by("pk")}
+        for *_row, entry_title, _text, _material, scores in CONTEST_ENTRIES:
+            for email, (marks, comment) in scores.items():
+                if entry_title not in entries:
+                    continue
+                judging_services.score_write(
+                    entry=entries[entry_title],
+                    judge_user=users[email],
+                    marks={f"c{key}": mark for key, mark in enumerate(marks, 1)},
+                    comment=comment,
+                )
+        # Judging over: the results are frozen and the diplomas issued. The
+        # service moves no date of a judged contest into the past: the
+        # demo's past is made as it was.
+        Contest.objects.filter(pk=contest.pk).update(judging_close_at=judged)
+        contest.refresh_from_db()
+        contest = results_services.contest_finish(contest=contest, actor=organiser)
+        results_services.diplomas_issue(contest_id=contest.pk)
+        Contest.objects.filter(pk=contest.pk).update(published_at=opens)
+        for hours, entry in enumerate(entries.values()):
+            Entry.objects.filter(pk=entry.pk).update(
+                created_at=opens + datetime.timedelta(days=3, hours=5 * hours)
+            )
+
+    def _contest_open(self, users: dict) -> None:
+        """The contest taking entries: two came in; the jury waits for
+        entries to close, the public vote for the jury."""
+        from contests.models import Contest
+
+        if Contest.objects.filter(title=CONTEST_OPEN[0]).exists():
+            return
+        self._contest_made(CONTEST_OPEN, users)
+
+    def _poll(self, users: dict) -> None:
+        """The poll on a topic, by the topic's author, and its votes."""
+        import datetime
+
+        from django.utils import timezone
+
+        from contests.models import Poll
+        from contests.services import polls as poll_services
+        from forums.models import Topic
+
+        title, question, answers, days, votes = POLL
+        topic = Topic.objects.filter(title=title).first()
+        if topic is None or Poll.objects.filter(topic=topic).exists():
+            return
+        poll = poll_services.poll_create(
+            topic=topic,
+            author=topic.author,
+            question=question,
+            kind=Poll.Kind.SINGLE,
+            options=answers,
+            results=Poll.Results.ALWAYS,
+            voters_shown=False,
+            closes_at=timezone.now() + datetime.timedelta(days=days),
+        )
+        options = list(poll.options.order_by("position", "pk"))
+        for email, number in votes.items():
+            poll_services.poll_vote(
+                poll=poll, voter=users[email], option_ids=[options[number].pk]
+            )
+
+    def _project(self, users: dict) -> None:
+        """The network project under way: its teams (of several schools and
+        regions) formed, the first stage's results accepted with the
+        coordinator's feedback. A stage's deadline is set in the future, so
+        the first one's is moved back to when it passed, with its results'
+        dates, as they were: the project is at its second stage."""
+        import datetime
+
+        from django.utils import timezone
+
+        from contests.models import Project, Stage, StageResult
+        from contests.services import projects as project_services
+
+        if Project.objects.filter(title=PROJECT["title"]).exists():
+            return
+        coordinator = users[PROJECT_COORDINATOR]
+        now = timezone.now().replace(second=0, microsecond=0)
+        fields = dict(PROJECT)
+        project = project_services.project_create(
+            coordinator=coordinator,
+            subject=Subject.objects.filter(slug=fields.pop("subject")).first(),
+            stages=[
+                {
+                    "title": title,
+                    "task": task,
+                    "deadline": now + datetime.timedelta(days=max(days, 1)),
+                }
+                for title, task, days in PROJECT_STAGES
+            ],
+            **fields,
+        )
+        project = project_services.project_publish(project=project, actor=coordinator)
+        teams = []
+        for name, members, result, feedback in PROJECT_TEAMS:
+            team = project_services.team_create(
+                project=project, user=users[members[0]], name=name
+            )
+            for email in members[1:]:
+                project_services.team_join(team=team, user=users[email])
+            teams.append((team, members, result, feedback))
+        project = project_services.project_start(project=project, actor=coordinator)
+        first = project.stages.order_by("position").first()
+        for team, members, result, feedback in teams:
+            submitted = project_services.stage_result_submit(
+                stage=first, team=team, user=users[members[0]], text=result
+            )
+            project_services.stage_feedback(
+                result=submitted,
+                coordinator=coordinator,
+                accepted=True,
+                feedback=feedback,
+            )
+        passed = now + datetime.timedelta(days=PROJECT_STAGES[0][2])
+        Project.objects.filter(pk=project.pk).update(
+            published_at=passed - datetime.timedelta(days=14)
+        )
+        Stage.objects.filter(pk=first.pk).update(deadline=passed)
+        StageResult.objects.filter(stage=first).update(
+            submitted_at=passed - datetime.timedelta(days=2),
+            feedback_at=passed + datetime.timedelta(days=1),
         )
 
     def _fill_growth(self) -> None:
