@@ -14,6 +14,7 @@ again with backoff and switched off after ``PUSH_MAX_FAILURES`` in a row.
 """
 
 import datetime
+import re
 import zoneinfo
 from urllib.parse import urlsplit
 
@@ -73,6 +74,8 @@ def push_due(
 
 # --- Devices -----------------------------------------------------------------
 
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+
 
 def _endpoint_check(endpoint: str) -> None:
     """A push service's address: https on 443 at one of the browsers' push
@@ -96,6 +99,8 @@ def _endpoint_check(endpoint: str) -> None:
     host = (parts.hostname or "").lower()
     if parts.scheme != "https" or not host or parts.username or parts.password:
         raise invalid
+    if not endpoint.isprintable() or " " in endpoint:
+        raise invalid
     if port is not None and port != 443:
         raise invalid
     if not host_allowed(host, settings.PUSH_SERVICE_HOSTS):
@@ -118,8 +123,12 @@ def push_device_add(
     """
     endpoint = endpoint.strip()
     _endpoint_check(endpoint)
-    p256dh, auth, label = p256dh.strip(), auth.strip(), label.strip()[:100]
-    if not p256dh or not auth:
+    p256dh, auth = p256dh.strip(), auth.strip()
+    # A label is the browser's own words: no control character is kept (a
+    # NUL is refused by PostgreSQL).
+    label = "".join(ch for ch in label if ch.isprintable()).strip()[:100]
+    # The keys are base64url, as the browser gives them.
+    if not _BASE64URL.fullmatch(p256dh) or not _BASE64URL.fullmatch(auth):
         raise ValidationError(
             _("This browser gave no keys to encrypt notifications with."),
             code="keys",

@@ -242,6 +242,34 @@ def test_add_passes_on_the_refusal_of_an_address_not_a_push_service(
     assert not PushDevice.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        subscription(keys={"p256dh": "BKey", "auth": "se\x00cret"}),
+        subscription(keys={"p256dh": "B Key", "auth": "secret"}),
+        subscription(keys={"p256dh": "BKeyé", "auth": "secret"}),
+        subscription(endpoint=endpoint() + "\x07"),
+        subscription(endpoint=endpoint() + "\x00"),
+    ],
+    ids=["nul-in-auth", "space-in-key", "not-base64url", "bell-in-address", "nul"],
+)
+def test_add_refuses_keys_and_addresses_no_browser_gives(member_client, push_on, data):
+    # Found on PostgreSQL, which refuses a NUL in text: a 500 until the keys
+    # had to be base64url and the address printable.
+    response = add(member_client, data)
+
+    assert response.status_code == 400
+    assert not PushDevice.objects.exists()
+
+
+def test_add_keeps_no_control_character_of_the_label(member, push_on):
+    device = push_device_add(
+        user=member, endpoint=endpoint(), p256dh="k", auth="a", label="Fire\x00fox\n"
+    )
+
+    assert device.label == "Firefox"
+
+
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
     lambda inner: (
