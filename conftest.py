@@ -3,9 +3,39 @@
 import threading
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache, caches
+from django.db import connection, connections
+from django.test import TestCase, TransactionTestCase
 
 from accounts.tests.factories import UserFactory
+
+if "replica" in settings.DATABASES:
+    # The replica's alias is a second connection to the test database
+    # (community/settings/test.py): a transactional test's visitor pages read
+    # through it. A TestCase's run inside its transaction, on the primary.
+    TransactionTestCase.databases = {"default", "replica"}
+    TestCase.databases = {"default"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases, and their end behind pgbouncer: it keeps its
+    server connections to a test database open after the suite, and
+    PostgreSQL drops no database anyone is connected to. Nothing but this
+    run is, so they are ended first."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    name = connection.settings_dict["NAME"]
+    with django_db_blocker.unblock():
+        connections.close_all()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
 
 
 @pytest.fixture(autouse=True)

@@ -233,15 +233,6 @@ def blocked_profiles(*, user: User) -> QuerySet[Profile]:
     )
 
 
-def blocked_user_ids(*, viewer) -> set[int]:
-    """Whom ``viewer`` has blocked: their content is folded for the viewer."""
-    if not viewer.is_authenticated:
-        return set()
-    return set(
-        Block.objects.filter(blocker=viewer).values_list("blocked_id", flat=True)
-    )
-
-
 def subject_ids_by_member(*, user_ids: list[int]) -> dict[int, set[int]]:
     """The subjects each member teaches, for a batch (one query)."""
     found: dict[int, set[int]] = {}

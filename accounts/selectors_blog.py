@@ -1,10 +1,11 @@
 """Reads for blog pages."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import BlogComment, BlogPost, Profile
+from accounts.models import Block, BlogComment, BlogPost, Profile
 from accounts.permissions import can_moderate_blogs, can_view_post
+from accounts.selectors_relations import bookmarked_expression
 
 
 def post_list_for_blog(
@@ -24,18 +25,23 @@ def post_list_for_blog(
     return posts
 
 
-def post_get(*, username: str, slug: str, viewer) -> BlogPost:
-    """One post of an active member; a draft of someone else's is a 404 like a miss."""
-    post = (
-        BlogPost.objects.select_related("author__profile")
-        .filter(
-            author__username=username,
-            author__is_active=True,
-            author__profile__deleted_at__isnull=True,
-            slug=slug,
+def post_get(*, username: str, slug: str, viewer, for_page: bool = False) -> BlogPost:
+    """One post of an active member; a draft of someone else's is a 404 like a miss.
+
+    With ``for_page`` and a signed-in ``viewer``, the post also says whether
+    they bookmarked it (``viewer_bookmarked``), read in the same query.
+    """
+    posts = BlogPost.objects.select_related("author__profile")
+    if for_page and viewer.is_authenticated:
+        posts = posts.annotate(
+            viewer_bookmarked=bookmarked_expression(user=viewer, model=BlogPost)
         )
-        .first()
-    )
+    post = posts.filter(
+        author__username=username,
+        author__is_active=True,
+        author__profile__deleted_at__isnull=True,
+        slug=slug,
+    ).first()
     if post is None or not can_view_post(viewer, post):
         raise Http404
     return post
@@ -45,13 +51,23 @@ def comment_list_for_post(
     *, post: BlogPost, viewer=None, moderator: bool = False
 ) -> QuerySet[BlogComment]:
     """The post's comments; those hidden by a moderator only for their author
-    and moderators."""
-    comments = BlogComment.objects.filter(post=post).select_related(
-        "post", "author__profile"
-    )
+    and moderators.
+
+    Each comment's ``post`` is ``post`` itself (no join, no query), and for a
+    signed-in ``viewer`` each says whether they blocked its author
+    (``author_blocked``: the comment folds), in the same query.
+    """
+    comments = post.comments.select_related("author__profile")
+    signed_in = viewer is not None and viewer.is_authenticated
+    if signed_in:
+        comments = comments.annotate(
+            author_blocked=Exists(
+                Block.objects.filter(blocker=viewer, blocked=OuterRef("author_id"))
+            )
+        )
     if moderator:
         return comments
-    if viewer is not None and viewer.is_authenticated:
+    if signed_in:
         return comments.filter(Q(is_hidden=False) | Q(author=viewer))
     return comments.filter(is_hidden=False)
 

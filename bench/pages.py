@@ -15,6 +15,14 @@ template view (``bench/settings.py``), and loads each main page with
 view, p50 and p99 latency, SQL queries per request, HTML size raw and
 gzipped, and the workers' memory after a warm-up on every page and after
 the run (growth between the two would be a leak).
+
+A Celery worker runs beside gunicorn as production runs one (prefork, below
+the web workers in priority), taking every queue, so the work a page hands
+to tasks is done during the run and paid for: per page, the CPU time of the
+web workers while the page is loaded and of the Celery worker until no task
+is left (after the load, the beat's flushes of what GET requests note in the
+cache are sent at once), each per request, and the tasks run. ``--port``
+sets gunicorn's port (default: a free one).
 """
 
 import argparse
@@ -37,6 +45,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 LOG = Path(tempfile.gettempdir()) / "kollegi-bench-gunicorn.log"
+WORKER_LOG = Path(tempfile.gettempdir()) / "kollegi-bench-celery.log"
+
+
+def database_name(suffix: str = "_bench") -> str:
+    """The benchmark's database: ``DATABASE_URL``'s name plus ``suffix``."""
+    return os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1].split("?")[0] + suffix
 
 
 def configure(*, suffix: str = "_bench", **variables: str) -> dict[str, str]:
@@ -46,8 +60,8 @@ def configure(*, suffix: str = "_bench", **variables: str) -> dict[str, str]:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres") or not os.environ.get("REDIS_URL"):
         sys.exit("set DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)")
-    base, name = url.rsplit("/", 1)
-    name = name.split("?")[0] + suffix
+    base = url.rsplit("/", 1)[0]
+    name = database_name(suffix)
     import psycopg2
 
     admin = psycopg2.connect(f"{base}/postgres")
@@ -186,9 +200,14 @@ def measure_in_process(path: str, cookie: str) -> dict:
     }
 
 
-def free_port() -> int:
+def free_port(port: int = 0) -> int:
+    """``port`` if nothing listens on it on the loopback (0: any free port);
+    exits otherwise, so that the load never goes to another server."""
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as error:
+            sys.exit(f"port {port}: {error.strerror}")
         return sock.getsockname()[1]
 
 
@@ -217,6 +236,7 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=LOG.open("w"),
         text=True,
+        start_new_session=True,  # its own process group: its CPU time, below
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -243,6 +263,183 @@ def worker_rss_mb(master: int) -> list[float]:
         if rss:
             sizes.append(int(rss.group(1)) / 1024)
     return sizes
+
+
+def start_worker(env: dict, concurrency: int, nice: int) -> subprocess.Popen:
+    """A Celery worker as ``deploy/systemd/kollegi-worker.service`` runs one
+    (prefork, a child replaced after 100 tasks, log level INFO, ``nice``), with
+    ``concurrency`` processes and without ``-Q``: every queue, where production
+    gives digests and long jobs workers of their own. Returns once it is ready."""
+    process = subprocess.Popen(  # noqa: S603 - our own command line
+        [
+            "/usr/bin/nice", "-n", str(nice),
+            sys.executable, "-m", "celery", "-A", "community", "worker",
+            "--pool", "prefork", "--concurrency", str(concurrency),
+            "--max-tasks-per-child", "100", "--loglevel", "INFO",
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+        stdout=subprocess.DEVNULL,
+        stderr=WORKER_LOG.open("w"),
+        start_new_session=True,  # its own process group: its CPU time, below
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if re.search(r"celery@\S+ ready\.", WORKER_LOG.read_text()):
+            return process
+        time.sleep(0.3)
+    stop(process)
+    sys.exit("the Celery worker did not start: " + WORKER_LOG.read_text()[-3000:])
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the process (gunicorn and Celery stop their workers), then
+    SIGKILL to its whole process group if it is not gone within 30 s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def cpu_ms(*groups: int) -> list[float]:
+    """CPU time (user + system, ms) used so far by each process group: its
+    processes and the children they have reaped (Linux: ``/proc``)."""
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(groups, 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        # After the name: state, ppid, pgrp, … utime, stime, cutime, cstime.
+        if int(fields[2]) in used:
+            used[int(fields[2])] += sum(int(value) for value in fields[11:15]) * tick
+    return [used[group] for group in groups]
+
+
+class Broker:
+    """The queues of the benchmark's Celery app in Redis, under the key prefix
+    of the settings (``DJANGO_REDIS_PREFIX``): every queue the app declares or
+    routes to, each with its priority lists, and the tasks a worker has taken
+    but not yet acknowledged."""
+
+    def __init__(self) -> None:
+        import redis
+        from django.conf import settings
+        from kombu.transport.redis import PRIORITY_STEPS, Channel
+
+        from community.celery import app
+
+        prefix = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix", "")
+        self.app = app
+        self.client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        self.queues = sorted(queue_names(app))
+        self.lists = [
+            prefix + (f"{queue}{Channel.sep}{step}" if step else queue)
+            for queue in self.queues
+            for step in PRIORITY_STEPS
+        ]
+        self.unacked = prefix + Channel.unacked_key
+        self.others = [
+            prefix + Channel.unacked_index_key,
+            prefix + Channel.unacked_mutex_key,
+        ]
+
+    def backlog(self) -> int:
+        """Tasks waiting in a queue or taken by a worker and not yet acknowledged."""
+        with self.client.pipeline() as pipe:
+            for key in self.lists:
+                pipe.llen(key)
+            pipe.hlen(self.unacked)
+            return sum(pipe.execute())
+
+    def purge(self) -> int:
+        """Drops every task waiting (an earlier run's, the filling's): how many."""
+        left = self.backlog()
+        self.client.delete(*self.lists, self.unacked, *self.others)
+        return left
+
+    def send_flushes(self) -> None:
+        """What beat would send within the minute or two: ``flush_tasks``."""
+        for name in flush_tasks():
+            self.app.send_task(name)
+
+    def drain(self, worker: int, limit: float) -> tuple[float, int]:
+        """Waits until no task is left and the worker (process group ``worker``)
+        has been idle for a quarter of a second, at most ``limit`` seconds;
+        returns the seconds waited and the tasks left."""
+        began = time.monotonic()
+        while True:
+            left = self.backlog()
+            waited = time.monotonic() - began
+            if waited >= limit:
+                return waited, left
+            if left:
+                time.sleep(0.1)
+                continue
+            before = cpu_ms(worker)
+            time.sleep(0.25)
+            if cpu_ms(worker) == before and not self.backlog():
+                return time.monotonic() - began, 0
+
+
+def flush_tasks() -> list[str]:
+    """The beat's periodic jobs that write what GET requests note in the cache
+    (topic views, visit times, how far conversations are read): sent after
+    each page's load, so that a page pays for what it defers there too."""
+    from django.conf import settings
+
+    return sorted(
+        entry["task"]
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"].endswith("_flush_task")
+    )
+
+
+def queue_names(app) -> set[str]:
+    """The queues a worker without ``-Q`` consumes and those the routes name."""
+    names = {app.conf.task_default_queue, *app.amqp.queues}
+    routes = app.conf.task_routes or ()
+    for route in [routes] if isinstance(routes, dict) else routes:
+        if not isinstance(route, dict):
+            continue  # a router function: its queues are declared, or not known
+        for target in route.values():
+            queue = target.get("queue") if isinstance(target, dict) else target
+            name = getattr(queue, "name", queue)
+            if isinstance(name, str):
+                names.add(name)
+    return names
+
+
+class TaskLog:
+    """The tasks the worker ran (and those that failed) since the last read of
+    its log, by name, from the lines Celery writes at level INFO."""
+
+    LINE = re.compile(r"Task ([\w.]+)\[[\w-]+\] (\w+)")
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.offset = path, 0
+
+    def read(self) -> tuple[dict[str, int], dict[str, int]]:
+        with self.path.open("rb") as log:
+            log.seek(self.offset)
+            data = log.read()
+        data = data[: data.rfind(b"\n") + 1]  # whole lines: the rest next time
+        self.offset += len(data)
+        text = data.decode(errors="replace")
+        ran: dict[str, int] = {}
+        failed: dict[str, int] = {}
+        for name, outcome in self.LINE.findall(text):
+            if outcome == "succeeded":
+                ran[name] = ran.get(name, 0) + 1
+            elif outcome != "received":
+                failed[name] = failed.get(name, 0) + 1
+        return ran, failed
 
 
 def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
@@ -287,6 +484,19 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument(
+        "--port", type=int, default=0, help="gunicorn's port (default: a free one)"
+    )
+    # As deploy/systemd/kollegi-worker.service, but one process: the machine's
+    # CPUs are the web workers' first.
+    parser.add_argument("--celery-concurrency", type=int, default=1)
+    parser.add_argument("--worker-nice", type=int, default=10)
+    parser.add_argument(
+        "--drain-seconds",
+        type=float,
+        default=10,
+        help="after each page's load, at most this long for the queues to empty",
+    )
+    parser.add_argument(
         "--leak-requests",
         type=int,
         default=20_000,
@@ -297,12 +507,23 @@ def main() -> None:
         default="",
         help="load only the pages whose label contains this (the table is not written)",
     )
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS, help="the table's folder"
+    )
     args = parser.parse_args()
-    env = configure()
+    port = free_port(args.port)  # before the filling: a port taken fails at once
+    # Broker and cache keys under the database's name: a run purges its own
+    # queues only, and no other worker on the same Redis takes its tasks.
+    env = configure(
+        DJANGO_REDIS_PREFIX=os.environ.get("DJANGO_REDIS_PREFIX") or database_name()
+    )
     fill_once(args.scale)
     cookie = session_cookie()
-    port = free_port()
+    broker = Broker()
+    # Tasks left by an earlier run or enqueued while filling are not this run's.
+    purged = broker.purge()
     server = start_gunicorn(env, port, args.workers)
+    worker = None
     rows, served = [], 0
     audiences = (("anonymous", ""), ("member", cookie))
     chosen = [
@@ -311,38 +532,85 @@ def main() -> None:
         if not args.only or label == "bare template view" or args.only in label
     ]
     try:
+        worker = start_worker(env, args.celery_concurrency, args.worker_nice)
+        tasks = TaskLog(WORKER_LOG)
         # Warm every worker on every page first (templates, translations,
         # connections), so that the memory measured next is the steady state
         # and its growth over the load below would be a leak.
         for _who, who_cookie in audiences:
             for _label, path in chosen:
                 wrk(f"http://127.0.0.1:{port}{path}", who_cookie, 2, 6)
+        broker.send_flushes()
+        warm_drain = broker.drain(worker.pid, 6 * args.drain_seconds)
+        warm_tasks = tasks.read()
         memory_start = worker_rss_mb(server.pid)
         for who, who_cookie in audiences:
             for label, path in chosen:
                 url = f"http://127.0.0.1:{port}{path}"
+                # What the previous page's check in process below enqueued.
+                broker.drain(worker.pid, args.drain_seconds)
+                tasks.read()
+                web_before, worker_before = cpu_ms(server.pid, worker.pid)
                 load = wrk(url, who_cookie, args.seconds, args.connections)
+                (web_after,) = cpu_ms(server.pid)
+                broker.send_flushes()
+                drained, backlog = broker.drain(worker.pid, args.drain_seconds)
+                (worker_after,) = cpu_ms(worker.pid)
+                ran, failed = tasks.read()
                 served += load["requests"]
+                answered = max(load["requests"], 1)
+                web = (web_after - web_before) / answered
+                deferred = (worker_after - worker_before) / answered
                 rows.append(
                     {
                         "who": who,
                         "page": label,
                         "path": path,
                         **load,
+                        "web_cpu_ms": web,
+                        "worker_cpu_ms": deferred,
+                        "total_cpu_ms": web + deferred,
+                        "tasks": ran,
+                        "task_failures": failed,
+                        "drain_s": drained,
+                        "backlog": backlog,
                         **measure_in_process(path, who_cookie),
                     }
                 )
         memory_end = worker_rss_mb(server.pid)
         leak = leak_check(port, server.pid, cookie, chosen, args.leak_requests)
+        broker.send_flushes()
+        final_drain = broker.drain(worker.pid, 6 * args.drain_seconds)
+        final_tasks = tasks.read()
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
+        if worker is not None:
+            stop(worker)
     ceiling = {
         row["who"]: row["rps"] for row in rows if row["page"] == "bare template view"
     }
     for row in rows:
         row["ratio"] = row["rps"] / ceiling[row["who"]]
-    report(rows, memory_start, memory_end, served, leak, args, write=not args.only)
+    worker_run = {
+        "purged_before": purged,
+        "warm_up": {
+            "tasks": warm_tasks[0],
+            "task_failures": warm_tasks[1],
+            "drain_s": warm_drain[0],
+            "backlog": warm_drain[1],
+        },
+        "after_leak_check": {
+            "tasks": final_tasks[0],
+            "task_failures": final_tasks[1],
+            "drain_s": final_drain[0],
+            "backlog": final_drain[1],
+        },
+        "queues": broker.queues,
+    }
+    report(
+        rows, memory_start, memory_end, served, leak, worker_run, args,
+        write=not args.only,
+    )  # fmt: skip
 
 
 def leak_check(port, master, cookie, chosen, target: int) -> list[dict]:
@@ -359,26 +627,68 @@ def leak_check(port, master, cookie, chosen, target: int) -> list[dict]:
     return series
 
 
-def report(rows, memory_start, memory_end, served, leak, args, *, write: bool) -> None:
+def report(
+    rows, memory_start, memory_end, served, leak, worker_run, args, *, write: bool
+) -> None:
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    flushes = flush_tasks()
+
+    def own(tasks: dict[str, int]) -> int:
+        return sum(count for name, count in tasks.items() if name not in flushes)
+
+    def named(tasks: dict[str, int]) -> str:
+        return ", ".join(f"{name} {count:,}" for name, count in sorted(tasks.items()))
+
     lines = [
         f"# Pages under load, {stamp}",
         "",
         f"gunicorn {args.workers} sync workers, production settings, "
-        f"`wrk -t2 -c{args.connections} -d{args.seconds}s`, scale {args.scale}.",
+        f"`wrk -t2 -c{args.connections} -d{args.seconds}s`, scale {args.scale}; "
+        f"a Celery worker (prefork, {args.celery_concurrency} process, nice "
+        f"{args.worker_nice}) takes every queue.",
         "",
-        "| who | page | req/s | of bare | p50 ms | p99 ms | queries | writes "
+        "CPU ms per request: the web workers' during the page's load, the Celery "
+        "worker's from the load's start until no task is left (at most "
+        f"{args.drain_seconds:g} s after it; the beat's flushes of what GET requests "
+        f"note in the cache — {', '.join(flushes)} — are sent when the load ends), "
+        "and the two together. Tasks: those the page handed to the worker, the "
+        "flushes not counted; backlog: tasks still waiting at the end.",
+        "",
+        "| who | page | req/s | of bare | p50 ms | p99 ms | CPU ms web "
+        "| CPU ms worker | CPU ms total | tasks | backlog | queries | writes "
         "| KB | KB gzip | errors |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         lines.append(
             f"| {row['who']} | {row['page']} | {row['rps']:.0f} | {row['ratio']:.0%} "
-            f"| {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['queries']} "
+            f"| {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['web_cpu_ms']:.2f} "
+            f"| {row['worker_cpu_ms']:.2f} | {row['total_cpu_ms']:.2f} "
+            f"| {own(row['tasks']):,} | {row['backlog']:,} | {row['queries']} "
             f"| {len(row['writes'])} | {row['bytes'] / 1024:.1f} "
             f"| {row['gzip_bytes'] / 1024:.1f} | {row['non_2xx']} |"
         )
+    measured: dict[str, int] = {}
+    failures: dict[str, int] = {}
+    for row in rows:
+        for name, count in row["tasks"].items():
+            measured[name] = measured.get(name, 0) + count
+        for name, count in row["task_failures"].items():
+            failures[name] = failures.get(name, 0) + count
+    warm, final = worker_run["warm_up"], worker_run["after_leak_check"]
+    failed = sum(
+        sum(counts.values())
+        for counts in (failures, warm["task_failures"], final["task_failures"])
+    )
     lines += [
+        "",
+        f"The Celery worker (queues {', '.join(worker_run['queues'])}; "
+        f"{worker_run['purged_before']:,} tasks of earlier runs purged first) ran "
+        f"{sum(warm['tasks'].values()):,} tasks during the warm-up "
+        f"({named(warm['tasks']) or 'none'}), {sum(measured.values()):,} during "
+        f"the table ({named(measured) or 'none'}) and "
+        f"{sum(final['tasks'].values()):,} during the memory check below; "
+        f"{failed:,} failed; {final['backlog']:,} left in the queues at the end.",
         "",
         f"Workers' memory (RSS, MB) after a warm-up on every page: "
         f"{', '.join(f'{m:.0f}' for m in memory_start)}; after the {served:,} "
@@ -401,9 +711,9 @@ def report(rows, memory_start, memory_end, served, leak, args, *, write: bool) -
     print(text)
     if not write:
         return
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"pages-{stamp}.md").write_text(text)
-    (RESULTS / f"pages-{stamp}.json").write_text(
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / f"pages-{stamp}.md").write_text(text)
+    (args.results / f"pages-{stamp}.json").write_text(
         json.dumps(
             {
                 "rows": rows,
@@ -411,7 +721,8 @@ def report(rows, memory_start, memory_end, served, leak, args, *, write: bool) -
                 "memory_end_mb": memory_end,
                 "leak_check": leak,
                 "requests": served,
-                "settings": vars(args),
+                "celery_worker": worker_run,
+                "settings": {**vars(args), "results": str(args.results)},
             },
             indent=2,
             ensure_ascii=False,

@@ -24,6 +24,7 @@ from community.attainments import attainments_changed
 from community.cards import CARD_KEY, EVERYONE_KEY
 from community.generations import generations_bump
 from community.pagecache import GENERATION_KEY as PUBLIC_PAGES
+from community.pagecache import LISTS_KEY as LIST_PAGES
 from community.search import (
     SEARCH_COUNTS,
     search_reindex_containing,
@@ -33,6 +34,7 @@ from community.selectors import UNREAD_VERSION_KEY
 
 __all__ = [
     "EMBED_SWITCHES",
+    "LIST_PAGES",
     "PUBLIC_PAGES",
     "SEARCH_COUNTS",
     "badge_shown_changed",
@@ -71,8 +73,9 @@ def member_card(user_id: int) -> str:
 
 
 def public_pages_changed() -> None:
-    """Something only visitors' cached pages show changed (a count, a list)."""
-    moved(PUBLIC_PAGES)
+    """Something only visitors' cached lists show changed (a count, the
+    boards, the lists of badges): ``LIST_PAGES``."""
+    moved(LIST_PAGES)
 
 
 def badges_changed(*user_ids: int) -> None:
@@ -92,9 +95,10 @@ def badges_held_changed(*user_ids: int) -> None:
 
 def badges_awarded(user_ids: Iterable[int]) -> None:
     """Badges were awarded by their rules (none chosen to be shown yet, so
-    no card changes): the public pages that list badges, and the members'
-    evidence of growth."""
-    moved(PUBLIC_PAGES)
+    no card changes): the public pages that list badges (``LIST_PAGES``:
+    a topic's page shows only the badges chosen), and the members' evidence
+    of growth."""
+    moved(LIST_PAGES)
     attainments_changed(user_ids)
 
 

@@ -19,7 +19,16 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Model,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
@@ -117,13 +126,35 @@ class TaggedKind:
     count: int
 
 
+def _counts(tag: Tag, lists: list[QuerySet]) -> list[int]:
+    """How many rows each of ``lists`` holds, all counted in one query (a
+    scalar subquery each): the page names every kind with its count."""
+    if not lists:
+        return []
+    counted = {
+        f"count_{index}": Subquery(
+            rows.model._base_manager.filter(pk__in=rows.order_by().values("pk"))
+            .order_by()
+            .values("pk")
+            # Not an aggregate to Django: no GROUP BY, one row of the COUNT.
+            .annotate(total=Func(F("pk"), function="COUNT"))
+            .values("total")[:1],
+            output_field=IntegerField(),
+        )
+        for index, rows in enumerate(lists)
+    }
+    found = Tag.objects.filter(pk=tag.pk).values(**counted).first() or {}
+    return [found.get(f"count_{index}") or 0 for index in range(len(lists))]
+
+
 def tag_page(*, tag: Tag, user, kind: str | None, page: str | None) -> dict:
-    """What ``/tags/<slug>/`` shows: each kind with its count (one COUNT
-    query each) and one page of the chosen kind (the first kind with
+    """What ``/tags/<slug>/`` shows: each kind with its count (all counted in
+    one query) and one page of the chosen kind (the first kind with
     anything, unless ``kind`` names one)."""
+    sources = tagged_sources()
+    counts = _counts(tag, [source.items(user, tag) for source in sources])
     kinds = [
-        TaggedKind(source, source.items(user, tag).count())
-        for source in tagged_sources()
+        TaggedKind(source, count) for source, count in zip(sources, counts, strict=True)
     ]
     chosen = next((item for item in kinds if item.source.key == kind), None)
     if chosen is None:

@@ -8,8 +8,11 @@ their transaction, and never the caches, the index or the feed directly
   its pages (``fragments``);
 - **the search index**: the topic (its opening post is searched as the
   topic) and each reply, with the counts kept of search results;
-- **visitors' cached pages** (``community.pagecache``): the section lists,
-  the topic pages, the home page;
+- **visitors' cached pages** (``community.pagecache``): the topic's own
+  pages (``topic_pages``, under which they are kept) and the lists
+  (``LIST_PAGES``: sections, the home page, profiles, search) for what
+  happens inside a topic, so a reply leaves the other topics' pages kept;
+  everything (``PUBLIC_PAGES``) when topics move or sections change;
 - **the activity feed**: a topic's entry while it is public, a reply's while
   it is shown, an accepted answer's while it is the answer, and only in a
   section everyone may read (the feed is read by anyone): a community's
@@ -30,7 +33,7 @@ from collections.abc import Iterable
 from community import services as community
 from community.attainments import attainments_changed
 from community.audience import Audience
-from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, moved
+from community.changes import LIST_PAGES, PUBLIC_PAGES, SEARCH_COUNTS, moved
 from community.evidence import REPLIED, evidence_record
 from community.search import search_audience_set, search_index, search_index_many
 from forums import attainments, kinds
@@ -44,12 +47,20 @@ def _told(section: Section) -> bool:
     return section.audience == Audience.EVERYONE
 
 
+def topic_kept_under(pk: int) -> list[str]:
+    """What visitors' pages of a topic are kept under beside ``PUBLIC_PAGES``
+    (``community.pagecache.page_scoped``): its own generation, which every
+    change function here that changes what they show moves."""
+    return [topic_pages(pk)]
+
+
 def post_changed(post: Post) -> None:
     """A post was written, edited, approved, refused or removed: its topic's
     kept posts, its search entry (the opening post's is the topic's), the
-    search counts and visitors' pages."""
+    search counts and visitors' pages: the topic's, and the lists (not the
+    other topics' pages)."""
     search_index(post.topic if post.number == 1 else post)
-    moved(topic_pages(post.topic_id), SEARCH_COUNTS, PUBLIC_PAGES)
+    moved(topic_pages(post.topic_id), SEARCH_COUNTS, LIST_PAGES)
 
 
 def reply_published(post: Post) -> None:
@@ -58,8 +69,9 @@ def reply_published(post: Post) -> None:
     search entry, its feed entry and the search counts follow about a second
     later with the topic's fan-out, which tells its watchers
     (``replies_announced``): one batch for a burst of replies instead of a
-    write of each in the request that holds the topic."""
-    moved(topic_pages(post.topic_id), PUBLIC_PAGES)
+    write of each in the request that holds the topic. Other topics' pages
+    stay kept for visitors (``LIST_PAGES``)."""
+    moved(topic_pages(post.topic_id), LIST_PAGES)
 
 
 def replies_announced(replies: list[Post]) -> None:
@@ -85,7 +97,7 @@ def replies_announced(replies: list[Post]) -> None:
                 url=reply.get_absolute_url(),
                 at=reply.created_at,
             )
-    moved(SEARCH_COUNTS, PUBLIC_PAGES)
+    moved(SEARCH_COUNTS, LIST_PAGES)
 
 
 def post_visibility_changed(post: Post) -> None:
@@ -119,14 +131,16 @@ def post_visibility_changed(post: Post) -> None:
 
 def post_shown_changed(post: Post) -> None:
     """What a post's pages show beside its text changed (its reactions): its
-    topic's kept posts and visitors' pages; the index holds no counts."""
-    moved(topic_pages(post.topic_id), PUBLIC_PAGES)
+    topic's kept posts and visitors' pages (its own and the lists); the
+    index holds no counts."""
+    moved(topic_pages(post.topic_id), LIST_PAGES)
 
 
 def topic_state_changed(topic: Topic) -> None:
     """Pinned, locked, moved to other moderators: who may reply and what the
-    lists show. Its kept posts and visitors' pages."""
-    moved(topic_pages(topic.pk), PUBLIC_PAGES)
+    lists show. Its kept posts and visitors' pages (its own and the
+    lists)."""
+    moved(topic_pages(topic.pk), LIST_PAGES)
 
 
 def topic_visibility_changed(topic: Topic) -> None:

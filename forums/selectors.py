@@ -10,7 +10,6 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -35,7 +34,6 @@ from forums.models import (
     Post,
     Reaction,
     Section,
-    SectionWatch,
     TagWatch,
     Topic,
     TopicRead,
@@ -53,29 +51,9 @@ POSTS_PER_PAGE = 20
 TOPIC_VIEWS = "forums.topic-views"
 
 
-def _site_sections() -> QuerySet[Section]:
-    """The site's own sections: a community's (``group_id``) is shown on the
-    community's page, not among them."""
-    return Section.objects.filter(group_id__isnull=True)
-
-
 def _readable_topics(user) -> QuerySet[Topic]:
     """Topics of the sections ``user`` may read (``community.audience``)."""
     return Topic.objects.filter(audience.readable(user, "section__"))
-
-
-def section_list() -> list[Section]:
-    """Top-level sections with their children, in order."""
-    return list(
-        _site_sections()
-        .filter(parent__isnull=True)
-        .select_related("subject")
-        .prefetch_related(
-            Prefetch(
-                "children", queryset=_site_sections().order_by("position", "title")
-            )
-        )
-    )
 
 
 def _with_read(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
@@ -502,12 +480,6 @@ def topic_views(*, topic: Topic) -> int:
     return topic.view_count + pending.counter_pending(TOPIC_VIEWS, topic.pk)
 
 
-def is_watching_section(*, section: Section, user) -> bool:
-    if not user.is_authenticated:
-        return False
-    return SectionWatch.objects.filter(section=section, user=user).exists()
-
-
 def unread_counts_by_section(*, user) -> dict[int, int]:
     """For the section list: how many topics of each section have unread posts.
 
@@ -599,32 +571,6 @@ def section_open_reports(*, section: Section):
         .select_related("reporter__profile")
         .order_by("-created_at", "-pk")
     )
-
-
-def section_get(*, slug: str, user) -> Section:
-    """The section, knowing in the same query whether ``user`` moderates it."""
-    from django.db.models import OuterRef
-
-    sections = Section.objects.select_related("parent")
-    if user.is_authenticated:
-        sections = sections.annotate(
-            user_moderates=Exists(
-                Section.moderators.through.objects.filter(
-                    section_id=OuterRef("pk"), user_id=user.pk
-                )
-            )
-        )
-    section = sections.filter(slug=slug).first()
-    if section is None:
-        raise Http404
-    if user.is_authenticated:
-        # can_moderate_section reads its answer from here: no second query.
-        section.__dict__.setdefault("_moderator_answers", {})[user.pk] = (
-            section.user_moderates
-        )
-    if not can_read_section(user, section):
-        raise Http404
-    return section
 
 
 def section_for_writing(*, slug: str, user) -> Section:

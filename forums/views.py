@@ -13,7 +13,16 @@ from taggit.models import Tag
 
 from community.numbers import parse_id
 from community.page_blocks import page_blocks_for
-from forums import fragments, selectors, services
+from community.pagecache import page_scoped
+from community.paging import CountedPaginator
+from forums import (
+    changes,
+    fragments,
+    list_fragments,
+    selectors,
+    selectors_lists,
+    services,
+)
 from forums.forms import (
     PostEditForm,
     ReplyForm,
@@ -42,19 +51,18 @@ PENDING_MESSAGE = gettext_lazy(
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    sections = selectors.section_list()
-    unread = selectors.unread_counts_by_section(user=request.user)
-    for section in sections:
-        section.unread = unread.get(section.pk, 0)
-        for child in section.children.all():
-            child.unread = unread.get(child.pk, 0)
-    new_count = None
-    if request.user.is_authenticated:
-        new_count = selectors.topic_list_new(
-            user=request.user, since=selectors.new_since(request.user)
-        ).count()
+    user = request.user
+    forums = selectors_lists.forums_index(
+        user=user, since=selectors.new_since(user) if user.is_authenticated else None
+    )
     return render(
-        request, "forums/index.html", {"sections": sections, "new_count": new_count}
+        request,
+        "forums/index.html",
+        {
+            "sections": forums.sections,
+            "section_cards": list_fragments.section_cards(forums.sections),
+            "new_count": forums.new_count,
+        },
     )
 
 
@@ -112,21 +120,25 @@ def tag_watch(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    section = selectors.section_get(slug=slug, user=request.user)
-    topics = selectors.topic_list_for_section(section=section, user=request.user)
-    page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+    section = selectors_lists.section_for_page(slug=slug, user=request.user)
+    page = CountedPaginator(
+        selectors_lists.SectionRows(section=section, user=request.user),
+        TOPICS_PER_PAGE,
+        count=selectors_lists.visible_topic_counts().get(section.pk, 0),
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "forums/section_detail.html",
         {
             "section": section,
+            # Its description and feed, kept (forums.list_fragments).
+            "head": list_fragments.section_head(section),
             "page_obj": page,
-            "children": section.children.all(),
+            "rows": list_fragments.topic_rows(request, page.object_list),
+            "children": section.children_listed,
             "may_create": can_create_topic(request.user, section),
             "may_moderate": can_moderate_section(request.user, section),
-            "is_watching": selectors.is_watching_section(
-                section=section, user=request.user
-            ),
+            "is_watching": section.viewer_watching,
             # What other apps show here (consultation lines of its subject).
             "page_blocks": page_blocks_for(
                 page="forums.section", obj=section, viewer=request.user
@@ -224,6 +236,9 @@ def _topic_page(
     )
 
 
+# Visitors' pages of a topic are kept under its own generation: a reply
+# elsewhere leaves them kept (community.pagecache).
+@page_scoped(changes.topic_kept_under)
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic = selectors.topic_get(
         pk=pk, user=request.user, follow_merged=True, for_page=True

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from community.downloads import content_disposition
 from community.installable import offline_keep
+from community.pagecache import page_scoped
 from masterclasses import calendar as calendars
 from masterclasses import selectors, services
 from masterclasses.certificates import certificate_pdf, with_sheet_facts
@@ -39,6 +40,9 @@ from masterclasses.permissions import (
 PER_PAGE = 20
 
 
+# Its visitors' pages list only what moves every page when it changes (not
+# the forums' writes): kept under PUBLIC_PAGES alone (community.pagecache).
+@page_scoped(lambda **kwargs: ())
 def masterclass_list(request: HttpRequest) -> HttpResponse:
     form = ListFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -62,6 +66,9 @@ def masterclass_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Its visitors' pages list only what moves every page when it changes (not
+# the forums' writes): kept under PUBLIC_PAGES alone (community.pagecache).
+@page_scoped(lambda **kwargs: ())
 def month(
     request: HttpRequest, year: int | None = None, month: int | None = None
 ) -> HttpResponse:
@@ -87,6 +94,9 @@ def month(
     )
 
 
+# Its visitors' pages show nothing the forums' writes change: kept until a
+# write moves every page (community.pagecache).
+@page_scoped(lambda pk: ())
 def detail(
     request: HttpRequest, pk: int, forms: dict | None = None, status: int = 200
 ) -> HttpResponse:

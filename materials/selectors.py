@@ -167,11 +167,23 @@ def material_get(*, pk: int, user, for_page: bool = False) -> Material:
 
 
 def versions_with_files(*, material: Material) -> list[MaterialVersion]:
-    return list(
-        material.versions.prefetch_related(
-            Prefetch("files", queryset=MaterialFile.objects.order_by("pk"))
-        ).order_by("-number")
+    """The material's versions, newest first, each with its files in the
+    order they were uploaded (``version.files_shown``), in one query: the
+    files with their versions. Every version has a file (``_store_files``
+    refuses a version without one, and no file row is deleted alone)."""
+    versions: dict[int, MaterialVersion] = {}
+    files = (
+        MaterialFile.objects.filter(version__material=material)
+        .select_related("version")
+        .order_by("-version__number", "pk")
     )
+    for file in files:
+        version = versions.get(file.version_id)
+        if version is None:
+            version = versions[file.version_id] = file.version
+            version.files_shown = []
+        version.files_shown.append(file)
+    return list(versions.values())
 
 
 def file_get(*, material: Material, pk: int) -> MaterialFile:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.installable import offline_keep
+from community.pagecache import page_scoped
 from community.paging import CountedPaginator
 from materials import selectors, services
 from materials.downloads import file_response
@@ -38,6 +39,9 @@ from materials.permissions import (
 PER_PAGE = 20
 
 
+# Its visitors' pages list only what moves every page when it changes (not
+# the forums' writes): kept under PUBLIC_PAGES alone (community.pagecache).
+@page_scoped(lambda **kwargs: ())
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -68,6 +72,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Its visitors' pages show nothing the forums' writes change: kept until a
+# write moves every page (community.pagecache).
+@page_scoped(lambda pk: ())
 def detail(request: HttpRequest, pk: int, rating_form=None, status=200) -> HttpResponse:
     material = selectors.material_get(pk=pk, user=request.user, for_page=True)
     own_rating = selectors.rating_of(material=material, user=request.user)

@@ -9,6 +9,7 @@ from accounts.tests.factories import (
     BlockFactory,
     BlogCommentFactory,
     BlogPostFactory,
+    BookmarkFactory,
     UserFactory,
 )
 
@@ -251,17 +252,63 @@ def test_blog_list_query_count_does_not_grow(
     assert len(response.context["page_obj"]) == 20
 
 
-def test_post_detail_query_count_does_not_grow_with_comments(
-    member_client, member, django_assert_max_num_queries
-):
-    post = BlogPostFactory(author=member)
-    post.tags.set(["тег"])
-    BlogCommentFactory.create_batch(55, post=post)
+@pytest.fixture
+def long_discussion(member):
+    """A tagged post with 55 comments by as many members: one of them blocked
+    by ``member``, one of ``member``'s own hidden by a moderator, the post in
+    ``member``'s bookmarks."""
+    post = BlogPostFactory()
+    post.tags.set(["тег", "ещё"])
+    comments = [
+        BlogCommentFactory(post=post, body=f"Комментарий № {number}")
+        for number in range(55)
+    ]
+    BlockFactory(blocker=member, blocked=comments[0].author)
+    BlockFactory(blocker=post.author, blocked=UserFactory())  # not the viewer
+    BlogCommentFactory(post=post, author=member, is_hidden=True, body="Скрытый")
+    BookmarkFactory(user=member, target=post)
+    return post
 
-    with django_assert_max_num_queries(16):
-        response = member_client.get(url("post_detail", post))
+
+def test_post_detail_keeps_its_query_budget_for_a_member(
+    member_client, long_discussion, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10):
+        response = member_client.get(url("post_detail", long_discussion))
+
+    page = response.content.decode()
+    comments = page.split('id="comments-heading"', 1)[1]
+    assert len(response.context["page_obj"]) == 50
+    assert response.context["page_obj"].paginator.count == 56  # her hidden one too
+    assert comments.count("<details") == 1  # the blocked member's comment folds
+    assert "Убрать из закладок" in page
+    assert response.context["may_comment"]
+    assert "#тег" in page
+    assert "#ещё" in page
+
+
+def test_post_detail_keeps_its_query_budget_for_a_visitor(
+    client, long_discussion, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10):
+        response = client.get(url("post_detail", long_discussion))
 
     assert len(response.context["page_obj"]) == 50
+    comments = response.content.decode().split('id="comments-heading"', 1)[1]
+    assert response.context["page_obj"].paginator.count == 55
+    assert "<details" not in comments
+
+
+def test_post_detail_refuses_the_comment_form_to_a_member_the_author_blocked(
+    member_client, member
+):
+    post = BlogPostFactory()
+    BlockFactory(blocker=post.author, blocked=member)
+
+    response = member_client.get(url("post_detail", post))
+
+    assert not response.context["may_comment"]
+    assert 'name="body"' not in response.content.decode()
 
 
 def test_post_edit_form_shows_current_tags(member_client, member):

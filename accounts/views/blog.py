@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, selectors_blog, selectors_relations, services
+from accounts import selectors, selectors_blog, services
 from accounts.forms_blog import CommentForm, PostForm
 from accounts.models import BlogComment, BlogPost
 from accounts.permissions import can_comment_post, can_edit_post, can_moderate_blogs
@@ -19,7 +19,9 @@ COMMENTS_PER_PAGE = 50
 
 
 def post_list(request: HttpRequest, username: str) -> HttpResponse:
-    profile = selectors.profile_get_for_space(username=username, viewer=request.user)
+    profile = selectors.profile_get_for_space(
+        username=username, viewer=request.user, details=False
+    )
     tag = request.GET.get("tag", "")[:100]
     posts = selectors_blog.post_list_for_blog(
         profile=profile, viewer=request.user, tag=tag
@@ -39,9 +41,14 @@ def _post_page(
     comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    # The space's header shows the subjects only: not the profile page's
+    # grades and interests.
     profile = selectors.profile_get_for_space(
-        username=post.author.username, viewer=request.user
+        username=post.author.username, viewer=request.user, details=False
     )
+    # The same member, read with whether they block the viewer: the comment
+    # form's check asks no query of its own.
+    post.author = profile.user
     may_moderate = can_moderate_blogs(request.user)
     comments = Paginator(
         selectors_blog.comment_list_for_post(
@@ -53,21 +60,19 @@ def _post_page(
     context.update(
         post=post,
         page_obj=comments,
-        blocked_ids=selectors.blocked_user_ids(viewer=request.user),
         may_comment=can_comment_post(request.user, post),
         may_moderate=may_moderate,
         comment_form=comment_form or CommentForm(),
-        is_bookmarked=bool(
-            selectors_relations.bookmarked_ids(
-                user=request.user, model=BlogPost, ids=[post.pk]
-            )
-        ),
+        # Read with the post (``post_get(for_page=True)``); never for visitors.
+        is_bookmarked=getattr(post, "viewer_bookmarked", False),
     )
     return render(request, "accounts/post_detail.html", context, status=status)
 
 
 def post_detail(request: HttpRequest, username: str, slug: str) -> HttpResponse:
-    post = selectors_blog.post_get(username=username, slug=slug, viewer=request.user)
+    post = selectors_blog.post_get(
+        username=username, slug=slug, viewer=request.user, for_page=True
+    )
     return _post_page(request, post)
 
 
@@ -179,7 +184,10 @@ def post_delete(request: HttpRequest, username: str, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def comment_create(request: HttpRequest, username: str, slug: str) -> HttpResponse:
-    post = selectors_blog.post_get(username=username, slug=slug, viewer=request.user)
+    # For the page shown again when the comment is refused.
+    post = selectors_blog.post_get(
+        username=username, slug=slug, viewer=request.user, for_page=True
+    )
     form = CommentForm(request.POST)
     if form.is_valid():
         try:

@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 from community.embed_providers import FRAME_SOURCES
 
@@ -71,6 +72,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: lists, search, feeds and sitemaps may read the
+    # replica (DATABASE_REPLICA_URL), unless the browser just wrote.
+    "community.dbrouter.ReplicaReadsMiddleware",
     # After authentication: a member's own language wins over the cookie.
     "community.middleware.LanguageMiddleware",
     "community.middleware.TimezoneMiddleware",
@@ -142,6 +146,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": env.int("DJANGO_SQLITE_TIMEOUT", default=20),
         }
     )
+# A PostgreSQL streaming replica (optional): the reads of pages that may be a
+# few seconds old go there (community.dbrouter: visitors' lists, search,
+# feeds, sitemaps), everything else to the primary. A browser that wrote
+# reads the primary for DJANGO_REPLICA_STICKY_SECONDS more.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url("DATABASE_REPLICA_URL"),
+        **{
+            key: DATABASES["default"][key]
+            for key in ("ATOMIC_REQUESTS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")
+            if key in DATABASES["default"]
+        },
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+    }
+    DATABASE_ROUTERS = ["community.dbrouter.ReplicaRouter"]
+REPLICA_STICKY_SECONDS = env.int("DJANGO_REPLICA_STICKY_SECONDS", default=10)
+# Behind pgbouncer in transaction mode a server connection is ours for one
+# transaction only, so nothing may outlive one: QuerySet.iterator() outside a
+# transaction opens a server-side cursor WITH HOLD and fetches from it in the
+# next ones. Advisory locks are taken per transaction (pg_advisory_xact_lock),
+# no code LISTENs, and pgbouncer keeps the time zone Django SETs per client.
+PGBOUNCER = env.bool("DJANGO_PGBOUNCER", default=False)
+if PGBOUNCER:
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 REDIS_URL = env("REDIS_URL", default="")
 # Several installations (or test runs) sharing one Redis keep apart by a
@@ -198,6 +227,51 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Four queues, so that a long run never holds up what must come on time (a
+# digest run or the nightly badges never delay the reminder an hour before a
+# master-class): "celery", the default, for notifications, reminders, pushes and
+# everything short (its name unchanged, so tasks queued before an upgrade are
+# still consumed); "email" for letters; "digests"; "heavy" for runs over every
+# row and slow work (thumbnails, embedded links' pictures). A worker started
+# without -Q consumes all four (development, CI, the benchmarks; the embedded
+# default runs tasks in-process, eagerly, and routes nothing); production gives
+# each group its workers (deploy/systemd, Procfile). Each queue
+# has its own exchange and routing key: sharing Celery's default ones, every
+# message would be copied into each queue bound to them.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name)
+    for name in ("celery", "email", "digests", "heavy")
+]
+# By task name, applied wherever a task is sent (beat's entries, the outbox
+# sweep and a task's own .delay()); an explicit queue= still wins. A task not
+# named here goes to "celery". community/tests/test_task_queues.py keeps every
+# task's queue in a table: a new task fails it until its queue is decided.
+CELERY_TASK_ROUTES = {
+    # Letters: one, a fan-out's batch, and the sweep of those owed (it only
+    # enqueues letters).
+    "community.tasks.email_send_task": {"queue": "email"},
+    "community.tasks.notification_email_task": {"queue": "email"},
+    "community.tasks.notification_emails_task": {"queue": "email"},
+    "community.tasks.notification_emails_sweep_task": {"queue": "email"},
+    # Digests: the hourly run that enqueues them, and each member's (rendered
+    # and sent by the task itself).
+    "community.tasks.digests_send_due_task": {"queue": "digests"},
+    "community.tasks.digest_send_task": {"queue": "digests"},
+    # Runs over every member, community, plan or old row.
+    "community.tasks.badges_nightly_task": {"queue": "heavy"},
+    "community.tasks.contributions_task": {"queue": "heavy"},
+    "community.tasks.traces_purge_task": {"queue": "heavy"},
+    "circles.tasks.communities_tend_task": {"queue": "heavy"},
+    "growth.tasks.evidence_refresh_all_task": {"queue": "heavy"},
+    # A section opened to everyone: all its topics back into the feed.
+    "forums.tasks.feed_record_task": {"queue": "heavy"},
+    # Slow by nature: pictures made from files, other sites asked (up to
+    # EMBED_FETCH_TIMEOUT each).
+    "materials.tasks.material_thumbnail_task": {"queue": "heavy"},
+    "community.tasks.embed_previews_fetch_task": {"queue": "heavy"},
+    "community.tasks.embed_previews_refresh_task": {"queue": "heavy"},
+}
 # Redis redelivers an unacknowledged task after this long; no task may run longer.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 60 * 60,
@@ -236,6 +310,18 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "community.tasks.heartbeat_record_task",
         "schedule": 60.0,
+    },
+    # The same through each other queue (CELERY_TASK_QUEUES), under the name
+    # "worker-<queue>" in the admin's heartbeats: a queue nobody consumes (its
+    # worker not enabled anywhere) shows an old time there.
+    **{
+        f"worker-heartbeat-{queue}": {
+            "task": "community.tasks.heartbeat_record_task",
+            "schedule": 60.0,
+            "kwargs": {"name": f"worker-{queue}"},
+            "options": {"queue": queue},
+        }
+        for queue in ("email", "digests", "heavy")
     },
     # Tasks a request could not hand to the broker, sent once it answers.
     "outbox": {

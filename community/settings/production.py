@@ -19,5 +19,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 
 # Persistent database connections: a page with one query is ~8× faster than
-# with a connection per request. Behind pgbouncer in transaction mode, set 0.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+# with a connection per request. Behind pgbouncer (DJANGO_PGBOUNCER) 0 costs
+# little: a new connection is to pgbouncer, which keeps PostgreSQL's open. The
+# replica's (DATABASE_REPLICA_URL) the same.
+for _database in DATABASES.values():
+    _database["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)

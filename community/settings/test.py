@@ -38,6 +38,12 @@ if not re.fullmatch(r"[A-Za-z0-9_]{0,40}", TEST_RUN):
     raise ImproperlyConfigured("KOLLEGI_TEST_RUN: letters, digits and _ only")
 if TEST_RUN and DATABASES["default"]["ENGINE"] != "community.sqlite":
     DATABASES["default"]["NAME"] = f"{DATABASES['default']['NAME']}_{TEST_RUN}"
+if "replica" in DATABASES:
+    # The suite reads visitors' pages through the replica's alias, a second
+    # connection to the test database itself (on the primary, behind pgbouncer
+    # when it is), so that each test sees the rows it wrote. The real replica:
+    # KOLLEGI_TEST_REPLICA_URL and community/tests/test_replica_router.py.
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 if DATABASES["default"]["ENGINE"] == "community.sqlite":
     # In memory, as for Django's own SQLite backend (pytest-xdist recognises
     # only that one by name and would name a file after the database's path).

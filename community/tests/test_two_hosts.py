@@ -69,7 +69,14 @@ def _production_env(tmp_path: Path, static_root: Path) -> dict[str, str]:
         for key, value in os.environ.items()
         # Nothing of the calling shell's configuration leaks in.
         if not key.startswith(("DJANGO_", "GUNICORN_"))
-        and key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "PYTEST_XDIST_WORKER"}
+        and key
+        not in {
+            "DATABASE_URL",
+            "DATABASE_REPLICA_URL",
+            "REDIS_URL",
+            "EMAIL_URL",
+            "PYTEST_XDIST_WORKER",
+        }
     }
     password = quote(db["PASSWORD"] or "", safe="")
     env.update(

@@ -1,0 +1,248 @@
+"""Visitors' pages are kept under what they show: a write inside one topic
+renews that topic's pages and the lists, and leaves every other topic's page,
+material and master-class in the cache; a write that may show anywhere renews
+them all (``community.pagecache``)."""
+
+import functools
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from community import pagecache
+from forums import services as forums
+from forums.tests.factories import SectionFactory, TopicFactory
+from masterclasses.tests.factories import MasterClassFactory
+from materials.tests.factories import MaterialFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_premoderation(settings):
+    settings.MODERATION_PREMODERATED_POSTS = 0
+
+
+@pytest.fixture
+def site(db):
+    section = SectionFactory()
+    here = TopicFactory(section=section, title="Как объяснить дроби")
+    elsewhere = TopicFactory(section=section, title="Проверка тетрадей")
+    author = UserFactory()
+    return {
+        "section": section,
+        "here": here,
+        "elsewhere": elsewhere,
+        "author": author,
+        "reply": forums.post_create(topic=here, author=author, body="Первый ответ"),
+        "pages": {
+            "here": here.get_absolute_url(),
+            "elsewhere": elsewhere.get_absolute_url(),
+            "material": MaterialFactory().get_absolute_url(),
+            "master-class": MasterClassFactory().get_absolute_url(),
+            "catalogue": reverse("materials:catalogue"),
+            "master-classes": reverse("masterclasses:list"),
+            "calendar": reverse("masterclasses:month"),
+            "section": section.get_absolute_url(),
+            "forums": reverse("forums:index"),
+            "home": "/",
+            "profile": author.get_absolute_url(),
+            "search": "/search/?" + urlencode({"q": "дроби"}),
+        },
+    }
+
+
+def _kept(client, pages: dict) -> None:
+    for url in pages.values():
+        assert client.get(url)["X-Page-Cache"] == "miss", url
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+
+
+def _states(client, pages: dict) -> dict:
+    return {name: client.get(url)["X-Page-Cache"] for name, url in pages.items()}
+
+
+RENEWED_BY_A_TOPICS_WRITE = {"here", "section", "forums", "home", "profile", "search"}
+KEPT_THROUGH_IT = {
+    "elsewhere",
+    "material",
+    "master-class",
+    "catalogue",
+    "master-classes",
+    "calendar",
+}
+
+
+def _after_a_write_inside_here(client, site) -> dict:
+    states = _states(client, site["pages"])
+    assert {name for name, state in states.items() if state == "miss"} == (
+        RENEWED_BY_A_TOPICS_WRITE
+    )
+    assert {name for name, state in states.items() if state == "hit"} == (
+        KEPT_THROUGH_IT
+    )
+    return states
+
+
+def test_a_reply_renews_its_topic_and_the_lists_and_keeps_other_pages(client, site):
+    _kept(client, site["pages"])
+
+    forums.post_create(topic=site["here"], author=UserFactory(), body="Через пиццу!")
+
+    _after_a_write_inside_here(client, site)
+    assert "Через пиццу!" in client.get(site["pages"]["here"]).content.decode()
+
+
+def test_a_reaction_renews_its_topic_and_the_lists_only(client, site, member):
+    _kept(client, site["pages"])
+
+    forums.reaction_set(post=site["reply"], user=member, kind="thanks", on=True)
+
+    _after_a_write_inside_here(client, site)
+
+
+def test_an_edit_renews_its_topic_and_the_lists_only(client, site):
+    _kept(client, site["pages"])
+
+    forums.post_edit(post=site["reply"], editor=site["author"], body="Исправленный")
+
+    _after_a_write_inside_here(client, site)
+    page = client.get(site["pages"]["here"]).content.decode()
+    assert "Исправленный" in page
+    assert "Первый ответ" not in page
+
+
+def test_a_hidden_reply_leaves_its_topic_page_at_once(client, site, moderator):
+    _kept(client, site["pages"])
+
+    forums.post_hide(post=site["reply"], moderator=moderator, reason="спам")
+
+    _after_a_write_inside_here(client, site)
+    assert "Первый ответ" not in client.get(site["pages"]["here"]).content.decode()
+
+
+def test_a_pinned_topic_renews_its_page_and_the_lists_only(client, site, moderator):
+    _kept(client, site["pages"])
+
+    forums.topic_moderate(topic=site["here"], moderator=moderator, pinned=True)
+
+    _after_a_write_inside_here(client, site)
+
+
+def test_badges_awarded_renew_the_lists_and_keep_the_pages_that_show_none(client, site):
+    from community.changes import badges_awarded
+
+    _kept(client, site["pages"])
+
+    badges_awarded([site["author"].pk])
+
+    states = _states(client, site["pages"])
+    assert {name for name, state in states.items() if state == "hit"} == (
+        KEPT_THROUGH_IT | {"here"}
+    )
+
+
+def test_a_write_that_may_show_anywhere_renews_every_page(client, site):
+    _kept(client, site["pages"])
+
+    forums.section_create(title="Новый раздел", slug="novyi-razdel")
+
+    states = _states(client, site["pages"])
+    assert set(states.values()) == {"miss"}, states
+
+
+def test_a_topic_merged_away_renews_both_topics_pages(client, site, moderator):
+    _kept(client, site["pages"])
+
+    forums.topic_merge(
+        source=site["elsewhere"], target=site["here"], moderator=moderator
+    )
+
+    assert client.get(site["pages"]["here"])["X-Page-Cache"] == "miss"
+    assert client.get(site["pages"]["elsewhere"]).status_code == 301
+
+
+def test_the_mark_survives_a_decorator_that_wraps(rf):
+    def view(request, pk):
+        raise AssertionError
+
+    marked = pagecache.page_scoped(lambda pk: [f"thing:{pk}"])(view)
+
+    @functools.wraps(marked)
+    def wrapper(request, *args, **kwargs):
+        return marked(request, *args, **kwargs)
+
+    assert list(wrapper.page_scopes(pk=7)) == ["thing:7"]
+
+
+def test_a_page_without_a_mark_is_kept_under_the_lists(rf, site):
+    kept = pagecache._kept_under(rf.get(site["pages"]["section"]))
+    assert kept == [pagecache.GENERATION_KEY, pagecache.LISTS_KEY]
+
+    topic = pagecache._kept_under(rf.get(site["pages"]["here"]))
+    assert pagecache.LISTS_KEY not in topic
+    assert pagecache.GENERATION_KEY in topic
+
+
+# --- A page renewed by a write is rendered once, however many ask at once.
+
+
+def _key_of(url: str) -> str:
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    with translation.override("ru"):
+        return pagecache._key(RequestFactory().get(url))
+
+
+def test_a_page_being_rendered_is_waited_for_not_rendered_again(
+    client, site, monkeypatch, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    url = site["pages"]["section"]
+    rendered = client.get(url)  # as another process would have, meanwhile
+    key = _key_of(url)
+    kept = cache.get(key)
+    cache.delete(key)
+    cache.add(key + pagecache.RENDERING, 1, pagecache.RENDERING_TIMEOUT)
+
+    def another_process_finishes(seconds):
+        cache.set(key, kept, pagecache.TIMEOUT)
+        cache.delete(key + pagecache.RENDERING)
+
+    monkeypatch.setattr(pagecache.time, "sleep", another_process_finishes)
+    with django_assert_num_queries(0):
+        waited = client.get(url)
+
+    assert waited["X-Page-Cache"] == "hit"
+    assert waited.content == rendered.content
+
+
+def test_a_render_that_never_comes_is_rendered_by_the_one_who_waited(
+    client, site, monkeypatch
+):
+    from django.core.cache import cache
+
+    url = site["pages"]["section"]
+    key = _key_of(url)
+    cache.add(key + pagecache.RENDERING, 1, pagecache.RENDERING_TIMEOUT)
+    slept = []
+    monkeypatch.setattr(pagecache.time, "sleep", slept.append)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "miss"
+    assert sum(slept) >= pagecache.RENDERING_WAIT - pagecache.RENDERING_POLL
+    assert cache.get(key + pagecache.RENDERING) is None  # freed for the next
+
+
+def test_the_rendering_mark_is_freed_after_a_page_that_is_not_kept(client):
+    from django.core.cache import cache
+
+    url = "/forums/s/no-such-section/"
+    assert client.get(url).status_code == 404
+
+    assert cache.get(_key_of(url) + pagecache.RENDERING) is None
