@@ -33,6 +33,9 @@ def push_on(settings):
     settings.PUSH_ENABLED = True
     settings.PUSH_VAPID_PRIVATE_KEY, settings.PUSH_VAPID_PUBLIC_KEY = vapid_keys()
     settings.PUSH_CONTACT = "mailto:support@kollegi.example"
+    # At any hour the suite runs: no quiet hours hold a push back here
+    # (test_push_quiet_hours.py holds them).
+    settings.PUSH_QUIET_START = settings.PUSH_QUIET_END = 0
     return settings
 
 
