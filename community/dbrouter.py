@@ -162,9 +162,9 @@ def kept_page_changed_recently(request: HttpRequest) -> bool:
     """Whether the visitors' cache would keep the page and what it shows
     changed within the sticky window (the module's text). Asked on a page
     the cache did not have: one more round trip to the cache."""
-    if not pagecache._cacheable_request(request):
+    if not pagecache.cacheable_request(request):
         return False
-    moved = generations(pagecache._kept_under(request)).values()
+    moved = generations(pagecache.kept_under(request)).values()
     # Generations are the clock's microseconds when they move (or start).
     since = (_now() - settings.REPLICA_STICKY_SECONDS) * 1_000_000
     return max(moved, default=0) > since

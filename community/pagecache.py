@@ -69,7 +69,7 @@ def page_scoped(keys: Scopes) -> Callable:
     return mark
 
 
-def _kept_under(request: HttpRequest) -> list[str]:
+def kept_under(request: HttpRequest) -> list[str]:
     """The generations the request's page is kept under."""
     try:
         match = resolve(request.path_info)
@@ -82,7 +82,7 @@ def _kept_under(request: HttpRequest) -> list[str]:
 
 
 def _key(request: HttpRequest) -> str:
-    found = generations(_kept_under(request))
+    found = generations(kept_under(request))
     kept = ",".join(f"{name}={number}" for name, number in sorted(found.items()))
     path = request.get_full_path()
     digest = hashlib.sha256(f"{kept}\n{path}".encode()).hexdigest()[:40]
@@ -90,7 +90,7 @@ def _key(request: HttpRequest) -> str:
     return f"pages:{translation.get_language()}:{scheme}:{digest}"
 
 
-def _cacheable_request(request: HttpRequest) -> bool:
+def cacheable_request(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
@@ -117,7 +117,7 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not _cacheable_request(request):
+        if not cacheable_request(request):
             return self.get_response(request)
         key = _key(request)
         cached = cache.get(key)

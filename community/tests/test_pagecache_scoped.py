@@ -177,10 +177,10 @@ def test_the_mark_survives_a_decorator_that_wraps(rf):
 
 
 def test_a_page_without_a_mark_is_kept_under_the_lists(rf, site):
-    kept = pagecache._kept_under(rf.get(site["pages"]["section"]))
+    kept = pagecache.kept_under(rf.get(site["pages"]["section"]))
     assert kept == [pagecache.GENERATION_KEY, pagecache.LISTS_KEY]
 
-    topic = pagecache._kept_under(rf.get(site["pages"]["here"]))
+    topic = pagecache.kept_under(rf.get(site["pages"]["here"]))
     assert pagecache.LISTS_KEY not in topic
     assert pagecache.GENERATION_KEY in topic
 
