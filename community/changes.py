@@ -20,6 +20,8 @@ after commit (``moved``).
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
+
 from community.attainments import attainments_changed
 from community.cards import CARD_KEY, EVERYONE_KEY
 from community.generations import generations_bump
@@ -44,7 +46,9 @@ __all__ = [
     "embed_preview_changed",
     "embeds_changed",
     "member_card",
+    "member_pages",
     "moved",
+    "profile_kept_under",
     "public_pages_changed",
     "tagged_changed",
     "unread_changed",
@@ -55,6 +59,7 @@ __all__ = [
 # keeps them (named here: that module reads it, and nothing it imports may
 # import it back).
 EMBED_SWITCHES = "embeds:providers"
+MEMBER_PAGES_KEY = "pages:member:{}"
 
 
 def moved(*keys: str) -> None:
@@ -67,6 +72,20 @@ def member_card(user_id: int) -> str:
     """The generation of the card shown beside a member's posts (name,
     picture, visibility, chosen badges)."""
     return CARD_KEY.format(user_id)
+
+
+def member_pages(username: str) -> str:
+    """The generation of a member's profile page for visitors, which shows
+    their badges beside what ``PUBLIC_PAGES`` follows (their profile, blog
+    posts, communities)."""
+    return MEMBER_PAGES_KEY.format(username.lower())
+
+
+def profile_kept_under(username: str) -> list[str]:
+    """What visitors' profile pages are kept under beside ``PUBLIC_PAGES``
+    (``community.pagecache.page_scoped``): the member's own generation, so a
+    badge awarded to one member leaves every other profile kept."""
+    return [member_pages(username)]
 
 
 # --- The community layer's own writes -----------------------------------------
@@ -96,9 +115,14 @@ def badges_held_changed(*user_ids: int) -> None:
 def badges_awarded(user_ids: Iterable[int]) -> None:
     """Badges were awarded by their rules (none chosen to be shown yet, so
     no card changes): the public pages that list badges (``LIST_PAGES``:
-    a topic's page shows only the badges chosen), and the members' evidence
-    of growth."""
-    moved(LIST_PAGES)
+    a topic's page shows only the badges chosen), the members' profiles
+    (one query for their names), and the members' evidence of growth."""
+    user_ids = list(user_ids)
+    names = get_user_model().objects.filter(pk__in=user_ids)
+    moved(
+        LIST_PAGES,
+        *(member_pages(name) for name in names.values_list("username", flat=True)),
+    )
     attainments_changed(user_ids)
 
 

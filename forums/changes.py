@@ -9,9 +9,10 @@ their transaction, and never the caches, the index or the feed directly
 - **the search index**: the topic (its opening post is searched as the
   topic) and each reply, with the counts kept of search results;
 - **visitors' cached pages** (``community.pagecache``): the topic's own
-  pages (``topic_pages``, under which they are kept) and the lists
-  (``LIST_PAGES``: sections, the home page, profiles, search) for what
-  happens inside a topic, so a reply leaves the other topics' pages kept;
+  pages (``topic_pages``, under which they are kept), its section's and
+  the section's above (``section_pages``) and the lists (``LIST_PAGES``:
+  the index, the home page, search) for what happens inside a topic, so a
+  reply leaves the other topics' and sections' pages and the profiles kept;
   everything (``PUBLIC_PAGES``) when topics move or sections change;
 - **the activity feed**: a topic's entry while it is public, a reply's while
   it is shown, an accepted answer's while it is the answer, and only in a
@@ -38,7 +39,7 @@ from community.evidence import REPLIED, evidence_record
 from community.search import search_audience_set, search_index, search_index_many
 from forums import attainments, kinds
 from forums.models import Post, Section, Topic
-from forums.versions import topic_pages
+from forums.versions import section_pages, topic_pages
 
 
 def _told(section: Section) -> bool:
@@ -54,13 +55,34 @@ def topic_kept_under(pk: int) -> list[str]:
     return [topic_pages(pk)]
 
 
+def section_kept_under(slug: str) -> list[str]:
+    """What visitors' pages of a section are kept under beside
+    ``PUBLIC_PAGES`` (``community.pagecache.page_scoped``): its own
+    generation, which every change function here that changes its list
+    moves with the lists (``_lists``): a reply in one section leaves the
+    other sections' pages kept."""
+    return [section_pages(slug)]
+
+
+def _lists(*section_ids: int) -> list[str]:
+    """The visitors' lists that show a topic of these sections: the lists
+    kept under ``LIST_PAGES`` (the index, the home page, search) and the
+    pages of each section and of the section above it, whose page shows its
+    subsections' counters. One query."""
+    chains = Section.objects.filter(pk__in=set(section_ids)).values_list(
+        "slug", "parent__slug"
+    )
+    slugs = {slug for chain in chains for slug in chain if slug}
+    return [LIST_PAGES, *(section_pages(slug) for slug in sorted(slugs))]
+
+
 def post_changed(post: Post) -> None:
     """A post was written, edited, approved, refused or removed: its topic's
     kept posts, its search entry (the opening post's is the topic's), the
     search counts and visitors' pages: the topic's, and the lists (not the
     other topics' pages)."""
     search_index(post.topic if post.number == 1 else post)
-    moved(topic_pages(post.topic_id), SEARCH_COUNTS, LIST_PAGES)
+    moved(topic_pages(post.topic_id), SEARCH_COUNTS, *_lists(post.topic.section_id))
 
 
 def reply_published(post: Post) -> None:
@@ -69,9 +91,9 @@ def reply_published(post: Post) -> None:
     search entry, its feed entry and the search counts follow about a second
     later with the topic's fan-out, which tells its watchers
     (``replies_announced``): one batch for a burst of replies instead of a
-    write of each in the request that holds the topic. Other topics' pages
-    stay kept for visitors (``LIST_PAGES``)."""
-    moved(topic_pages(post.topic_id), LIST_PAGES)
+    write of each in the request that holds the topic. Other topics' and
+    sections' pages stay kept for visitors (``_lists``)."""
+    moved(topic_pages(post.topic_id), *_lists(post.topic.section_id))
 
 
 def replies_announced(replies: list[Post]) -> None:
@@ -97,7 +119,7 @@ def replies_announced(replies: list[Post]) -> None:
                 url=reply.get_absolute_url(),
                 at=reply.created_at,
             )
-    moved(SEARCH_COUNTS, LIST_PAGES)
+    moved(SEARCH_COUNTS, *_lists(*(reply.topic.section_id for reply in replies)))
 
 
 def post_visibility_changed(post: Post) -> None:
@@ -133,14 +155,14 @@ def post_shown_changed(post: Post) -> None:
     """What a post's pages show beside its text changed (its reactions): its
     topic's kept posts and visitors' pages (its own and the lists); the
     index holds no counts."""
-    moved(topic_pages(post.topic_id), LIST_PAGES)
+    moved(topic_pages(post.topic_id), *_lists(post.topic.section_id))
 
 
 def topic_state_changed(topic: Topic) -> None:
     """Pinned, locked, moved to other moderators: who may reply and what the
     lists show. Its kept posts and visitors' pages (its own and the
     lists)."""
-    moved(topic_pages(topic.pk), LIST_PAGES)
+    moved(topic_pages(topic.pk), *_lists(topic.section_id))
 
 
 def topic_visibility_changed(topic: Topic) -> None:

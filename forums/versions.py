@@ -12,3 +12,12 @@ TOPIC_VERSION_KEY = "forums:topic-version:{}"
 def topic_pages(topic_id: int) -> str:
     """The generation of a topic's kept posts (``fragments.topic_posts``)."""
     return TOPIC_VERSION_KEY.format(topic_id)
+
+
+SECTION_PAGES_KEY = "forums:section-pages:{}"
+
+
+def section_pages(slug: str) -> str:
+    """The generation of a section's visitors' pages (``views.section_detail``,
+    kept under it by ``changes.section_kept_under``)."""
+    return SECTION_PAGES_KEY.format(slug)

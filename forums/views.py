@@ -119,6 +119,7 @@ def tag_watch(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("forums:tag", slug=tag.slug)
 
 
+@page_scoped(changes.section_kept_under)
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     section = selectors_lists.section_for_page(slug=slug, user=request.user)
     page = CountedPaginator(

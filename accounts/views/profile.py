@@ -20,11 +20,14 @@ from accounts.permissions import (
 )
 from accounts.profile_blocks import profile_blocks_for
 from community import selectors as community_selectors
+from community.changes import profile_kept_under
+from community.pagecache import page_scoped
 from community.vocabulary import Region
 
 PER_PAGE = 20
 
 
+@page_scoped(profile_kept_under)
 def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
     profile = selectors.profile_get_for_space(username=username, viewer=request.user)
     viewer = request.user

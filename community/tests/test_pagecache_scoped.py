@@ -1,7 +1,9 @@
 """Visitors' pages are kept under what they show: a write inside one topic
-renews that topic's pages and the lists, and leaves every other topic's page,
-material and master-class in the cache; a write that may show anywhere renews
-them all (``community.pagecache``)."""
+renews that topic's pages, its section's and the section's above, and the
+lists, and leaves every other topic's and section's page, the profiles,
+materials and master-classes in the cache; a badge renews its member's
+profile only; a write that may show anywhere renews them all
+(``community.pagecache``)."""
 
 import functools
 from urllib.parse import urlencode
@@ -26,15 +28,21 @@ def _no_premoderation(settings):
 
 @pytest.fixture
 def site(db):
-    section = SectionFactory()
+    parent = SectionFactory()
+    section = SectionFactory(parent=parent)
+    other_section = SectionFactory()
     here = TopicFactory(section=section, title="Как объяснить дроби")
     elsewhere = TopicFactory(section=section, title="Проверка тетрадей")
+    TopicFactory(section=other_section, title="Классное руководство")
     author = UserFactory()
+    colleague = UserFactory()
     return {
         "section": section,
         "here": here,
         "elsewhere": elsewhere,
         "author": author,
+        "colleague": colleague,
+        "other_section": other_section,
         "reply": forums.post_create(topic=here, author=author, body="Первый ответ"),
         "pages": {
             "here": here.get_absolute_url(),
@@ -45,9 +53,12 @@ def site(db):
             "master-classes": reverse("masterclasses:list"),
             "calendar": reverse("masterclasses:month"),
             "section": section.get_absolute_url(),
+            "parent": parent.get_absolute_url(),
+            "other section": other_section.get_absolute_url(),
             "forums": reverse("forums:index"),
             "home": "/",
             "profile": author.get_absolute_url(),
+            "other profile": colleague.get_absolute_url(),
             "search": "/search/?" + urlencode({"q": "дроби"}),
         },
     }
@@ -63,9 +74,12 @@ def _states(client, pages: dict) -> dict:
     return {name: client.get(url)["X-Page-Cache"] for name, url in pages.items()}
 
 
-RENEWED_BY_A_TOPICS_WRITE = {"here", "section", "forums", "home", "profile", "search"}
+RENEWED_BY_A_TOPICS_WRITE = {"here", "section", "parent", "forums", "home", "search"}
 KEPT_THROUGH_IT = {
     "elsewhere",
+    "other section",
+    "profile",
+    "other profile",
     "material",
     "master-class",
     "catalogue",
@@ -130,7 +144,7 @@ def test_a_pinned_topic_renews_its_page_and_the_lists_only(client, site, moderat
     _after_a_write_inside_here(client, site)
 
 
-def test_badges_awarded_renew_the_lists_and_keep_the_pages_that_show_none(client, site):
+def test_badges_awarded_renew_the_lists_and_the_members_profile_only(client, site):
     from community.changes import badges_awarded
 
     _kept(client, site["pages"])
@@ -138,9 +152,46 @@ def test_badges_awarded_renew_the_lists_and_keep_the_pages_that_show_none(client
     badges_awarded([site["author"].pk])
 
     states = _states(client, site["pages"])
-    assert {name for name, state in states.items() if state == "hit"} == (
-        KEPT_THROUGH_IT | {"here"}
+    assert {name for name, state in states.items() if state == "miss"} == {
+        "forums",
+        "home",
+        "search",
+        "profile",
+    }
+
+
+def test_a_profile_shows_the_badge_just_awarded(client, site):
+    from community.changes import badges_awarded
+    from community.models import Badge, BadgeAward
+
+    url = site["pages"]["profile"]
+    _kept(client, {"profile": url})
+    badge = Badge.objects.create(
+        key="mentor-of-the-year", name="Наставник года", description="", tier="gold"
     )
+
+    BadgeAward.objects.create(badge=badge, user=site["author"], occurrence=1)
+    badges_awarded([site["author"].pk])
+
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Наставник года" in response.content.decode()
+
+
+def test_a_reply_in_another_section_keeps_this_sections_pages(client, site):
+    pages = {
+        name: site["pages"][name] for name in ("section", "parent", "other section")
+    }
+    _kept(client, pages)
+    topic = TopicFactory(section=site["other_section"])
+
+    forums.post_create(topic=topic, author=UserFactory(), body="В другом разделе")
+
+    assert _states(client, pages) == {
+        "section": "hit",
+        "parent": "hit",
+        "other section": "miss",
+    }
 
 
 def test_a_write_that_may_show_anywhere_renews_every_page(client, site):
@@ -177,8 +228,13 @@ def test_the_mark_survives_a_decorator_that_wraps(rf):
 
 
 def test_a_page_without_a_mark_is_kept_under_the_lists(rf, site):
-    kept = pagecache.kept_under(rf.get(site["pages"]["section"]))
+    kept = pagecache.kept_under(rf.get(site["pages"]["home"]))
     assert kept == [pagecache.GENERATION_KEY, pagecache.LISTS_KEY]
+
+    for scoped in ("section", "profile"):
+        kept = pagecache.kept_under(rf.get(site["pages"][scoped]))
+        assert pagecache.LISTS_KEY not in kept, scoped
+        assert pagecache.GENERATION_KEY in kept, scoped
 
     topic = pagecache.kept_under(rf.get(site["pages"]["here"]))
     assert pagecache.LISTS_KEY not in topic
