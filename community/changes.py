@@ -36,6 +36,7 @@ from community.selectors import UNREAD_VERSION_KEY
 
 __all__ = [
     "EMBED_SWITCHES",
+    "HOME_PAGES",
     "LIST_PAGES",
     "PUBLIC_PAGES",
     "SEARCH_COUNTS",
@@ -45,6 +46,7 @@ __all__ = [
     "badges_held_changed",
     "embed_preview_changed",
     "embeds_changed",
+    "home_kept_under",
     "member_card",
     "member_pages",
     "moved",
@@ -60,6 +62,11 @@ __all__ = [
 # import it back).
 EMBED_SWITCHES = "embeds:providers"
 MEMBER_PAGES_KEY = "pages:member:{}"
+# The visitors' home page: the newest topics, materials and master-classes
+# (``community.home``'s visitors' blocks). Replies, reactions and badges
+# leave it kept; a topic's opening post moves it (``forums.changes``), and
+# what else it lists moves ``PUBLIC_PAGES``.
+HOME_PAGES = "pages:home"
 
 
 def moved(*keys: str) -> None:
@@ -86,6 +93,12 @@ def profile_kept_under(username: str) -> list[str]:
     (``community.pagecache.page_scoped``): the member's own generation, so a
     badge awarded to one member leaves every other profile kept."""
     return [member_pages(username)]
+
+
+def home_kept_under() -> list[str]:
+    """What the visitors' home page is kept under beside ``PUBLIC_PAGES``
+    (``community.pagecache.page_scoped``): ``HOME_PAGES``."""
+    return [HOME_PAGES]
 
 
 # --- The community layer's own writes -----------------------------------------

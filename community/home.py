@@ -10,9 +10,11 @@ phone shows above the feed. Each read costs a fixed number of queries, so the
 page does. The community layer imports no domain model.
 
 Visitors' home pages are kept whole by the page cache
-(``community.pagecache``); what their blocks list changes through services
-that index it for search, which moves the cache on, and upcoming
-master-classes that begin drop out of the list within the cache's 10 minutes.
+(``community.pagecache``) under ``changes.HOME_PAGES`` and everything's
+generation: a topic's opening post moves the first (``forums.changes``), the
+materials' and master-classes' writes the second; replies, reactions and
+badges leave it kept. Upcoming master-classes that begin drop out of the
+list within the cache's 10 minutes.
 """
 
 from collections.abc import Callable

@@ -22,15 +22,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.services import profile_set_language
 from community import selectors, services
+from community.changes import home_kept_under
 from community.health import health_report
 from community.home import MEMBERS, VISITORS, HomeViewer, home_blocks
 from community.markdown import MAX_LENGTH, render_markdown
 from community.models import Notification
 from community.notifications import feed_interests
+from community.pagecache import page_scoped
 from community.paging import OpenPage
 from community.redirects import safe_next
 
 
+@page_scoped(home_kept_under)
 def home(request: HttpRequest) -> HttpResponse:
     """A member's news first: her feed and what waits for her (``community.home``);
     a visitor's introduction with the network's newest public content."""

@@ -11,8 +11,9 @@ their transaction, and never the caches, the index or the feed directly
 - **visitors' cached pages** (``community.pagecache``): the topic's own
   pages (``topic_pages``, under which they are kept), its section's and
   the section's above (``section_pages``) and the lists (``LIST_PAGES``:
-  the index, the home page, search) for what happens inside a topic, so a
-  reply leaves the other topics' and sections' pages and the profiles kept;
+  the index, search) for what happens inside a topic, so a reply leaves the
+  other topics' and sections' pages, the home page and the profiles kept
+  (the home page's newest topics follow an opening post: ``HOME_PAGES``);
   everything (``PUBLIC_PAGES``) when topics move or sections change;
 - **the activity feed**: a topic's entry while it is public, a reply's while
   it is shown, an accepted answer's while it is the answer, and only in a
@@ -34,7 +35,13 @@ from collections.abc import Iterable
 from community import services as community
 from community.attainments import attainments_changed
 from community.audience import Audience
-from community.changes import LIST_PAGES, PUBLIC_PAGES, SEARCH_COUNTS, moved
+from community.changes import (
+    HOME_PAGES,
+    LIST_PAGES,
+    PUBLIC_PAGES,
+    SEARCH_COUNTS,
+    moved,
+)
 from community.evidence import REPLIED, evidence_record
 from community.search import search_audience_set, search_index, search_index_many
 from forums import attainments, kinds
@@ -66,7 +73,7 @@ def section_kept_under(slug: str) -> list[str]:
 
 def _lists(*section_ids: int) -> list[str]:
     """The visitors' lists that show a topic of these sections: the lists
-    kept under ``LIST_PAGES`` (the index, the home page, search) and the
+    kept under ``LIST_PAGES`` (the index, search, tags) and the
     pages of each section and of the section above it, whose page shows its
     subsections' counters. One query."""
     chains = Section.objects.filter(pk__in=set(section_ids)).values_list(
@@ -80,9 +87,16 @@ def post_changed(post: Post) -> None:
     """A post was written, edited, approved, refused or removed: its topic's
     kept posts, its search entry (the opening post's is the topic's), the
     search counts and visitors' pages: the topic's, and the lists (not the
-    other topics' pages)."""
-    search_index(post.topic if post.number == 1 else post)
-    moved(topic_pages(post.topic_id), SEARCH_COUNTS, *_lists(post.topic.section_id))
+    other topics' pages); an opening post's, the home page's too, which lists
+    the newest topics."""
+    opening = post.number == 1
+    search_index(post.topic if opening else post)
+    moved(
+        topic_pages(post.topic_id),
+        SEARCH_COUNTS,
+        *_lists(post.topic.section_id),
+        *([HOME_PAGES] if opening else []),
+    )
 
 
 def reply_published(post: Post) -> None:

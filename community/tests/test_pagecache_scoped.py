@@ -74,9 +74,10 @@ def _states(client, pages: dict) -> dict:
     return {name: client.get(url)["X-Page-Cache"] for name, url in pages.items()}
 
 
-RENEWED_BY_A_TOPICS_WRITE = {"here", "section", "parent", "forums", "home", "search"}
+RENEWED_BY_A_TOPICS_WRITE = {"here", "section", "parent", "forums", "search"}
 KEPT_THROUGH_IT = {
     "elsewhere",
+    "home",
     "other section",
     "profile",
     "other profile",
@@ -144,6 +145,43 @@ def test_a_pinned_topic_renews_its_page_and_the_lists_only(client, site, moderat
     _after_a_write_inside_here(client, site)
 
 
+def test_an_opening_post_edited_renews_the_home_page_too(client, site):
+    opening = site["here"].posts.get(number=1)
+    _kept(client, site["pages"])
+
+    forums.post_edit(post=opening, editor=opening.author, body="Новое начало темы")
+
+    states = _states(client, site["pages"])
+    assert {name for name, state in states.items() if state == "miss"} == (
+        RENEWED_BY_A_TOPICS_WRITE | {"home"}
+    )
+
+
+def test_a_topic_approved_shows_on_the_home_page_at_once(
+    client, site, moderator, settings
+):
+    from forums.models import Post
+
+    settings.MODERATION_PREMODERATED_POSTS = 2  # a newcomer's posts wait
+    newcomer = UserFactory()
+    topic = forums.topic_create(
+        section=site["section"],
+        author=newcomer,
+        title="Проектная неделя в пятых классах",
+        body="Как вы её устраиваете?",
+    )
+    opening = Post.objects.get(topic=topic, number=1)
+    assert opening.is_pending
+    _kept(client, {"home": "/"})
+    assert "Проектная неделя" not in client.get("/").content.decode()
+
+    forums.post_approve(post=opening, moderator=moderator)
+
+    home = client.get("/")
+    assert home["X-Page-Cache"] == "miss"
+    assert "Проектная неделя" in home.content.decode()
+
+
 def test_badges_awarded_renew_the_lists_and_the_members_profile_only(client, site):
     from community.changes import badges_awarded
 
@@ -154,7 +192,6 @@ def test_badges_awarded_renew_the_lists_and_the_members_profile_only(client, sit
     states = _states(client, site["pages"])
     assert {name for name, state in states.items() if state == "miss"} == {
         "forums",
-        "home",
         "search",
         "profile",
     }
@@ -228,10 +265,10 @@ def test_the_mark_survives_a_decorator_that_wraps(rf):
 
 
 def test_a_page_without_a_mark_is_kept_under_the_lists(rf, site):
-    kept = pagecache.kept_under(rf.get(site["pages"]["home"]))
+    kept = pagecache.kept_under(rf.get(site["pages"]["forums"]))
     assert kept == [pagecache.GENERATION_KEY, pagecache.LISTS_KEY]
 
-    for scoped in ("section", "profile"):
+    for scoped in ("section", "profile", "home"):
         kept = pagecache.kept_under(rf.get(site["pages"][scoped]))
         assert pagecache.LISTS_KEY not in kept, scoped
         assert pagecache.GENERATION_KEY in kept, scoped
