@@ -71,15 +71,29 @@ def section_kept_under(slug: str) -> list[str]:
     return [section_pages(slug)]
 
 
-def _lists(*section_ids: int) -> list[str]:
-    """The visitors' lists that show a topic of these sections: the lists
-    kept under ``LIST_PAGES`` (the index, search, tags) and the
-    pages of each section and of the section above it, whose page shows its
-    subsections' counters. One query."""
-    chains = Section.objects.filter(pk__in=set(section_ids)).values_list(
-        "slug", "parent__slug"
-    )
-    slugs = {slug for chain in chains for slug in chain if slug}
+def _lists(*topics: Topic) -> list[str]:
+    """The visitors' lists that show these topics: the lists kept under
+    ``LIST_PAGES`` (the index, search, tags) and the pages of each topic's
+    section and of the section above it, whose page shows its subsections'
+    counters. No query where the topics came with their sections (and those
+    with their parents), one otherwise."""
+    slugs: set[str] = set()
+    unknown: set[int] = set()
+    for topic in topics:
+        section = topic.section if Topic.section.is_cached(topic) else None
+        if section is None or (
+            section.parent_id and not Section.parent.is_cached(section)
+        ):
+            unknown.add(topic.section_id)
+            continue
+        slugs.add(section.slug)
+        if section.parent_id:
+            slugs.add(section.parent.slug)
+    if unknown:
+        chains = Section.objects.filter(pk__in=unknown).values_list(
+            "slug", "parent__slug"
+        )
+        slugs.update(slug for chain in chains for slug in chain if slug)
     return [LIST_PAGES, *(section_pages(slug) for slug in sorted(slugs))]
 
 
@@ -94,7 +108,7 @@ def post_changed(post: Post) -> None:
     moved(
         topic_pages(post.topic_id),
         SEARCH_COUNTS,
-        *_lists(post.topic.section_id),
+        *_lists(post.topic),
         *([HOME_PAGES] if opening else []),
     )
 
@@ -107,7 +121,7 @@ def reply_published(post: Post) -> None:
     (``replies_announced``): one batch for a burst of replies instead of a
     write of each in the request that holds the topic. Other topics' and
     sections' pages stay kept for visitors (``_lists``)."""
-    moved(topic_pages(post.topic_id), *_lists(post.topic.section_id))
+    moved(topic_pages(post.topic_id), *_lists(post.topic))
 
 
 def replies_announced(replies: list[Post]) -> None:
@@ -133,7 +147,7 @@ def replies_announced(replies: list[Post]) -> None:
                 url=reply.get_absolute_url(),
                 at=reply.created_at,
             )
-    moved(SEARCH_COUNTS, *_lists(*(reply.topic.section_id for reply in replies)))
+    moved(SEARCH_COUNTS, *_lists(*(reply.topic for reply in replies)))
 
 
 def post_visibility_changed(post: Post) -> None:
@@ -169,14 +183,14 @@ def post_shown_changed(post: Post) -> None:
     """What a post's pages show beside its text changed (its reactions): its
     topic's kept posts and visitors' pages (its own and the lists); the
     index holds no counts."""
-    moved(topic_pages(post.topic_id), *_lists(post.topic.section_id))
+    moved(topic_pages(post.topic_id), *_lists(post.topic))
 
 
 def topic_state_changed(topic: Topic) -> None:
     """Pinned, locked, moved to other moderators: who may reply and what the
     lists show. Its kept posts and visitors' pages (its own and the
     lists)."""
-    moved(topic_pages(topic.pk), *_lists(topic.section_id))
+    moved(topic_pages(topic.pk), *_lists(topic))
 
 
 def topic_visibility_changed(topic: Topic) -> None:

@@ -339,3 +339,25 @@ def test_the_rendering_mark_is_freed_after_a_page_that_is_not_kept(client):
     assert client.get(url).status_code == 404
 
     assert cache.get(_key_of(url) + pagecache.RENDERING) is None
+
+
+def test_the_sections_lists_are_named_without_a_query_when_read_with_the_topic(
+    site, django_assert_num_queries
+):
+    from forums.changes import _lists
+    from forums.models import Topic
+    from forums.versions import section_pages
+
+    expected = [
+        pagecache.LISTS_KEY,
+        *sorted(
+            section_pages(section.slug)
+            for section in (site["section"], site["section"].parent)
+        ),
+    ]
+    bare = Topic.objects.get(pk=site["here"].pk)
+    with django_assert_num_queries(1):
+        assert _lists(bare) == expected
+    read = Topic.objects.select_related("section__parent").get(pk=site["here"].pk)
+    with django_assert_num_queries(0):
+        assert _lists(read) == expected
