@@ -7,10 +7,14 @@
 (or ``make bench``). Works on the database named in DATABASE_URL with
 "_bench" appended (made and filled once with ``bench.community_data``: at
 scale 1, 10,000 members, 1,000,000 posts in 50,000 topics, 100,000
-materials, 5,000 master-classes, ratings, registrations, notifications),
-starts gunicorn (3 sync workers) with the production settings plus one bare
-template view (``bench/settings.py``), and loads each main page with
-``wrk -t2 -c16``, anonymously and signed in. Prints and writes to
+materials, 5,000 master-classes, ratings, registrations, notifications;
+then, once, ``bench.page_extras`` adds what the member's pages of the later
+apps stand on: a blog post with 50 comments, bookmarks, communities, a
+contest, conversations, courses, a plan of «Мой путь»), starts gunicorn (3
+sync workers) with the production settings plus one bare template view
+(``bench/settings.py``), and loads each page with ``wrk -t2 -c16``,
+anonymously and signed in (``member_pages()``, a member's own, signed in
+only). Prints and writes to
 ``bench/results/`` (Markdown and JSON): requests/s and its ratio to the bare
 view, p50 and p99 latency, SQL queries per request, HTML size raw and
 gzipped, and the workers' memory after a warm-up on every page and after
@@ -120,6 +124,23 @@ def fill_once(scale: float) -> None:
     _analyze()
 
 
+def fill_extras_once() -> dict[str, int]:
+    """What the member's pages of the later apps stand on (``bench.page_extras``:
+    a blog post with 50 comments, bookmarks, communities, a contest,
+    conversations, courses, a plan of «Мой путь»), made once, in a database
+    filled before it existed too; returns the rows made (none the next time)."""
+    from django.db import connection
+
+    from bench.page_extras import fill_extras
+
+    made = fill_extras(bench_member())
+    if made:
+        print("filled for the member's pages:", made)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # tables empty until now among them
+    return made
+
+
 def _analyze() -> None:
     from django.db import connection
 
@@ -127,8 +148,25 @@ def _analyze() -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
-def pages() -> list[tuple[str, str]]:
+def bench_member():
+    """The signed-in member of the benchmark (the sixth active member)."""
     from accounts.models import User
+
+    return User.objects.filter(is_active=True).order_by("pk")[5]
+
+
+def pages() -> list[tuple[str, str]]:
+    """The pages loaded anonymously and signed in (``member_pages()``: those
+    only a member may open). A page standing on a row ``bench.page_extras``
+    makes (the blog post with 50 comments, a community, a course, a contest)
+    is left out where the row is missing, as in a test's smaller community."""
+    from django.db.models import Count
+    from taggit.models import TaggedItem
+
+    from accounts.models import BlogPost, User
+    from circles.models import Community
+    from contests.models import Contest
+    from courses.models import Course
     from forums.models import Section, Topic
     from masterclasses.models import MasterClass
     from materials.models import Material
@@ -139,24 +177,98 @@ def pages() -> list[tuple[str, str]]:
     material = Material.objects.filter(status="published").order_by("-pk").first()
     masterclass = MasterClass.objects.order_by("-pk").first()
     member = User.objects.filter(is_active=True).order_by("pk")[10]
-    return [
+    tag = (
+        TaggedItem.objects.values("tag__slug")
+        .annotate(uses=Count("pk"))
+        .order_by("-uses", "tag__slug")
+        .first()
+    )
+    blog_post = (
+        BlogPost.objects.filter(status=BlogPost.Status.PUBLISHED, is_hidden=False)
+        .select_related("author")
+        .order_by("-comment_count", "pk")
+        .first()
+    )
+    community = (
+        Community.objects.filter(
+            status=Community.Status.OPEN,
+            visibility=Community.Visibility.PUBLIC,
+            is_hidden=False,
+        )
+        .order_by("-member_count", "pk")
+        .first()
+    )
+    course = Course.objects.published().order_by("-enrolled_count", "pk").first()
+    contest = Contest.objects.public().order_by("-entry_count", "pk").first()
+    listed = [
         ("bare template view", "/bench/bare/"),
         ("home", "/"),
+        ("forum index", "/forums/"),
         ("forum section", section.get_absolute_url()),
         (
             "topic, page deep inside",
             f"{long_topic.get_absolute_url()}?page={deep_page}",
         ),
+        ("tag page", f"/tags/{tag['tag__slug']}/" if tag else None),
         ("materials catalogue", "/materials/"),
         ("material", material.get_absolute_url()),
         ("master-classes", "/masterclasses/"),
+        ("master-classes, month", "/masterclasses/calendar/"),
         ("master-class", masterclass.get_absolute_url()),
         ("profile", member.get_absolute_url()),
+        (
+            f"blog post, {blog_post.comment_count} comments" if blog_post else "",
+            blog_post.get_absolute_url() if blog_post else None,
+        ),
         (
             "search",
             "/search/?" + urlencode({"q": "дроби 5 класс"}),
         ),
+        ("communities", "/communities/"),
+        (
+            f"community, {community.member_count} members" if community else "",
+            community.get_absolute_url() if community else None,
+        ),
+        ("courses", "/courses/"),
+        ("course", course.get_absolute_url() if course else None),
+        ("contests", "/contests/"),
+        (
+            f"contest, {contest.entry_count} entries" if contest else "",
+            contest.get_absolute_url() if contest else None,
+        ),
     ]
+    return [(label, path) for label, path in listed if path]
+
+
+def member_pages() -> list[tuple[str, str]]:
+    """The pages only a signed-in member may open (a visitor is sent to the
+    login): loaded as ``bench_member()`` only. Those standing on a row
+    ``bench.page_extras`` makes are left out where it is missing."""
+    from conversations.models import Conversation
+    from growth.models import Plan
+
+    member = bench_member()
+    conversation = (
+        Conversation.objects.filter(participants__user=member)
+        .order_by("-last_number", "-pk")
+        .first()
+    )
+    plan = Plan.objects.filter(owner=member).order_by("-items_count", "pk").first()
+    listed = [
+        ("new since last visit", "/forums/new/"),
+        ("notifications", "/notifications/"),
+        ("bookmarks", "/bookmarks/"),
+        ("conversations", "/messages/"),
+        (
+            f"conversation, {conversation.last_number} messages"
+            if conversation
+            else "",
+            conversation.get_absolute_url() if conversation else None,
+        ),
+        ("my path", "/my-path/"),
+        ("my path: plan", plan.get_absolute_url() if plan else None),
+    ]
+    return [(label, path) for label, path in listed if path]
 
 
 def session_cookie() -> str:
@@ -164,10 +276,8 @@ def session_cookie() -> str:
     from django.conf import settings
     from django.test import Client
 
-    from accounts.models import User
-
     client = Client()
-    client.force_login(User.objects.filter(is_active=True).order_by("pk")[5])
+    client.force_login(bench_member())
     name = settings.SESSION_COOKIE_NAME
     return f"{name}={client.cookies[name].value}"
 
@@ -518,6 +628,7 @@ def main() -> None:
         DJANGO_REDIS_PREFIX=os.environ.get("DJANGO_REDIS_PREFIX") or database_name()
     )
     fill_once(args.scale)
+    fill_extras_once()
     cookie = session_cookie()
     broker = Broker()
     # Tasks left by an earlier run or enqueued while filling are not this run's.
@@ -526,9 +637,11 @@ def main() -> None:
     worker = None
     rows, served = [], 0
     audiences = (("anonymous", ""), ("member", cookie))
+    # (label, path, whether only the member loads it)
     chosen = [
-        (label, path)
-        for label, path in pages()
+        (label, path, member_only)
+        for listed, member_only in ((pages(), False), (member_pages(), True))
+        for label, path in listed
         if not args.only or label == "bare template view" or args.only in label
     ]
     try:
@@ -538,14 +651,17 @@ def main() -> None:
         # connections), so that the memory measured next is the steady state
         # and its growth over the load below would be a leak.
         for _who, who_cookie in audiences:
-            for _label, path in chosen:
-                wrk(f"http://127.0.0.1:{port}{path}", who_cookie, 2, 6)
+            for _label, path, member_only in chosen:
+                if who_cookie or not member_only:
+                    wrk(f"http://127.0.0.1:{port}{path}", who_cookie, 2, 6)
         broker.send_flushes()
         warm_drain = broker.drain(worker.pid, 6 * args.drain_seconds)
         warm_tasks = tasks.read()
         memory_start = worker_rss_mb(server.pid)
         for who, who_cookie in audiences:
-            for label, path in chosen:
+            for label, path, member_only in chosen:
+                if member_only and not who_cookie:
+                    continue  # a visitor is sent to the login
                 url = f"http://127.0.0.1:{port}{path}"
                 # What the previous page's check in process below enqueued.
                 broker.drain(worker.pid, args.drain_seconds)
@@ -619,9 +735,9 @@ def leak_check(port, master, cookie, chosen, target: int) -> list[dict]:
     warm process stays flat."""
     series = []
     served = 0
-    member_pages = [path for label, path in chosen if label != "bare template view"]
-    while member_pages and served < target:
-        for path in member_pages:
+    paths = [path for label, path, _only in chosen if label != "bare template view"]
+    while paths and served < target:
+        for path in paths:
             served += wrk(f"http://127.0.0.1:{port}{path}", cookie, 3, 16)["requests"]
         series.append({"requests": served, "rss_mb": worker_rss_mb(master)})
     return series

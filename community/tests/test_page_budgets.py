@@ -4,8 +4,10 @@ The community is the benchmark's (``bench/community_data.py``), made small
 enough for a test but with every list longer than a page, and with what
 multiplies queries when a page forgets a join: authors with badges on show,
 tags, grades, ratings, expert reviews, registrations, follows, bookmarks and
-notifications. The pages are those the benchmark loads (``bench/pages.py``),
-for a visitor and for a member who has written, rated and registered.
+notifications, and what ``bench/page_extras.py`` adds for the later apps.
+The pages are those the benchmark loads (``bench/pages.py``), for a visitor
+and, with the member's own pages, for a member who has written, rated and
+registered.
 """
 
 import sys
@@ -20,7 +22,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.community_data import fill  # noqa: E402
-from bench.pages import pages  # noqa: E402
+from bench.page_extras import fill_extras  # noqa: E402
+from bench.pages import member_pages, pages  # noqa: E402
 
 BUDGET = 10
 ROWS = 60  # more than a page of everything
@@ -81,11 +84,14 @@ def community():
         masterclass=MasterClass.objects.order_by("-pk").first(), user=viewer
     )
     Bookmark.objects.create(user=viewer, target=long_topic)
+    # The later apps' pages: communities, a contest, conversations, courses,
+    # a plan, a blog post with 50 comments, bookmarks.
+    fill_extras(viewer)
     return viewer
 
 
-def _visit_all(client: Client, django_assert_max_num_queries) -> None:
-    for label, path in pages():
+def _visit_all(client: Client, django_assert_max_num_queries, listed=None) -> None:
+    for label, path in listed or pages():
         if path.startswith("/bench/"):
             continue  # the benchmark's own ceiling, not a page of the site
         cache.clear()  # the page cache and kept counts would hide the queries
@@ -107,4 +113,4 @@ def test_a_member_s_pages_keep_their_budget(
     client = Client()
     client.force_login(community)
 
-    _visit_all(client, django_assert_max_num_queries)
+    _visit_all(client, django_assert_max_num_queries, pages() + member_pages())
