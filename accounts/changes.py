@@ -11,7 +11,10 @@ and never the caches, the index or the feed directly
   search results;
 - **visitors' cached pages** (``community.pagecache``): profiles, the
   directory, blogs, follower counts;
-- **the activity feed**: a blog post's entry while it is published and shown.
+- **the activity feed**: a blog post's entry while it is published and shown;
+- **a blog post's kept comments** (``accounts.blog_fragments``): moved on by
+  each change to what its comment list shows (``BLOG_COMMENTS_KEY``; without
+  the post, ``BLOG_COMMENTS_ALL``, every post's).
 """
 
 from collections.abc import Iterable
@@ -23,6 +26,11 @@ from accounts.models import BlogComment, BlogPost, Profile
 from community import services as community
 from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, member_card, moved
 from community.search import search_index, search_index_many, search_remove
+
+# The generation of a blog post's kept comments (``blog_fragments``), and of
+# every post's (moved where the change does not say which post).
+BLOG_COMMENTS_KEY = "accounts:blog-comments:{}"
+BLOG_COMMENTS_ALL = "accounts:blog-comments:all"
 
 
 def profile_changed(profile: Profile) -> None:
@@ -59,9 +67,9 @@ def follows_changed() -> None:
 
 def blog_post_changed(post: BlogPost) -> None:
     """A blog post was written or edited: its search entry, the search
-    counts and visitors' pages."""
+    counts, visitors' pages and its kept comments."""
     search_index(post)
-    moved(SEARCH_COUNTS, PUBLIC_PAGES)
+    moved(SEARCH_COUNTS, PUBLIC_PAGES, BLOG_COMMENTS_KEY.format(post.pk))
 
 
 def blog_post_visibility_changed(post: BlogPost) -> None:
@@ -91,10 +99,14 @@ def blog_post_removed(post: BlogPost) -> None:
     moved(SEARCH_COUNTS, PUBLIC_PAGES)
 
 
-def blog_post_shown_changed() -> None:
+def blog_post_shown_changed(post: BlogPost | None = None) -> None:
     """What a blog post's page shows beside its text changed (its comments,
-    whether they are open): visitors' pages."""
-    moved(PUBLIC_PAGES)
+    whether they are open): visitors' pages and the post's kept comments
+    (without ``post``, every post's)."""
+    moved(
+        PUBLIC_PAGES,
+        BLOG_COMMENTS_ALL if post is None else BLOG_COMMENTS_KEY.format(post.pk),
+    )
 
 
 def blog_comment_visibility_changed(comment: BlogComment) -> None:
@@ -104,4 +116,4 @@ def blog_comment_visibility_changed(comment: BlogComment) -> None:
     BlogPost.objects.filter(pk=comment.post_id, comment_count__gte=-step).update(
         comment_count=F("comment_count") + step
     )
-    blog_post_shown_changed()
+    moved(PUBLIC_PAGES, BLOG_COMMENTS_KEY.format(comment.post_id))

@@ -52,6 +52,7 @@ __all__ = [
     "moved",
     "profile_kept_under",
     "public_pages_changed",
+    "search_kept_under",
     "tagged_changed",
     "unread_changed",
 ]
@@ -86,6 +87,14 @@ def member_pages(username: str) -> str:
     their badges beside what ``PUBLIC_PAGES`` follows (their profile, blog
     posts, communities)."""
     return MEMBER_PAGES_KEY.format(username.lower())
+
+
+def search_kept_under() -> list[str]:
+    """What visitors' search pages are kept under beside ``PUBLIC_PAGES``
+    (``community.pagecache.page_scoped``): ``SEARCH_COUNTS``, which every
+    write to the index moves (a page shows only what the entries hold), so
+    a reply renews them once its entry is written, not as it is published."""
+    return [SEARCH_COUNTS]
 
 
 def profile_kept_under(username: str) -> list[str]:

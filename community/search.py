@@ -18,6 +18,11 @@ finds nothing, titles and names are matched by trigram word similarity, so a
 typo still finds. On SQLite (the embedded default) a word matches by
 case-folded containment of a crude stem.
 
+On a large index a kind's count stops past COUNT_LIMIT (the page shows
+«1 000+» and its pages end there), and such a kind ranks only its
+COUNT_LIMIT newest matches; each kind but the replies has a GIN index of its
+own (migration 0021), so a word common in replies costs the others nothing.
+
 An embedded video or document (``community.embeds``) is searched by its
 title as well: an entry's text carries the titles of the links it shows,
 and the entries carrying a link are indexed again when its title arrives.
@@ -34,8 +39,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import Count, F, Model, Q, QuerySet, Value
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections, transaction
+from django.db.models import F, Model, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html, strip_tags
@@ -448,30 +454,48 @@ def _filtered(entries: QuerySet, filters: SearchFilters) -> QuerySet:
     return entries
 
 
-def _tsquery(words: list[str]) -> SearchQuery:
+def _tsquery(words: list[str], *, prefix: bool = True) -> SearchQuery:
     # Each word a stemmed prefix, all required: «дроби» matches «дробные».
+    # (Without ``prefix`` each a whole stem: fewer matches, found faster.)
+    suffix = ":*" if prefix else ""
     return SearchQuery(
-        " & ".join(f"{word}:*" for word in words), config="russian", search_type="raw"
+        " & ".join(f"{word}{suffix}" for word in words),
+        config="russian",
+        search_type="raw",
     )
 
 
 def _matching(entries: QuerySet, words: list[str]) -> QuerySet:
+    """The entries with every word, unordered (counted, then ranked by kind)."""
     if connection.vendor == "postgresql":
-        query = _tsquery(words)
-        return (
-            entries.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-date", "-pk")
-        )
+        return entries.filter(search_vector=_tsquery(words))
     for word in words:
         entries = entries.filter(folded__contains=_crude_stem(word))
-    return entries.order_by("-date", "-pk")
+    return entries
+
+
+def _ranked(entries: QuerySet, words: list[str], *, capped: bool = False) -> QuerySet:
+    """Matches of one kind by relevance (weights: title, tags, text), then
+    freshness; on SQLite by freshness alone.
+
+    Ranking reads every match's vector: past COUNT_LIMIT matches (``capped``,
+    a kind whose count stopped there) only the COUNT_LIMIT newest are
+    ranked, as many as its pages show (a common word's newest are found
+    through the (kind, date) index, without reading every match)."""
+    if connection.vendor != "postgresql":
+        return entries.order_by("-date", "-pk")
+    if capped:
+        newest = entries.order_by("-date", "-pk").values("pk")[:COUNT_LIMIT]
+        entries = SearchEntry.objects.filter(pk__in=newest)
+    return entries.annotate(
+        rank=SearchRank(F("search_vector"), _tsquery(words))
+    ).order_by("-rank", "-date", "-pk")
 
 
 def _similar(entries: QuerySet, text: str) -> QuerySet:
     if connection.vendor != "postgresql":
         return entries.none()
-    return entries.filter(title__trigram_word_similar=text).order_by("-date", "-pk")
+    return entries.filter(title__trigram_word_similar=text)
 
 
 def search(
@@ -479,8 +503,9 @@ def search(
 ) -> SearchResults:
     """Search what ``user`` may see; ``kind`` picks the tab (None: the first with hits).
 
-    Two queries: the counts per kind, then (paginated by the caller) the ranked
-    entries of one kind. Raises nothing on odd input: no words, no results.
+    Two queries: the counts per kind (each stopping past COUNT_LIMIT), then
+    (paginated by the caller) the ranked entries of one kind. Raises nothing
+    on odd input: no words, no results.
     """
     filters = filters or SearchFilters()
     words = query_words(text[:MAX_QUERY_LENGTH])
@@ -502,16 +527,25 @@ def search(
         audience.groups_kept(user),
     )
     digest = _digest(key)
-    counts = _counts_cached(matched, digest)
+    exact = None
+    if connection.vendor == "postgresql":
+        exact = base.filter(search_vector=_tsquery(words, prefix=False))
+    counts = _counts_cached(matched, digest, exact)
+    ranked = _ranked
     if not counts:
         matched = _similar(base, " ".join(words))
         digest = _digest(("similar", *key))
         counts = _counts_cached(matched, digest)
         similar = bool(counts)
+        ranked = _by_date
     if kind is None:
         kind = next((item.key for item in search_kinds() if counts.get(item.key)), "")
     return SearchResults(
-        entries=matched.filter(kind=kind),
+        entries=ranked(
+            matched.filter(kind=kind),
+            words,
+            capped=count_capped(counts.get(kind, 0)),
+        ),
         kind=kind,
         counts=counts,
         similar=similar,
@@ -519,16 +553,62 @@ def search(
     )
 
 
-def _counts(entries: QuerySet) -> dict[str, int]:
-    return dict(entries.order_by().values_list("kind").annotate(count=Count("pk")))
+def _by_date(entries: QuerySet, words: list[str], *, capped: bool = False) -> QuerySet:
+    return entries.order_by("-date", "-pk")
 
 
-# Counting every match is most of a search's time on a large index; the
-# counts of a query (and its pages, ``SearchResults.page``) are kept until the
-# index changes (a generation number that the change functions move on with
-# every index write), so paging and switching tabs reuse them.
+def _counts(entries: QuerySet, exact: QuerySet | None = None) -> dict[str, int]:
+    """How many entries of each kind match, each counted up to COUNT_LIMIT
+    + 1 (``count_capped``): one query, each kind's count stopping there, so a
+    frequent word reads a thousand rows of each kind, not all it is in.
+
+    ``exact``, when given, is a subset of ``entries`` that is cheaper to find
+    (the words as whole stems: the GIN index skips through their entries,
+    where a prefix gathers every word it begins first): a kind it already
+    fills past the limit is not counted again."""
+    keys = [item.key for item in search_kinds()]
+    if not keys:
+        return {}
+    parts, params = [], []
+    for key in keys:
+        try:
+            sql, more = _capped_count(entries.filter(kind=key))
+            if exact is not None:
+                quick, quick_params = _capped_count(exact.filter(kind=key))
+                sql = f"CASE WHEN {quick} > %s THEN %s ELSE {sql} END"
+                more = (*quick_params, COUNT_LIMIT, COUNT_LIMIT + 1, *more)
+        except EmptyResultSet:  # nothing can match (``QuerySet.none()``)
+            return {}
+        parts.append(sql)
+        params.extend(more)
+    with connections[entries.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {key: count for key, count in zip(keys, row, strict=True) if count}
+
+
+def _capped_count(entries: QuerySet) -> tuple[str, tuple]:
+    """SQL counting ``entries`` up to COUNT_LIMIT + 1, and its parameters."""
+    capped = entries.order_by().values("pk")[: COUNT_LIMIT + 1]
+    sql, params = capped.query.get_compiler(using=entries.db).as_sql()
+    # The SQL is Django's own, compiled above; the values are parameters.
+    return f"(SELECT COUNT(*) FROM ({sql}) AS capped)", tuple(params)  # noqa: S608
+
+
+def count_capped(count: int) -> bool:
+    """Whether a kind's count stopped at the limit: more than COUNT_LIMIT."""
+    return count > COUNT_LIMIT
+
+
+# Counting every match of a frequent word would read every row it is in: a
+# kind's count stops past COUNT_LIMIT (shown «1 000+», its pages end there,
+# as large sites do). The counts of a query (and its pages,
+# ``SearchResults.page``) are kept until the index changes (a generation
+# number that the change functions move on with every index write), so
+# paging and switching tabs reuse them.
 GENERATION_KEY = "search:generation"
 COUNTS_TIMEOUT = 10 * 60
+COUNT_LIMIT = 1000
 # Named for the change functions, which move it on with the index's writes.
 SEARCH_COUNTS = GENERATION_KEY
 
@@ -538,9 +618,11 @@ def _digest(key: tuple) -> str:
     return hashlib.sha256(repr((generation, key)).encode()).hexdigest()[:32]
 
 
-def _counts_cached(entries: QuerySet, digest: str) -> dict[str, int]:
+def _counts_cached(
+    entries: QuerySet, digest: str, exact: QuerySet | None = None
+) -> dict[str, int]:
     return cache.get_or_set(
-        f"search:counts:{digest}", lambda: _counts(entries), COUNTS_TIMEOUT
+        f"search:counts:{digest}", lambda: _counts(entries, exact), COUNTS_TIMEOUT
     )
 
 

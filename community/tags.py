@@ -12,11 +12,14 @@ their own rows pointing at tags (the forums' tag watches) register a hook
 with ``tag_merge_hook_register`` that moves theirs.
 """
 
+import datetime
+import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import (
@@ -29,11 +32,21 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.template.loader import get_template
+from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
-from community.changes import tagged_changed
+from community import audience
+from community.changes import (
+    LIST_PAGES,
+    PUBLIC_PAGES,
+    SEARCH_COUNTS,
+    tagged_changed,
+)
+from community.generations import generations
 from community.paging import CountedPaginator
 from community.registry import Registry
 from community.search import search_kinds
@@ -46,6 +59,18 @@ MAX_TOKEN_LENGTH = 100
 PER_PAGE = 20
 # Rows per UPDATE/SELECT … IN (…) when a merge moves many.
 BATCH = 500
+# A kind's count stops past COUNT_LIMIT (shown «1000+», its pages end there,
+# as search's do): a frequent tag reads a thousand rows of each kind, not all.
+COUNT_LIMIT = 1000
+# What a member's tag page keeps (its counts, its rows) is kept under what
+# visitors' cached tag page is kept under (``community.pagecache``: every
+# write that changes what a tag page shows moves one of them) and the search
+# counts (every write to what is tagged, a tag's rename or merge).
+KEPT_UNDER = (SEARCH_COUNTS, PUBLIC_PAGES, LIST_PAGES)
+KEPT_TIMEOUT = 10 * 60
+# What a row shows that may change without moving those generations: the
+# member's own progress in it (a topic read) and counters flushed in batches.
+ROW_STATE = ("last_read", "view_count")
 
 
 # --- The registry -------------------------------------------------------------
@@ -125,15 +150,23 @@ class TaggedKind:
     source: TaggedSource
     count: int
 
+    @property
+    def capped(self) -> bool:
+        """Whether the count stopped at COUNT_LIMIT: more than that."""
+        return self.count > COUNT_LIMIT
+
 
 def _counts(tag: Tag, lists: list[QuerySet]) -> list[int]:
-    """How many rows each of ``lists`` holds, all counted in one query (a
-    scalar subquery each): the page names every kind with its count."""
+    """How many rows each of ``lists`` holds, each counted up to COUNT_LIMIT
+    + 1, all in one query (a scalar subquery each): the page names every kind
+    with its count."""
     if not lists:
         return []
     counted = {
         f"count_{index}": Subquery(
-            rows.model._base_manager.filter(pk__in=rows.order_by().values("pk"))
+            rows.model._base_manager.filter(
+                pk__in=rows.order_by().values("pk")[: COUNT_LIMIT + 1]
+            )
             .order_by()
             .values("pk")
             # Not an aggregate to Django: no GROUP BY, one row of the COUNT.
@@ -147,12 +180,128 @@ def _counts(tag: Tag, lists: list[QuerySet]) -> list[int]:
     return [found.get(f"count_{index}") or 0 for index in range(len(lists))]
 
 
+def _kept_key(kind: str, inputs: tuple, versions: dict | None = None) -> str:
+    """The cache key of ``inputs`` under ``KEPT_UNDER``'s generations (read
+    now, unless read before the rows were: ``versions``)."""
+    kept = tuple(sorted((versions or generations(KEPT_UNDER)).items()))
+    digest = hashlib.blake2b(repr((kept, inputs)).encode(), digest_size=16)
+    return f"tags:{kind}:{digest.hexdigest()}"
+
+
+def _viewer(user) -> tuple:
+    """Whose page it is, as what is kept is keyed: a member's own (their
+    rows, their profile among the colleagues) with their groups, which they
+    join and leave without the generations above moving."""
+    if not user.is_authenticated:
+        return (None,)
+    return (user.pk, audience.groups_kept(user))
+
+
+@dataclass(frozen=True)
+class Keeping:
+    """What a page's kept parts are keyed by beside their own inputs: the
+    generations (read once, before the rows) and the viewer."""
+
+    versions: dict
+    viewer: tuple
+
+    @classmethod
+    def now(cls, user) -> "Keeping":
+        return cls(generations(KEPT_UNDER), _viewer(user))
+
+
+def _counts_kept(
+    tag: Tag, user, sources: list[TaggedSource], keeping: Keeping
+) -> list[int]:
+    """``_counts``, kept until a write moves ``KEPT_UNDER`` (no query then)."""
+    key = _kept_key(
+        "counts",
+        (tag.pk, keeping.viewer, tuple(source.key for source in sources)),
+        keeping.versions,
+    )
+    counts = cache.get(key)
+    if counts is None:
+        counts = _counts(tag, [source.items(user, tag) for source in sources])
+        cache.set(key, counts, KEPT_TIMEOUT)
+    return counts
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime.datetime) else value
+
+
+def _state_names(rows: QuerySet) -> list[str]:
+    """The names of ``ROW_STATE`` the rows have (a field or an annotation)."""
+    fields = {field.attname for field in rows.model._meta.concrete_fields}
+    return [
+        name for name in ROW_STATE if name in rows.query.annotations or name in fields
+    ]
+
+
+def kept_rows(
+    *,
+    kind: str,
+    template: str,
+    rows: QuerySet,
+    start: int,
+    stop: int,
+    user,
+    context: Callable[[object], dict],
+    keeping: Keeping | None = None,
+) -> list[SafeString]:
+    """Rows ``start:stop`` of ``rows``, each as ``template`` renders
+    ``context(row)``, kept: under ``KEPT_UNDER``, the viewer, each row's pk
+    and what of ``ROW_STATE`` it has (the member's own progress, counters
+    flushed in batches), the language, the time zone and the day.
+
+    The page's query reads only those (no joins for what the rows show: most
+    of a list's query was planning them); kept, one cache round trip, and
+    nothing else. Otherwise the rows are read whole (one query, or the few
+    their queryset prefetches), rendered and kept; a row that changed since
+    its pk was read is shown as it is now and the page not kept. Also the
+    forums' «new since my last visit»."""
+    # Read before the rows: a write committed meanwhile leaves them behind.
+    keeping = keeping or Keeping.now(user)
+    names = _state_names(rows)
+    light = [
+        tuple(_plain(value) for value in row)
+        for row in rows.values_list("pk", *names)[start:stop]
+    ]
+    facts = (
+        kind,
+        template,
+        keeping.viewer,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+    )
+    key = _kept_key("rows", (facts, tuple(light)), keeping.versions)
+    html = cache.get(key)
+    if html is None:
+        pks = [row[0] for row in light]
+        found = {item.pk: item for item in rows.filter(pk__in=pks)}
+        rendering = get_template(template)
+        html = [rendering.render(context(found[pk])) for pk in pks if pk in found]
+        unchanged = [
+            (pk, *(_plain(getattr(found[pk], name)) for name in names))
+            for pk in pks
+            if pk in found
+        ] == light
+        if unchanged:
+            cache.set(key, html, KEPT_TIMEOUT)
+    # Our own templates' output: whatever a member wrote in it was escaped.
+    return [mark_safe(row) for row in html]  # noqa: S308
+
+
 def tag_page(*, tag: Tag, user, kind: str | None, page: str | None) -> dict:
     """What ``/tags/<slug>/`` shows: each kind with its count (all counted in
-    one query) and one page of the chosen kind (the first kind with
-    anything, unless ``kind`` names one)."""
+    one query, kept) and one page of the chosen kind (the first kind with
+    anything, unless ``kind`` names one), its rows rendered and kept
+    (``kept_rows``). Kept, two queries less than the rows' (the tag's, its
+    rows' pks) and three cache round trips."""
+    keeping = Keeping.now(user)
     sources = tagged_sources()
-    counts = _counts(tag, [source.items(user, tag) for source in sources])
+    counts = _counts_kept(tag, user, sources, keeping)
     kinds = [
         TaggedKind(source, count) for source, count in zip(sources, counts, strict=True)
     ]
@@ -162,12 +311,28 @@ def tag_page(*, tag: Tag, user, kind: str | None, page: str | None) -> dict:
             kinds[0] if kinds else None
         )
     page_obj = None
+    rows: list[SafeString] = []
     if chosen is not None:
-        paginator = CountedPaginator(
-            chosen.source.items(user, tag), PER_PAGE, count=chosen.count
+        items = chosen.source.items(user, tag)
+        page_obj = CountedPaginator(items, PER_PAGE, count=chosen.count).get_page(page)
+        rows = kept_rows(
+            kind=chosen.source.key,
+            template=chosen.source.template,
+            rows=items,
+            start=page_obj.start_index() - 1 if chosen.count else 0,
+            stop=page_obj.end_index(),
+            user=user,
+            context=lambda item: {"item": item, "user": user},
+            keeping=keeping,
         )
-        page_obj = paginator.get_page(page)
-    return {"tag": tag, "kinds": kinds, "chosen": chosen, "page_obj": page_obj}
+    return {
+        "tag": tag,
+        "kinds": kinds,
+        "chosen": chosen,
+        "page_obj": page_obj,
+        "rows": rows,
+        "count_limit": COUNT_LIMIT,
+    }
 
 
 def suggest_token(query: str) -> str:

@@ -4,11 +4,15 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from community import search
+from community.changes import search_kept_under
 from community.forms import BootstrapFormMixin
 from community.models import Grade, Subject
+from community.pagecache import page_scoped
 
 PER_PAGE = 20
 # The kinds whose entries carry academic hours (``SearchDocument.hours``):
@@ -92,6 +96,17 @@ class SearchForm(BootstrapFormMixin, forms.Form):
         )
 
 
+def count_shown(counts: dict[str, int], key: str) -> str:
+    """A tab's count as shown: «1 000+» once it passed the limit (the
+    counting stopped there), grouped by the language's separator."""
+    count = counts.get(key, 0)
+    if search.count_capped(count):
+        return pgettext("a count that stopped at the limit", "%(count)s+") % {
+            "count": number_format(search.COUNT_LIMIT, force_grouping=True)
+        }
+    return number_format(count, force_grouping=True)
+
+
 class _Ranked:
     """The ranked entries for the paginator: their number is known, and a
     page is read through the results (kept until the index changes)."""
@@ -100,7 +115,8 @@ class _Ranked:
         self.results = results
 
     def count(self) -> int:
-        return self.results.counts.get(self.results.kind, 0)
+        # A count past the limit stops there: so do the pages.
+        return min(self.results.counts.get(self.results.kind, 0), search.COUNT_LIMIT)
 
     def __len__(self) -> int:
         return self.count()
@@ -109,6 +125,7 @@ class _Ranked:
         return self.results.page(item.start, item.stop)
 
 
+@page_scoped(search_kept_under)
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     context = {
@@ -135,14 +152,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(_Ranked(results), PER_PAGE).get_page(request.GET.get("page"))
     words = search.query_words(data["q"])
+    counts = results.counts
     context.update(
         results=results,
         hours_shown=form.hours_shown(results.kind),
         page_obj=page,
         rows=[(entry, search.snippet(entry, words)) for entry in page],
         tabs=[
-            (kind, results.counts.get(kind.key, 0)) for kind in search.search_kinds()
+            (kind, counts.get(kind.key, 0), count_shown(counts, kind.key))
+            for kind in search.search_kinds()
         ],
-        total=sum(results.counts.values()),
+        total=sum(counts.values()),
     )
     return render(request, "community/search.html", context)

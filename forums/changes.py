@@ -46,7 +46,7 @@ from community.evidence import REPLIED, evidence_record
 from community.search import search_audience_set, search_index, search_index_many
 from forums import attainments, kinds
 from forums.models import Post, Section, Topic
-from forums.versions import section_pages, topic_pages
+from forums.versions import forum_index_pages, section_pages, topic_pages
 
 
 def _told(section: Section) -> bool:
@@ -71,30 +71,43 @@ def section_kept_under(slug: str) -> list[str]:
     return [section_pages(slug)]
 
 
-def _lists(*topics: Topic) -> list[str]:
+def index_kept_under() -> list[str]:
+    """What the visitors' forums' index is kept under beside ``PUBLIC_PAGES``
+    (``community.pagecache.page_scoped``): its own generation, which every
+    change function here that changes the sections' counters moves
+    (``_lists``): not a reply just published, whose counters follow with the
+    fan-out."""
+    return [forum_index_pages()]
+
+
+def _lists(*topics: Topic, counters: bool = True) -> list[str]:
     """The visitors' lists that show these topics: the lists kept under
-    ``LIST_PAGES`` (the index, search, tags) and the pages of each topic's
-    section and of the section above it, whose page shows its subsections'
-    counters. No query where the topics came with their sections (and those
-    with their parents), one otherwise."""
+    ``LIST_PAGES`` (tags) and each topic's section's page; with ``counters``
+    (the sections' counters may have changed), the page of the section above
+    it, which shows its subsections' counters, and the forums' index. No
+    query where the topics came with their sections (and those with their
+    parents), one otherwise."""
     slugs: set[str] = set()
     unknown: set[int] = set()
     for topic in topics:
         section = topic.section if Topic.section.is_cached(topic) else None
         if section is None or (
-            section.parent_id and not Section.parent.is_cached(section)
+            counters and section.parent_id and not Section.parent.is_cached(section)
         ):
             unknown.add(topic.section_id)
             continue
         slugs.add(section.slug)
-        if section.parent_id:
+        if counters and section.parent_id:
             slugs.add(section.parent.slug)
     if unknown:
-        chains = Section.objects.filter(pk__in=unknown).values_list(
-            "slug", "parent__slug"
-        )
+        fields = ("slug", "parent__slug") if counters else ("slug",)
+        chains = Section.objects.filter(pk__in=unknown).values_list(*fields)
         slugs.update(slug for chain in chains for slug in chain if slug)
-    return [LIST_PAGES, *(section_pages(slug) for slug in sorted(slugs))]
+    return [
+        LIST_PAGES,
+        *(section_pages(slug) for slug in sorted(slugs)),
+        *([forum_index_pages()] if counters else []),
+    ]
 
 
 def post_changed(post: Post) -> None:
@@ -120,8 +133,9 @@ def reply_published(post: Post) -> None:
     later with the topic's fan-out, which tells its watchers
     (``replies_announced``): one batch for a burst of replies instead of a
     write of each in the request that holds the topic. Other topics' and
-    sections' pages stay kept for visitors (``_lists``)."""
-    moved(topic_pages(post.topic_id), *_lists(post.topic))
+    sections' pages stay kept for visitors, and the index and the section
+    above until the fan-out moves the counters (``_lists``)."""
+    moved(topic_pages(post.topic_id), *_lists(post.topic, counters=False))
 
 
 def replies_announced(replies: list[Post]) -> None:

@@ -21,3 +21,12 @@ def section_pages(slug: str) -> str:
     """The generation of a section's visitors' pages (``views.section_detail``,
     kept under it by ``changes.section_kept_under``)."""
     return SECTION_PAGES_KEY.format(slug)
+
+
+FORUM_INDEX_KEY = "forums:index-pages"
+
+
+def forum_index_pages() -> str:
+    """The generation of the forums' index for visitors (``views.index``):
+    the sections' cards and their counters."""
+    return FORUM_INDEX_KEY

@@ -15,6 +15,7 @@ from community.numbers import parse_id
 from community.page_blocks import page_blocks_for
 from community.pagecache import page_scoped
 from community.paging import CountedPaginator
+from community.tags import kept_rows
 from forums import (
     changes,
     fragments,
@@ -43,6 +44,7 @@ from forums.permissions import (
 )
 
 TOPICS_PER_PAGE = 20
+TOPIC_ROW = "forums/partials/_topic_row.html"
 PENDING_MESSAGE = gettext_lazy(
     "Thank you! A new member's first messages wait for a moderator, usually "
     "less than a day. Until then only you see this one, marked “awaiting "
@@ -50,6 +52,7 @@ PENDING_MESSAGE = gettext_lazy(
 )
 
 
+@page_scoped(changes.index_kept_under)
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     forums = selectors_lists.forums_index(
@@ -77,6 +80,20 @@ def new_topics(request: HttpRequest) -> HttpResponse:
         "forums/new_topics.html",
         {
             "page_obj": page,
+            # Rendered once and kept while they show the same (community.tags).
+            "rows": kept_rows(
+                kind="forums-new",
+                template=TOPIC_ROW,
+                rows=topics,
+                start=page.start_index() - 1 if page.paginator.count else 0,
+                stop=page.end_index(),
+                user=request.user,
+                context=lambda topic: {
+                    "topic": topic,
+                    "user": request.user,
+                    "show_section": True,
+                },
+            ),
             "since": since,
             "has_visit": request.user.previous_visit_at is not None,
         },

@@ -11,6 +11,12 @@ master-class feeds:
 - **visitors' cached pages** (``community.pagecache``): the list, the month,
   its page, the tag pages and the home page, which show its title, cover,
   seats left and waitlist, recording and materials, its status;
+- **members' kept cards and page** (``list_fragments``): its card in the
+  list and what its page shows beside the member's own state (hosts, subject
+  and grades, cover, description, tags, materials, recording), kept under
+  its own version (``masterclass_kept_under``), which every function here
+  that changes what they show moves; its hosts' names and pictures are their
+  cards' (``community.cards``, moved by the accounts' change functions);
 - **the activity feed**: its entry while it is published or finished, not
   hidden and for everyone (a feed anyone reads: ``community.audience.public``).
 
@@ -37,6 +43,15 @@ from masterclasses.models import MasterClass
 
 # The states in which a master-class is public (unless hidden).
 _PUBLIC = (MasterClass.Status.PUBLISHED, MasterClass.Status.FINISHED)
+# The version of a master-class's kept card and page (``list_fragments``).
+KEPT_KEY = "masterclasses:kept:{}"
+
+
+def masterclass_kept_under(pk: int) -> str:
+    """The generation a master-class's kept card and page
+    (``list_fragments``) are kept under: moved by every function here that
+    changes what they show."""
+    return KEPT_KEY.format(pk)
 
 
 def masterclass_changed(masterclass: MasterClass) -> None:
@@ -44,7 +59,7 @@ def masterclass_changed(masterclass: MasterClass) -> None:
     entry (gone while it is not public), the search counts and visitors'
     pages."""
     search_index(masterclass)
-    moved(SEARCH_COUNTS, PUBLIC_PAGES)
+    moved(SEARCH_COUNTS, PUBLIC_PAGES, masterclass_kept_under(masterclass.pk))
 
 
 def masterclass_finished_edited(
@@ -100,7 +115,11 @@ def masterclasses_audience_changed(masterclasses: Iterable[MasterClass]) -> None
     for masterclass in masterclasses:
         _feed_follows(masterclass)
     search_index_many(masterclasses)
-    moved(SEARCH_COUNTS, PUBLIC_PAGES)
+    moved(
+        SEARCH_COUNTS,
+        PUBLIC_PAGES,
+        *(masterclass_kept_under(item.pk) for item in masterclasses),
+    )
     # The finished ones' evidence: linked only while everyone may read it.
     attainments_changed(
         chain.from_iterable(attainments.concerned(item) for item in masterclasses)
@@ -109,9 +128,9 @@ def masterclasses_audience_changed(masterclasses: Iterable[MasterClass]) -> None
 
 def registrations_changed(masterclass: MasterClass) -> None:
     """Someone took a seat, gave one back or joined the waitlist (and the
-    waiting moved in): the seats left and the waiting on visitors' pages. The
-    index holds no counts."""
-    moved(PUBLIC_PAGES)
+    waiting moved in): the seats left and the waiting on visitors' pages and
+    its kept card and page. The index holds no counts."""
+    moved(PUBLIC_PAGES, masterclass_kept_under(masterclass.pk))
 
 
 def attendance_changed(registration) -> None:
@@ -125,8 +144,9 @@ def attendance_changed(registration) -> None:
 def masterclass_shown_changed(masterclass: MasterClass) -> None:
     """What its pages show beside the searched text changed — its cover, its
     recording and materials, its being over (finished, certificates issued
-    for the portfolios): visitors' pages. The index holds none of these."""
-    moved(PUBLIC_PAGES)
+    for the portfolios): visitors' pages and its kept card and page. The
+    index holds none of these."""
+    moved(PUBLIC_PAGES, masterclass_kept_under(masterclass.pk))
 
 
 def masterclass_finished(masterclass: MasterClass) -> None:

@@ -1,10 +1,10 @@
 """Reads for master-classes' pages; each owns its joins."""
 
-import calendar
 import datetime
 
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.db import connections, router
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -69,47 +69,17 @@ def masterclass_list(
     return masterclasses
 
 
-def month(*, year: int, month_number: int, user) -> list[list[tuple]]:
-    """Weeks of (date, master-classes that day) in the viewer's time zone:
-    those ``user`` may read."""
-    zone = timezone.get_current_timezone()
-    first = datetime.date(year, month_number, 1)
-    last = datetime.date(year, month_number, calendar.monthrange(year, month_number)[1])
-    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(
-        last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
-    )
-    by_day: dict[datetime.date, list] = {}
-    for masterclass in (
-        _listed(user)
-        .exclude(status=MasterClass.Status.CANCELLED)
-        .filter(starts_at__gte=start, starts_at__lt=end)
-        .order_by("starts_at")
-    ):
-        by_day.setdefault(
-            timezone.localtime(masterclass.starts_at, zone).date(), []
-        ).append(masterclass)
-    weeks = []
-    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(
-        year, month_number
-    ):
-        weeks.append(
-            [
-                (day, by_day.get(day, []) if day.month == month_number else [])
-                for day in week
-            ]
-        )
-    return weeks
-
-
 def masterclass_get(*, pk: int, user, for_page: bool = False) -> MasterClass:
-    """The master-class the member may see, or 404; with ``for_page``, also
+    """The master-class the member may see, or 404; with ``for_page``, its
+    co-hosts' ids (``_cohosts_known``: the kept body shows their names), and
     whether the member bookmarked it (``viewer_bookmarked``) and her
     certificate of it (``viewer_certificate``, a pk: conducting before
-    participation; None before it is finished), in the same query."""
-    masterclasses = MasterClass.objects.select_related(
-        "host__profile", "subject"
-    ).prefetch_related("cohosts__profile", "tags")
+    participation; None before it is finished) and whether she registered
+    (``viewer_registration``, a pk: ``registration_of`` reads it only then),
+    in the same query."""
+    masterclasses = MasterClass.objects.select_related("host__profile", "subject")
+    if not for_page:
+        masterclasses = masterclasses.prefetch_related("cohosts__profile", "tags")
     if for_page and user.is_authenticated:
         from accounts.selectors_relations import bookmarked_expression
 
@@ -120,15 +90,52 @@ def masterclass_get(*, pk: int, user, for_page: bool = False) -> MasterClass:
                 .order_by("kind")  # "conducting" < "participation"
                 .values("pk")[:1]
             ),
+            viewer_registration=Subquery(
+                Registration.objects.filter(
+                    masterclass=OuterRef("pk"), user=user
+                ).values("pk")[:1]
+            ),
         )
     masterclass = masterclasses.filter(pk=pk).first()
+    if masterclass is not None and for_page:
+        _cohosts_known(masterclass)
     if masterclass is None or not can_view_masterclass(user, masterclass):
         raise Http404
     return masterclass
 
 
+def _cohosts_known(masterclass: MasterClass) -> None:
+    """Its co-hosts as ``prefetch_related`` would leave them (``is_host``
+    asks them), without their profiles: their names are in the page's kept
+    body (``list_fragments.page_body``). One query of their ids, written out
+    (the ORM's prefetch cost more to build than to run)."""
+    through = MasterClass.cohosts.through
+    database = connections[router.db_for_read(MasterClass)]
+    quote = database.ops.quote_name
+    user = quote(through._meta.get_field("user").column)
+    of = quote(through._meta.get_field("masterclass").column)
+    with database.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {user} FROM {quote(through._meta.db_table)} "  # noqa: S608
+            f"WHERE {of} = %s ORDER BY {user}",
+            [masterclass.pk],
+        )
+        ids = [row[0] for row in cursor]
+    model = get_user_model()
+    cohosts = masterclass.cohosts.get_queryset()
+    cohosts._result_cache = [model(pk=pk) for pk in ids]
+    cohosts._prefetch_done = True
+    masterclass._prefetched_objects_cache = {"cohosts": cohosts}
+
+
 def registration_of(*, masterclass: MasterClass, user) -> Registration | None:
+    """The member's registration (with her feedback); none read when the
+    page's query found none (``masterclass_get`` with ``for_page``)."""
     if not user.is_authenticated:
+        return None
+    if "viewer_registration" in masterclass.__dict__ and (
+        masterclass.viewer_registration is None
+    ):
         return None
     return (
         Registration.objects.filter(masterclass=masterclass, user=user)
@@ -235,13 +242,6 @@ def calendar_feed_owner(*, token: str):
     if CalendarFeed.objects.filter(user_id=user_id).exists():
         return None  # the member has made a new address since
     return get_user_model().objects.filter(pk=user_id).first()
-
-
-def materials_of(*, masterclass: MasterClass):
-    """The library materials the host attached, those anyone may see."""
-    from materials.models import Material
-
-    return Material.objects.public().filter(masterclasses=masterclass)
 
 
 def hosted_by(*, user) -> QuerySet[MasterClass]:

@@ -18,7 +18,7 @@ from community.downloads import content_disposition
 from community.installable import offline_keep
 from community.pagecache import page_scoped
 from masterclasses import calendar as calendars
-from masterclasses import selectors, services
+from masterclasses import list_fragments, selectors, selectors_lists, services
 from masterclasses.certificates import certificate_pdf, with_sheet_facts
 from masterclasses.forms import (
     CancelForm,
@@ -55,13 +55,23 @@ def masterclass_list(request: HttpRequest) -> HttpResponse:
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )
-    page = Paginator(masterclasses.with_viewer_status(request.user), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors_lists.CardRows(masterclasses, user=request.user), PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "masterclasses/list.html",
-        {"form": form, "page_obj": page, "past": past},
+        {
+            "form": form,
+            # The form and its chips: kept.
+            "filters": list_fragments.list_filters(request, form),
+            "page_obj": page,
+            "past": past,
+            # The cards: kept, with the member's registration in their keys.
+            "cards": list_fragments.masterclass_cards(
+                request, page.object_list, past=past
+            ),
+        },
         status=200 if form.is_valid() or not request.GET else 400,
     )
 
@@ -79,15 +89,18 @@ def month(
     first = datetime.date(year, month, 1)
     previous = first - datetime.timedelta(days=1)
     following = first + datetime.timedelta(days=32)
-    weeks = selectors.month(year=year, month_number=month, user=request.user)
+    weeks = selectors_lists.month_events(
+        year=year, month_number=month, user=request.user
+    )
     return render(
         request,
         "masterclasses/month.html",
         {
             "weeks": weeks,
             "any_events": any(items for week in weeks for _day, items in week),
+            # The days and their master-classes: kept.
+            "grid": list_fragments.month_grid(weeks, first=first, today=today),
             "first": first,
-            "today": today,
             "previous": previous,
             "following": following,
         },
@@ -138,8 +151,11 @@ def detail(
         "attended": attended,
         "google_link": calendars.google_link(masterclass),
         "yandex_link": calendars.yandex_link(masterclass),
-        "grades": masterclass.grades.all(),
-        "materials": selectors.materials_of(masterclass=masterclass),
+        # Hosts, description, tags, materials, recording: kept.
+        "body": list_fragments.page_body(
+            masterclass,
+            cohost_ids=[cohost.pk for cohost in masterclass.cohosts.all()],
+        ),
         "is_bookmarked": bool(getattr(masterclass, "viewer_bookmarked", False)),
         "certificate_pk": getattr(masterclass, "viewer_certificate", None),
     }

@@ -22,6 +22,12 @@ The review workflow itself (requests, assignments, deadlines) is shown only
 to the author, the experts and moderators: no cached page holds it.
 Members' cards and badges are not the materials' to move: the community's
 recognition does it.
+
+- **members' kept renderings** (``materials.list_fragments``): a material's
+  card in the catalogue and the parts of its page every reader sees are kept
+  under its version (``material_shown``), which every function here that
+  changes what they show moves on — whether the material is public or not
+  (its author and moderators see a draft's or a hidden one's page).
 """
 
 from itertools import chain
@@ -32,6 +38,15 @@ from community.changes import PUBLIC_PAGES, SEARCH_COUNTS, moved
 from community.search import search_index, search_remove
 from materials import attainments, kinds
 from materials.models import Collection, Material, Review
+
+MATERIAL_SHOWN_KEY = "materials:shown:{}"
+
+
+def material_shown(material_id: int) -> str:
+    """The generation of a material's kept card and page parts
+    (``list_fragments``): its fields, grades, tags, files, co-authors,
+    counts and ratings."""
+    return MATERIAL_SHOWN_KEY.format(material_id)
 
 
 def _is_public(material: Material) -> bool:
@@ -54,7 +69,7 @@ def material_changed(material: Material) -> None:
             subjects=[material.subject],
         )
     search_index(material)
-    moved(SEARCH_COUNTS, PUBLIC_PAGES)
+    moved(SEARCH_COUNTS, PUBLIC_PAGES, material_shown(material.pk))
     attainments_changed(attainments.author_of(material))
 
 
@@ -91,28 +106,32 @@ def material_removed(material: Material) -> None:
     visitors' pages; the evidence of its author and reviewers (read now)."""
     community.activity_remove(kind=kinds.MATERIAL_ACTIVITY, target=material)
     search_remove(material)
-    moved(SEARCH_COUNTS, PUBLIC_PAGES)
+    moved(SEARCH_COUNTS, PUBLIC_PAGES, material_shown(material.pk))
     _evidence_follows(material)
 
 
 def material_files_changed(material: Material) -> None:
     """A new version replaced the files: the versions on its page and the
     main file's kind on the cards. Visitors' pages (the index holds no
-    files)."""
-    moved(PUBLIC_PAGES)
+    files) and its kept renderings."""
+    moved(PUBLIC_PAGES, material_shown(material.pk))
 
 
 def material_thumbnail_changed(material: Material) -> None:
     """The picture of the first page changed: the cards and the page show
-    it, to visitors only while the material is public."""
+    it (its kept renderings), to visitors only while the material is
+    public."""
     if _is_public(material):
-        moved(PUBLIC_PAGES)
+        moved(PUBLIC_PAGES, material_shown(material.pk))
+    else:
+        moved(material_shown(material.pk))
 
 
 def material_counts_changed(material: Material) -> None:
     """A rating was given, changed or taken back: the average and the
-    ratings on the cards and the page. Visitors' pages."""
-    moved(PUBLIC_PAGES)
+    ratings on the cards and the page. Visitors' pages and its kept
+    renderings."""
+    moved(PUBLIC_PAGES, material_shown(material.pk))
 
 
 def material_review_decided(material: Material) -> None:
@@ -120,8 +139,8 @@ def material_review_decided(material: Material) -> None:
     the page, the catalogue's filter and the author's portfolio. Visitors'
     pages (a request and a withdrawal change nothing they see: a material
     in review is never marked recommended); the author's evidence (recommended
-    now, or no longer)."""
-    moved(PUBLIC_PAGES)
+    now, or no longer); its kept renderings."""
+    moved(PUBLIC_PAGES, material_shown(material.pk))
     attainments_changed([material.author_id])
 
 

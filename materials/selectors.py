@@ -1,10 +1,10 @@
 """Reads for the materials' pages; each owns its joins."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -13,9 +13,11 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from taggit.models import TaggedItem
 
+from accounts.models import Profile
 from community import pagecache
 from community.models import Grade
 from community.paging import count_kept
@@ -133,23 +135,32 @@ def materials_of(*, user) -> QuerySet[Material]:
     )
 
 
-def material_get(*, pk: int, user, for_page: bool = False) -> Material:
-    """The material the member may see, or 404.
+def material_get(
+    *,
+    pk: int,
+    user,
+    for_page: bool = False,
+    using: str | None = None,
+    lean: bool = False,
+) -> Material:
+    """The material the member may see, or 404 (from the database ``using``,
+    else as the router says).
 
     With ``for_page``, the material carries what its page asks about the
     member, in the same query: whether they bookmarked it and their own rating
-    (``rating_of``).
+    (``rating_of``); and the author's picture its link preview shows
+    (``author_picture``: a file, or None while the author has none, hides it
+    from search engines or is hidden). ``lean``: without the author's and
+    subject's rows (a page whose parts that show them are kept).
     """
-    materials = Material.objects.select_related(
-        "author__profile", "subject", "current_version"
-    )
+    materials = Material.objects.db_manager(using).all()
+    if not lean:
+        materials = materials.select_related("author__profile", "subject")
     if for_page:
-        # Credited beside the author on the page (a project's team).
-        materials = materials.prefetch_related(
-            Prefetch(
-                "coauthors",
-                queryset=get_user_model().objects.select_related("profile"),
-            )
+        materials = materials.annotate(
+            author_avatar=F("author__profile__avatar"),
+            author_indexable=F("author__profile__indexable"),
+            author_hidden=F("author__profile__is_hidden"),
         )
     if for_page and user.is_authenticated:
         from accounts.selectors_relations import bookmarked_expression
@@ -160,20 +171,31 @@ def material_get(*, pk: int, user, for_page: bool = False) -> Material:
             viewer_score=Subquery(own.values("score")[:1]),
             viewer_comment=Subquery(own.values("comment")[:1]),
         )
-    material = materials.filter(pk=pk).first()
+    material = next(iter(materials.filter(pk=pk).order_by()[:1]), None)
     if material is None or not can_view_material(user, material):
         raise Http404
+    if for_page:
+        shown = material.author_indexable and not material.author_hidden
+        material.author_picture = (
+            FieldFile(None, Profile._meta.get_field("avatar"), material.author_avatar)
+            if material.author_avatar and shown
+            else None
+        )
     return material
 
 
-def versions_with_files(*, material: Material) -> list[MaterialVersion]:
+def versions_with_files(
+    *, material: Material, using: str | None = None
+) -> list[MaterialVersion]:
     """The material's versions, newest first, each with its files in the
     order they were uploaded (``version.files_shown``), in one query: the
-    files with their versions. Every version has a file (``_store_files``
-    refuses a version without one, and no file row is deleted alone)."""
+    files with their versions (from the database ``using``, else as the
+    router says). Every version has a file (``_store_files`` refuses a
+    version without one, and no file row is deleted alone)."""
     versions: dict[int, MaterialVersion] = {}
     files = (
-        MaterialFile.objects.filter(version__material=material)
+        MaterialFile.objects.db_manager(using)
+        .filter(version__material=material)
         .select_related("version")
         .order_by("-version__number", "pk")
     )

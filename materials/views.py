@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,8 +12,7 @@ from django.views.decorators.http import require_POST
 
 from community.installable import offline_keep
 from community.pagecache import page_scoped
-from community.paging import CountedPaginator
-from materials import selectors, services
+from materials import list_fragments, selectors, services
 from materials.downloads import file_response
 from materials.forms import (
     CatalogueFilterForm,
@@ -54,9 +54,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         tag=filters.get("tag", ""),
         sort=filters.get("sort") or "new",
     )
-    page = CountedPaginator(
-        materials, PER_PAGE, count=selectors.catalogue_count(materials, filters)
-    ).get_page(request.GET.get("page"))
+    shown = list_fragments.catalogue_page(request, form, materials, filters, PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -64,7 +62,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "materials/catalogue.html",
         {
             "form": form,
-            "page_obj": page,
+            "filters": shown.filters,
+            "page_obj": shown.page,
+            "cards": shown.cards,
             "query": query.urlencode(),
             "may_create": can_create_material(request.user),
         },
@@ -76,7 +76,17 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 # write moves every page (community.pagecache).
 @page_scoped(lambda pk: ())
 def detail(request: HttpRequest, pk: int, rating_form=None, status=200) -> HttpResponse:
-    material = selectors.material_get(pk=pk, user=request.user, for_page=True)
+    # The kept parts are asked for first: a change committed after the
+    # material is read leaves what is rendered from it behind their versions.
+    kept = list_fragments.page_parts_found(request, pk)
+    material = selectors.material_get(
+        pk=pk,
+        user=request.user,
+        for_page=True,
+        using=None if kept.parts else DEFAULT_DB_ALIAS,
+        lean=kept.parts is not None,
+    )
+    parts = kept.parts or list_fragments.page_parts_render(request, material, kept)
     own_rating = selectors.rating_of(material=material, user=request.user)
     if rating_form is None and can_rate_material(request.user, material):
         rating_form = RatingForm(
@@ -85,24 +95,18 @@ def detail(request: HttpRequest, pk: int, rating_form=None, status=200) -> HttpR
             else None
         )
     may_see_reviews = can_see_reviews(request.user, material)
-    ratings = CountedPaginator(
-        selectors.rating_list(material=material),
-        PER_PAGE,
-        count=material.rating_count,
-    ).get_page(request.GET.get("page"))
     is_bookmarked = bool(getattr(material, "viewer_bookmarked", False))
     response = render(
         request,
         "materials/detail.html",
         {
             "material": material,
-            "grades": material.grades.all(),
-            "tags": material.tags.all(),
-            "versions": selectors.versions_with_files(material=material),
-            "average": selectors.average_shown(material),
-            "ratings": ratings,
+            "parts": parts,
             "own_rating": own_rating,
             "rating_form": rating_form,
+            "rating_fields": list_fragments.rating_fields(rating_form)
+            if rating_form
+            else "",
             "may_edit": can_edit_material(request.user, material),
             "may_submit": can_submit_for_review(request.user, material),
             "may_see_reviews": may_see_reviews,

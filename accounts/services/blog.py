@@ -156,7 +156,7 @@ def post_comments_set(*, post: BlogPost, actor: User, closed: bool) -> BlogPost:
     if post.comments_closed != closed:
         post.comments_closed = closed
         post.save(update_fields=["comments_closed", "updated_at"])
-        blog_post_shown_changed()
+        blog_post_shown_changed(post)
     return post
 
 
@@ -202,7 +202,7 @@ def comment_create(*, post: BlogPost, author: User, body: str) -> BlogComment:
         target_title=post.title,
         url=f"{post.get_absolute_url()}#comment-{comment.pk}",
     )
-    blog_post_shown_changed()
+    blog_post_shown_changed(post)
     return comment
 
 
@@ -219,7 +219,7 @@ def comment_delete(*, comment: BlogComment, actor: User) -> None:
         BlogPost.objects.filter(pk=post_id, comment_count__gt=0).update(
             comment_count=F("comment_count") - 1
         )
-    blog_post_shown_changed()
+    blog_post_shown_changed(comment.post)
 
 
 # --- Moderation ------------------------------------------------------------------

@@ -9,13 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, selectors_blog, services
+from accounts import blog_fragments, selectors, selectors_blog, services
 from accounts.forms_blog import CommentForm, PostForm
 from accounts.models import BlogComment, BlogPost
 from accounts.permissions import can_comment_post, can_edit_post, can_moderate_blogs
 
 PER_PAGE = 20
-COMMENTS_PER_PAGE = 50
 
 
 def post_list(request: HttpRequest, username: str) -> HttpResponse:
@@ -50,16 +49,15 @@ def _post_page(
     # form's check asks no query of its own.
     post.author = profile.user
     may_moderate = can_moderate_blogs(request.user)
-    comments = Paginator(
-        selectors_blog.comment_list_for_post(
-            post=post, viewer=request.user, moderator=may_moderate
-        ),
-        COMMENTS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    # Kept rendered where they were (``blog_fragments``), with the reader's
+    # controls and folds put in.
+    comments = blog_fragments.post_comments(request, post, moderator=may_moderate)
     context = selectors.space_context(viewer=request.user, profile=profile, tab="blog")
     context.update(
         post=post,
-        page_obj=comments,
+        post_tags=selectors_blog.post_tags(post),
+        page_obj=comments.page_obj,
+        comments=comments,
         may_comment=can_comment_post(request.user, post),
         may_moderate=may_moderate,
         comment_form=comment_form or CommentForm(),

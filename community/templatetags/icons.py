@@ -11,8 +11,11 @@ its accessible name.
 """
 
 import re
+from functools import lru_cache
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -35,6 +38,15 @@ def icon(name: str, label: str = "", **kwargs: str) -> SafeString:
     extra = kwargs.pop("class", "")
     if kwargs:
         raise template.TemplateSyntaxError(f"icon: unknown arguments {sorted(kwargs)}")
+    return _svg(name, str(label), str(extra))
+
+
+# A page shows dozens of icons, a few names among them: each is built once
+# (the sprite's hashed address looked up in the static files' manifest, the
+# markup escaped) for the process. The label is a translated word, its
+# language part of the key.
+@lru_cache(maxsize=1024)
+def _svg(name: str, label: str, extra: str) -> SafeString:
     classes = f"icon {extra}".strip()
     href = f"{static(SPRITE)}#{name}"
     if label:
@@ -53,3 +65,10 @@ def icon(name: str, label: str = "", **kwargs: str) -> SafeString:
         classes,
         href,
     )
+
+
+@receiver(setting_changed)
+def _static_changed(*, setting: str, **kwargs) -> None:
+    """A test that changes where static files are served: built again."""
+    if setting in ("STATIC_URL", "STORAGES", "STATICFILES_STORAGE"):
+        _svg.cache_clear()

@@ -120,7 +120,7 @@ def topic_fanout(*, topic_id: int) -> int:
     waiting = list(
         Post.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(topic_id=topic_id, notified_at__isnull=True, is_pending=False)
-        .select_related("topic__section", "author", "quoted")
+        .select_related("topic__section__parent", "author", "quoted")
         .order_by("number")
     )
     if not waiting:
