@@ -156,10 +156,12 @@ def badge_shown_changed() -> None:
 
 def tagged_changed(objects: Iterable) -> None:
     """Tags were renamed or merged: the search entries of what carries them
-    (they hold tag names), the search counts and the public pages (a tag's
-    page moved or shows the new name)."""
+    (they hold tag names), the search counts, the public pages (a tag's
+    page moved or shows the new name) and what members' pages keep with
+    every card's version (``EVERYONE_KEY``: a material's page shows its
+    tags). A moderator's rare act: every kept rendering is made again once."""
     search_reindex_objects(objects)
-    moved(SEARCH_COUNTS, PUBLIC_PAGES)
+    moved(SEARCH_COUNTS, PUBLIC_PAGES, EVERYONE_KEY)
 
 
 def embeds_changed() -> None:

@@ -151,6 +151,7 @@ def _scene(moderator) -> Scene:
     author = UserFactory(profile__display_name="Анна Петрова")
     material = MaterialFactory(author=author, title="Дроби")
     material.grades.set(Grade.objects.filter(slug="grade-5"))
+    material.tags.add("дробь")
     MaterialFactory(title="Соседний материал")
     raters = [UserFactory(profile__display_name=f"Оценщик {n}") for n in range(3)]
     for rater in raters[:2]:
@@ -165,6 +166,16 @@ def _recommended(scene: Scene) -> None:
     services.review_decide(
         round_=round_, moderator=scene.moderator, decision="recommend"
     )
+
+
+def _tag_renamed(scene: Scene) -> None:
+    from taggit.models import Tag
+
+    from community.tags import tag_rename
+
+    tag = Tag.objects.get(name="дробь")
+    tag.name = "обыкновенная дробь"
+    tag_rename(tag=tag, moderator=scene.moderator)
 
 
 def _new_version(scene: Scene) -> None:
@@ -358,6 +369,12 @@ PAGE_WRITES: dict[str, tuple[Callable[[Scene], object], str, bool, str]] = {
             material=s.material, editor=s.material.author, tags=["дроби"]
         ),
         "#дроби",
+        True,
+        "reader",
+    ),
+    "a tag renamed by a moderator": (
+        _tag_renamed,
+        "#обыкновенная дробь",
         True,
         "reader",
     ),
