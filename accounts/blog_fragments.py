@@ -31,14 +31,11 @@ is being built moves them on, and the page is built again for the next reader.
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from functools import cache as once
-from pathlib import Path
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -51,6 +48,7 @@ from accounts.models import BlogPost
 from accounts.permissions import can_delete_comment
 from community.cards import card_versions, cards_unchanged
 from community.generations import generations
+from community.releases import release_digest
 
 COMMENT_TEMPLATE = "accounts/partials/_comment.html"
 TEMPLATES = (COMMENT_TEMPLATE, "accounts/partials/_avatar.html")
@@ -62,17 +60,10 @@ PER_PAGE = 50
 TIMEOUT = 10 * 60
 
 
-@once
 def _templates_digest() -> str:
     """The templates' text and the compiled translations: a release that
     changes either builds every page again."""
-    digest = hashlib.blake2b(digest_size=8)
-    for name in TEMPLATES:
-        digest.update(get_template(name).template.source.encode())
-    for folder in settings.LOCALE_PATHS:
-        for catalogue in sorted(Path(folder).glob("*/LC_MESSAGES/django.mo")):
-            digest.update(catalogue.read_bytes())
-    return digest.hexdigest()
+    return release_digest(TEMPLATES)
 
 
 @dataclass(frozen=True)

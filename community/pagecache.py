@@ -10,7 +10,7 @@ again on demand. Which generations a page is kept under:
 - ``PUBLIC_PAGES`` (``GENERATION_KEY``): every page. A write that may show
   anywhere moves it (a section renamed, a badge, a profile).
 - ``LIST_PAGES`` (``LISTS_KEY``): every page whose view does not say what it
-  shows — the forums' index, search, tags. The frequent
+  shows — tags and the other lists. The frequent
   writes move it instead of ``PUBLIC_PAGES`` (a reply, a reaction, an edit:
   the forums' change functions; a badge awarded), with the generations of
   the pages they touch.
@@ -19,7 +19,9 @@ again on demand. Which generations a page is kept under:
   a topic's pages under their topic's (``forums.changes.topic_kept_under``),
   a section's under its own (``section_kept_under``), a profile under its
   member's (``community.changes.profile_kept_under``), the home page under
-  ``HOME_PAGES`` (``home_kept_under``). Every write that
+  ``HOME_PAGES`` (``home_kept_under``), the forums' index under its own
+  (``forums.changes.index_kept_under``), search pages under the index's
+  ``SEARCH_COUNTS`` (``community.changes.search_kept_under``). Every write that
   changes what such a page shows moves one of them or ``PUBLIC_PAGES``; a
   write that moves only ``LIST_PAGES`` leaves it kept. So one reply a
   second in a random topic leaves every other topic's and section's pages,

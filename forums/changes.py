@@ -10,8 +10,10 @@ their transaction, and never the caches, the index or the feed directly
   topic) and each reply, with the counts kept of search results;
 - **visitors' cached pages** (``community.pagecache``): the topic's own
   pages (``topic_pages``, under which they are kept), its section's and
-  the section's above (``section_pages``) and the lists (``LIST_PAGES``:
-  the index, search) for what happens inside a topic, so a reply leaves the
+  the section's above (``section_pages``), the index (``forum_index_pages``)
+  and the lists (``LIST_PAGES``: tags) for what happens inside a topic —
+  the section above and the index with the counters, which a reply moves
+  with its fan-out, not as it is published —, so a reply leaves the
   other topics' and sections' pages, the home page and the profiles kept
   (the home page's newest topics follow an opening post: ``HOME_PAGES``);
   everything (``PUBLIC_PAGES``) when topics move or sections change;

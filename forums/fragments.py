@@ -41,14 +41,12 @@ for the next reader.
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import cache as once
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page
 from django.middleware.csrf import get_token
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -56,6 +54,7 @@ from django.utils.translation import gettext
 
 from community.cards import card_versions, cards_unchanged
 from community.generations import generations
+from community.releases import release_digest
 from community.templatetags.seo import html_excerpt
 from forums import selectors
 from forums.models import Post, Reaction, Topic
@@ -101,17 +100,10 @@ TIMEOUT = 24 * 60 * 60
 BLOCK_TIMEOUT = 10 * 60
 
 
-@once
 def _templates_digest() -> str:
     """The templates' text and the compiled translations: a release that
     changes either renders every post again."""
-    digest = hashlib.blake2b(digest_size=8)
-    for name in TEMPLATES:
-        digest.update(get_template(name).template.source.encode())
-    for folder in settings.LOCALE_PATHS:
-        for catalogue in sorted(Path(folder).glob("*/LC_MESSAGES/django.mo")):
-            digest.update(catalogue.read_bytes())
-    return digest.hexdigest()
+    return release_digest(TEMPLATES)
 
 
 def _inputs(post: Post, viewer, flags: dict) -> tuple:

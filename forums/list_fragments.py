@@ -35,22 +35,17 @@ holds no form, so no CSRF token.
 """
 
 import datetime
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache as once
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
-from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from community.cards import CARD_KEY, EVERYONE_KEY
 from community.generations import generations
-from community.templatetags.icons import SPRITE
+from community.releases import kept_key, release_digest
 from forums import selectors_lists
 from forums.models import Section, Topic
 from forums.selectors_lists import TopicRow
@@ -76,24 +71,15 @@ ROW_TIMEOUT = 10 * 60
 HEAD_TIMEOUT = 24 * 60 * 60
 
 
-@once
 def _release() -> str:
     """The templates' text, the compiled translations and the icons' sprite
     address (hashed by the static files' manifest): a release that changes
     any of them renders every row again."""
-    digest = hashlib.blake2b(digest_size=8)
-    for name in TEMPLATES:
-        digest.update(get_template(name).template.source.encode())
-    for folder in settings.LOCALE_PATHS:
-        for catalogue in sorted(Path(folder).glob("*/LC_MESSAGES/django.mo")):
-            digest.update(catalogue.read_bytes())
-    digest.update(static(SPRITE).encode())
-    return digest.hexdigest()
+    return release_digest(TEMPLATES, icons=True)
 
 
 def _key(kind: str, inputs: tuple) -> str:
-    digest = hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
-    return f"forums:{kind}:{digest}"
+    return kept_key("forums", kind, inputs)
 
 
 def _kept(

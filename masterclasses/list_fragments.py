@@ -39,23 +39,18 @@ templates' text, the compiled translations and the icons' address.
 """
 
 import datetime
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache as once
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
-from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from community.cards import CARD_KEY, EVERYONE_KEY
 from community.changes import PUBLIC_PAGES
 from community.generations import generations
-from community.templatetags.icons import SPRITE
+from community.releases import kept_key, release_digest
 from masterclasses import selectors_lists
 from masterclasses.changes import masterclass_kept_under
 from masterclasses.models import MasterClass
@@ -86,24 +81,15 @@ TEMPLATES = (
 TIMEOUT = 10 * 60
 
 
-@once
 def _release() -> str:
     """The templates' text, the compiled translations and the icons' sprite
     address (hashed by the static files' manifest): a release that changes
     any of them renders everything again."""
-    digest = hashlib.blake2b(digest_size=8)
-    for name in TEMPLATES:
-        digest.update(get_template(name).template.source.encode())
-    for folder in settings.LOCALE_PATHS:
-        for catalogue in sorted(Path(folder).glob("*/LC_MESSAGES/django.mo")):
-            digest.update(catalogue.read_bytes())
-    digest.update(static(SPRITE).encode())
-    return digest.hexdigest()
+    return release_digest(TEMPLATES, icons=True)
 
 
 def _key(kind: str, inputs: tuple) -> str:
-    digest = hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
-    return f"masterclasses:{kind}:{digest}"
+    return kept_key("masterclasses", kind, inputs)
 
 
 def _plain(value):

@@ -33,18 +33,13 @@ rendered around the kept parts from the page's own row, never inside them:
 a kept part holds no form, so no CSRF token.
 """
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache as once
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.template.loader import get_template
-from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -52,7 +47,7 @@ from community.cards import CARD_KEY, EVERYONE_KEY
 from community.changes import PUBLIC_PAGES
 from community.generations import generations
 from community.paging import CountedPaginator
-from community.templatetags.icons import SPRITE
+from community.releases import kept_key, release_digest
 from materials import selectors_lists
 from materials.changes import material_shown
 from materials.models import Material
@@ -82,24 +77,15 @@ TIMEOUT = 10 * 60
 RATINGS_PER_PAGE = 20
 
 
-@once
 def _release() -> str:
     """The templates' text, the compiled translations and the icons' sprite
     address (hashed by the static files' manifest): a release that changes
     any of them renders everything again."""
-    digest = hashlib.blake2b(digest_size=8)
-    for name in TEMPLATES:
-        digest.update(get_template(name).template.source.encode())
-    for folder in settings.LOCALE_PATHS:
-        for catalogue in sorted(Path(folder).glob("*/LC_MESSAGES/django.mo")):
-            digest.update(catalogue.read_bytes())
-    digest.update(static(SPRITE).encode())
-    return digest.hexdigest()
+    return release_digest(TEMPLATES, icons=True)
 
 
 def _key(kind: str, inputs: tuple) -> str:
-    digest = hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
-    return f"materials:{kind}:{digest}"
+    return kept_key("materials", kind, inputs)
 
 
 def _query(request) -> tuple:
