@@ -43,7 +43,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -564,7 +564,8 @@ def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
             f"-d{seconds}s",
             "--latency",
             *headers,
-            url,
+            # wrk takes ASCII addresses only: a tag's Cyrillic address encoded.
+            quote(url, safe=":/?&=%+"),
         ],
         capture_output=True,
         text=True,
