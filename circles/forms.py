@@ -23,6 +23,7 @@ from community.forms import (
     TagField,
     usernames_parse,
 )
+from community.images import ImageUploadField
 from community.models import Grade, Subject
 from community.vocabulary import DEFAULT_TIME_ZONE, RUSSIAN_TIME_ZONES, Region
 from masterclasses.forms import LOCAL, LocalDateTimeInput
@@ -61,7 +62,7 @@ class CommunityForm(BootstrapFormMixin, forms.ModelForm):
         required=False,
         help_text=_("Comma-separated, e.g. olympiads, project work."),
     )
-    cover_upload = forms.ImageField(
+    cover_upload = ImageUploadField(
         label=_("Cover image"),
         required=False,
         help_text=_("JPEG, PNG or an iPhone photo (HEIC), up to 5 MB."),

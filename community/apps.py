@@ -10,7 +10,6 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         from community import attainments, home, receivers
-        from community.images import heif_register
         from community.inbox import InboxSource, inbox_source_register
         from community.lookups import lookups_register
         from community.models import Report
@@ -24,7 +23,6 @@ class CommunityConfig(AppConfig):
         from community.sanctions import SANCTION_GIVEN, SANCTION_LIFTED
 
         receivers.connect(self)
-        heif_register()
         if settings.EMBEDDED_PERIODIC:
             from django.core.signals import request_started
 

@@ -12,23 +12,29 @@ dozen units fit on page one with all the rest), and what page one cannot
 hold continues on further pages under the columns' heads again. Long names
 and titles shrink, then wrap, then are cut with «…» (a unit's title is cut
 at the end of its line): nothing leaves the frame.
+
+fpdf2 and segno are imported when a certificate is printed, not when the
+site starts (see ``community.documents``).
 """
+
+from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-import segno
 from django.conf import settings
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
-from fpdf import FPDF
-from fpdf.enums import MethodReturnValue
 from ttf_opensans import OPENSANS_BOLD, OPENSANS_ITALIC, OPENSANS_REGULAR
 
 from community.names import name_dative
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 NOT_QUALIFICATION = gettext_lazy("This is not a document on qualification.")
 
@@ -157,6 +163,8 @@ def _fit(
 ) -> tuple[float, list[str]]:
     """The largest size from ``size`` down to ``smallest`` at which ``text``
     takes ``max_lines`` lines of ``width``; past that cut with «…»."""
+    from fpdf.enums import MethodReturnValue
+
     while True:
         pdf.set_font(FONT, style, size)
         lines = pdf.multi_cell(
@@ -379,6 +387,8 @@ def _foot(pdf: FPDF, sheet: CertificateSheet) -> None:
 def _qr(pdf: FPDF, url: str, *, x: float, y: float) -> None:
     """The address as a QR code, drawn as vector squares (sharp at any print
     size), each row's dark modules in runs; the whole of it a link too."""
+    import segno
+
     matrix = segno.make(url, error="m").matrix
     module = QR_SIZE / len(matrix)
     pdf.set_fill_color(0, 0, 0)
@@ -489,6 +499,8 @@ def certificate_pdf(sheet: CertificateSheet) -> bytes:
     """The certificate as a PDF: page one filled from the issuer at the top to
     the signature, number, link and QR code at the foot; units, if any, in a
     table below the text, continued on further pages."""
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_title(_("Certificate %(number)s") % {"number": sheet.number})
     pdf.set_author(str(sheet.issuer))

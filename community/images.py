@@ -4,13 +4,16 @@ Pillow decodes the file; only the allowed formats pass; the picture is
 re-encoded (which drops EXIF, GPS and anything appended to the file) and
 shrunk to fit. The result's extension comes from the detected format.
 HEIC/HEIF photos (what an iPhone takes) are read through pillow-heif and
-stored as JPEG, which every browser shows.
+stored as JPEG, which every browser shows. pillow-heif (some 8 MB) is loaded
+by the first upload a process checks, not when the site starts.
 """
 
+import functools
 import io
 import warnings
 from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
@@ -26,11 +29,10 @@ CONVERTED = {"HEIF": "JPEG"}
 FORMAT_NAMES = {"JPEG": "JPG", "PNG": "PNG", "WEBP": "WEBP", "HEIF": "HEIC"}
 
 
+@functools.cache
 def heif_register() -> None:
-    """Teach Pillow to open HEIC/HEIF files (also for Django's ImageField).
-
-    Called once from CommunityConfig.ready(); registering again is harmless.
-    """
+    """Teach Pillow to open HEIC/HEIF files, once a process: before an upload
+    is opened (``image_clean``, ``ImageUploadField``)."""
     from pillow_heif import register_heif_opener
 
     register_heif_opener()
@@ -61,6 +63,7 @@ def image_clean(
             % {"limit": filesizeformat(max_bytes)},
             code="too_large",
         )
+    heif_register()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -110,3 +113,12 @@ def image_clean(
         width=image.width,
         height=image.height,
     )
+
+
+class ImageUploadField(forms.ImageField):
+    """Django's image field that also opens iPhone photos (HEIC/HEIF): the
+    picture is then checked and re-encoded by ``image_clean``."""
+
+    def to_python(self, data):
+        heif_register()
+        return super().to_python(data)

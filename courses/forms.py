@@ -16,6 +16,7 @@ from community.forms import (
     TagField,
     usernames_parse,
 )
+from community.images import ImageUploadField
 from community.models import Grade, Subject
 from courses.models import QUALIFICATION_MIN_HOURS, Course
 
@@ -103,7 +104,7 @@ class CourseForm(BootstrapFormMixin, forms.ModelForm):
             "Co-authors edit the course and its units."
         ),
     )
-    cover_upload = forms.ImageField(
+    cover_upload = ImageUploadField(
         label=_("Cover image"),
         required=False,
         help_text=_("JPEG, PNG or an iPhone photo (HEIC), up to 5 MB."),

@@ -14,7 +14,6 @@ from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
-from fpdf.fonts import FontFace
 
 from community.documents import FONT, PAGE_WIDTH, pdf_document, pdf_lines
 from courses.models import Course, Unit
@@ -87,6 +86,8 @@ def programme_pdf(
     pdf.set_font(FONT, "B", 12)
     pdf_lines(pdf, 7, _("Curriculum"))
     pdf.set_font(FONT, "", 10)
+    from fpdf.fonts import FontFace  # fpdf2 loaded only to print
+
     heading = FontFace(emphasis="BOLD", fill_color=(230, 236, 245))
     with pdf.table(
         col_widths=(10, 110, 40, 20),

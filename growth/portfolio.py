@@ -18,21 +18,25 @@ Reading it all takes four queries whatever the data: the criteria, their
 competencies, the computed evidence, her own.
 """
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from community.attainments import attainment_source
 from community.documents import FONT, PAGE_WIDTH, pdf_document, pdf_lines
 from growth.models import Competency, Criterion, Evidence, OwnEvidence, Plan
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 
 def absolute(address: str) -> str:
@@ -245,6 +249,8 @@ def _section_pdf(pdf: FPDF, section: PortfolioSection) -> None:
         pdf_lines(pdf, 4.5, _("Competencies: %(list)s") % {"list": competencies})
     pdf.ln(1)
     if section.entries:
+        from fpdf.fonts import FontFace  # fpdf2 loaded only to print
+
         heading = FontFace(emphasis="BOLD", fill_color=(230, 236, 245))
         with pdf.table(
             col_widths=_COLUMNS,

@@ -15,6 +15,7 @@ from community.forms import (
     MarkdownEditor,
     TagField,
 )
+from community.images import ImageUploadField
 from community.models import Grade, Subject
 from masterclasses.models import MasterClass
 
@@ -45,7 +46,7 @@ class MasterClassForm(BootstrapFormMixin, forms.ModelForm):
         max_length=500,
         help_text=_("User names from colleagues' profile addresses, comma-separated."),
     )
-    cover_upload = forms.ImageField(
+    cover_upload = ImageUploadField(
         label=_("Cover image"),
         required=False,
         help_text=_("JPEG, PNG or an iPhone photo (HEIC), up to 5 MB."),

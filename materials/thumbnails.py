@@ -16,7 +16,6 @@ import math
 import threading
 from dataclasses import dataclass
 
-import pypdfium2 as pdfium
 from PIL import Image
 
 WIDTH = 480
@@ -54,6 +53,9 @@ def _encode(image: Image.Image) -> bytes:
 
 
 def _render_first_page(data: bytes) -> Image.Image:
+    # Loaded by the worker that makes thumbnails, not by every web worker.
+    import pypdfium2 as pdfium
+
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from PIL import Image
 
 from accounts.models import Profile
+from community.images import heif_register
 from masterclasses import services as masterclass_services
 from masterclasses.tests.factories import MasterClassFactory
 
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def heic(size: tuple[int, int] = (640, 480)) -> bytes:
-    """A real HEIC picture, written by pillow-heif (registered by the app)."""
+    """A real HEIC picture, written by pillow-heif."""
+    heif_register()
     output = io.BytesIO()
     Image.new("RGB", size, (30, 90, 160)).save(output, "HEIF", quality=80)
     content = output.getvalue()
