@@ -686,6 +686,35 @@ class SearchEntry(models.Model):
         return f"{self.kind}: {self.title}"
 
 
+class SearchWord(models.Model):
+    """A word (a ``russian`` lexeme) that some search entry's vector holds:
+    written by ``community.search.search_index_many`` with the entries and
+    never removed. A query's word is a prefix of the words it finds; the
+    words it begins, read here, let the index find them without gathering
+    every lexeme of the prefix first. PostgreSQL only (SQLite's search has no
+    vectors)."""
+
+    # A longer lexeme (an address, a run of letters) is not a word to find.
+    MAX_LENGTH = 100
+
+    word = models.CharField(max_length=MAX_LENGTH, primary_key=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        indexes = [
+            # LIKE 'prefix%' through the index, whatever the collation.
+            models.Index(
+                fields=["word"],
+                name="community_searchword_prefix",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class EmbedPreview(models.Model):
     """What Kollegi knows of one embedded link (``community.embeds``).
 

@@ -51,7 +51,7 @@ from community import audience
 from community.embed_providers import embed_match
 from community.generations import generation as generation_of
 from community.generations import generation_bump
-from community.models import EmbedPreview, SearchEntry
+from community.models import EmbedPreview, SearchEntry, SearchWord
 from community.registry import Registry
 
 MAX_QUERY_LENGTH = 200
@@ -239,7 +239,31 @@ def search_index_many(objects: Iterable[Model]) -> int:
                 unique_fields=["target_type", "target_id"],
                 update_fields=_UPSERT_FIELDS,
             )
+            if postgresql:
+                _words_add(entries)
     return len(entries)
+
+
+def _words_add(entries: list[SearchEntry]) -> None:
+    """The words of the entries just written, added to ``SearchWord`` (one
+    statement; those known already are left, in the words' order, so two
+    writers never wait on each other crosswise)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO community_searchword (word) "
+            "SELECT DISTINCT lexeme FROM community_searchentry AS entry "
+            "JOIN unnest(%s::integer[], %s::bigint[]) AS written(type_id, target_id) "
+            "ON entry.target_type_id = written.type_id "
+            "AND entry.target_id = written.target_id "
+            "CROSS JOIN LATERAL unnest(tsvector_to_array(entry.search_vector)) "
+            "AS lexeme WHERE length(lexeme) <= %s "
+            "ORDER BY lexeme ON CONFLICT DO NOTHING",
+            [
+                [entry.target_type_id for entry in entries],
+                [entry.target_id for entry in entries],
+                SearchWord.MAX_LENGTH,
+            ],
+        )
 
 
 # A link in an entry's text, as the text shows it.
@@ -465,10 +489,81 @@ def _tsquery(words: list[str], *, prefix: bool = True) -> SearchQuery:
     )
 
 
-def _matching(entries: QuerySet, words: list[str]) -> QuerySet:
-    """The entries with every word, unordered (counted, then ranked by kind)."""
+# A word's prefix is matched through the indexed words it begins when they
+# are at most this many (``_prefixes_spelled``); past that, as a prefix.
+SPELLED_LIMIT = 64
+LEXEME = re.compile(r"[^\W_]+")
+
+
+def _prefixes_spelled(words: list[str]) -> str:
+    """The query of ``_tsquery(words)`` with each prefix spelled out as the
+    indexed words it begins (``SearchWord``): «дроб:* & 5:* & класс:*»
+    becomes «(дроб | дробн) & (5 | 50 | …) & (класс | классн)». The same
+    entries match, but the GIN index skips through whole words, where a
+    prefix makes it gather every entry of every word it begins first
+    (several common prefixes together: seconds at a million entries). Two
+    small queries: the words' stems, then the words each stem begins. A
+    stem that begins no known word, or more than SPELLED_LIMIT, stays a
+    prefix. Returns the query's text in the ``simple`` configuration (the
+    lexemes are the index's own: not stemmed again), or "" where it cannot
+    be spelled (then ``_tsquery`` as it is)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(to_tsvector('russian', word)) "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS query(word, place) "
+            "ORDER BY place",
+            [words],
+        )
+        stems = [list(row[0]) for row in cursor.fetchall()]
+        known = sorted({stem for group in stems for stem in group})
+        begun: dict[str, list[str]] = {stem: [] for stem in known}
+        if known:
+            one = (
+                "(SELECT %s, word FROM community_searchword "
+                "WHERE word LIKE %s ORDER BY word LIMIT %s)"
+            )
+            params = []
+            for stem in known:
+                # Letters and digits only (``LEXEME``, checked below); a
+                # wildcard in a stem would be taken literally all the same.
+                pattern = re.sub(r"([\\%_])", r"\\\1", stem) + "%"
+                params += [stem, pattern, SPELLED_LIMIT + 1]
+            cursor.execute(" UNION ALL ".join([one] * len(known)), params)
+            for stem, word in cursor.fetchall():
+                begun[stem].append(word)
+    terms = []
+    for group in stems:
+        for stem in group:
+            spelled = begun[stem]
+            if not all(map(LEXEME.fullmatch, [stem, *spelled])):
+                return ""  # a lexeme the raw syntax would misread
+            if 0 < len(spelled) <= SPELLED_LIMIT:
+                terms.append("(" + " | ".join(spelled) + ")")
+            else:
+                terms.append(f"{stem}:*")
+    return " & ".join(terms)  # none for stop words only: as before
+
+
+def _matching(entries: QuerySet, words: list[str], digest: str = "") -> QuerySet:
+    """The entries with every word, unordered (counted, then ranked by kind).
+
+    On PostgreSQL the prefixes spelled out (``_prefixes_spelled``), kept
+    like the counts under the query's ``digest``."""
     if connection.vendor == "postgresql":
-        return entries.filter(search_vector=_tsquery(words))
+        spelled = (
+            cache.get_or_set(
+                f"search:spelled:{digest}",
+                lambda: _prefixes_spelled(words),
+                COUNTS_TIMEOUT,
+            )
+            if digest
+            else _prefixes_spelled(words)
+        )
+        if not spelled:
+            return entries.filter(search_vector=_tsquery(words))
+        return entries.filter(
+            search_vector=SearchQuery(spelled, config="simple", search_type="raw")
+        )
     for word in words:
         entries = entries.filter(folded__contains=_crude_stem(word))
     return entries
@@ -504,7 +599,9 @@ def search(
     """Search what ``user`` may see; ``kind`` picks the tab (None: the first with hits).
 
     Two queries: the counts per kind (each stopping past COUNT_LIMIT), then
-    (paginated by the caller) the ranked entries of one kind. Raises nothing
+    (paginated by the caller) the ranked entries of one kind; on PostgreSQL
+    two small ones more the first time a query is asked while the index is
+    unchanged (its prefixes spelled out, ``_prefixes_spelled``). Raises nothing
     on odd input: no words, no results.
     """
     filters = filters or SearchFilters()
@@ -512,7 +609,6 @@ def search(
     base = _filtered(_visible(user), filters)
     if not words:
         return SearchResults(entries=base.none())
-    matched = _matching(base, words)
     similar = False
     key = (
         tuple(words),
@@ -527,6 +623,7 @@ def search(
         audience.groups_kept(user),
     )
     digest = _digest(key)
+    matched = _matching(base, words, digest)
     exact = None
     if connection.vendor == "postgresql":
         exact = base.filter(search_vector=_tsquery(words, prefix=False))

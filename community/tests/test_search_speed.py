@@ -65,10 +65,13 @@ def test_a_count_stops_one_past_the_limit(limit_3):
 
 def test_every_kinds_count_is_one_query(django_assert_num_queries):
     _materials(2)
+    # On PostgreSQL the query's first search spells its prefixes out first
+    # (two small queries, ``test_search_words``), then counts.
+    spelling = 2 if connection.vendor == "postgresql" else 0
     with CaptureQueriesContext(connection) as made:
         search(text="дроби", user=AnonymousUser())
-    assert len(made.captured_queries) == 1
-    assert "LIMIT" in made.captured_queries[0]["sql"].upper()
+    assert len(made.captured_queries) == spelling + 1
+    assert "LIMIT" in made.captured_queries[-1]["sql"].upper()
 
 
 def test_a_capped_count_is_shown_with_a_plus_in_the_language():
@@ -168,4 +171,4 @@ def test_whole_stems_past_the_limit_spare_the_prefixes(limit_3):
     with CaptureQueriesContext(connection) as made:
         counts = search(text="дроби", user=AnonymousUser()).counts
     assert counts == {"materials": 4}
-    assert "CASE WHEN" in made.captured_queries[0]["sql"]
+    assert "CASE WHEN" in made.captured_queries[-1]["sql"]
