@@ -53,13 +53,23 @@ def test_the_spelled_query_finds_what_the_prefixes_find():
     _materials(2, title="Дробные числа, классная работа")
     _materials(1, title="Проценты, 50 задач")
     _materials(1, title="Классики литературы")
-    for text in ("дроби 5 класс", "дроби", "класс", "5", "дробные числа", "кла"):
+    for text in ("дроби класс", "дроби", "класс", "дробные числа", "кла", "проц"):
         words = query_words(text)
         spelled = search_module.SearchQuery(
             _prefixes_spelled(words), config="simple", search_type="raw"
         )
         assert _found(spelled) == _found(_tsquery(words)), text
         assert _found(spelled), text
+
+
+def test_a_number_finds_its_classes_but_no_other_number():
+    _materials(1, title="Дроби для 5-го класса")
+    _materials(1, title="Дроби, 5а и 5б")
+    _materials(1, title="Дроби: 50 задач")
+
+    assert _prefixes_spelled(["дроби", "5"]) == "(дроб) & (5 | 5а | 5б)"
+    assert search(text="дроби 5", user=AnonymousUser()).counts == {"materials": 2}
+    assert search(text="дроби 50", user=AnonymousUser()).counts == {"materials": 1}
 
 
 def test_too_many_words_or_none_known_stay_a_prefix(monkeypatch):
