@@ -13,6 +13,7 @@ from taggit.models import Tag, TaggedItem
 from accounts.models import Block, BlogComment, BlogPost, Profile
 from accounts.permissions import can_moderate_blogs, can_view_post
 from accounts.selectors_relations import bookmarked_expression
+from community.tagged import tagged
 
 
 def post_list_for_blog(
@@ -170,9 +171,8 @@ def post_list_for_tag(*, tag) -> QuerySet[BlogPost]:
     """Published posts carrying ``tag`` (not hidden, their authors' blogs
     open), newest first, with the author's name."""
     return (
-        BlogPost.objects.published()
+        tagged(BlogPost.objects.published(), tag)
         .filter(
-            tags=tag,
             author__is_active=True,
             author__profile__deleted_at__isnull=True,
         )

@@ -10,6 +10,7 @@ published, not hidden, and its author's profile is public.
 from django.db.models import Q, QuerySet
 
 from accounts.models import BlogPost, Profile
+from community.tagged import tagged
 
 PUBLIC_PROFILE = Q(
     user__is_active=True, deleted_at__isnull=True, is_hidden=False, indexable=True
@@ -47,8 +48,7 @@ def posts_for_sitemap() -> QuerySet[BlogPost]:
 def posts_new_with_tag(*, tag, limit: int) -> list[BlogPost]:
     """Newest first, with the author and the tags: 2 queries."""
     return list(
-        _public_posts()
-        .filter(tags=tag)
+        tagged(_public_posts(), tag)
         .select_related("author__profile")
         .prefetch_related("tags")
         .order_by("-published_at", "-pk")[:limit]

@@ -30,6 +30,7 @@ from accounts.models import Block, Bookmark
 from community import audience, pending
 from community.page_blocks import page_block_annotations
 from community.paging import CountedPaginator
+from community.tagged import tagged
 from forums.models import (
     Post,
     Reaction,
@@ -530,7 +531,7 @@ def topic_list_new(*, user, since: datetime.datetime) -> QuerySet[Topic]:
 
 
 def topic_list_for_tag(*, tag, user) -> QuerySet[Topic]:
-    topics = _listed(Topic.objects.filter(tags=tag), user)
+    topics = _listed(tagged(Topic.objects.all(), tag), user)
     return _with_read(topics, user).order_by("-last_post_at", "-pk")
 
 

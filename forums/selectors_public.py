@@ -11,6 +11,7 @@ waiting either.
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from community.audience import public
+from community.tagged import tagged
 from forums.models import Post, Section, Topic
 
 
@@ -56,7 +57,7 @@ def topics_new_in_section(*, section: Section, limit: int) -> list[Topic]:
 
 
 def topics_new_with_tag(*, tag, limit: int) -> list[Topic]:
-    return _for_feed(_public_topics().filter(tags=tag), limit)
+    return _for_feed(tagged(_public_topics(), tag), limit)
 
 
 def section_for_feed(*, slug: str) -> Section:

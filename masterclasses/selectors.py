@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from community import audience
+from community.tagged import tagged
 from masterclasses.models import (
     CalendarFeed,
     Certificate,
@@ -259,7 +260,7 @@ def certificates_of(*, user) -> QuerySet[Certificate]:
 def masterclass_list_for_tag(*, tag, user) -> QuerySet[MasterClass]:
     """Listed ones carrying ``tag`` that ``user`` may read (as on the list),
     latest first."""
-    return _listed(user).filter(tags=tag).order_by("-starts_at", "-pk")
+    return tagged(_listed(user), tag).order_by("-starts_at", "-pk")
 
 
 def masterclasses_visible_to(user) -> QuerySet[MasterClass]:

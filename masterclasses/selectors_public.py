@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from community import audience
+from community.tagged import tagged
 from masterclasses.models import MasterClass
 
 PUBLIC_STATUSES = [MasterClass.Status.PUBLISHED, MasterClass.Status.FINISHED]
@@ -45,8 +46,8 @@ def masterclasses_soon(*, limit: int) -> list[MasterClass]:
 
 def masterclasses_new_with_tag(*, tag, limit: int) -> list[MasterClass]:
     """The newest announced under ``tag``."""
-    tagged = _public().filter(tags=tag)
-    return list(_for_feed(tagged).order_by("-created_at", "-pk")[:limit])
+    rows = tagged(_public(), tag)
+    return list(_for_feed(rows).order_by("-created_at", "-pk")[:limit])
 
 
 def masterclasses_for_sitemap() -> QuerySet[MasterClass]:

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from community.tagged import tagged
 from materials.models import Material
 
 
@@ -36,7 +37,7 @@ def materials_latest(*, limit: int) -> list[Material]:
 
 
 def materials_new_with_tag(*, tag, limit: int) -> list[Material]:
-    return _for_feed(Material.objects.public().filter(tags=tag), limit)
+    return _for_feed(tagged(Material.objects.public(), tag), limit)
 
 
 def materials_for_sitemap() -> QuerySet[Material]:
