@@ -60,6 +60,19 @@ def _listed_for(user, statuses=LIVING) -> Q:
     return listed & (~Q(visibility=Community.Visibility.PRIVATE) | Q(pk__in=mine))
 
 
+# The fields of a community its card shows (and its address is made of).
+_CARD = (
+    "name",
+    "slug",
+    "purpose",
+    "cover",
+    "visibility",
+    "status",
+    "member_count",
+    "section_id",
+)
+
+
 def community_list(*, user, tab: str = "all") -> QuerySet[Community]:
     """The communities of a tab of ``/communities/``, each with the viewer's
     role (``circles_role``) read in the same query:
@@ -74,7 +87,8 @@ def community_list(*, user, tab: str = "all") -> QuerySet[Community]:
 
     if tab not in TABS:
         raise Http404
-    communities = Community.objects.select_related("subject")
+    # Only what a card shows (``partials/_card.html``).
+    communities = Community.objects.select_related("subject").only(*_CARD, "subject")
     if user.is_authenticated:
         communities = communities.annotate(
             circles_role=standing_annotations(user)["circles_role"]
@@ -172,9 +186,9 @@ def community_get(*, slug: str, user) -> Community:
     """The community the viewer may see, or 404; the viewer's standing
     (``circles.permissions.standing_of``) is read in the same query, with
     what its page asks of them (``_page_annotations``)."""
-    communities = Community.objects.select_related(
-        "subject", "section"
-    ).prefetch_related("grades", "tags")
+    # Its grades and tags are read by the page only when not kept
+    # (``circles.fragments.about_found``).
+    communities = Community.objects.select_related("subject", "section")
     if user.is_authenticated:
         communities = communities.annotate(
             **standing_annotations(user), **_page_annotations(user)
@@ -423,6 +437,36 @@ def feed_moment(cursor: str | None) -> datetime.datetime | None:
         return None
 
 
+# The fields a feed's line shows (and those its links and names are made of).
+_FEED_TOPIC = (
+    "kind",
+    "title",
+    "accepted_post_id",
+    "reply_count",
+    "last_post_at",
+    "author_id",
+)
+_FEED_MEETING = (
+    "title",
+    "group_only",
+    "status",
+    "format",
+    "venue",
+    "starts_at",
+    "created_at",
+    "host_id",
+)
+
+
+def _names(prefix: str) -> tuple[str, ...]:
+    """A member's name as a line shows it (``Profile.shown_name``)."""
+    return (
+        f"{prefix}__username",
+        f"{prefix}__profile__display_name",
+        f"{prefix}__profile__deleted_at",
+    )
+
+
 def feed_of(
     *, community: Community, user, before: datetime.datetime | None = None, size=20
 ) -> tuple[list[FeedItem], datetime.datetime | None]:
@@ -430,11 +474,35 @@ def feed_of(
     post, the materials added and the meetings announced — ``size`` of them
     before ``before`` (one query each), and the moment the next page starts
     from (None on the last page)."""
-    topics = section_topics(community=community, user=user).order_by(
-        "-last_post_at", "-pk"
+    # Only what the feed's lines show (``partials/_holdings.html``): a
+    # narrow select is most of what this read costs.
+    if community.section_id is None:
+        topics = Topic.objects.none()
+    else:
+        topics = (
+            Topic.objects.filter(
+                section_id=community.section_id, is_hidden=False, is_pending=False
+            )
+            .filter(readable(user, "section__"))
+            .select_related("author__profile")
+            .only(*_FEED_TOPIC, *_names("author"))
+            .order_by("-last_post_at", "-pk")
+        )
+    materials = (
+        CommunityMaterial.objects.filter(
+            community=community,
+            material__status=Material.Status.PUBLISHED,
+            material__is_hidden=False,
+        )
+        .select_related("material", "added_by__profile")
+        .only("added_at", "material__title", "added_by_id", *_names("added_by"))
+        .order_by("-added_at", "-pk")
     )
-    materials = collection_of(community=community)
-    meetings = _meetings(community, user).order_by("-created_at", "-pk")
+    meetings = (
+        _meetings(community, user)
+        .only(*_FEED_MEETING, *_names("host"))
+        .order_by("-created_at", "-pk")
+    )
     if before is not None:
         topics = topics.filter(last_post_at__lt=before)
         materials = materials.filter(added_at__lt=before)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from circles import selectors, services
+from circles import fragments, selectors, services
 from circles.forms import (
     CollectionAddForm,
     CommunityForm,
@@ -142,6 +142,8 @@ def community_list(request: HttpRequest) -> HttpResponse:
         "circles/community_list.html",
         {
             "page_obj": page,
+            # The same for every reader of the row (``fragments``).
+            "cards": fragments.community_cards(page),
             "tabs": tabs,
             "tab": tab,
             "may_propose": signed_in and can_propose_community(request.user),
@@ -201,15 +203,62 @@ def _holdings(request: HttpRequest, community: Community, tab: str, forms: dict)
             per_page,
         ).get_page(number)
     else:
-        items, more = selectors.feed_of(
-            community=community,
-            user=user,
-            before=selectors.feed_moment(request.GET.get("before")),
-            size=per_page,
-        )
-        context["feed"] = items
-        context["feed_next"] = selectors.feed_cursor(more) if more else None
+        context.update(_feed(request, community, per_page))
     return context
+
+
+def _feed(request: HttpRequest, community: Community, size: int) -> dict:
+    """The feed's page, rendered (``feed_html``): the first one kept for
+    every reader of a kind (``circles.fragments``); read (``feed``,
+    ``feed_next``) and rendered only when not kept."""
+    before = selectors.feed_moment(request.GET.get("before"))
+    lookup = None
+    if before is None:
+        reader = fragments.reader_of(request.user, role_of(request.user, community))
+        lookup = fragments.feed_found(community=community, reader=reader, size=size)
+        if lookup.html is not None:
+            return {"feed_html": lookup.html}
+    items, more = selectors.feed_of(
+        community=community, user=request.user, before=before, size=size
+    )
+    feed_next = selectors.feed_cursor(more) if more else None
+    html = (
+        fragments.feed_render(items, feed_next)
+        if lookup is None
+        else fragments.feed_keep(lookup, items, feed_next)
+    )
+    return {"feed_html": html, "feed": items, "feed_next": feed_next}
+
+
+def _about(request: HttpRequest, community: Community) -> dict:
+    """The parts about the community, rendered (``about``): kept for every
+    reader (``circles.fragments``), read and rendered only when not kept —
+    and always for a proposal, whose founding shows its founder too."""
+    proposed = community.status == Community.Status.PROPOSED
+    lookup = None
+    if not proposed:
+        lookup = fragments.about_found(community=community, user=request.user)
+        if lookup.parts is not None:
+            return {"about": lookup.parts}
+    preview = list(selectors.members_of(community=community)[:PREVIEW_MEMBERS])
+    context = {
+        "community": community,
+        "user": request.user,
+        "grades": community.grades.all(),
+        "tags": community.tags.all(),
+        "members_preview": preview,
+        "founder": next(
+            (item.user for item in preview if item.user_id == community.founder_id),
+            None,
+        )
+        or community.founder,
+    }
+    about = (
+        fragments.about_render(context)
+        if lookup is None
+        else fragments.about_keep(lookup, context)
+    )
+    return {**context, "about": about}
 
 
 def community_detail(
@@ -232,20 +281,12 @@ def community_detail(
             membership_id=community.circles_membership_id,
             last_visit_at=community.circles_last_visit,
         )
-    preview = list(selectors.members_of(community=community)[:PREVIEW_MEMBERS])
     context = {
         "community": community,
         "standing": standing,
         "membership": membership,
         "private": _unlisted(community),
-        "grades": community.grades.all(),
-        "tags": community.tags.all(),
-        "members_preview": preview,
-        "founder": next(
-            (item.user for item in preview if item.user_id == community.founder_id),
-            None,
-        )
-        or community.founder,
+        **_about(request, community),
         "may_edit": can_edit_community(user, community),
         "may_manage": can_manage_members(user, community),
         "may_join": can_join_community(user, community),

@@ -40,10 +40,44 @@ MINE_SHOWN = 5
 PHASES = ("open", "upcoming", "judging", "finished")
 
 
-def _authors() -> Prefetch:
-    return Prefetch(
-        "authors", queryset=User.objects.select_related("profile").order_by("pk")
+# Every field of a contest: the predicates read most of them.
+_CONTEST = tuple(field.attname for field in Contest._meta.concrete_fields)
+# The fields of an entry its row in a list shows (``_entry_row.html``) and
+# the predicates ask.
+_ENTRY_ROW = (
+    "contest_id",
+    "nomination_id",
+    "title",
+    "material_id",
+    "status",
+    "is_hidden",
+    "score",
+    "vote_count",
+    "place",
+    "result",
+    "created_at",
+    "nomination__position",
+    "nomination__title",
+)
+
+
+def _names(prefix: str) -> tuple[str, ...]:
+    """A member's name and address as a page shows them."""
+    return (
+        f"{prefix}__username",
+        f"{prefix}__is_active",
+        f"{prefix}__profile__display_name",
+        f"{prefix}__profile__deleted_at",
     )
+
+
+def _authors(narrow: bool = False) -> Prefetch:
+    authors = User.objects.select_related("profile").order_by("pk")
+    if narrow:
+        authors = authors.only(
+            "username", "is_active", "profile__display_name", "profile__deleted_at"
+        )
+    return Prefetch("authors", queryset=authors)
 
 
 def contest_list(
@@ -119,13 +153,14 @@ def _jury_read(contests: QuerySet[Contest], user) -> QuerySet[Contest]:
 
 
 def contest_get(*, slug: str, user) -> Contest:
-    """The contest ``user`` may see, with its organiser, subject, community
-    and nominations; else 404 (the same for a missing contest and one not
-    theirs)."""
+    """The contest ``user`` may see, with its organiser's name, its
+    community's and its nominations; else 404 (the same for a missing
+    contest and one not theirs)."""
     contests = (
-        Contest.objects.select_related(
-            "organiser__profile", "subject", "community", "finished_by__profile"
-        )
+        Contest.objects.select_related("organiser__profile", "community")
+        # Of its organiser and community, what its pages show: a narrow
+        # select is much of what reading it costs.
+        .only(*_CONTEST, *_names("organiser"), "community__name", "community__slug")
         .prefetch_related(
             Prefetch(
                 "nominations", queryset=Nomination.objects.order_by("position", "pk")
@@ -172,8 +207,9 @@ def entries_of(
     nomination and material; its authors with their profiles."""
     entries = (
         Entry.objects.filter(contest_id=contest.pk)
-        .select_related("nomination", "material")
-        .prefetch_related(_authors())
+        .select_related("nomination")
+        .only(*_ENTRY_ROW)
+        .prefetch_related(_authors(narrow=True))
     )
     if nomination is not None:
         entries = entries.filter(nomination=nomination)

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.numbers import parse_id
-from contests import permissions_judging, selectors
+from community.paging import CountedPaginator
+from contests import fragments, permissions_judging, selectors
 from contests.forms import (
     DATES,
     ContestCreateForm,
@@ -131,6 +132,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "contests/index.html",
         {
             "form": form,
+            # Rendered once for every reader of the address (``fragments``).
+            "filters": fragments.filters_html(request, form),
             "page_obj": page,
             "may_create": can_create_contest(request.user),
         },
@@ -162,6 +165,17 @@ def _entry_rows(entries, user, *, votes: dict, vote_open: bool) -> None:
         )
 
 
+def _entries_page(entries, number: str | None):
+    """The page of entries asked for. The first page of a contest with no
+    more entries than a page holds is counted from its rows: no COUNT."""
+    per_page = settings.CONTESTS_PER_PAGE
+    if number in (None, "", "1"):
+        first = list(entries[: per_page + 1])
+        if len(first) <= per_page:
+            return CountedPaginator(first, per_page, count=len(first)).get_page(1)
+    return Paginator(entries, per_page).get_page(number)
+
+
 def detail_page(
     request: HttpRequest, slug: str, *, refusal: str = "", status: int = 200
 ) -> HttpResponse:
@@ -174,9 +188,7 @@ def detail_page(
     if wanted is not None:
         chosen = next((item for item in nominations if item.pk == wanted), None)
     entries = selectors.entries_of(contest=contest, user=user, nomination=chosen)
-    page = Paginator(entries, settings.CONTESTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = _entries_page(entries, request.GET.get("page"))
     vote_open = public_vote_open(contest)
     votes = _votes(contest, user)
     for entry in page:
