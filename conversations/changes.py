@@ -13,8 +13,13 @@ cache or a task of the community layer directly
   commit (``tasks.message_fanout_task``), which moves the recipients' unread
   counts again through ``community.services.notify_many``.
 
+- **a conversation's kept messages** (``fragments``, its participants'
+  pages): ``MESSAGES_KEY``, moved when a message is edited, deleted, hidden
+  or shown again; a new message changes the range of its page instead, and
+  names and pictures are the members' cards (``community.cards``).
+
 Nothing else holds a conversation: no search entry, no feed entry, no page
-kept for visitors, so edits, deletions and members' settings move nothing.
+kept for visitors, so members' settings move nothing.
 
 A consultation line's questions answered are an expert's evidence of growth
 (``community.attainments``, ``conversations.attainments``): told when she
@@ -26,9 +31,12 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from community.attainments import attainments_changed
-from community.changes import unread_changed
+from community.changes import moved, unread_changed
 from conversations import attainments
 from conversations.models import Conversation, Message, Participant
+
+# The version of a conversation's kept messages (``fragments``).
+MESSAGES_KEY = "conversations:messages:{}"
 
 
 def message_posted(message: Message, recipient_ids: Iterable[int]) -> None:
@@ -52,10 +60,10 @@ def message_posted(message: Message, recipient_ids: Iterable[int]) -> None:
 
 def message_changed(message: Message) -> None:
     """A message was edited, deleted by its author, hidden or shown again by
-    a moderator. Its conversation's page and the inbox read messages afresh
-    and nothing else keeps one (no search, no feed): nothing moves. Said so
-    that a cache that ever keeps messages is moved here."""
-    return None
+    a moderator: its conversation's kept messages (``MESSAGES_KEY``). The
+    inbox reads messages afresh and nothing else keeps one (no search, no
+    feed)."""
+    moved(MESSAGES_KEY.format(message.conversation_id))
 
 
 def participants_changed(conversation: Conversation, user_ids: Iterable[int]) -> None:

@@ -2,12 +2,14 @@
 
 A row of the inbox is the member's ``Participant`` in a conversation, read
 with the conversation, the last message they may read (its number, time and
-author) and the other participants with their profiles: three queries for a
-page whatever its length (the page, the others, the requests' count beside
-the tabs), plus one cache read for how far the member has read lately
-(``inbox_mark_new``).
+author) and the other participants: three queries for a page whatever its
+length (the page, the others, the requests' count beside the tabs), plus one
+cache read for how far the member has read lately (``inbox_mark_new``). The
+rows are kept rendered (``fragments.inbox_rows``): the others' names and
+pictures are read (``users_of``, one query) only for rows rendered afresh.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     Exists,
@@ -22,6 +24,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from conversations.models import Message, Participant
+
+# What a row shows of a member: a name and a picture
+# (``accounts/partials/_avatar.html``).
+PROFILE_FIELDS = ("user", "display_name", "avatar", "is_hidden", "deleted_at")
 
 TABS = ("inbox", "requests", "archived")
 
@@ -74,7 +80,8 @@ def inbox(*, user, tab: str = "inbox", query: str = "") -> QuerySet[Participant]
     holds it. Each row (a ``Participant``) carries ``conversation``,
     ``shown_number`` (the last message the member may read), ``last_at``
     and ``last_author_id`` (that message's time and author), and
-    ``conversation.others`` (the other participants, with ``user.profile``).
+    ``conversation.others`` (the other participants, by ``user_id``: a row
+    rendered afresh reads their names and pictures with ``users_of``).
     An unknown tab is the inbox.
     """
     if tab not in TABS:
@@ -106,9 +113,11 @@ def inbox(*, user, tab: str = "inbox", query: str = "") -> QuerySet[Participant]
             Prefetch(
                 "conversation__participants",
                 # Everyone the conversation had: a request ignored reads to
-                # its sender as one still waiting.
+                # its sender as one still waiting. Who they are: their names
+                # and pictures are read only for the rows rendered afresh
+                # (``users_of``).
                 queryset=Participant.objects.exclude(user=user)
-                .select_related("user__profile")
+                .only("conversation", "user", "joined_at")
                 .order_by("joined_at", "pk"),
                 to_attr="others",
             )
@@ -147,6 +156,21 @@ def inbox_mark_new(rows) -> None:
             ),
             None,
         )
+
+
+def users_of(user_ids) -> dict:
+    """The members a row shows (name, picture), by pk, with their profiles:
+    read when a row is rendered to be kept (``fragments.inbox_rows``), after
+    the versions of their cards."""
+    if not user_ids:
+        return {}
+    return {
+        user.pk: user
+        for user in get_user_model()
+        .objects.filter(pk__in=user_ids)
+        .select_related("profile")
+        .only(*(f"profile__{name}" for name in PROFILE_FIELDS))
+    }
 
 
 def request_count(*, user) -> int:

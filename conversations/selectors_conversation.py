@@ -40,6 +40,19 @@ from conversations.services import reads
 # Fewer than this many participants make a one-to-one conversation: read
 # receipts are for groups.
 GROUP_SIZE = 3
+# A participant as the page reads them: their row, the address of their
+# profile, their name and picture (``accounts/partials/_avatar.html``) and
+# whether they show read receipts.
+PARTICIPANT_FIELDS = (
+    *(field.name for field in Participant._meta.concrete_fields),
+    "user__username",
+    "user__profile__user",
+    "user__profile__display_name",
+    "user__profile__avatar",
+    "user__profile__is_hidden",
+    "user__profile__deleted_at",
+    "user__message_settings__read_receipts",
+)
 
 
 def per_page() -> int:
@@ -147,6 +160,8 @@ def participants_of(*, conversation: Conversation) -> list[Participant]:
     rows = list(
         Participant.objects.filter(conversation=conversation)
         .select_related("user__profile", "user__message_settings")
+        # What the page shows of them: the whole rows were most of its cost.
+        .only(*PARTICIPANT_FIELDS)
         .order_by("joined_at", "pk")
     )
     rows.sort(key=lambda row: row.role != Participant.Role.OWNER)

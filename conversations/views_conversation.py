@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from conversations import fragments, services
 from conversations import selectors_conversation as selectors
-from conversations import services
 from conversations.forms_conversation import (
     MembersAddForm,
     MessageEditForm,
@@ -78,7 +78,9 @@ def _page(
         page_number=page_number if page_number is not None else request.GET.get("page"),
         read_to=read_to,
     )
-    shown = selectors.messages_for_page(conversation=conversation, page=page)
+    # Rendered once for every participant and kept (``fragments``): read
+    # after the checks above, for the range this viewer may read.
+    shown = fragments.messages_shown(request, conversation=conversation, page=page)
     if (
         status == 200
         and request.method == "GET"
@@ -109,6 +111,7 @@ def _page(
     for row in participants:
         row.may_remove = can_remove_member(user, viewer, row)
     is_request = viewer.status == Participant.Status.REQUEST
+    reply_form = forms.get("reply") or ReplyForm()
     sender_id = viewer.added_by_id or conversation.owner_id
     context = {
         "conversation": conversation,
@@ -116,7 +119,7 @@ def _page(
         "participants": participants,
         "is_group": selectors.is_group(participants),
         "page_obj": page,
-        "shown": shown,
+        "shown": fragments.messages_html(request, shown),
         "readers_of_last": reads.readers_of_last,
         "may_post": may_post,
         "may_add": may_add,
@@ -129,7 +132,9 @@ def _page(
         "sender": next((row for row in participants if row.user_id == sender_id), None)
         if is_request
         else None,
-        "reply_form": forms.get("reply") or ReplyForm(),
+        "reply_form": reply_form,
+        # The empty form's fields are kept (``fragments``).
+        "reply_fields": fragments.reply_fields(reply_form) if may_post else "",
         # A refused form comes back with its text, whoever sent it.
         "members_form": forms.get("members") or (MembersAddForm() if may_add else None),
         "report_form": (forms.get("report") or RequestReportForm())

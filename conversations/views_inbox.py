@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from community.forms import usernames_parse
 from community.standing import is_restricted
-from conversations import selectors, services
+from conversations import fragments, selectors, services
 from conversations.forms import ComposeForm, InboxSearchForm, MessageSettingsForm
 from conversations.models import Participant
 from conversations.permissions import (
@@ -83,6 +83,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "conversations/inbox.html",
         {
             "page_obj": page,
+            # Kept for the member, their own state put in (``fragments``).
+            "rows": fragments.inbox_rows(request, page.object_list),
             "tabs": TABS,
             "tab": tab,
             "form": form,

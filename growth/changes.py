@@ -14,7 +14,13 @@ never a cache, the index or the feed directly. What a plan feeds:
   confirmations; each of them of the other's comments; the owner of items
   due and of professional development due or overdue (the reminders);
 - **her evidence**: gathered again after commit when she makes a plan
-  (``growth.tasks.evidence_refresh_task``).
+  (``growth.tasks.evidence_refresh_task``);
+- **her plans' kept criteria** (``growth.fragments``: the evidence counted
+  for each criterion, on her and her mentor's signed-in pages):
+  ``EVIDENCE_KEY``, moved when her evidence is gathered again, when she
+  adds, changes or removes her own and when her mentor confirms it. A
+  plan's items are kept under what they show: a change gives them another
+  key.
 
 The notification kinds are registered in ``growth.hooks`` with the keys of
 ``growth.kinds``; they obey the members' "growth" switch.
@@ -28,6 +34,9 @@ from community import services as community
 from community.changes import PUBLIC_PAGES, moved
 from growth import kinds
 from growth.models import Mentorship, OwnEvidence, Plan, PlanComment, PlanItem
+
+# The version of what her plans' kept criteria count (``fragments``).
+EVIDENCE_KEY = "growth:evidence:{}"
 
 
 def _public_moved(plan: Plan, *, was_public: bool = False) -> None:
@@ -113,14 +122,18 @@ def commented(comment: PlanComment, *, recipient) -> None:
 
 
 def own_evidence_changed(evidence: OwnEvidence) -> None:
-    """Her own evidence was added, changed or removed: shown only on her
-    and her mentor's signed-in pages, never cached — nothing to move."""
+    """Her own evidence was added, changed or removed: her plans' kept
+    criteria (``EVIDENCE_KEY``); shown only on her and her mentor's
+    signed-in pages."""
+    moved(EVIDENCE_KEY.format(evidence.owner_id))
 
 
 def evidence_confirmed(evidence: OwnEvidence, *, plan: Plan, mentor) -> None:
     """The owner hears that her mentor confirmed her evidence
     (``kinds.EVIDENCE_CONFIRMED``: the mentor as actor, the plan as target,
-    its target's title; confirmations while unread are one line)."""
+    its target's title; confirmations while unread are one line); her plans'
+    kept criteria count it now (``EVIDENCE_KEY``)."""
+    moved(EVIDENCE_KEY.format(evidence.owner_id))
     community.notify(
         recipient=plan.owner,
         kind=kinds.EVIDENCE_CONFIRMED,
@@ -133,7 +146,9 @@ def evidence_confirmed(evidence: OwnEvidence, *, plan: Plan, mentor) -> None:
 
 def evidence_refreshed(user_id: int) -> None:
     """Her computed evidence was gathered again: shown only on signed-in
-    pages (her plans, her mentor's view, the portfolio) — nothing to move."""
+    pages (her plans, her mentor's view, the portfolio), her plans' kept
+    criteria among them (``EVIDENCE_KEY``)."""
+    moved(EVIDENCE_KEY.format(user_id))
 
 
 def item_due(item: PlanItem, *, owner) -> None:

@@ -30,7 +30,7 @@ from community.attainments import attainment_source, attainment_sources
 from community.downloads import content_disposition
 from community.paging import CountedPaginator
 from community.sanctions import participation_check
-from growth import kinds, selectors, services
+from growth import fragments, kinds, selectors, services
 from growth.forms import (
     ItemForm,
     OwnEvidenceForm,
@@ -243,21 +243,31 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         _per_page(),
         count=found.items_count,
     ).get_page(request.GET.get("page"))
-    states = selectors.plan_progress(found)
+    # Kept until her evidence changes (``fragments``).
+    criteria, gaps = fragments.criteria(found)
+    may_edit = can_edit_plan(user, found)
     return render(
         request,
         "growth/plan.html",
         {
             "plan": found,
             "public": False,
-            "states": states,
-            "gaps": sum(1 for state in states if state.is_gap),
+            "criteria": criteria,
+            "gaps": gaps,
             "page_obj": page,
             "kind_icons": KIND_ICONS,
             "today": timezone.localdate(),
             "mentorship": active_mentorship(found),
             "is_owner": found.owner_id == user.pk,
-            "may_edit": can_edit_plan(user, found),
+            "may_edit": may_edit,
+            # Kept rows, her controls put in (``fragments``).
+            "item_rows": fragments.item_rows(
+                request,
+                page.object_list,
+                kind_icons=KIND_ICONS,
+                may_edit=may_edit,
+                page_number=page.number,
+            ),
             "percent": round(100 * found.items_done / found.items_count)
             if found.items_count
             else 0,

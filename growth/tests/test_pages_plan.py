@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from growth import selectors
 from growth.models import Evidence, Mentorship, Plan, PlanItem, Target
 from growth.tests.helpers import (
     fresh,
@@ -282,9 +283,13 @@ def test_plan_page_shows_the_owner_criteria_progress_and_items(client):
     assert reverse("growth:portfolio", args=[plan.pk]) in page
     assert reverse("growth:mentor", args=[plan.pk]) in page
     assert '<meta name="robots" content="noindex, nofollow">' in page
-    states = response.context["states"]
+    # The criteria are kept rendered (``growth.fragments``): what they
+    # counted is in the page, and in their selector.
+    states = selectors.plan_progress(plan)
     assert any(state.count >= 2 for state in states)
     assert any(state.is_gap for state in states)
+    assert response.context["gaps"] == sum(1 for state in states if state.is_gap)
+    assert "ui-badge ui-badge-warning" in page  # a gap
 
 
 def test_plan_page_shows_the_mentor_but_no_changes(client):
