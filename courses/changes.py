@@ -10,6 +10,11 @@ feeds:
 - **visitors' cached pages** (``community.pagecache``): the catalogue, its
   page and programme, the tag pages and the home page, which show its title,
   cover, units and hours, authors, dates, places left and waitlist, status;
+- **members' kept catalogue cards and course pages** (``list_fragments``): kept
+  under its course's own version (``course_kept_under``), which
+  ``course_changed`` (and so every change of what a card or a page's kept
+  parts show: its fields, co-authors, grades, tags, cover, hiding,
+  archiving) moves on; the places taken are in a card's key;
 - **the activity feed**: its entry while it is published and not hidden;
 - **followers of the author**: told once, when the course is first
   published;
@@ -36,17 +41,28 @@ from community.search import search_index
 from courses import attainments, kinds
 from courses.models import Course
 
+# The version of a course's kept card and page parts (``list_fragments``).
+KEPT_KEY = "courses:kept:{}"
+
 
 def _is_public(course: Course) -> bool:
     return course.status == Course.Status.PUBLISHED and not course.is_hidden
 
 
+def course_kept_under(pk: int) -> str:
+    """The generation a course's kept card and page parts
+    (``list_fragments``) are kept under: moved by every function here that
+    changes what they show."""
+    return KEPT_KEY.format(pk)
+
+
 def course_changed(course: Course) -> None:
     """A course was written or edited (its fields, co-authors, units and
     hours), submitted, returned or decided: its search entry (gone while it
-    is not public), the search counts and visitors' pages."""
+    is not public), the search counts, visitors' pages and its kept card and
+    page parts."""
     search_index(course)
-    moved(SEARCH_COUNTS, PUBLIC_PAGES)
+    moved(SEARCH_COUNTS, PUBLIC_PAGES, course_kept_under(course.pk))
 
 
 def course_authors_changed(course: Course, *, before: Iterable[int] = ()) -> None:
@@ -117,7 +133,8 @@ def course_published(course: Course) -> None:
 def enrolments_changed(course: Course) -> None:
     """Someone enrolled, joined the waitlist, dropped out, was moved in from
     the waitlist or completed the course: the places left, the waiting and
-    the completions on visitors' pages. The index holds no counts."""
+    the completions on visitors' pages. The index holds no counts (a kept
+    card's key holds the places taken)."""
     moved(PUBLIC_PAGES)
 
 

@@ -140,11 +140,32 @@ def course_get_for_action(*, slug: str, user) -> Course:
     return course
 
 
+def course_get_for_page(*, slug: str, user) -> Course:
+    """The course as its page reads it beside its kept parts
+    (``list_fragments.page_parts``, which read its authors' profiles, grades
+    and tags when they render): its subject and its co-authors' ids; 404
+    when ``user`` may not see it."""
+    course = (
+        Course.objects.select_related("subject")
+        .prefetch_related(
+            Prefetch("coauthors", queryset=User.objects.only("pk").order_by("pk"))
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if course is None or not can_see_course(user, course):
+        raise Http404
+    return course
+
+
 def units_of(*, course: Course, user=None) -> list[Unit]:
-    """The course's units in order; with a signed-in ``user``, each carries
-    ``is_done``: the member completed it (one query however many)."""
+    """The course's units in order, as its programme shows them (not their
+    texts); with a signed-in ``user``, each carries ``is_done``: the member
+    completed it (one query however many)."""
     # Through the course's manager: each unit knows its course (its address).
-    units = course.units.order_by("position", "pk")
+    units = course.units.only(
+        "course", "position", "kind", "title", "hours", "required", "opens_at", "due_at"
+    ).order_by("position", "pk")
     if user is not None and user.is_authenticated:
         units = units.annotate(
             is_done=Exists(

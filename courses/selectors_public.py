@@ -9,6 +9,7 @@ own: a published course is everyone's.
 
 from django.db.models import QuerySet
 
+from community.tagged import tagged
 from courses.models import Course
 
 
@@ -28,15 +29,14 @@ def courses_new(*, limit: int) -> list[Course]:
 
 def courses_new_with_tag(*, tag, limit: int) -> list[Course]:
     """The newest public courses carrying ``tag`` (the tag's feed)."""
-    return _for_feed(Course.objects.published().filter(tags=tag), limit)
+    return _for_feed(tagged(Course.objects.published(), tag), limit)
 
 
 def course_list_for_tag(*, tag) -> QuerySet[Course]:
     """Public courses carrying ``tag``, newest first, with what a tag page's
     row shows (the author's profile, the subject): one query a page."""
     return (
-        Course.objects.published()
-        .filter(tags=tag)
+        tagged(Course.objects.published(), tag)
         .select_related("author__profile", "subject")
         .order_by("-published_at", "-pk")
     )

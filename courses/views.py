@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses import selectors, services
+from community.paging import CountedPaginator
+from courses import list_fragments, selectors, services
 from courses.forms import CatalogueFilterForm
 from courses.models import Course, Enrolment, ReviewRound
 from courses.permissions import (
@@ -32,6 +33,7 @@ from courses.permissions import (
     is_author,
     is_trusted_author,
 )
+from courses.selectors_lists import CardRows
 from materials.permissions import is_expert
 
 # A refusal's status by the service's code; any other is a 400.
@@ -68,13 +70,22 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         hours_max=filters.get("hours_max"),
         query=filters.get("q", ""),
     )
-    page = Paginator(courses, settings.COURSES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    # The filters, the count and the cards are kept rendered (list_fragments).
+    kept = list_fragments.catalogue_filters(request, form, courses, filters)
+    page = CountedPaginator(
+        CardRows(courses, user=request.user),
+        settings.COURSES_PER_PAGE,
+        count=kept.count,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "courses/catalogue.html",
-        {"form": form, "page_obj": page},
+        {
+            "form": form,
+            "filters": kept,
+            "page_obj": page,
+            "cards": list_fragments.course_cards(request, page),
+        },
         status=200 if form.is_valid() or not request.GET else 400,
     )
 
@@ -96,7 +107,7 @@ def detail_page(
 ) -> HttpResponse:
     """The course's page; a refused POST shows it again with ``refusal``."""
     user = request.user
-    course = selectors.course_get(slug=slug, user=user)
+    course = selectors.course_get_for_page(slug=slug, user=user)
     units = selectors.units_of(course=course, user=user)
     enrolment = selectors.enrolment_of(course=course, user=user)
     status_of = enrolment.status if enrolment else ""
@@ -133,6 +144,14 @@ def detail_page(
         "refusal": refusal,
         "now": now,
     }
+    # What every reader sees beside her own state (list_fragments).
+    context["parts"] = list_fragments.page_parts(
+        course,
+        units,
+        writes=authors,
+        linked=bool(context["learning"] or context["may_see_learners"]),
+        now=now,
+    )
     if authors or moderating:
         round_ = selectors.review_round_latest(course=course)
         context["review_round"] = round_

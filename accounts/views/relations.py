@@ -130,9 +130,7 @@ def blocked_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bookmark_list(request: HttpRequest) -> HttpResponse:
-    profile = selectors.profile_get_for_space(
-        username=request.user.username, viewer=request.user
-    )
+    profile = selectors_relations.own_space_profile(user=request.user)
     page = Paginator(
         selectors_relations.bookmark_list_for_user(user=request.user), PER_PAGE
     ).get_page(request.GET.get("page"))
