@@ -497,7 +497,7 @@ SPELLED_LIMIT = 32
 LEXEME = re.compile(r"[^\W_]+")
 
 
-def _prefixes_spelled(words: list[str]) -> str:
+def _prefixes_spelled(words: list[str], using: str = "default") -> str:
     """The query of ``_tsquery(words)`` with each prefix spelled out as the
     indexed words it begins (``SearchWord``): «дроб:* & 5:* & класс:*»
     becomes «(дроб | дробн) & (5 | 5а | 5б) & (класс | классн)». The same
@@ -509,8 +509,9 @@ def _prefixes_spelled(words: list[str]) -> str:
     stem that begins no known word, or more than SPELLED_LIMIT, stays a
     prefix. Returns the query's text in the ``simple`` configuration (the
     lexemes are the index's own: not stemmed again), or "" where it cannot
-    be spelled (then ``_tsquery`` as it is)."""
-    with connection.cursor() as cursor:
+    be spelled (then ``_tsquery`` as it is). Read from ``using``, the
+    database the search reads (a replica's words are its entries' words)."""
+    with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT tsvector_to_array(to_tsvector('russian', word)) "
             "FROM unnest(%s::text[]) WITH ORDINALITY AS query(word, place) "
@@ -561,11 +562,11 @@ def _matching(entries: QuerySet, words: list[str], digest: str = "") -> QuerySet
         spelled = (
             cache.get_or_set(
                 f"search:spelled:{digest}",
-                lambda: _prefixes_spelled(words),
+                lambda: _prefixes_spelled(words, entries.db),
                 COUNTS_TIMEOUT,
             )
             if digest
-            else _prefixes_spelled(words)
+            else _prefixes_spelled(words, entries.db)
         )
         if not spelled:
             return entries.filter(search_vector=_tsquery(words))

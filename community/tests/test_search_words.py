@@ -116,3 +116,18 @@ def test_the_migration_gathers_the_words_of_entries_written_before_it():
     assert {"фотосинтез", "6", "класс"} <= set(
         SearchWord.objects.values_list("word", flat=True)
     )
+
+
+def test_the_words_are_read_from_the_database_the_search_reads(monkeypatch):
+    asked = []
+
+    def spelled(words, using="default"):
+        asked.append(using)
+        return ""
+
+    monkeypatch.setattr(search_module, "_prefixes_spelled", spelled)
+    # A visitor's search may read a replica (``community.dbrouter``): its
+    # words are read there too, not from the primary.
+    search_module._matching(SearchEntry.objects.using("replica"), ["дроби"])
+
+    assert asked == ["replica"]
