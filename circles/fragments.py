@@ -39,7 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 from circles.models import Community
 from community.changes import PUBLIC_PAGES
 from community.generations import generations
-from community.releases import kept_key, release_digest
+from community.releases import kept_key, kept_still, release_digest
 from forums.changes import section_kept_under
 
 FEED_TEMPLATE = "circles/partials/_feed.html"
@@ -100,9 +100,7 @@ def feed_found(*, community: Community, reader: str, size: int) -> FeedLookup:
     names = _versions(community)
     found = cache.get_many([key, *names])
     kept = found.get(key)
-    if kept is not None and all(
-        found.get(name) == version for name, version in kept[0]
-    ):
+    if kept_still(kept, found):
         # Our own template's output: whatever a member wrote in it was escaped.
         return FeedLookup(mark_safe(kept[1]), key, found)  # noqa: S308
     missing = [name for name in names if name not in found]

@@ -40,3 +40,17 @@ def kept_key(app: str, kind: str, inputs: tuple) -> str:
     """A cache key for a kept rendering of ``kind``, made of its inputs."""
     digest = hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
     return f"{app}:{kind}:{digest}"
+
+
+def key_value(value):
+    """A value as a kept rendering's key takes it: a date or a moment in ISO
+    8601, the same whichever driver read it."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def kept_still(kept, found: dict) -> bool:
+    """Whether a kept ``(versions, html)`` was rendered under the versions
+    ``found`` holds now (each version a pair of its cache key and value)."""
+    return kept is not None and all(
+        found.get(key) == version for key, version in kept[0]
+    )

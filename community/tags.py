@@ -12,7 +12,6 @@ their own rows pointing at tags (the forums' tag watches) register a hook
 with ``tag_merge_hook_register`` that moves theirs.
 """
 
-import datetime
 import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -49,6 +48,7 @@ from community.changes import (
 from community.generations import generations
 from community.paging import CountedPaginator
 from community.registry import Registry
+from community.releases import key_value
 from community.search import search_kinds
 from community.services import audit
 
@@ -226,10 +226,6 @@ def _counts_kept(
     return counts
 
 
-def _plain(value):
-    return value.isoformat() if isinstance(value, datetime.datetime) else value
-
-
 def _state_names(rows: QuerySet) -> list[str]:
     """The names of ``ROW_STATE`` the rows have (a field or an annotation)."""
     fields = {field.attname for field in rows.model._meta.concrete_fields}
@@ -264,7 +260,7 @@ def kept_rows(
     keeping = keeping or Keeping.now(user)
     names = _state_names(rows)
     light = [
-        tuple(_plain(value) for value in row)
+        tuple(key_value(value) for value in row)
         for row in rows.values_list("pk", *names)[start:stop]
     ]
     facts = (
@@ -283,7 +279,7 @@ def kept_rows(
         rendering = get_template(template)
         html = [rendering.render(context(found[pk])) for pk in pks if pk in found]
         unchanged = [
-            (pk, *(_plain(getattr(found[pk], name)) for name in names))
+            (pk, *(key_value(getattr(found[pk], name)) for name in names))
             for pk in pks
             if pk in found
         ] == light

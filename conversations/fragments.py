@@ -59,7 +59,7 @@ from django.utils.translation import gettext, ngettext
 
 from community.cards import CARD_KEY, EVERYONE_KEY, card_versions, cards_unchanged
 from community.generations import generations
-from community.releases import kept_key, release_digest
+from community.releases import kept_key, kept_still, key_value, release_digest
 from community.templatetags.icons import icon
 from conversations import selectors as inbox_selectors
 from conversations import selectors_conversation as selectors
@@ -258,10 +258,6 @@ def messages_html(request, messages: list[KeptMessage]) -> list[SafeString]:
 # --- The inbox's rows ---------------------------------------------------------------
 
 
-def _plain(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
 def _row_cards(row, viewer) -> list[str]:
     """The cards a row shows: the others' (names, the first one's picture,
     the last message's author), or the member's own picture alone."""
@@ -282,7 +278,7 @@ def _row_key(row, viewer, facts: tuple) -> str:
             conversation.is_sensitive,
             conversation.is_question,
             tuple(other.user_id for other in conversation.others),
-            _plain(row.last_at),
+            key_value(row.last_at),
             row.last_author_id,
             facts,
         ),
@@ -343,9 +339,7 @@ def inbox_rows(request, rows) -> list[SafeString]:
     html = {}
     for row_key in keys:
         kept = found.get(row_key)
-        if kept is not None and all(
-            found.get(card) == version for card, version in kept[0]
-        ):
+        if kept_still(kept, found):
             html[row_key] = kept[1]
     if len(html) < len(keys):
         # The cards' versions are read before the names and pictures: a

@@ -43,7 +43,7 @@ from django.utils.safestring import SafeString, mark_safe
 from community.cards import CARD_KEY, EVERYONE_KEY
 from community.changes import PUBLIC_PAGES
 from community.generations import generations
-from community.releases import kept_key, release_digest
+from community.releases import kept_key, kept_still, key_value, release_digest
 from courses import selectors_lists
 from courses.changes import course_kept_under
 from courses.selectors_lists import CARD_FIELDS, CardRow
@@ -84,19 +84,6 @@ def _release() -> str:
 
 def _key(kind: str, inputs: tuple) -> str:
     return kept_key("courses", kind, inputs)
-
-
-def _plain(value):
-    """A value as a key takes it: a moment in ISO 8601, the same whichever
-    driver read it."""
-    return value.isoformat() if isinstance(value, datetime.datetime) else value
-
-
-def _kept_still(kept, found: dict) -> bool:
-    """Whether a kept (versions, html) was rendered under the versions now."""
-    return kept is not None and all(
-        found.get(key) == version for key, version in kept[0]
-    )
 
 
 @dataclass(frozen=True)
@@ -184,7 +171,7 @@ def course_cards(request, rows: Iterable[CardRow]) -> list[SafeString]:
     def key(values: dict, status: str, writes: bool) -> str:
         return _key(
             "card",
-            (*(_plain(values[name]) for name in CARD_FIELDS), status, writes, facts),
+            (*(key_value(values[name]) for name in CARD_FIELDS), status, writes, facts),
         )
 
     def writes(row: CardRow) -> bool:
@@ -216,7 +203,7 @@ def course_cards(request, rows: Iterable[CardRow]) -> list[SafeString]:
     shown = {
         row_key: found[row_key][1]
         for row_key in keys
-        if _kept_still(found.get(row_key), found)
+        if kept_still(found.get(row_key), found)
     }
     if len(shown) < len(set(keys)):
         missing = [
@@ -307,8 +294,8 @@ def _units_key(course, units, *, linked: bool, now: datetime.datetime) -> str:
                     unit.title,
                     unit.hours,
                     unit.required,
-                    _plain(unit.opens_at),
-                    _plain(unit.due_at),
+                    key_value(unit.opens_at),
+                    key_value(unit.due_at),
                     bool(unit.opens_at and unit.opens_at > now),
                     bool(unit.is_done),
                 )
@@ -354,7 +341,7 @@ def page_parts(
     wanted = _versions(course.pk, [course.author_id, *coauthor_ids])
     found = cache.get_many([key, units_key, *wanted])
     kept = found.get(key)
-    if not _kept_still(kept, found):
+    if not kept_still(kept, found):
         found.update(generations([name for name in wanted if name not in found]))
         context = {"course": course, **selectors_lists.page_reads(course)}
         kept = (

@@ -34,7 +34,6 @@ What differs per member is in the key, not filled in afterwards: a row
 holds no form, so no CSRF token.
 """
 
-import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -45,7 +44,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from community.cards import CARD_KEY, EVERYONE_KEY
 from community.generations import generations
-from community.releases import kept_key, release_digest
+from community.releases import kept_key, kept_still, key_value, release_digest
 from forums import selectors_lists
 from forums.models import Section, Topic
 from forums.selectors_lists import TopicRow
@@ -114,12 +113,6 @@ def _progress(last_read: int | None, reply_count: int) -> tuple:
     return ("read", max(reply_count + 1 - last_read, 0))
 
 
-def _plain(value):
-    """A row's value as its key takes it: a moment in ISO 8601, the same
-    whichever driver read it."""
-    return value.isoformat() if isinstance(value, datetime.datetime) else value
-
-
 def _cards(row: TopicRow | Topic) -> list[str]:
     """The cards a topic row shows: its author's and its last poster's."""
     people = [row.author_id]
@@ -156,7 +149,7 @@ def topic_rows(request, rows: Iterable[TopicRow]) -> list[SafeString]:
         return _key(
             "topic-row",
             (
-                *(_plain(getattr(row, name)) for name in selectors_lists.ROW_FIELDS),
+                *(key_value(getattr(row, name)) for name in selectors_lists.ROW_FIELDS),
                 _progress(row.last_read, row.reply_count) if member else (),
                 member and viewer.pk == row.author_id,
                 facts,
@@ -169,9 +162,7 @@ def topic_rows(request, rows: Iterable[TopicRow]) -> list[SafeString]:
     shown = {}
     for row_key in keys:
         kept = found.get(row_key)
-        if kept is not None and all(
-            found.get(card) == version for card, version in kept[0]
-        ):
+        if kept_still(kept, found):
             shown[row_key] = kept[1]
     if len(shown) < len(set(keys)):
         # The cards' versions are read before the topics: a change committed

@@ -34,7 +34,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from community.generations import generations
-from community.releases import kept_key, release_digest
+from community.releases import kept_key, key_value, release_digest
 from community.templatetags.icons import icon
 from growth import selectors
 from growth.changes import EVIDENCE_KEY
@@ -43,10 +43,6 @@ ITEM_TEMPLATE = "growth/partials/_item_row.html"
 CRITERIA_TEMPLATE = "growth/partials/_criteria.html"
 CONTROLS_SLOT = "<!--item-controls-->"
 TIMEOUT = 60 * 60
-
-
-def _plain(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _key(item, today, facts: tuple) -> str:
@@ -61,8 +57,8 @@ def _key(item, today, facts: tuple) -> str:
             item.title,
             item.url,
             (competency.code, competency.title) if competency else None,
-            _plain(item.due_on),
-            _plain(item.done_at),
+            key_value(item.due_on),
+            key_value(item.done_at),
             bool(item.due_on and item.due_on < today),
             facts,
         ),

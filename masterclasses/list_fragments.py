@@ -50,7 +50,7 @@ from django.utils.safestring import SafeString, mark_safe
 from community.cards import CARD_KEY, EVERYONE_KEY
 from community.changes import PUBLIC_PAGES
 from community.generations import generations
-from community.releases import kept_key, release_digest
+from community.releases import kept_key, kept_still, key_value, release_digest
 from masterclasses import selectors_lists
 from masterclasses.changes import masterclass_kept_under
 from masterclasses.models import MasterClass
@@ -92,12 +92,6 @@ def _key(kind: str, inputs: tuple) -> str:
     return kept_key("masterclasses", kind, inputs)
 
 
-def _plain(value):
-    """A value as a key takes it: a moment in ISO 8601, the same whichever
-    driver read it."""
-    return value.isoformat() if isinstance(value, datetime.datetime) else value
-
-
 def _facts() -> tuple:
     return (
         translation.get_language(),
@@ -115,13 +109,6 @@ def _versions(pk: int, people: Iterable[int], *extra: str) -> list[str]:
         *(CARD_KEY.format(person) for person in people),
         *extra,
     ]
-
-
-def _kept_still(kept, found: dict) -> bool:
-    """Whether a kept (versions, html) was rendered under the versions now."""
-    return kept is not None and all(
-        found.get(key) == version for key, version in kept[0]
-    )
 
 
 def masterclass_cards(
@@ -147,7 +134,7 @@ def masterclass_cards(
         return _key(
             "card",
             (
-                *(_plain(values[name]) for name in CARD_FIELDS),
+                *(key_value(values[name]) for name in CARD_FIELDS),
                 status,
                 member and viewer.pk == values["host_id"],
                 facts,
@@ -164,7 +151,7 @@ def masterclass_cards(
     shown = {
         row_key: found[row_key][1]
         for row_key in keys
-        if _kept_still(found.get(row_key), found)
+        if kept_still(found.get(row_key), found)
     }
     if len(shown) < len(set(keys)):
         found.update(
@@ -215,7 +202,7 @@ def month_grid(
             first.isoformat(),
             today.isoformat(),
             tuple(
-                (pk, title, _plain(starts_at))
+                (pk, title, key_value(starts_at))
                 for week in weeks
                 for _day, events in week
                 for pk, title, starts_at in events
@@ -274,7 +261,7 @@ def page_body(masterclass: MasterClass, *, cohost_ids: Sequence[int]) -> PageBod
     wanted = _versions(masterclass.pk, [masterclass.host_id, *cohost_ids], PUBLIC_PAGES)
     found = cache.get_many([key, *wanted])
     kept = found.get(key)
-    if not _kept_still(kept, found):
+    if not kept_still(kept, found):
         found.update(generations([each for each in wanted if each not in found]))
         context = {
             "masterclass": masterclass,
